@@ -1,0 +1,87 @@
+// Package importers turns browser cookie stores and cookie files into
+// jar.Cookie values. Each store format has a package of its own below this
+// one; they all read through the same small contract defined here and know
+// nothing of the jar's SQL or of the terminal UI.
+//
+// Readers never change a source file: SQLite stores are read from a private
+// snapshot copy (package snapshot).
+package importers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// Options carries what some readers need. The zero value is usable.
+type Options struct {
+	// Source is the id written into every cookie's Source field
+	// ("firefox:default-release", "file:cookies.txt").
+	Source string
+	// Browser is the discovered browser id ("chrome", "brave", "firefox", …);
+	// empty for a bare file. Chromium readers use it to pick keyring names.
+	Browser string
+	// Password is the Chromium Safe Storage password given by hand
+	// (--password / CRUMBS_SAFE_STORAGE_PASSWORD); empty means ask the OS.
+	Password string
+	// Now is the clock reading used for "session"/"expired" decisions; zero
+	// means time.Now().
+	Now time.Time
+	// Progress, if set, is called now and then with rows done and rows total
+	// (total may be 0 when unknown). It must be cheap.
+	Progress func(done, total int)
+}
+
+// Clock returns o.Now or, when unset, the current time.
+func (o Options) Clock() time.Time {
+	if o.Now.IsZero() {
+		return time.Now()
+	}
+	return o.Now
+}
+
+// Result is what a reader found.
+type Result struct {
+	Cookies []jar.Cookie
+	// Refused counts rows or lines that were not imported; Warnings say why,
+	// one line each, already naming the file.
+	Refused  int
+	Warnings []string
+}
+
+// Warnf appends a warning.
+func (r *Result) Warnf(format string, args ...any) {
+	r.Warnings = append(r.Warnings, fmt.Sprintf(format, args...))
+}
+
+// Reader reads one cookie store or cookie file.
+type Reader interface {
+	// Read reads every cookie of the store at path. A store in which nothing
+	// is recognisable as a cookie is an error; a store with some bad rows
+	// returns the good ones and counts the rest in Result.Refused.
+	Read(ctx context.Context, path string, opts Options) (*Result, error)
+}
+
+// ReaderFunc adapts a function to Reader.
+type ReaderFunc func(ctx context.Context, path string, opts Options) (*Result, error)
+
+// Read calls f.
+func (f ReaderFunc) Read(ctx context.Context, path string, opts Options) (*Result, error) {
+	return f(ctx, path, opts)
+}
+
+// FileError is an error about one input file: it always names the file.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Errorf returns a FileError for path.
+func Errorf(path, format string, args ...any) error {
+	return &FileError{Path: path, Err: fmt.Errorf(format, args...)}
+}

@@ -1,0 +1,285 @@
+// Package jar holds crumbs' cookie model and its persistent store: one SQLite
+// file that every importer writes into and the UI and command line read from.
+//
+// The model carries everything a browser stores about a cookie, nothing
+// flattened away (PRODUCT §2). The store (Jar) upserts by identity, keeps an
+// undo history and a trash inside the same file, and takes its clock from the
+// caller so that tests are deterministic.
+package jar
+
+import (
+	"strings"
+	"time"
+)
+
+// SameSite is the cookie's SameSite attribute as the browser stored it.
+type SameSite uint8
+
+const (
+	SameSiteUnspecified SameSite = iota
+	SameSiteNone
+	SameSiteLax
+	SameSiteStrict
+)
+
+var sameSiteNames = [...]string{"unspecified", "none", "lax", "strict"}
+
+func (s SameSite) String() string {
+	if int(s) < len(sameSiteNames) {
+		return sameSiteNames[s]
+	}
+	return "unspecified"
+}
+
+// ParseSameSite accepts the model's names and the chrome.cookies spellings
+// (no_restriction). Anything else is reported as not ok.
+func ParseSameSite(s string) (SameSite, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "unspecified":
+		return SameSiteUnspecified, true
+	case "none", "no_restriction":
+		return SameSiteNone, true
+	case "lax":
+		return SameSiteLax, true
+	case "strict":
+		return SameSiteStrict, true
+	}
+	return SameSiteUnspecified, false
+}
+
+// Purpose is what a cookie is for, from the user's point of view (PRODUCT §6).
+type Purpose string
+
+const (
+	PurposeSession         Purpose = "session"
+	PurposePersonalization Purpose = "personalization"
+	PurposeTracking        Purpose = "tracking"
+	PurposeUnknown         Purpose = "unknown"
+)
+
+// Purposes lists the four purposes in display order.
+var Purposes = []Purpose{PurposeSession, PurposePersonalization, PurposeTracking, PurposeUnknown}
+
+// ParsePurpose accepts a purpose name or an unambiguous prefix of one.
+func ParsePurpose(s string) (Purpose, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return "", false
+	}
+	for _, p := range Purposes {
+		if strings.HasPrefix(string(p), s) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// Evidence names what decided a cookie's purpose, strongest first.
+type Evidence string
+
+const (
+	EvidenceUser      Evidence = "user"      // the user's own verdict for this cookie
+	EvidenceRule      Evidence = "rule"      // the user's rules file
+	EvidenceName      Evidence = "name"      // a known cookie name
+	EvidencePattern   Evidence = "pattern"   // a known name pattern
+	EvidenceDomain    Evidence = "domain"    // a known tracker domain
+	EvidenceHeuristic Evidence = "heuristic" // name tokens and attributes
+	EvidenceNone      Evidence = "none"      // nothing known: purpose unknown
+)
+
+// PartitionKind tells apart the two kinds of partitioned cookie.
+type PartitionKind string
+
+const (
+	PartitionNone PartitionKind = ""
+	// PartitionCHIPS: the server sent the Partitioned attribute (CHIPS).
+	PartitionCHIPS PartitionKind = "chips"
+	// PartitionFirefox: Firefox's own third-party partitioning (Total Cookie
+	// Protection / dFPI); the server asked for nothing.
+	PartitionFirefox PartitionKind = "firefox"
+)
+
+// Partition is the key of a partitioned cookie. The zero value means the
+// cookie is not partitioned.
+type Partition struct {
+	Kind PartitionKind
+	// TopLevelSite is the top-level site the cookie is keyed to, as a site
+	// URL ("https://example.com").
+	TopLevelSite string
+	// CrossSiteAncestor is Chromium's has_cross_site_ancestor bit.
+	CrossSiteAncestor bool
+}
+
+// IsZero reports whether the cookie is unpartitioned.
+func (p Partition) IsZero() bool { return p.Kind == PartitionNone && p.TopLevelSite == "" }
+
+// Key is the partition's canonical text, used in the jar's identity. It is
+// "" for unpartitioned cookies.
+func (p Partition) Key() string {
+	if p.IsZero() {
+		return ""
+	}
+	b := strings.Builder{}
+	b.WriteString(string(p.Kind))
+	b.WriteByte('|')
+	b.WriteString(p.TopLevelSite)
+	if p.CrossSiteAncestor {
+		b.WriteString("|cross-site")
+	}
+	return b.String()
+}
+
+// ParsePartitionKey is the inverse of Partition.Key.
+func ParsePartitionKey(s string) Partition {
+	if s == "" {
+		return Partition{}
+	}
+	parts := strings.Split(s, "|")
+	p := Partition{Kind: PartitionKind(parts[0])}
+	if len(parts) > 1 {
+		p.TopLevelSite = parts[1]
+	}
+	if len(parts) > 2 && parts[2] == "cross-site" {
+		p.CrossSiteAncestor = true
+	}
+	return p
+}
+
+// Container is a Firefox container, private-browsing context or first-party
+// isolation key: everything in Firefox's originAttributes except the
+// partition key. The zero value is the default context.
+type Container struct {
+	// Key is canonical: the originAttributes suffix without partitionKey,
+	// keys sorted ("userContextId=2"), "" for the default context.
+	Key string
+	// Name is the display name ("Work" from containers.json), if known.
+	Name string
+}
+
+// Extras are browser-specific attributes that crumbs keeps and shows but
+// does not interpret. Zero values mean "not stored by this browser".
+type Extras struct {
+	Priority     string `json:"priority,omitempty"`     // Chromium: low, medium, high
+	SourceScheme string `json:"sourceScheme,omitempty"` // Chromium: unset, non-secure, secure
+	SourcePort   int    `json:"sourcePort,omitempty"`   // Chromium: port, -1 unspecified
+	SourceType   string `json:"sourceType,omitempty"`   // Chromium: unknown, http, script, other
+	SchemeMap    int    `json:"schemeMap,omitempty"`    // Firefox: bit 1 http, bit 2 https, bit 4 file
+}
+
+// IsZero reports whether no extra attribute is set.
+func (e Extras) IsZero() bool { return e == Extras{} }
+
+// Encryption is how the store kept the value.
+type Encryption string
+
+const (
+	EncPlain Encryption = "plain"
+	EncV10   Encryption = "v10"
+	EncV11   Encryption = "v11"
+	EncV12   Encryption = "v12"
+	EncV20   Encryption = "v20" // Windows app-bound: unreadable outside the browser
+	EncDPAPI Encryption = "dpapi"
+)
+
+// Cookie is one cookie with every attribute a browser stores.
+//
+// Times are UTC; a zero time means "not stored". Session cookies have
+// Session set and a zero Expires.
+type Cookie struct {
+	// ID is the jar's row id; 0 for a cookie that is not in a jar.
+	ID int64
+
+	// Source is a stable, readable id of where the cookie came from:
+	// "firefox:default-release", "chrome:Profile 1", "file:cookies.txt".
+	Source string
+
+	Domain   string // ".example.com" for a domain cookie, "example.com" for host-only
+	HostOnly bool
+	Path     string
+	Name     string
+	Value    string // bytes exactly as stored; "" if unreadable (see ValueUnreadable)
+
+	Secure   bool
+	HTTPOnly bool
+	SameSite SameSite
+
+	Session bool
+	Expires time.Time
+
+	Created      time.Time
+	LastAccessed time.Time
+	LastUpdated  time.Time
+
+	Partition Partition
+	Container Container
+	Extras    Extras
+
+	Encryption Encryption
+	// ValueUnreadable is set when the value could not be decrypted (v20,
+	// missing key). Value is then empty and must never be shown as text.
+	ValueUnreadable bool
+	// Unreadable explains why the value could not be read.
+	UnreadableReason string
+
+	// OriginalKey is the cookie's unique key in its source store, kept for
+	// write-back (PRODUCT §9): opaque text owned by the importer.
+	OriginalKey string
+
+	Purpose   Purpose
+	Reason    string
+	VerdictBy Evidence
+}
+
+// Identity is the cookie's key inside the jar:
+// (source, partition, container, domain, host_only, path, name).
+type Identity struct {
+	Source    string
+	Partition string // Partition.Key()
+	Container string // Container.Key
+	Domain    string
+	HostOnly  bool
+	Path      string
+	Name      string
+}
+
+// Identity returns the cookie's identity in the jar.
+func (c *Cookie) Identity() Identity {
+	return Identity{
+		Source:    c.Source,
+		Partition: c.Partition.Key(),
+		Container: c.Container.Key,
+		Domain:    c.Domain,
+		HostOnly:  c.HostOnly,
+		Path:      c.Path,
+		Name:      c.Name,
+	}
+}
+
+// String renders the identity compactly for messages and sorting.
+func (id Identity) String() string {
+	var b strings.Builder
+	b.WriteString(id.Source)
+	b.WriteByte(' ')
+	b.WriteString(id.Domain)
+	b.WriteString(id.Path)
+	b.WriteByte(' ')
+	b.WriteString(id.Name)
+	if id.HostOnly {
+		b.WriteString(" host-only")
+	}
+	if id.Partition != "" {
+		b.WriteString(" [" + id.Partition + "]")
+	}
+	if id.Container != "" {
+		b.WriteString(" {" + id.Container + "}")
+	}
+	return b.String()
+}
+
+// Host is the domain without its leading dot.
+func (c *Cookie) Host() string { return strings.TrimPrefix(c.Domain, ".") }
+
+// Expired reports whether a persistent cookie has expired at now.
+func (c *Cookie) Expired(now time.Time) bool {
+	return !c.Session && !c.Expires.IsZero() && !c.Expires.After(now)
+}
