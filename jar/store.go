@@ -1,0 +1,106 @@
+package jar
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/adrg/xdg"
+	_ "modernc.org/sqlite" // the "sqlite" driver, pure Go
+)
+
+// Jar is an open cookie jar: one SQLite file holding the live cookies, the
+// trash, the user's verdicts and the undo history. A Jar is safe for
+// concurrent use; several processes may open the same file at once.
+type Jar struct {
+	path       string
+	db         *sql.DB
+	now        func() time.Time
+	classifier Classifier
+
+	cacheMu sync.Mutex
+	cache   *snapshot
+	verConn *sql.Conn // a connection that never writes: PRAGMA data_version
+}
+
+// Classifier is implemented by jar/purpose. The jar calls Classify for every
+// cookie that has no user verdict, on import and whenever Version() differs
+// from the version recorded in the jar.
+type Classifier interface {
+	Classify(c *Cookie) // sets c.Purpose, c.Reason, c.VerdictBy (never EvidenceUser)
+	Version() string
+}
+
+type options struct {
+	now        func() time.Time
+	classifier Classifier
+}
+
+// Option configures Open.
+type Option func(*options)
+
+// WithClock sets the clock the jar uses for DeletedAt, change times, import
+// times and expiry checks. The default is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) {
+		if now != nil {
+			o.now = now
+		}
+	}
+}
+
+// WithClassifier sets the classifier used on import and edit. Without one,
+// cookies keep the purpose they arrive with.
+func WithClassifier(c Classifier) Option {
+	return func(o *options) { o.classifier = c }
+}
+
+// DefaultPath is where the jar lives unless told otherwise: $CRUMBS_JAR if
+// set, else <XDG data dir>/crumbs/jar.db.
+func DefaultPath() (string, error) {
+	if p := os.Getenv("CRUMBS_JAR"); p != "" {
+		return p, nil
+	}
+	if xdg.DataHome == "" {
+		return "", errors.New("jar: no data directory found (set CRUMBS_JAR or XDG_DATA_HOME)")
+	}
+	return filepath.Join(xdg.DataHome, "crumbs", "jar.db"), nil
+}
+
+// Path is the jar's file.
+func (j *Jar) Path() string { return j.path }
+
+// Now is the jar's clock.
+func (j *Jar) Now() time.Time { return j.now().UTC() }
+
+// Close closes the jar's database.
+func (j *Jar) Close() error {
+	j.cacheMu.Lock()
+	if j.verConn != nil {
+		j.verConn.Close()
+		j.verConn = nil
+	}
+	j.cache = nil
+	j.cacheMu.Unlock()
+	if err := j.db.Close(); err != nil {
+		return fmt.Errorf("jar %s: %w", j.path, err)
+	}
+	return nil
+}
+
+// Open opens the jar at path, creating it (and its directory, 0700) if needed.
+// The file is kept 0600. Errors name the path: a directory that cannot be
+// created or written, a file that is not SQLite or not a crumbs jar, a jar
+// written by a newer crumbs.
+func Open(path string, opts ...Option) (*Jar, error) {
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return open(context.Background(), path, o)
+}
