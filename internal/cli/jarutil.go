@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// newClassifier builds the purpose classifier from --rules; set by
+// classify.go. nil means the jar is opened without one.
+var newClassifier func(a *app) (jar.Classifier, error)
+
+// jarFile resolves the jar's path: --jar, then $CRUMBS_JAR, then the default.
+func (a *app) jarFile() (string, error) {
+	if a.jarPath != "" {
+		return a.jarPath, nil
+	}
+	if p := a.env.Getenv("CRUMBS_JAR"); p != "" {
+		return p, nil
+	}
+	p, err := jar.DefaultPath()
+	if err != nil {
+		return "", fmt.Errorf("cannot find a place for the jar (use --jar PATH): %w", err)
+	}
+	return p, nil
+}
+
+// openJar opens (creating if needed) the jar with the classifier and clock
+// of this run. The caller closes it.
+func (a *app) openJar() (*jar.Jar, error) {
+	path, err := a.jarFile()
+	if err != nil {
+		return nil, err
+	}
+	opts := []jar.Option{jar.WithClock(a.env.Now)}
+	if newClassifier != nil {
+		c, err := newClassifier(a)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, jar.WithClassifier(c))
+	}
+	return jar.Open(path, opts...)
+}
+
+// withJar opens the jar, runs fn and closes the jar, reporting a close
+// error only when fn succeeded.
+func (a *app) withJar(fn func(j *jar.Jar) error) (err error) {
+	j, err := a.openJar()
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := j.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	return fn(j)
+}
+
+// parseFilter parses FILTER arguments; a syntax error is a usage error.
+func parseFilter(terms []string) (jar.Filter, error) {
+	f, err := jar.ParseFilter(terms...)
+	if err != nil {
+		return jar.Filter{}, &usageError{err}
+	}
+	return f, nil
+}
+
+// parsePurpose accepts a purpose name or an unambiguous prefix.
+func parsePurpose(s string) (jar.Purpose, error) {
+	p, ok := jar.ParsePurpose(s)
+	if !ok {
+		return "", usageErrorf("unknown purpose %q (want one of %s)", s, purposeList())
+	}
+	return p, nil
+}
+
+func purposeList() string {
+	names := make([]string, len(jar.Purposes))
+	for i, p := range jar.Purposes {
+		names[i] = string(p)
+	}
+	return strings.Join(names, ", ")
+}
+
+// matching returns every live cookie the filter selects.
+func matching(ctx context.Context, j *jar.Jar, f jar.Filter) ([]jar.Cookie, error) {
+	cs, _, err := j.Query(ctx, jar.Query{Filter: f})
+	return cs, err
+}
+
+// siteCount counts the distinct registrable domains among cs.
+func siteCount(cs []jar.Cookie) int {
+	sites := make(map[string]struct{}, len(cs)/4+1)
+	for i := range cs {
+		sites[jar.Site(cs[i].Domain)] = struct{}{}
+	}
+	return len(sites)
+}
+
+func ids(cs []jar.Cookie) []int64 {
+	out := make([]int64, len(cs))
+	for i := range cs {
+		out[i] = cs[i].ID
+	}
+	return out
+}

@@ -1,0 +1,200 @@
+package cli
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/mattn/go-runewidth"
+
+	"github.com/crumbs-dev/crumbs/internal/termsafe"
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// colorOn reports whether output to w may carry colour: a terminal, no
+// --no-color, no NO_COLOR (https://no-color.org: any non-empty value).
+func (a *app) colorOn(w io.Writer) bool {
+	return !a.noColor && a.env.Getenv("NO_COLOR") == "" && isTerminal(w)
+}
+
+// ANSI colours by palette index so the user's terminal theme decides the
+// actual colour.
+var purposeColor = map[jar.Purpose]string{
+	jar.PurposeSession:         "\x1b[32m", // green
+	jar.PurposePersonalization: "\x1b[34m", // blue
+	jar.PurposeTracking:        "\x1b[31m", // red
+	jar.PurposeUnknown:         "\x1b[2m",  // dim
+}
+
+const colorReset = "\x1b[0m"
+
+// maskedValue is what list shows instead of a value without --values.
+const maskedValue = "********"
+
+// valueCell renders a cookie value for a table cell.
+func valueCell(c *jar.Cookie, show bool, max int) string {
+	switch {
+	case c.ValueUnreadable:
+		return "(unreadable)"
+	case c.Value == "":
+		return "(empty)"
+	case !show:
+		return maskedValue
+	}
+	return truncate(termsafe.String(c.Value), max)
+}
+
+// expiresCell renders the expiry: "session", "expired" or a UTC date.
+func expiresCell(c *jar.Cookie, now time.Time) string {
+	switch {
+	case c.Session || c.Expires.IsZero():
+		return "session"
+	case c.Expired(now):
+		return "expired"
+	}
+	return c.Expires.UTC().Format("2006-01-02 15:04")
+}
+
+// flagsCell renders the boolean attributes as letters, "-" where unset:
+// S secure, H HttpOnly, P partitioned, C container, X value unreadable.
+func flagsCell(c *jar.Cookie) string {
+	b := []byte("-----")
+	if c.Secure {
+		b[0] = 'S'
+	}
+	if c.HTTPOnly {
+		b[1] = 'H'
+	}
+	if !c.Partition.IsZero() {
+		b[2] = 'P'
+	}
+	if c.Container.Key != "" {
+		b[3] = 'C'
+	}
+	if c.ValueUnreadable {
+		b[4] = 'X'
+	}
+	return string(b)
+}
+
+// truncate shortens s to max display columns with an ellipsis (max <= 0:
+// no limit).
+func truncate(s string, max int) string {
+	if max <= 0 || runewidth.StringWidth(s) <= max {
+		return s
+	}
+	return runewidth.Truncate(s, max, "…")
+}
+
+// table writes aligned columns. Cells must already be terminal-safe. A
+// column's colour (if any) is applied after padding so escape codes never
+// disturb the alignment.
+type table struct {
+	header []string
+	rows   [][]string
+	// color, if set, returns an SGR sequence for a cell ("" for none).
+	color func(row, col int) string
+}
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+func (t *table) write(w io.Writer) error {
+	widths := make([]int, len(t.header))
+	measure := func(cells []string) {
+		for i, c := range cells {
+			if n := runewidth.StringWidth(c); n > widths[i] {
+				widths[i] = n
+			}
+		}
+	}
+	measure(t.header)
+	for _, r := range t.rows {
+		measure(r)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	line := func(row int, cells []string) {
+		for i, c := range cells {
+			last := i == len(cells)-1
+			var sgr string
+			if t.color != nil && row >= 0 {
+				sgr = t.color(row, i)
+			}
+			if sgr != "" {
+				bw.WriteString(sgr)
+			}
+			bw.WriteString(c)
+			if sgr != "" {
+				bw.WriteString(colorReset)
+			}
+			if !last {
+				bw.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)+2))
+			}
+		}
+		bw.WriteByte('\n')
+	}
+	line(-1, t.header)
+	for i, r := range t.rows {
+		line(i, r)
+	}
+	return bw.Flush()
+}
+
+// plural returns "1 cookie" / "3 cookies".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// cookieTable renders cookies as list's table.
+func (a *app) cookieTable(cs []jar.Cookie, values bool, j *jar.Jar) *table {
+	now := j.Now()
+	t := &table{header: []string{"DOMAIN", "NAME", "PURPOSE", "SOURCE", "EXPIRES", "FLAGS", "VALUE"}}
+	t.rows = make([][]string, 0, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		purpose := string(c.Purpose)
+		if purpose == "" {
+			purpose = string(jar.PurposeUnknown)
+		}
+		if c.VerdictBy == jar.EvidenceUser {
+			purpose += "*"
+		}
+		t.add(
+			termsafe.String(c.Domain),
+			truncate(termsafe.String(c.Name), 60),
+			purpose,
+			termsafe.String(c.Source),
+			expiresCell(c, now),
+			flagsCell(c),
+			valueCell(c, values, 60),
+		)
+	}
+	if a.colorOn(a.env.Stdout) {
+		t.color = func(row, col int) string {
+			if col != 2 {
+				return ""
+			}
+			return purposeColor[cs[row].Purpose]
+		}
+	}
+	return t
+}
+
+const filterHelp = `FILTER (the same language as the UI's search box): free words match domain,
+name and value (case-insensitive substring); domain:, name:, value:,
+purpose:, source:, is:session, is:expired, is:partitioned, is:secure,
+is:httponly narrow it; domain:example.com also matches its subdomains; a
+leading - negates a term (-is:expired). Several terms must all match.`
+

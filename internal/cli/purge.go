@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+func init() { commands = append(commands, (*app).purgeCommand) }
+
+func (a *app) purgeCommand() *cobra.Command {
+	var (
+		purpose     string
+		dryRun, yes bool
+	)
+	cmd := &cobra.Command{
+		Use:   "purge [FILTER...] [--purpose P]",
+		Short: "Move every matching cookie to the trash",
+		Long: `Move every live cookie that matches the filter (and --purpose) to the trash,
+as one change: 'crumbs undo' brings them all back, and 'crumbs trash restore'
+can bring back any of them later.
+
+With no filter and no --purpose, purge selects every cookie in the jar.
+
+Confirmation: on a terminal, purge asks y/N first unless --yes is given.
+When stdin is not a terminal (a script, a pipe) there is nobody to ask, so
+purge refuses with exit code 2 unless --yes is given.
+
+--dry-run changes nothing: it prints the cookies that would go (the same
+table as 'crumbs list') on stdout and the count on stderr.
+
+` + filterHelp,
+		Example: `  crumbs purge --purpose tracking             # asks, then purges
+  crumbs purge --purpose tracking --yes       # no question (scripts)
+  crumbs purge domain:doubleclick.net --yes
+  crumbs purge --purpose tracking -source:chrome:Default --dry-run`,
+		RunE: a.run(func(cmd *cobra.Command, args []string) error {
+			terms := args
+			if purpose != "" {
+				p, err := parsePurpose(purpose)
+				if err != nil {
+					return err
+				}
+				terms = append(append([]string(nil), args...), "purpose:"+string(p))
+			}
+			f, err := parseFilter(terms)
+			if err != nil {
+				return err
+			}
+			interactive := isTerminal(a.env.Stdin) && isTerminal(a.env.Stderr)
+			if !yes && !dryRun && !interactive {
+				return usageErrorf("purge: stdin is not a terminal, so nobody can confirm: add --yes (or --dry-run to look first)")
+			}
+			return a.withJar(func(j *jar.Jar) error {
+				ctx := cmd.Context()
+				cs, err := matching(ctx, j, f)
+				if err != nil {
+					return err
+				}
+				sites := siteCount(cs)
+				scope := plural(len(cs), "cookie", "cookies") + " on " + plural(sites, "site", "sites")
+				if len(cs) == 0 {
+					fmt.Fprintln(a.env.Stderr, "no cookie matches: nothing to purge")
+					return nil
+				}
+				if dryRun {
+					if err := a.cookieTable(cs, false, j).write(a.env.Stdout); err != nil {
+						return err
+					}
+					fmt.Fprintf(a.env.Stderr, "dry run: would move %s to the trash\n", scope)
+					return nil
+				}
+				if !yes {
+					ok, err := a.confirm(fmt.Sprintf("Move %s to the trash?", scope))
+					if err != nil {
+						return err
+					}
+					if !ok {
+						fmt.Fprintln(a.env.Stderr, "nothing purged")
+						return &exitError{ExitFailure}
+					}
+				}
+				n, err := j.Purge(ctx, f)
+				if err != nil {
+					return err
+				}
+				if n != len(cs) { // another process changed the jar meanwhile
+					scope = plural(n, "cookie", "cookies") + " on " + plural(sites, "site", "sites")
+				}
+				fmt.Fprintf(a.env.Stderr, "moved %s to the trash — crumbs undo reverts it\n", scope)
+				return nil
+			})
+		}),
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&purpose, "purpose", "", "only cookies of this purpose: session, personalization, tracking, unknown")
+	fl.BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	fl.BoolVarP(&dryRun, "dry-run", "n", false, "show what would be purged, change nothing")
+	_ = cmd.RegisterFlagCompletionFunc("purpose", completePurpose)
+	return cmd
+}
+
+// confirm asks a y/N question on stderr and reads the answer from stdin.
+// Anything but y or yes is no.
+func (a *app) confirm(question string) (bool, error) {
+	fmt.Fprintf(a.env.Stderr, "%s [y/N] ", question)
+	line, err := bufio.NewReader(a.env.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		fmt.Fprintln(a.env.Stderr)
+		return false, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
+}
+
+func completePurpose(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return []string{"session", "personalization", "tracking", "unknown"}, cobra.ShellCompDirectiveNoFileComp
+}
