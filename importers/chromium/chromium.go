@@ -1,0 +1,601 @@
+// Package chromium reads the cookie store of Chromium-family browsers
+// (Chrome, Chromium, Brave, Edge, Opera, Vivaldi, Arc, Whale, Yandex): the
+// SQLite "Cookies" file of a profile, every schema from meta version 5 to 24
+// and later, with values decrypted through package oscrypt.
+//
+// The store is never opened in place: Read works on a private snapshot
+// (package snapshot). Columns are found by name (PRAGMA table_info), so old
+// and future schemas read what they share with the known ones. A value that
+// cannot be decrypted (v20 app-bound encryption, a missing keyring) keeps
+// its cookie, marked ValueUnreadable with the reason, never garbage text.
+package chromium
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/crumbs-dev/crumbs/importers"
+	"github.com/crumbs-dev/crumbs/importers/chromium/oscrypt"
+	"github.com/crumbs-dev/crumbs/importers/snapshot"
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// CurrentMetaVersion is the newest schema crumbs knows (Chrome ~130+).
+const CurrentMetaVersion = 24
+
+// windowsEpochOffsetMicros is 1601-01-01 → 1970-01-01 in microseconds.
+const windowsEpochOffsetMicros = 11644473600 * 1_000_000
+
+// maxRowWarnings caps per-row warnings; the rest are counted in a summary.
+const maxRowWarnings = 10
+
+// Reader reads Chromium cookie stores. The zero value uses this machine's
+// OS secret stores; tests set Keys and Platform to stand in for them.
+type Reader struct {
+	// Keys reaches the OS (keyring, Keychain, DPAPI). Nil means the real one
+	// for opts.Browser.
+	Keys oscrypt.KeySource
+	// Platform is the OS whose encryption scheme applies ("linux",
+	// "darwin", "windows"); empty means this OS.
+	Platform string
+}
+
+// Read reads the store at path with the OS secret stores of this machine.
+func Read(ctx context.Context, path string, opts importers.Options) (*importers.Result, error) {
+	return Reader{}.Read(ctx, path, opts)
+}
+
+// Location is where a store's files are.
+type Location struct {
+	DB         string // the Cookies SQLite file
+	Profile    string // the profile dir ("Default"), "" for a bare file
+	LocalState string // the user-data dir's Local State, "" if none found
+}
+
+// Locate resolves path: a Cookies db file, a profile dir (Network/Cookies
+// then Cookies) or a user-data dir (its Default profile). Local State is
+// looked for in the user-data dir (the profile's parent) and, for Opera's
+// flat layout, in the profile dir itself.
+func Locate(path string) (Location, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return Location{}, importers.Errorf(path, "%v", unwrapPath(err))
+	}
+	var loc Location
+	if st.IsDir() {
+		if db := storeIn(path); db != "" {
+			loc.DB, loc.Profile = db, path
+		} else if db := storeIn(filepath.Join(path, "Default")); db != "" {
+			loc.DB, loc.Profile = db, filepath.Join(path, "Default")
+		} else {
+			return Location{}, importers.Errorf(path, "no Chromium cookie store here (looked for Network/Cookies, Cookies and Default/…)")
+		}
+	} else {
+		loc.DB = path
+		dir := filepath.Dir(path)
+		if filepath.Base(dir) == "Network" {
+			dir = filepath.Dir(dir)
+		}
+		loc.Profile = dir
+	}
+	for _, dir := range []string{filepath.Dir(loc.Profile), loc.Profile} {
+		p := filepath.Join(dir, "Local State")
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			loc.LocalState = p
+			break
+		}
+	}
+	return loc, nil
+}
+
+func storeIn(dir string) string {
+	for _, p := range []string{filepath.Join(dir, "Network", "Cookies"), filepath.Join(dir, "Cookies")} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ""
+}
+
+// localState is the part of Local State that holds keys.
+type localState struct {
+	OSCrypt struct {
+		EncryptedKey         string `json:"encrypted_key"`
+		AppBoundEncryptedKey string `json:"app_bound_encrypted_key"`
+	} `json:"os_crypt"`
+}
+
+// Read implements importers.Reader.
+func (r Reader) Read(ctx context.Context, path string, opts importers.Options) (*importers.Result, error) {
+	loc, err := Locate(path)
+	if err != nil {
+		return nil, err
+	}
+	res := &importers.Result{}
+	browser := displayName(opts.Browser)
+
+	cfg := oscrypt.Config{Platform: r.Platform, Password: opts.Password, Keys: r.Keys, Browser: browser}
+	if cfg.Keys == nil {
+		cfg.Keys = systemKeys(opts.Browser)
+	}
+	if loc.LocalState != "" {
+		var ls localState
+		if data, err := os.ReadFile(loc.LocalState); err != nil {
+			res.Warnf("%s: cannot read: %v", loc.LocalState, unwrapPath(err))
+		} else if err := json.Unmarshal(data, &ls); err != nil {
+			res.Warnf("%s: not valid JSON, keys in it are not used: %v", loc.LocalState, err)
+		} else if ls.OSCrypt.EncryptedKey != "" {
+			if k, err := base64.StdEncoding.DecodeString(ls.OSCrypt.EncryptedKey); err != nil {
+				res.Warnf("%s: os_crypt.encrypted_key is not base64", loc.LocalState)
+			} else {
+				cfg.EncryptedKey = k
+			}
+		}
+	}
+
+	snap, err := snapshot.Copy(ctx, loc.DB)
+	if err != nil {
+		return nil, withHint(err, loc.DB, browser)
+	}
+	defer snap.Close()
+	db, err := snap.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if snap.Unstable {
+		res.Warnf("%s: the store kept changing while it was copied (%s is running?); the newest changes may be missing", loc.DB, browser)
+	}
+	if err := readStore(ctx, db, loc.DB, cfg, opts, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// withHint adds the way out to an error copying the store.
+func withHint(err error, db, browser string) error {
+	locked := errors.Is(err, fs.ErrPermission)
+	if runtime.GOOS == "windows" {
+		var errno syscall.Errno
+		// ERROR_SHARING_VIOLATION (32), ERROR_LOCK_VIOLATION (33).
+		if errors.As(err, &errno) && (errno == 32 || errno == 33) {
+			locked = true
+		}
+	}
+	if !locked {
+		return err
+	}
+	switch runtime.GOOS {
+	case "windows":
+		return importers.Errorf(db, "the store is locked by %s (Chrome 114+ locks it while running): close %s and retry (%v)", browser, browser, err)
+	case "darwin":
+		return importers.Errorf(db, "macOS denied access: give your terminal Full Disk Access (System Settings → Privacy & Security → Full Disk Access) and retry (%v)", err)
+	}
+	return importers.Errorf(db, "permission denied: run crumbs as the user who owns the profile (%v)", err)
+}
+
+// column expressions, in scan order.
+type column struct {
+	names []string // first present name wins
+	def   string   // SQL literal when absent
+}
+
+var columns = [...]column{
+	colCreation:   {[]string{"creation_utc"}, "0"},
+	colHost:       {[]string{"host_key"}, ""},
+	colTopFrame:   {[]string{"top_frame_site_key"}, "''"},
+	colName:       {[]string{"name"}, ""},
+	colValue:      {[]string{"value"}, "''"},
+	colEncrypted:  {[]string{"encrypted_value"}, "x''"},
+	colPath:       {[]string{"path"}, ""},
+	colExpires:    {[]string{"expires_utc"}, "0"},
+	colSecure:     {[]string{"is_secure", "secure"}, "0"},
+	colHTTPOnly:   {[]string{"is_httponly", "httponly"}, "0"},
+	colAccess:     {[]string{"last_access_utc"}, "0"},
+	colHasExpires: {[]string{"has_expires"}, "1"},
+	colPersistent: {[]string{"is_persistent", "persistent"}, "1"},
+	colPriority:   {[]string{"priority"}, "-9"},
+	colSameSite:   {[]string{"samesite", "firstpartyonly"}, "-1"},
+	colScheme:     {[]string{"source_scheme"}, "-9"},
+	colPort:       {[]string{"source_port"}, "-9"},
+	colUpdate:     {[]string{"last_update_utc"}, "0"},
+	colType:       {[]string{"source_type"}, "-9"},
+	colCrossSite:  {[]string{"has_cross_site_ancestor"}, "-9"},
+}
+
+const (
+	colCreation = iota
+	colHost
+	colTopFrame
+	colName
+	colValue
+	colEncrypted
+	colPath
+	colExpires
+	colSecure
+	colHTTPOnly
+	colAccess
+	colHasExpires
+	colPersistent
+	colPriority
+	colSameSite
+	colScheme
+	colPort
+	colUpdate
+	colType
+	colCrossSite
+	numCols
+)
+
+// absent marks a column the store does not have ("-9" above).
+const absent = -9
+
+// knownColumns lists every column crumbs has seen in any version; others
+// are reported as unknown.
+var knownColumns = map[string]bool{"is_same_party": true}
+
+func init() {
+	for _, c := range columns {
+		for _, n := range c.names {
+			knownColumns[n] = true
+		}
+	}
+}
+
+// schema is what the store's table looks like.
+type schema struct {
+	version        int
+	has            map[string]bool
+	used           [numCols]string // the column name used, "" if absent
+	firstPartyOnly bool            // samesite comes from the old firstpartyonly column
+}
+
+func probe(db *sql.DB, file string, res *importers.Result) (*schema, error) {
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='cookies'").Scan(&n); err != nil {
+		return nil, importers.Errorf(file, "unreadable SQLite database: %v", err)
+	}
+	if n == 0 {
+		return nil, importers.Errorf(file, "not a Chromium cookie store: no cookies table")
+	}
+	s := &schema{has: map[string]bool{}}
+	rows, err := db.Query("PRAGMA table_info(cookies)")
+	if err != nil {
+		return nil, importers.Errorf(file, "reading the cookies table's columns: %v", err)
+	}
+	for rows.Next() {
+		var cid, notnull, pk int
+		var name, typ string
+		var dflt sql.NullString
+		if err := rows.Scan(&cid, &name, &typ, &notnull, &dflt, &pk); err != nil {
+			rows.Close()
+			return nil, importers.Errorf(file, "reading the cookies table's columns: %v", err)
+		}
+		s.has[name] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, importers.Errorf(file, "reading the cookies table's columns: %v", err)
+	}
+	var missing []string
+	for _, req := range []string{"host_key", "name", "path"} {
+		if !s.has[req] {
+			missing = append(missing, req)
+		}
+	}
+	if !s.has["value"] && !s.has["encrypted_value"] {
+		missing = append(missing, "value/encrypted_value")
+	}
+	if len(missing) > 0 {
+		return nil, importers.Errorf(file, "not a Chromium cookie store: the cookies table has no %s column", strings.Join(missing, ", "))
+	}
+	for i, c := range columns {
+		for _, name := range c.names {
+			if s.has[name] {
+				s.used[i] = name
+				break
+			}
+		}
+	}
+	s.firstPartyOnly = s.used[colSameSite] == "firstpartyonly"
+
+	var version string
+	if err := db.QueryRow("SELECT value FROM meta WHERE key='version'").Scan(&version); err != nil {
+		res.Warnf("%s: no meta version (%v); reading the columns found", file, err)
+	} else if v, err := strconv.Atoi(strings.TrimSpace(version)); err != nil {
+		res.Warnf("%s: meta version %q is not a number; reading the columns found", file, version)
+	} else {
+		s.version = v
+		if v > CurrentMetaVersion {
+			res.Warnf("%s: meta version %d is newer than %d, the newest crumbs knows; reading the known columns", file, v, CurrentMetaVersion)
+		}
+	}
+	var unknown []string
+	for name := range s.has {
+		if !knownColumns[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		sortStrings(unknown)
+		res.Warnf("%s: unknown columns %s (newer schema?) are ignored", file, strings.Join(unknown, ", "))
+	}
+	return s, nil
+}
+
+func (s *schema) selectSQL() string {
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	for i, c := range columns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if s.used[i] == "" {
+			b.WriteString(c.def)
+			continue
+		}
+		// COALESCE keeps a NULL in a damaged row from failing the scan.
+		fmt.Fprintf(&b, "COALESCE(%q, %s)", s.used[i], c.def0())
+	}
+	b.WriteString(" FROM cookies")
+	return b.String()
+}
+
+// def0 is the NULL replacement of a present column.
+func (c column) def0() string {
+	if c.def == "" {
+		return "''"
+	}
+	return c.def
+}
+
+// rowState is the reused scan target of one row.
+type rowState struct {
+	creation, expires, secure, httpOnly, access, hasExpires, persistent int64
+	priority, sameSite, scheme, port, update, srcType, crossSite        int64
+	host, topFrame, name, value, path                                   string
+	enc                                                                 sql.RawBytes
+	dest                                                                [numCols]any
+}
+
+func newRowState() *rowState {
+	r := &rowState{}
+	r.dest = [numCols]any{
+		colCreation: &r.creation, colHost: &r.host, colTopFrame: &r.topFrame, colName: &r.name,
+		colValue: &r.value, colEncrypted: &r.enc, colPath: &r.path, colExpires: &r.expires,
+		colSecure: &r.secure, colHTTPOnly: &r.httpOnly, colAccess: &r.access,
+		colHasExpires: &r.hasExpires, colPersistent: &r.persistent, colPriority: &r.priority,
+		colSameSite: &r.sameSite, colScheme: &r.scheme, colPort: &r.port, colUpdate: &r.update,
+		colType: &r.srcType, colCrossSite: &r.crossSite,
+	}
+	return r
+}
+
+// unreadableTally groups undecryptable values by cause for the warnings.
+type unreadableTally struct {
+	order  []string
+	counts map[string]int
+	shown  int
+}
+
+func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config, opts importers.Options, res *importers.Result) error {
+	s, err := probe(db, file, res)
+	if err != nil {
+		return err
+	}
+	cfg.HostPrefix = s.version >= 24
+	dec := oscrypt.New(cfg)
+
+	total := 0
+	if opts.Progress != nil {
+		_ = db.QueryRowContext(ctx, "SELECT count(*) FROM cookies").Scan(&total)
+		opts.Progress(0, total)
+	}
+	rows, err := db.QueryContext(ctx, s.selectSQL())
+	if err != nil {
+		return importers.Errorf(file, "reading cookies: %v", err)
+	}
+	defer rows.Close()
+
+	if total > 0 {
+		res.Cookies = make([]jar.Cookie, 0, total)
+	}
+	rs := newRowState()
+	tally := unreadableTally{counts: map[string]int{}}
+	keyBuf := make([]byte, 0, 256)
+	done := 0
+	for rows.Next() {
+		done++
+		if done%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if opts.Progress != nil {
+				opts.Progress(done, total)
+			}
+		}
+		if err := rows.Scan(rs.dest[:]...); err != nil {
+			res.Refused++
+			if res.Refused <= maxRowWarnings {
+				res.Warnf("%s: row %d refused: %v", file, done, err)
+			}
+			continue
+		}
+		c := rs.cookie(s, opts.Source)
+		keyBuf = rs.appendKey(keyBuf[:0], s)
+		c.OriginalKey = string(keyBuf)
+
+		if len(rs.enc) == 0 {
+			// Plaintext row (rookie skips these).
+			c.Value = rs.value
+			c.Encryption = jar.EncPlain
+		} else {
+			if rs.value != "" {
+				res.Warnf("%s: cookie %q on %s has both a plain and an encrypted value; the encrypted one is used", file, rs.name, rs.host)
+			}
+			plain, scheme, err := dec.Decrypt(ctx, rs.host, rs.enc)
+			c.Encryption = jar.Encryption(scheme)
+			if err != nil {
+				c.ValueUnreadable = true
+				c.UnreadableReason = err.Error()
+				tally.add(res, file, &c, err)
+			} else {
+				c.Value = string(plain)
+			}
+		}
+		res.Cookies = append(res.Cookies, c)
+	}
+	if err := rows.Err(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if len(res.Cookies) == 0 {
+			return importers.Errorf(file, "reading cookies: %v", err)
+		}
+		res.Warnf("%s: reading stopped after %d cookies: %v", file, len(res.Cookies), err)
+	}
+	if res.Refused > maxRowWarnings {
+		res.Warnf("%s: %d rows refused in all", file, res.Refused)
+	}
+	tally.summarise(res, file)
+	if opts.Progress != nil {
+		opts.Progress(done, total)
+	}
+	return nil
+}
+
+// add records one unreadable value; the first few get a warning each.
+func (t *unreadableTally) add(res *importers.Result, file string, c *jar.Cookie, err error) {
+	var ue *oscrypt.UnreadableError
+	cause := err.Error()
+	if errors.As(err, &ue) {
+		cause = ue.Error()
+	}
+	if _, ok := t.counts[cause]; !ok {
+		t.order = append(t.order, cause)
+	}
+	t.counts[cause]++
+	if errors.Is(err, oscrypt.ErrAppBound) {
+		return // summarised once: every v20 row has the same story
+	}
+	if t.shown < maxRowWarnings {
+		t.shown++
+		res.Warnf("%s: cookie %q on %s: value unreadable (%s)", file, c.Name, c.Domain, cause)
+	}
+}
+
+func (t *unreadableTally) summarise(res *importers.Result, file string) {
+	for _, cause := range t.order {
+		n := t.counts[cause]
+		if strings.HasPrefix(cause, string(oscrypt.V20)+":") {
+			res.Warnf("%s: %d cookie values use Chrome 127+ app-bound encryption (v20), which cannot be decrypted outside the browser; their other attributes are imported and the values are marked unreadable", file, n)
+			continue
+		}
+		res.Warnf("%s: %d cookie values unreadable: %s", file, n, cause)
+	}
+}
+
+// cookie builds the model cookie from the scanned row.
+func (r *rowState) cookie(s *schema, source string) jar.Cookie {
+	c := jar.Cookie{
+		Source:       source,
+		Domain:       r.host,
+		HostOnly:     !strings.HasPrefix(r.host, "."),
+		Path:         r.path,
+		Name:         r.name,
+		Secure:       r.secure != 0,
+		HTTPOnly:     r.httpOnly != 0,
+		SameSite:     sameSite(r.sameSite, s.firstPartyOnly),
+		Created:      chromeTime(r.creation),
+		LastAccessed: chromeTime(r.access),
+		LastUpdated:  chromeTime(r.update),
+	}
+	if r.expires == 0 || r.hasExpires == 0 || r.persistent == 0 {
+		c.Session = true
+	} else {
+		c.Expires = chromeTime(r.expires)
+	}
+	if r.topFrame != "" {
+		// has_cross_site_ancestor is meaningful only with a partition key:
+		// Chrome writes 1 on unpartitioned rows too.
+		c.Partition = jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: r.topFrame, CrossSiteAncestor: r.crossSite == 1}
+	}
+	c.Extras = jar.Extras{
+		Priority:     enumName(r.priority, priorityNames),
+		SourceScheme: enumName(r.scheme, schemeNames),
+		SourceType:   enumName(r.srcType, sourceTypeNames),
+	}
+	if r.port != absent {
+		c.Extras.SourcePort = int(r.port)
+	}
+	return c
+}
+
+var (
+	priorityNames   = []string{"low", "medium", "high"}
+	schemeNames     = []string{"unset", "non-secure", "secure"}
+	sourceTypeNames = []string{"unknown", "http", "script", "other"}
+)
+
+func enumName(v int64, names []string) string {
+	if v >= 0 && v < int64(len(names)) {
+		return names[v]
+	}
+	return ""
+}
+
+// sameSite maps the stored value. samesite: −1 unspecified, 0 none, 1 lax,
+// 2 strict, 3 (old "extended") unspecified. The older firstpartyonly column
+// (meta 8–10) held 0 for "no attribute", which Chromium's own migration to
+// meta 11 turned into unspecified, and 1/2 for lax/strict.
+func sameSite(v int64, firstPartyOnly bool) jar.SameSite {
+	switch v {
+	case 0:
+		if firstPartyOnly {
+			return jar.SameSiteUnspecified
+		}
+		return jar.SameSiteNone
+	case 1:
+		return jar.SameSiteLax
+	case 2:
+		return jar.SameSiteStrict
+	}
+	return jar.SameSiteUnspecified
+}
+
+// chromeTime turns microseconds since 1601 into UTC time; 0 (and anything
+// before 1970) is "not stored".
+func chromeTime(us int64) time.Time {
+	if us <= windowsEpochOffsetMicros {
+		return time.Time{}
+	}
+	return time.UnixMicro(us - windowsEpochOffsetMicros).UTC()
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
+func sortStrings(ss []string) {
+	for i := 1; i < len(ss); i++ {
+		for j := i; j > 0 && ss[j] < ss[j-1]; j-- {
+			ss[j], ss[j-1] = ss[j-1], ss[j]
+		}
+	}
+}

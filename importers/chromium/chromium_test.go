@@ -1,0 +1,275 @@
+package chromium
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/crumbs-dev/crumbs/importers"
+	"github.com/crumbs-dev/crumbs/importers/chromium/oscrypt"
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// fakeKeys stands in for the OS secret stores.
+type fakeKeys struct {
+	passwords []oscrypt.Password
+	pwErr     error
+	dpapi     func([]byte) ([]byte, error)
+	portal    []byte
+	calls     int
+}
+
+func (f *fakeKeys) SafeStoragePasswords(context.Context) ([]oscrypt.Password, error) {
+	f.calls++
+	return f.passwords, f.pwErr
+}
+
+func (f *fakeKeys) Unprotect(b []byte) ([]byte, error) {
+	if f.dpapi == nil {
+		return nil, errors.New("fake: no DPAPI")
+	}
+	return f.dpapi(b)
+}
+
+func (f *fakeKeys) PortalSecret(context.Context) ([]byte, error) {
+	if f.portal == nil {
+		return nil, errors.New("fake: no portal")
+	}
+	return f.portal, nil
+}
+
+// noOS is a KeySource that holds nothing, as on a machine without keyring.
+func noOS() *fakeKeys { return &fakeKeys{pwErr: errors.New("fake: no keyring")} }
+
+type manifest struct {
+	Cookies []struct {
+		SpecID       string          `json:"spec_id"`
+		Domain       string          `json:"domain"`
+		HostOnly     bool            `json:"host_only"`
+		Name         string          `json:"name"`
+		Value        string          `json:"value"`
+		Path         string          `json:"path"`
+		Secure       bool            `json:"secure"`
+		HTTPOnly     bool            `json:"http_only"`
+		SameSite     string          `json:"same_site"`
+		Session      bool            `json:"session"`
+		Expires      *int64          `json:"expires"`
+		PartitionKey *struct {
+			TopLevelSite         string `json:"top_level_site"`
+			HasCrossSiteAncestor bool   `json:"has_cross_site_ancestor"`
+		} `json:"partition_key"`
+		DB struct {
+			ExpiresUTC int64 `json:"expires_utc"`
+		} `json:"db"`
+	} `json:"cookies"`
+}
+
+func repoRoot(t testing.TB) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+}
+
+func samplesDir(t testing.TB) string {
+	d := filepath.Join(repoRoot(t), "..", "shared", "fixtures", "samples")
+	if _, err := os.Stat(d); err != nil {
+		t.Skip("public samples: ../shared not present")
+	}
+	return d
+}
+
+func fixtureDir(t testing.TB) string { return filepath.Join(repoRoot(t), "testdata", "chromium") }
+
+func TestManifestFixture(t *testing.T) {
+	dir := fixtureDir(t)
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	userData := filepath.Join(dir, "user-data")
+	for _, path := range []string{userData, filepath.Join(userData, "Default"), filepath.Join(userData, "Default", "Cookies")} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			keys := noOS()
+			res, err := Reader{Keys: keys, Platform: "linux"}.Read(context.Background(), path, importers.Options{Source: "chromium:Default", Browser: "chromium"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Warnings) != 0 || res.Refused != 0 {
+				t.Errorf("warnings %q refused %d", res.Warnings, res.Refused)
+			}
+			if keys.calls != 0 {
+				t.Errorf("v10 peanuts store asked the OS keyring %d times", keys.calls)
+			}
+			if len(res.Cookies) != len(m.Cookies) {
+				t.Fatalf("got %d cookies, manifest has %d", len(res.Cookies), len(m.Cookies))
+			}
+			byKey := map[string]jar.Cookie{}
+			for _, c := range res.Cookies {
+				byKey[c.Domain+"|"+c.Name+"|"+c.Partition.TopLevelSite] = c
+			}
+			for _, want := range m.Cookies {
+				top := ""
+				if want.PartitionKey != nil {
+					top = want.PartitionKey.TopLevelSite
+				}
+				c, ok := byKey[want.Domain+"|"+want.Name+"|"+top]
+				if !ok {
+					t.Errorf("%s: %s %s missing", want.SpecID, want.Domain, want.Name)
+					continue
+				}
+				if c.Source != "chromium:Default" || c.Encryption != jar.EncV10 || c.ValueUnreadable {
+					t.Errorf("%s: source %q encryption %q unreadable %v", want.SpecID, c.Source, c.Encryption, c.ValueUnreadable)
+				}
+				if c.HostOnly != want.HostOnly || c.Path != want.Path || c.Value != want.Value ||
+					c.Secure != want.Secure || c.HTTPOnly != want.HTTPOnly || c.SameSite.String() != want.SameSite ||
+					c.Session != want.Session {
+					t.Errorf("%s: got %+v, want %+v", want.SpecID, c, want)
+				}
+				if want.Session {
+					if !c.Expires.IsZero() {
+						t.Errorf("%s: session cookie has expiry %v", want.SpecID, c.Expires)
+					}
+				} else {
+					floor := int64(math.Floor(float64(want.DB.ExpiresUTC)/1e6)) - 11644473600
+					if want.Expires == nil || c.Expires.Unix() != *want.Expires || c.Expires.Unix() != floor {
+						t.Errorf("%s: expires %d, manifest %v, floor %d", want.SpecID, c.Expires.Unix(), want.Expires, floor)
+					}
+				}
+				if want.PartitionKey != nil {
+					p := c.Partition
+					if p.Kind != jar.PartitionCHIPS || p.TopLevelSite != want.PartitionKey.TopLevelSite || p.CrossSiteAncestor != want.PartitionKey.HasCrossSiteAncestor {
+						t.Errorf("%s: partition %+v, want %+v", want.SpecID, p, *want.PartitionKey)
+					}
+				} else if !c.Partition.IsZero() {
+					t.Errorf("%s: unexpected partition %+v", want.SpecID, c.Partition)
+				}
+				if c.Extras.Priority != "medium" || (c.Extras.SourceScheme != "secure" && c.Extras.SourceScheme != "non-secure") || c.Extras.SourcePort == 0 || c.Extras.SourceType == "" {
+					t.Errorf("%s: extras %+v", want.SpecID, c.Extras)
+				}
+				k, err := ParseKey(c.OriginalKey)
+				if err != nil || k.HostKey != want.Domain || k.Name != want.Name || k.Path != want.Path ||
+					k.TopFrameSiteKey != top || k.HasCrossSiteAncestor == nil || k.SourcePort == nil || k.SourceScheme == nil {
+					t.Errorf("%s: original key %q (%v)", want.SpecID, c.OriginalKey, err)
+				}
+				if c.Created.IsZero() {
+					t.Errorf("%s: no creation time", want.SpecID)
+				}
+			}
+		})
+	}
+}
+
+func sha256File(t *testing.T, path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func TestSourceFilesUnchanged(t *testing.T) {
+	userData := filepath.Join(fixtureDir(t), "user-data")
+	var files []string
+	filepath.WalkDir(userData, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) < 2 {
+		t.Fatalf("fixture files: %v", files)
+	}
+	before := map[string]string{}
+	for _, f := range files {
+		before[f] = sha256File(t, f)
+	}
+	if _, err := (Reader{Keys: noOS(), Platform: "linux"}).Read(context.Background(), userData, importers.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var after []string
+	filepath.WalkDir(userData, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			after = append(after, p)
+		}
+		return nil
+	})
+	if len(after) != len(files) {
+		t.Errorf("files before %v, after %v (side files created?)", files, after)
+	}
+	for _, f := range files {
+		if got := sha256File(t, f); got != before[f] {
+			t.Errorf("%s changed by an import", f)
+		}
+	}
+}
+
+func TestBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(filepath.Join(fixtureDir(t), "user-data", "Default", "Cookies"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(dir, "truncated", "Cookies")
+	os.MkdirAll(filepath.Dir(truncated), 0o700)
+	os.WriteFile(truncated, good[:len(good)/3], 0o600)
+
+	notCookies := filepath.Join(dir, "other.sqlite")
+	writeSQLite(t, notCookies, "CREATE TABLE moz_cookies(id INTEGER, name TEXT)")
+	wrongCols := filepath.Join(dir, "wrongcols.sqlite")
+	writeSQLite(t, wrongCols, "CREATE TABLE cookies(id INTEGER, label TEXT)")
+	text := filepath.Join(dir, "notes.txt")
+	os.WriteFile(text, []byte("hello, this is not sqlite at all, not even close................................................"), 0o600)
+	emptyDir := filepath.Join(dir, "empty")
+	os.Mkdir(emptyDir, 0o700)
+
+	for _, tc := range []struct{ path, want string }{
+		{truncated, ""},
+		{notCookies, "no cookies table"},
+		{wrongCols, "no host_key, name, path"},
+		{text, ""},
+		{emptyDir, "no Chromium cookie store"},
+		{filepath.Join(dir, "missing"), "no such file"},
+	} {
+		res, err := Reader{Keys: noOS(), Platform: "linux"}.Read(context.Background(), tc.path, importers.Options{})
+		if err == nil {
+			t.Errorf("%s: no error (%d cookies)", tc.path, len(res.Cookies))
+			continue
+		}
+		t.Logf("%v", err)
+		var fe *importers.FileError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.path) {
+			t.Errorf("%s: error does not name the file: %v", tc.path, err)
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %q lacks %q", tc.path, err, tc.want)
+		}
+	}
+}
