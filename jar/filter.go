@@ -1,25 +1,385 @@
 package jar
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // Filter is a parsed query of crumbs' filter language (docs/jar.md): all
 // its terms must match. The zero Filter matches everything.
+//
+// Terms:
+//
+//	word            domain, name or value contains word (case-insensitive)
+//	"two words"     a phrase, same as a word
+//	domain:D        the cookie's domain is D or a subdomain of D (leading dot ignored)
+//	name:N          the name contains N (case-insensitive)
+//	value:V         the value contains V (case-insensitive)
+//	purpose:P[,Q]   the purpose is P (or Q); unambiguous prefixes allowed
+//	source:S        the source id contains S (case-insensitive)
+//	is:session is:expired is:partitioned is:secure is:httponly is:hostonly is:unreadable
+//	-TERM           negates any term
 type Filter struct {
 	terms []term
 }
 
-type term struct{}
+type termKind uint8
+
+const (
+	termWord termKind = iota
+	termDomain
+	termName
+	termValue
+	termPurpose
+	termSource
+	termIs
+)
+
+var termKeys = map[string]termKind{
+	"domain": termDomain, "name": termName, "value": termValue,
+	"purpose": termPurpose, "source": termSource, "is": termIs,
+}
+
+type isFlag uint8
+
+const (
+	isSession isFlag = iota
+	isExpired
+	isPartitioned
+	isSecure
+	isHTTPOnly
+	isHostOnly
+	isUnreadable
+)
+
+var isFlags = map[string]isFlag{
+	"session": isSession, "expired": isExpired, "partitioned": isPartitioned,
+	"secure": isSecure, "httponly": isHTTPOnly, "hostonly": isHostOnly,
+	"unreadable": isUnreadable,
+}
+
+type term struct {
+	kind     termKind
+	negate   bool
+	text     string    // as typed (for String)
+	needle   string    // lower-cased argument
+	purposes []Purpose // termPurpose
+	flag     isFlag    // termIs
+}
 
 // ParseFilter parses filter terms. The terms are joined with spaces and
 // tokenised again, so "quoted phrases" may span arguments. An error names
 // the bad term.
-func ParseFilter(terms ...string) (Filter, error) { return parseFilter(terms) }
+func ParseFilter(terms ...string) (Filter, error) {
+	toks, err := tokenize(strings.Join(terms, " "))
+	if err != nil {
+		return Filter{}, err
+	}
+	var f Filter
+	for _, tk := range toks {
+		t, err := parseTerm(tk)
+		if err != nil {
+			return Filter{}, err
+		}
+		f.terms = append(f.terms, t)
+	}
+	return f, nil
+}
+
+// MustParseFilter is ParseFilter for literals in code and tests; it panics
+// on a bad filter.
+func MustParseFilter(terms ...string) Filter {
+	f, err := ParseFilter(terms...)
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+type token struct {
+	raw    string // the term as written, quotes included
+	neg    bool
+	key    string // before ':' (unquoted part only), "" for a word
+	arg    string
+	quoted bool // the word or argument was quoted
+}
+
+// tokenize splits s on white space outside double quotes.
+func tokenize(s string) ([]token, error) {
+	var toks []token
+	i := 0
+	for {
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		if i >= len(s) {
+			return toks, nil
+		}
+		start := i
+		var tk token
+		if s[i] == '-' && i+1 < len(s) && !isSpace(s[i+1]) {
+			tk.neg = true
+			i++
+		}
+		// key: letters up to ':'
+		j := i
+		for j < len(s) && isLetter(s[j]) {
+			j++
+		}
+		if j > i && j < len(s) && s[j] == ':' {
+			tk.key = strings.ToLower(s[i:j])
+			i = j + 1
+		}
+		var arg strings.Builder
+		for i < len(s) && !isSpace(s[i]) {
+			if s[i] == '"' {
+				end := strings.IndexByte(s[i+1:], '"')
+				if end < 0 {
+					return nil, fmt.Errorf("filter: unterminated quote in %s", s[start:])
+				}
+				arg.WriteString(s[i+1 : i+1+end])
+				tk.quoted = true
+				i += end + 2
+				continue
+			}
+			arg.WriteByte(s[i])
+			i++
+		}
+		tk.arg = arg.String()
+		tk.raw = s[start:i]
+		toks = append(toks, tk)
+	}
+}
+
+func isSpace(b byte) bool  { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
+func isLetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
+
+func parseTerm(tk token) (term, error) {
+	t := term{negate: tk.neg, text: tk.raw}
+	if tk.key == "" {
+		if tk.arg == "" {
+			if tk.neg {
+				// a lone "-" is a word
+				return term{kind: termWord, text: tk.raw, needle: "-"}, nil
+			}
+			return term{}, fmt.Errorf("filter: empty term %s", tk.raw)
+		}
+		t.kind = termWord
+		t.needle = lower(tk.arg)
+		return t, nil
+	}
+	kind, ok := termKeys[tk.key]
+	if !ok {
+		return term{}, fmt.Errorf("filter: unknown key %q in %s (known: domain, name, value, purpose, source, is; quote the term to search for the text)", tk.key, tk.raw)
+	}
+	t.kind = kind
+	if tk.arg == "" {
+		return term{}, fmt.Errorf("filter: %s needs a value", tk.raw)
+	}
+	switch kind {
+	case termDomain:
+		t.needle = strings.TrimPrefix(lower(tk.arg), ".")
+		if t.needle == "" {
+			return term{}, fmt.Errorf("filter: %s needs a domain", tk.raw)
+		}
+	case termPurpose:
+		for _, p := range strings.Split(tk.arg, ",") {
+			pp, ok := ParsePurpose(p)
+			if !ok {
+				return term{}, fmt.Errorf("filter: unknown purpose %q in %s (known: session, personalization, tracking, unknown)", p, tk.raw)
+			}
+			t.purposes = append(t.purposes, pp)
+		}
+	case termIs:
+		fl, ok := isFlags[lower(tk.arg)]
+		if !ok {
+			return term{}, fmt.Errorf("filter: unknown %s (known: is:session, is:expired, is:partitioned, is:secure, is:httponly, is:hostonly, is:unreadable)", tk.raw)
+		}
+		t.flag = fl
+	default:
+		t.needle = lower(tk.arg)
+	}
+	return t, nil
+}
+
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
 
 // Match reports whether c matches every term of f at time now.
-func (f Filter) Match(c *Cookie, now time.Time) bool { return f.match(c, now) }
+func (f Filter) Match(c *Cookie, now time.Time) bool {
+	for i := range f.terms {
+		if f.terms[i].match(c, now) == f.terms[i].negate {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *term) match(c *Cookie, now time.Time) bool {
+	switch t.kind {
+	case termWord:
+		return containsFold(c.Domain, t.needle) || containsFold(c.Name, t.needle) ||
+			(!c.ValueUnreadable && containsFold(c.Value, t.needle))
+	case termDomain:
+		return domainMatch(c.Domain, t.needle)
+	case termName:
+		return containsFold(c.Name, t.needle)
+	case termValue:
+		return !c.ValueUnreadable && containsFold(c.Value, t.needle)
+	case termSource:
+		return containsFold(c.Source, t.needle)
+	case termPurpose:
+		p := c.Purpose
+		if p == "" {
+			p = PurposeUnknown
+		}
+		for _, q := range t.purposes {
+			if p == q {
+				return true
+			}
+		}
+		return false
+	case termIs:
+		switch t.flag {
+		case isSession:
+			return c.Session
+		case isExpired:
+			return c.Expired(now)
+		case isPartitioned:
+			return !c.Partition.IsZero()
+		case isSecure:
+			return c.Secure
+		case isHTTPOnly:
+			return c.HTTPOnly
+		case isHostOnly:
+			return c.HostOnly
+		case isUnreadable:
+			return c.ValueUnreadable
+		}
+	}
+	return false
+}
+
+// domainMatch: host (leading dot dropped) equals d or ends with "."+d,
+// ignoring ASCII case. d is lower-case without a leading dot.
+func domainMatch(domain, d string) bool {
+	if len(domain) > 0 && domain[0] == '.' {
+		domain = domain[1:]
+	}
+	if len(domain) < len(d) {
+		return false
+	}
+	tail := domain[len(domain)-len(d):]
+	if !equalFoldLower(tail, d) {
+		return false
+	}
+	return len(domain) == len(d) || domain[len(domain)-len(d)-1] == '.'
+}
+
+// equalFoldLower reports whether s equals the lower-case ASCII-or-not
+// needle, ignoring ASCII case in s.
+func equalFoldLower(s, lowerNeedle string) bool {
+	if len(s) != len(lowerNeedle) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lowerNeedle[i] {
+			if c >= utf8.RuneSelf || lowerNeedle[i] >= utf8.RuneSelf {
+				return strings.EqualFold(s, lowerNeedle)
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// containsFold reports whether s contains the lower-case needle, ignoring
+// case, without allocating for ASCII text. The candidates are found with
+// strings.IndexByte (vectorised) for both cases of the needle's first byte.
+func containsFold(s, needle string) bool {
+	n := len(needle)
+	if n == 0 {
+		return true
+	}
+	if n > len(s) {
+		return false
+	}
+	if !isASCII(needle) {
+		// ASCII needles fold byte by byte (an ASCII byte never occurs inside
+		// a UTF-8 sequence); others take the slow, allocating path.
+		return strings.Contains(strings.ToLower(s), needle)
+	}
+	first := needle[0]
+	upper := first
+	if first >= 'a' && first <= 'z' {
+		upper = first - ('a' - 'A')
+	}
+	last := len(s) - n
+	i := 0
+	for i <= last {
+		j := strings.IndexByte(s[i:last+1], first)
+		if upper != first {
+			if k := strings.IndexByte(s[i:last+1], upper); k >= 0 && (j < 0 || k < j) {
+				j = k
+			}
+		}
+		if j < 0 {
+			return false
+		}
+		i += j
+		if equalFoldASCII(s[i+1:i+n], needle[1:]) {
+			return true
+		}
+		i++
+	}
+	return false
+}
+
+func equalFoldASCII(s, lowerNeedle string) bool {
+	for i := 0; i < len(lowerNeedle); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lowerNeedle[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
 
 // IsEmpty reports whether f has no terms (and so matches every cookie).
 func (f Filter) IsEmpty() bool { return len(f.terms) == 0 }
+
+// String renders f as filter text that ParseFilter reads back.
+func (f Filter) String() string {
+	parts := make([]string, len(f.terms))
+	for i, t := range f.terms {
+		parts[i] = t.text
+	}
+	return strings.Join(parts, " ")
+}
 
 // And is the filter matching what both f and g match.
 func (f Filter) And(g Filter) Filter {

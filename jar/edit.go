@@ -1,0 +1,461 @@
+package jar
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Validate checks that c is a cookie a browser would accept and send,
+// at time now. The error is an *InvalidError naming the field.
+func Validate(c *Cookie, now time.Time) error {
+	bad := func(field, reason string) error { return &InvalidError{Field: field, Reason: reason} }
+	if c.Source == "" {
+		return bad("source", "must not be empty")
+	}
+	if c.Name == "" && c.Value == "" && !c.ValueUnreadable {
+		return bad("name", "must not be empty when the value is empty")
+	}
+	if r := badChar(c.Name, ";="); r != "" {
+		return bad("name", "must not contain "+r)
+	}
+	if !c.ValueUnreadable {
+		if r := badChar(c.Value, ";"); r != "" {
+			return bad("value", "must not contain "+r)
+		}
+	}
+	if c.Domain == "" || c.Domain == "." {
+		return bad("domain", "must not be empty")
+	}
+	if r := badChar(c.Domain, "; ,/"); r != "" {
+		return bad("domain", "must not contain "+r)
+	}
+	if c.HostOnly && strings.HasPrefix(c.Domain, ".") {
+		return bad("domain", "a host-only cookie's domain has no leading dot")
+	}
+	if !strings.HasPrefix(c.Path, "/") {
+		return bad("path", "must start with '/'")
+	}
+	if r := badChar(c.Path, ";"); r != "" {
+		return bad("path", "must not contain "+r)
+	}
+	if hasPrefixFold(c.Name, "__Host-") {
+		switch {
+		case !c.Secure:
+			return bad("secure", "a __Host- cookie must be secure")
+		case !c.HostOnly:
+			return bad("host_only", "a __Host- cookie must be host-only")
+		case c.Path != "/":
+			return bad("path", `a __Host- cookie must have path "/"`)
+		}
+	}
+	if hasPrefixFold(c.Name, "__Secure-") && !c.Secure {
+		return bad("secure", "a __Secure- cookie must be secure")
+	}
+	if c.SameSite == SameSiteNone && !c.Secure {
+		return bad("same_site", "SameSite=None needs Secure (browsers reject it otherwise)")
+	}
+	if c.SameSite > SameSiteStrict {
+		return bad("same_site", "unknown value")
+	}
+	if c.Partition.Kind == PartitionCHIPS && !c.Secure {
+		return bad("secure", "a partitioned (CHIPS) cookie must be secure")
+	}
+	if c.Session {
+		if !c.Expires.IsZero() {
+			return bad("expires", "a session cookie has no expiry")
+		}
+	} else {
+		if c.Expires.IsZero() {
+			return bad("expires", "a persistent cookie needs an expiry (or make it a session cookie)")
+		}
+		if !c.Expires.After(now) {
+			return bad("expires", "is in the past")
+		}
+	}
+	if c.Purpose != "" {
+		if _, ok := ParsePurpose(string(c.Purpose)); !ok || purposeRank(c.Purpose) == len(Purposes) {
+			return bad("purpose", fmt.Sprintf("unknown purpose %q", c.Purpose))
+		}
+	}
+	return nil
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// badChar names the first control character or character of set in s, ""
+// if none.
+func badChar(s, set string) string {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "control characters"
+		}
+		if strings.ContainsRune(set, r) {
+			if r == ' ' {
+				return "spaces"
+			}
+			return fmt.Sprintf("'%c'", r)
+		}
+	}
+	return ""
+}
+
+const userReason = "your verdict"
+
+// idsOf collects the row ids of live cookies whose ids are given, in order,
+// dropping unknown ones.
+func liveIDs(ctx context.Context, tx *sql.Tx, ids []int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM cookies WHERE id `+inIDs+` ORDER BY id`, idList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+func (j *Jar) update(ctx context.Context, c Cookie) error {
+	if c.ID <= 0 {
+		return ErrNotFound
+	}
+	now := j.Now()
+	if err := Validate(&c, now); err != nil {
+		return err
+	}
+	_, err := j.change(ctx, KindEdit, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+		rows, err := tx.QueryContext(ctx, selectCookies+` WHERE id = ?`, c.ID)
+		if err != nil {
+			return "", 0, j.fileError(err)
+		}
+		olds, err := scanCookies(rows, 1)
+		if err != nil {
+			return "", 0, err
+		}
+		if len(olds) == 0 {
+			return "", 0, ErrNotFound
+		}
+		old := olds[0]
+		newID, oldID := c.Identity(), old.Identity()
+		if newID != oldID {
+			var other int64
+			err := tx.QueryRowContext(ctx, `SELECT id FROM cookies WHERE `+identityWhere+` AND id != ?`,
+				append(identityArgs(newID), c.ID)...).Scan(&other)
+			if err == nil {
+				return "", 0, &InvalidError{Field: "name", Reason: "another cookie with this source, domain, path and name exists"}
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return "", 0, err
+			}
+		}
+		if c.VerdictBy == EvidenceUser {
+			if c.Reason == "" {
+				c.Reason = userReason
+			}
+		} else if j.classifier != nil {
+			c.VerdictBy = ""
+			j.classifier.Classify(&c)
+		}
+		normalize(&c)
+		// The verdict follows the cookie: drop the old identity's, keep the
+		// new one if the purpose is the user's.
+		if newID != oldID || c.VerdictBy != EvidenceUser {
+			if err := j.dropVerdicts(ctx, tx, rec, []Identity{oldID}); err != nil {
+				return "", 0, err
+			}
+		}
+		if c.VerdictBy == EvidenceUser {
+			if err := j.putVerdicts(ctx, tx, rec, []Identity{newID}, c.Purpose, c.Reason); err != nil {
+				return "", 0, err
+			}
+		}
+		if err := rec.saveCookies(ctx, tx, idList([]int64{c.ID})); err != nil {
+			return "", 0, err
+		}
+		sets := make([]string, len(cookieColumns))
+		for i, col := range cookieColumns {
+			sets[i] = col.name + " = ?"
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cookies SET `+strings.Join(sets, ", ")+` WHERE id = ?`,
+			append(rowArgs(&c, Site(c.Domain)), c.ID)...); err != nil {
+			return "", 0, fmt.Errorf("jar %s: edit: %w", j.path, err)
+		}
+		return "edit " + c.Host() + " " + c.Name, 1, nil
+	})
+	return err
+}
+
+const identityWhere = `source = ? AND partition_key = ? AND container_key = ? AND domain = ? AND host_only = ? AND path = ? AND name = ?`
+
+func identityArgs(id Identity) []any {
+	return []any{id.Source, id.Partition, id.Container, id.Domain, b2i(id.HostOnly), id.Path, id.Name}
+}
+
+// dropVerdicts removes the user's verdicts for these identities.
+func (j *Jar) dropVerdicts(ctx context.Context, tx *sql.Tx, rec *recorder, ids []Identity) error {
+	for _, id := range ids {
+		var vid int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM verdicts WHERE `+identityWhere, identityArgs(id)...).Scan(&vid)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := rec.saveVerdicts(ctx, tx, idList([]int64{vid})); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM verdicts WHERE id = ?`, vid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putVerdicts records the user's verdict for these identities.
+func (j *Jar) putVerdicts(ctx context.Context, tx *sql.Tx, rec *recorder, ids []Identity, p Purpose, reason string) error {
+	find, err := tx.PrepareContext(ctx, `SELECT id FROM verdicts WHERE `+identityWhere)
+	if err != nil {
+		return err
+	}
+	defer find.Close()
+	for _, id := range ids {
+		var vid int64
+		err := find.QueryRowContext(ctx, identityArgs(id)...).Scan(&vid)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if _, err := tx.ExecContext(ctx, `INSERT INTO verdicts (`+verdictCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				append(identityArgs(id), string(p), reason)...); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			if err := rec.saveVerdicts(ctx, tx, idList([]int64{vid})); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE verdicts SET purpose = ?, reason = ? WHERE id = ?`, string(p), reason, vid); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (j *Jar) deleteIDs(ctx context.Context, ids []int64, kind, summary string) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return j.change(ctx, kind, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+		live, err := liveIDs(ctx, tx, ids)
+		if err != nil {
+			return "", 0, j.fileError(err)
+		}
+		n, err := j.moveToTrash(ctx, tx, rec, live)
+		if err != nil {
+			return "", 0, err
+		}
+		if summary == "" {
+			summary = "delete " + plural(n, "cookie")
+		}
+		return summary, n, nil
+	})
+}
+
+func (j *Jar) purge(ctx context.Context, f Filter) (int, error) {
+	return j.change(ctx, KindPurge, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+		rows, err := tx.QueryContext(ctx, selectCookies)
+		if err != nil {
+			return "", 0, j.fileError(err)
+		}
+		cs, err := scanCookies(rows, 0)
+		if err != nil {
+			return "", 0, err
+		}
+		now := j.Now()
+		var ids []int64
+		for i := range cs {
+			if f.Match(&cs[i], now) {
+				ids = append(ids, cs[i].ID)
+			}
+		}
+		n, err := j.moveToTrash(ctx, tx, rec, ids)
+		if err != nil {
+			return "", 0, err
+		}
+		what := "everything"
+		if !f.IsEmpty() {
+			what = f.String()
+		}
+		return "purge " + what + ": " + plural(n, "cookie"), n, nil
+	})
+}
+
+// loadLive reads the live cookies with these ids inside tx.
+func loadLive(ctx context.Context, tx *sql.Tx, ids []int64) ([]Cookie, error) {
+	rows, err := tx.QueryContext(ctx, selectCookies+` WHERE id `+inIDs+` ORDER BY id`, idList(ids))
+	if err != nil {
+		return nil, err
+	}
+	return scanCookies(rows, len(ids))
+}
+
+// rewrite stores new contents for live cookies (same identity), saving
+// their before-images.
+func (j *Jar) rewrite(ctx context.Context, tx *sql.Tx, rec *recorder, cs []Cookie) error {
+	ids := make([]int64, len(cs))
+	for i := range cs {
+		ids[i] = cs[i].ID
+	}
+	if err := rec.saveCookies(ctx, tx, idList(ids)); err != nil {
+		return err
+	}
+	sets := make([]string, len(cookieColumns))
+	for i, col := range cookieColumns {
+		sets[i] = col.name + " = ?"
+	}
+	stmt, err := tx.PrepareContext(ctx, `UPDATE cookies SET `+strings.Join(sets, ", ")+` WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	sites := siteCache{}
+	for i := range cs {
+		normalize(&cs[i])
+		if _, err := stmt.ExecContext(ctx, append(rowArgs(&cs[i], sites.site(cs[i].Domain)), cs[i].ID)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (j *Jar) setPurpose(ctx context.Context, ids []int64, p Purpose) (int, error) {
+	if purposeRank(p) == len(Purposes) {
+		return 0, &InvalidError{Field: "purpose", Reason: fmt.Sprintf("unknown purpose %q", p)}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return j.change(ctx, KindVerdict, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+		cs, err := loadLive(ctx, tx, ids)
+		if err != nil {
+			return "", 0, j.fileError(err)
+		}
+		idents := make([]Identity, len(cs))
+		for i := range cs {
+			idents[i] = cs[i].Identity()
+			cs[i].Purpose, cs[i].Reason, cs[i].VerdictBy = p, userReason, EvidenceUser
+		}
+		if err := j.putVerdicts(ctx, tx, rec, idents, p, userReason); err != nil {
+			return "", 0, err
+		}
+		if err := j.rewrite(ctx, tx, rec, cs); err != nil {
+			return "", 0, err
+		}
+		return fmt.Sprintf("mark %s as %s", plural(len(cs), "cookie"), p), len(cs), nil
+	})
+}
+
+func (j *Jar) clearVerdict(ctx context.Context, ids []int64) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return j.change(ctx, KindVerdict, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+		cs, err := loadLive(ctx, tx, ids)
+		if err != nil {
+			return "", 0, j.fileError(err)
+		}
+		idents := make([]Identity, len(cs))
+		for i := range cs {
+			idents[i] = cs[i].Identity()
+			cs[i].Purpose, cs[i].Reason, cs[i].VerdictBy = PurposeUnknown, "", EvidenceNone
+			if j.classifier != nil {
+				cs[i].VerdictBy = ""
+				j.classifier.Classify(&cs[i])
+			}
+		}
+		if err := j.dropVerdicts(ctx, tx, rec, idents); err != nil {
+			return "", 0, err
+		}
+		if err := j.rewrite(ctx, tx, rec, cs); err != nil {
+			return "", 0, err
+		}
+		return "clear your verdict on " + plural(len(cs), "cookie"), len(cs), nil
+	})
+}
+
+// reclassifyIfNeeded classifies every cookie without a user verdict again
+// when the classifier's version differs from the one recorded in the jar.
+// It is maintenance, not a change: no undo step.
+func (j *Jar) reclassifyIfNeeded(ctx context.Context) error {
+	want := j.classifier.Version()
+	var have string
+	err := j.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'classifier_version'`).Scan(&have)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return j.fileError(err)
+	}
+	if have == want {
+		return nil
+	}
+	return j.write(ctx, func(tx *sql.Tx) error {
+		// Check again under the write lock: another process may have done it.
+		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'classifier_version'`).Scan(&have)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return j.fileError(err)
+		}
+		if have == want {
+			return nil
+		}
+		for _, table := range []string{"cookies", "trash"} {
+			if err := j.reclassifyTable(ctx, tx, table); err != nil {
+				return fmt.Errorf("jar %s: re-classifying: %w", j.path, err)
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('classifier_version', ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, want)
+		return err
+	})
+}
+
+func (j *Jar) reclassifyTable(ctx context.Context, tx *sql.Tx, table string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, `+colList+` FROM `+table+` WHERE verdict_by != 'user'`)
+	if err != nil {
+		return err
+	}
+	cs, err := scanCookies(rows, 0)
+	if err != nil {
+		return err
+	}
+	stmt, err := tx.PrepareContext(ctx, `UPDATE `+table+` SET purpose = ?, reason = ?, verdict_by = ?, chash = ? WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	sites := siteCache{}
+	for i := range cs {
+		c := cs[i]
+		c.VerdictBy = ""
+		j.classifier.Classify(&c)
+		normalize(&c)
+		if c.Purpose == cs[i].Purpose && c.Reason == cs[i].Reason && c.VerdictBy == cs[i].VerdictBy {
+			continue
+		}
+		site := sites.site(c.Domain)
+		if _, err := stmt.ExecContext(ctx, string(c.Purpose), c.Reason, string(c.VerdictBy),
+			contentHash(&c, site, encodeExtras(c.Extras)), c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,151 @@
+package jar
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+const sqliteHeader = "SQLite format 3\x00"
+
+func open(ctx context.Context, path string, o options) (*Jar, error) {
+	if path == "" {
+		return nil, errors.New("jar: empty path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("jar %s: %w", path, err)
+	}
+	if err := prepareFile(path, abs); err != nil {
+		return nil, err
+	}
+	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() +
+		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("jar %s: %w", path, err)
+	}
+	db.SetMaxIdleConns(4)
+	j := &Jar{path: path, db: db, now: o.now, classifier: o.classifier}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, j.fileError(err)
+	}
+	if err := j.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	// SQLite gives -wal and -shm the database's mode; make sure anyway.
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Chmod(abs+suffix, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			db.Close()
+			return nil, fmt.Errorf("jar %s: %w", path, err)
+		}
+	}
+	if j.classifier != nil {
+		if err := j.reclassifyIfNeeded(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return j, nil
+}
+
+// prepareFile creates the directory (0700) and an empty file (0600) if they
+// are missing, and refuses a file that is not SQLite before SQLite sees it.
+func prepareFile(path, abs string) error {
+	dir := filepath.Dir(abs)
+	if st, err := os.Stat(dir); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("jar %s: directory: %w", path, unwrapPath(err))
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("jar %s: cannot create directory %s: %w", path, dir, unwrapPath(err))
+		}
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("jar %s: %w", path, err)
+		}
+	} else if !st.IsDir() {
+		return fmt.Errorf("jar %s: %s is not a directory", path, dir)
+	}
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		f.Close()
+		if err := os.Chmod(abs, 0o600); err != nil {
+			return fmt.Errorf("jar %s: %w", path, err)
+		}
+		return nil
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("jar %s: cannot create: %w", path, unwrapPath(err))
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return fmt.Errorf("jar %s: %w", path, unwrapPath(err))
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("jar %s: not a regular file", path)
+	}
+	f, err = os.OpenFile(abs, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("jar %s: cannot open for writing: %w", path, unwrapPath(err))
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	n, err := io.ReadFull(f, head)
+	if n == 0 && (err == io.EOF || err == nil) {
+		return nil // empty: becomes a new jar
+	}
+	if string(head[:n]) != sqliteHeader {
+		return fmt.Errorf("jar %s: not a SQLite database (not a crumbs jar)", path)
+	}
+	return nil
+}
+
+// unwrapPath drops the *PathError wrapper: our messages name the path already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// fileError turns SQLite's errors about the file itself into messages that
+// name the jar.
+func (j *Jar) fileError(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "not a database") || strings.Contains(msg, "SQLITE_NOTADB"):
+		return fmt.Errorf("jar %s: not a SQLite database (not a crumbs jar)", j.path)
+	case strings.Contains(msg, "readonly") || strings.Contains(msg, "read-only") || strings.Contains(msg, "CANTOPEN") || strings.Contains(msg, "unable to open"):
+		return fmt.Errorf("jar %s: cannot write the jar or its directory: %w", j.path, err)
+	case strings.Contains(msg, "malformed") || strings.Contains(msg, "CORRUPT"):
+		return fmt.Errorf("jar %s: damaged database: %w", j.path, err)
+	}
+	return fmt.Errorf("jar %s: %w", j.path, err)
+}
+
+// write runs fn in one write transaction (BEGIN IMMEDIATE, so two writers
+// queue on the busy timeout instead of failing to upgrade a read lock).
+func (j *Jar) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return j.fileError(err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return j.fileError(err)
+	}
+	return nil
+}

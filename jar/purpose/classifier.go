@@ -1,0 +1,219 @@
+// Package purpose tells what a cookie is for — session, personalization,
+// tracking or unknown (PRODUCT §6) — with a reason a person understands and
+// the evidence that decided it.
+//
+// Evidence, strongest first: the user's verdict (kept by the jar: a cookie
+// whose VerdictBy is jar.EvidenceUser is never touched here); the user's
+// rules file, then an optional Open Cookie Database CSV; a known cookie name
+// (a name tied to a domain beats the same name untied); a known name
+// pattern; a clearly session-like name (session, auth, token, csrf…, so a
+// login cookie is never called tracking because of where it lives); a known
+// tracker domain, matched on the cookie's domain and its parents up to the
+// registrable domain; the remaining heuristics from name tokens and
+// attributes; then unknown.
+//
+// The built-in knowledge is knowledge.toml, crumbs' own data file, embedded
+// and versioned. Version() changes with it and with the user's rules, and
+// the jar re-classifies every cookie without a user verdict when it does.
+package purpose
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/adrg/xdg"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+//go:embed knowledge.toml
+var knowledgeTOML []byte
+
+// Classifier decides cookie purposes. It is safe for concurrent use.
+type Classifier struct {
+	builtin *ruleSet
+	user    *ruleSet // rules.toml, may be nil
+	extra   *ruleSet // Open Cookie Database CSV, may be nil
+	sites   *siteCache
+	version string
+	// knowledgeVersion is the built-in file's version field.
+	knowledgeVersion string
+}
+
+// Options selects the user's own knowledge on top of the built-in one.
+type Options struct {
+	// RulesFile is a TOML rules file (see docs/purposes.md); "" for none.
+	// A missing file is an error that satisfies errors.Is(err, fs.ErrNotExist),
+	// so a caller passing DefaultRulesPath() can ignore that case.
+	RulesFile string
+	// ExtraCSV is a CSV in the Open Cookie Database layout; "" for none.
+	ExtraCSV string
+}
+
+var (
+	defaultOnce sync.Once
+	defaultCls  *Classifier
+	builtinSet  *ruleSet
+	builtinVer  string
+)
+
+func loadBuiltin() {
+	rs, ver, err := parseRules("knowledge.toml (built in)", knowledgeTOML, true, 0)
+	if err != nil {
+		// The embedded file is part of the program, not input: a broken
+		// one is a build defect that the package tests catch.
+		panic("purpose: " + err.Error())
+	}
+	builtinSet, builtinVer = rs, ver
+	defaultCls = &Classifier{builtin: rs, sites: newSiteCache(), version: ver, knowledgeVersion: ver}
+}
+
+// Default returns the classifier with built-in knowledge only. It is built
+// once and shared.
+func Default() *Classifier {
+	defaultOnce.Do(loadBuiltin)
+	return defaultCls
+}
+
+// KnowledgeVersion is the version of the embedded knowledge file.
+func KnowledgeVersion() string {
+	defaultOnce.Do(loadBuiltin)
+	return builtinVer
+}
+
+// New returns a classifier with the built-in knowledge plus the user's
+// rules and extra CSV. A malformed file gives an error naming the file and
+// the line; the caller can fall back to Default().
+func New(opts Options) (*Classifier, error) {
+	defaultOnce.Do(loadBuiltin)
+	c := &Classifier{builtin: builtinSet, sites: newSiteCache(), knowledgeVersion: builtinVer}
+	h := sha256.New()
+	if opts.RulesFile != "" {
+		data, err := os.ReadFile(opts.RulesFile)
+		if err != nil {
+			return nil, fmt.Errorf("rules file: %w", err)
+		}
+		rs, _, err := parseRules(opts.RulesFile, data, false, 0)
+		if err != nil {
+			return nil, err
+		}
+		c.user = rs
+		h.Write([]byte("rules\x00"))
+		h.Write(data)
+	}
+	if opts.ExtraCSV != "" {
+		data, err := os.ReadFile(opts.ExtraCSV)
+		if err != nil {
+			return nil, fmt.Errorf("cookie database CSV: %w", err)
+		}
+		rs, err := parseOCDBytes(opts.ExtraCSV, data, 0)
+		if err != nil {
+			return nil, err
+		}
+		c.extra = rs
+		h.Write([]byte("\x00csv\x00"))
+		h.Write(data)
+	}
+	c.version = builtinVer
+	if c.user != nil || c.extra != nil {
+		c.version += "+user." + hex.EncodeToString(h.Sum(nil))[:12]
+	}
+	return c, nil
+}
+
+// DefaultRulesPath is where the user's rules live:
+// $XDG_CONFIG_HOME/crumbs/rules.toml (the platform's config dir elsewhere).
+func DefaultRulesPath() string {
+	return filepath.Join(xdg.ConfigHome, "crumbs", "rules.toml")
+}
+
+// Version identifies the knowledge in use: the built-in version, plus a
+// hash of the user's rules and CSV when there are any. The jar stores it
+// and re-classifies when it changes.
+func (c *Classifier) Version() string { return c.version }
+
+// Classify sets ck.Purpose, ck.Reason and ck.VerdictBy. A cookie carrying
+// the user's own verdict is left alone.
+func (c *Classifier) Classify(ck *jar.Cookie) {
+	if ck.VerdictBy == jar.EvidenceUser {
+		return
+	}
+	ck.Purpose, ck.Reason, ck.VerdictBy = c.decide(ck.Domain, ck.Name, ck)
+}
+
+// Explain classifies a bare (domain, name) pair, as `crumbs classify`
+// does: only evidence from the name and domain is used. domain may be ""
+// (unknown), in which case rules tied to a domain still apply.
+func (c *Classifier) Explain(domain, name string) (jar.Purpose, string, jar.Evidence) {
+	return c.decide(domain, name, nil)
+}
+
+func (c *Classifier) decide(domain, name string, ck *jar.Cookie) (jar.Purpose, string, jar.Evidence) {
+	host := normalHost(domain)
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return jar.PurposeUnknown, "no name", jar.EvidenceNone
+	}
+	var buf [128]byte
+	var lname string
+	if b, ok := lowerInto(buf[:], name); ok {
+		lname = unsafeString(b)
+	} else {
+		lname = strings.ToLower(name)
+	}
+
+	if e := c.user.matchAny(host, lname, c.sites); e != nil {
+		return e.purpose, e.reason, e.evidence
+	}
+	if e := c.extra.matchAny(host, lname, c.sites); e != nil {
+		return e.purpose, e.reason, e.evidence
+	}
+	if e := c.builtin.matchExact(host, lname, c.sites, true); e != nil {
+		return e.purpose, e.reason, e.evidence
+	}
+	if e := c.builtin.matchPattern(host, lname, c.sites, true); e != nil {
+		return e.purpose, e.reason, e.evidence
+	}
+	v := readName(name, lname)
+	if v.session != "" {
+		return jar.PurposeSession, v.session, jar.EvidenceHeuristic
+	}
+	if e := c.builtin.matchDomain(host, c.sites); e != nil {
+		return e.purpose, e.reason, e.evidence
+	}
+	if p, why, ok := heuristic(v, name, ck); ok {
+		return p, why, jar.EvidenceHeuristic
+	}
+	return jar.PurposeUnknown, "nothing known about this cookie", jar.EvidenceNone
+}
+
+// normalHost turns a cookie domain into the lower-case host the rules
+// match: no leading dot, no trailing dot.
+func normalHost(d string) string {
+	d = strings.TrimSpace(d)
+	d = strings.TrimPrefix(d, ".")
+	d = strings.TrimSuffix(d, ".")
+	for i := 0; i < len(d); i++ {
+		if c := d[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(d)
+		}
+	}
+	return d
+}
+
+// unsafeString views b as a string without copying. Used only for the
+// lower-cased name held in a stack buffer for the duration of one decide
+// call; nothing keeps it.
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}

@@ -1,0 +1,281 @@
+package purpose
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// entry is one compiled matcher: an exact name, a glob, a regexp or a bare
+// domain, with the purpose and reason of the rule it came from.
+type entry struct {
+	order    int // position in its file: lower wins among rules of one level
+	purpose  jar.Purpose
+	reason   string
+	evidence jar.Evidence
+
+	ties []tie // the cookie's domain must match one of these; nil = any domain
+
+	glob string         // lower-case glob for pattern entries ("" otherwise)
+	re   *regexp.Regexp // regexp entries
+}
+
+// tie restricts an entry to a domain: either a domain and its subdomains
+// (suffix "doubleclick.net") or every registrable domain of a brand
+// ("google.*" → brand "google": google.com, google.co.uk, …).
+type tie struct {
+	suffix string
+	brand  string
+}
+
+func (e *entry) tied() bool { return len(e.ties) > 0 }
+
+// matchesDomain reports whether the cookie host satisfies the entry's ties.
+// An empty host (a cookie whose domain is not known, as in `crumbs
+// classify` input with an empty first column) satisfies every tie: the
+// vendor's meaning is then the best guess there is.
+func (e *entry) matchesDomain(host string, sites *siteCache) bool {
+	if len(e.ties) == 0 || host == "" {
+		return true
+	}
+	for _, t := range e.ties {
+		if t.brand != "" {
+			if sites.brand(host) == t.brand {
+				return true
+			}
+			continue
+		}
+		if domainWithin(host, t.suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// domainWithin reports whether host is d or a subdomain of d.
+func domainWithin(host, d string) bool {
+	if len(host) == len(d) {
+		return host == d
+	}
+	return len(host) > len(d) && host[len(host)-len(d)-1] == '.' && host[len(host)-len(d):] == d
+}
+
+func (e *entry) matchesName(lname string) bool {
+	if e.re != nil {
+		// Cloned because the regexp package keeps its input reachable and
+		// lname usually lives in the caller's stack buffer.
+		return e.re.MatchString(strings.Clone(lname))
+	}
+	return globMatch(e.glob, lname)
+}
+
+// globMatch matches a lower-case glob with * (any run) and ? (one byte)
+// against s, without allocating.
+func globMatch(pattern, s string) bool {
+	px, sx := 0, 0
+	nextPx, nextSx := -1, -1
+	for px < len(pattern) || sx < len(s) {
+		if px < len(pattern) {
+			switch c := pattern[px]; c {
+			case '*':
+				nextPx, nextSx = px, sx+1
+				px++
+				continue
+			case '?':
+				if sx < len(s) {
+					px++
+					sx++
+					continue
+				}
+			default:
+				if sx < len(s) && s[sx] == c {
+					px++
+					sx++
+					continue
+				}
+			}
+		}
+		if nextSx > 0 && nextSx <= len(s) {
+			px, sx = nextPx, nextSx
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// literalPrefix is the part of a glob before its first wildcard.
+func literalPrefix(glob string) string {
+	if i := strings.IndexAny(glob, "*?"); i >= 0 {
+		return glob[:i]
+	}
+	return glob
+}
+
+// trieNode indexes pattern entries by their literal prefix so that a name
+// only meets the patterns that can match it.
+type trieNode struct {
+	edges   []byte
+	kids    []*trieNode
+	entries []*entry
+}
+
+func (n *trieNode) child(b byte) *trieNode {
+	for i, e := range n.edges {
+		if e == b {
+			return n.kids[i]
+		}
+	}
+	return nil
+}
+
+func (n *trieNode) insert(prefix string, e *entry) {
+	for i := 0; i < len(prefix); i++ {
+		c := n.child(prefix[i])
+		if c == nil {
+			c = &trieNode{}
+			n.edges = append(n.edges, prefix[i])
+			n.kids = append(n.kids, c)
+		}
+		n = c
+	}
+	n.entries = append(n.entries, e)
+}
+
+// ruleSet is one compiled rules file (built-in knowledge, the user's rules
+// or an Open Cookie Database CSV).
+type ruleSet struct {
+	exact    map[string][]*entry // lower-case name → entries in file order
+	prefixes trieNode            // patterns with a literal prefix
+	floating []*entry            // patterns without one ("*_session"), regexps
+	domains  map[string][]*entry // domain-only entries by domain suffix
+	brands   map[string][]*entry // domain-only entries by brand ("google.*")
+	n        int
+}
+
+func newRuleSet() *ruleSet {
+	return &ruleSet{exact: map[string][]*entry{}, domains: map[string][]*entry{}, brands: map[string][]*entry{}}
+}
+
+func (rs *ruleSet) addExact(lname string, e *entry) {
+	rs.exact[lname] = append(rs.exact[lname], e)
+	rs.n++
+}
+
+func (rs *ruleSet) addPattern(e *entry) {
+	rs.n++
+	if e.re != nil {
+		// Regexps match case-insensitively, so they have no byte prefix
+		// to index by: keep them few.
+		rs.floating = append(rs.floating, e)
+		return
+	}
+	if p := literalPrefix(e.glob); p != "" {
+		rs.prefixes.insert(p, e)
+		return
+	}
+	rs.floating = append(rs.floating, e)
+}
+
+func (rs *ruleSet) addDomain(t tie, e *entry) {
+	rs.n++
+	if t.brand != "" {
+		rs.brands[t.brand] = append(rs.brands[t.brand], e)
+		return
+	}
+	rs.domains[t.suffix] = append(rs.domains[t.suffix], e)
+}
+
+// better picks between the current best and a candidate: with preferTied a
+// domain-tied entry beats an untied one; otherwise (and as a tie-break) the
+// earlier rule wins.
+func better(best, cand *entry, preferTied bool) bool {
+	if best == nil {
+		return true
+	}
+	if preferTied && cand.tied() != best.tied() {
+		return cand.tied()
+	}
+	return cand.order < best.order
+}
+
+func (rs *ruleSet) matchExact(host, lname string, sites *siteCache, preferTied bool) *entry {
+	var best *entry
+	for _, e := range rs.exact[lname] {
+		if e.matchesDomain(host, sites) && better(best, e, preferTied) {
+			best = e
+		}
+	}
+	return best
+}
+
+func (rs *ruleSet) matchPattern(host, lname string, sites *siteCache, preferTied bool) *entry {
+	var best *entry
+	n := &rs.prefixes
+	for i := 0; i < len(lname); i++ {
+		if n = n.child(lname[i]); n == nil {
+			break
+		}
+		for _, e := range n.entries {
+			if better(best, e, preferTied) && e.matchesName(lname) && e.matchesDomain(host, sites) {
+				best = e
+			}
+		}
+	}
+	for _, e := range rs.floating {
+		if better(best, e, preferTied) && e.matchesName(lname) && e.matchesDomain(host, sites) {
+			best = e
+		}
+	}
+	return best
+}
+
+// matchDomain finds a domain-only entry for host or one of its parent
+// domains, stopping at the registrable domain's public suffix.
+func (rs *ruleSet) matchDomain(host string, sites *siteCache) *entry {
+	if host == "" || (len(rs.domains) == 0 && len(rs.brands) == 0) {
+		return nil
+	}
+	var best *entry
+	if len(rs.domains) > 0 {
+		for h := host; h != ""; {
+			for _, e := range rs.domains[h] {
+				if better(best, e, false) {
+					best = e
+				}
+			}
+			i := strings.IndexByte(h, '.')
+			if i < 0 {
+				break
+			}
+			h = h[i+1:]
+		}
+	}
+	if len(rs.brands) > 0 {
+		if b := sites.brand(host); b != "" {
+			for _, e := range rs.brands[b] {
+				if better(best, e, false) {
+					best = e
+				}
+			}
+		}
+	}
+	return best
+}
+
+// matchAny is the user-rules lookup: every kind of rule competes and the
+// earliest in the file wins.
+func (rs *ruleSet) matchAny(host, lname string, sites *siteCache) *entry {
+	if rs == nil || rs.n == 0 {
+		return nil
+	}
+	best := rs.matchExact(host, lname, sites, false)
+	if e := rs.matchPattern(host, lname, sites, false); e != nil && better(best, e, false) {
+		best = e
+	}
+	if e := rs.matchDomain(host, sites); e != nil && better(best, e, false) {
+		best = e
+	}
+	return best
+}

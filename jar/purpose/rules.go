@@ -1,0 +1,356 @@
+package purpose
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// rulesFile is the schema shared by the built-in knowledge and the user's
+// rules file: a list of [[rule]] tables, earlier rules winning.
+type rulesFile struct {
+	Version string     `toml:"version"`
+	Rule    []ruleSpec `toml:"rule"`
+}
+
+type ruleSpec struct {
+	Name     string   `toml:"name"`
+	Names    []string `toml:"names"`
+	Pattern  string   `toml:"pattern"`
+	Patterns []string `toml:"patterns"`
+	Regexp   string   `toml:"regexp"`
+	Domain   string   `toml:"domain"`
+	Domains  []string `toml:"domains"`
+	Purpose  string   `toml:"purpose"`
+	Reason   string   `toml:"reason"`
+}
+
+// ruleError is a problem in a rules file, located by line.
+type ruleError struct {
+	file string
+	line int
+	msg  string
+}
+
+func (e *ruleError) Error() string {
+	if e.line > 0 {
+		return fmt.Sprintf("%s: line %d: %s", e.file, e.line, e.msg)
+	}
+	return fmt.Sprintf("%s: %s", e.file, e.msg)
+}
+
+// lineIndex finds where each [[rule]] table and its keys sit in the text,
+// so that semantic errors (a purpose that is not one of the four, a bad
+// regexp) can name the line even though the TOML decoder has forgotten it.
+type lineIndex struct {
+	lines  []string
+	starts []int // 0-based line of each [[rule]] header
+}
+
+func newLineIndex(data []byte) *lineIndex {
+	li := &lineIndex{lines: strings.Split(string(data), "\n")}
+	for i, l := range li.lines {
+		t := strings.ReplaceAll(strings.TrimSpace(l), " ", "")
+		if strings.HasPrefix(t, "[[rule]]") {
+			li.starts = append(li.starts, i)
+		}
+	}
+	return li
+}
+
+// line returns the 1-based line of key inside rule i (or the rule header
+// when key is "" or not found), 0 when unknown.
+func (li *lineIndex) line(i int, key string) int {
+	if i < 0 || i >= len(li.starts) {
+		return 0
+	}
+	start, end := li.starts[i], len(li.lines)
+	if i+1 < len(li.starts) {
+		end = li.starts[i+1]
+	}
+	if key != "" {
+		for l := start + 1; l < end; l++ {
+			t := strings.TrimSpace(li.lines[l])
+			if rest, ok := strings.CutPrefix(t, key); ok && strings.HasPrefix(strings.TrimSpace(rest), "=") {
+				return l + 1
+			}
+		}
+	}
+	return start + 1
+}
+
+// anyKeyLine finds the first line assigning key anywhere, for undecoded keys.
+func (li *lineIndex) anyKeyLine(key string) int {
+	for l, s := range li.lines {
+		t := strings.TrimSpace(s)
+		if rest, ok := strings.CutPrefix(t, key); ok && strings.HasPrefix(strings.TrimSpace(rest), "=") {
+			return l + 1
+		}
+	}
+	return 0
+}
+
+// parseRules decodes and compiles a rules file. builtin selects the
+// evidence recorded (name/pattern/domain for crumbs' knowledge, rule for the
+// user's) and requires a version and reasons.
+func parseRules(file string, data []byte, builtin bool, orderBase int) (*ruleSet, string, error) {
+	var rf rulesFile
+	md, err := toml.Decode(string(data), &rf)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, "", &ruleError{file: file, line: pe.Position.Line, msg: pe.Message}
+		}
+		return nil, "", &ruleError{file: file, msg: err.Error()}
+	}
+	li := newLineIndex(data)
+	if und := md.Undecoded(); len(und) > 0 {
+		k := und[0]
+		last := k[len(k)-1]
+		return nil, "", &ruleError{file: file, line: li.anyKeyLine(last),
+			msg: fmt.Sprintf("unknown key %q (a rule has name, names, pattern, patterns, regexp, domain, domains, purpose, reason)", k.String())}
+	}
+	if builtin && rf.Version == "" {
+		return nil, "", &ruleError{file: file, msg: "no version"}
+	}
+	rs := newRuleSet()
+	for i, spec := range rf.Rule {
+		if err := compileRule(rs, spec, orderBase+i, builtin); err != nil {
+			return nil, "", &ruleError{file: file, line: li.line(i, err.key), msg: fmt.Sprintf("rule %d: %s", i+1, err.msg)}
+		}
+	}
+	return rs, rf.Version, nil
+}
+
+type specError struct{ key, msg string }
+
+func parsePurposeWord(s string) (jar.Purpose, bool) {
+	switch jar.Purpose(strings.ToLower(strings.TrimSpace(s))) {
+	case jar.PurposeSession:
+		return jar.PurposeSession, true
+	case jar.PurposePersonalization, "personalisation", "preferences":
+		return jar.PurposePersonalization, true
+	case jar.PurposeTracking:
+		return jar.PurposeTracking, true
+	case jar.PurposeUnknown:
+		return jar.PurposeUnknown, true
+	}
+	return "", false
+}
+
+// parseTie turns a domain field into a tie: "doubleclick.net",
+// ".doubleclick.net" or "google.*".
+func parseTie(d string) (tie, bool) {
+	d = strings.ToLower(strings.TrimSpace(d))
+	d = strings.TrimPrefix(d, ".")
+	if brand, ok := strings.CutSuffix(d, ".*"); ok {
+		if brand == "" || strings.ContainsAny(brand, ".*/ ") {
+			return tie{}, false
+		}
+		return tie{brand: brand}, true
+	}
+	if d == "" || strings.ContainsAny(d, "*/ :") {
+		return tie{}, false
+	}
+	return tie{suffix: d}, true
+}
+
+func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError {
+	p, ok := parsePurposeWord(spec.Purpose)
+	if !ok {
+		if spec.Purpose == "" {
+			return &specError{"", "no purpose (session, personalization, tracking or unknown)"}
+		}
+		return &specError{"purpose", fmt.Sprintf("purpose %q is not one of session, personalization, tracking, unknown", spec.Purpose)}
+	}
+	if builtin && spec.Reason == "" {
+		return &specError{"", "no reason"}
+	}
+	var ties []tie
+	domains := spec.Domains
+	if spec.Domain != "" {
+		domains = append([]string{spec.Domain}, domains...)
+	}
+	for _, d := range domains {
+		t, ok := parseTie(d)
+		if !ok {
+			key := "domains"
+			if d == spec.Domain {
+				key = "domain"
+			}
+			return &specError{key, fmt.Sprintf("domain %q is not a domain (example.com, .example.com or brand.*)", d)}
+		}
+		ties = append(ties, t)
+	}
+	names := spec.Names
+	if spec.Name != "" {
+		names = append([]string{spec.Name}, names...)
+	}
+	patterns := spec.Patterns
+	if spec.Pattern != "" {
+		patterns = append([]string{spec.Pattern}, patterns...)
+	}
+	if len(names) == 0 && len(patterns) == 0 && spec.Regexp == "" && len(ties) == 0 {
+		return &specError{"", "matches nothing: give name, names, pattern, patterns, regexp, domain or domains"}
+	}
+	reason := strings.TrimSpace(spec.Reason)
+	if reason == "" {
+		reason = "your rules file"
+	}
+	mk := func(ev jar.Evidence) *entry {
+		if !builtin {
+			ev = jar.EvidenceRule
+		}
+		return &entry{order: order, purpose: p, reason: reason, evidence: ev, ties: ties}
+	}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" || strings.ContainsAny(n, ";=\t\r\n") {
+			return &specError{"name", fmt.Sprintf("name %q is not a cookie name", n)}
+		}
+		rs.addExact(strings.ToLower(n), mk(jar.EvidenceName))
+	}
+	for _, g := range patterns {
+		g = strings.ToLower(strings.TrimSpace(g))
+		if g == "" || strings.Trim(g, "*") == "" {
+			return &specError{"pattern", fmt.Sprintf("pattern %q matches every name; use domain for a whole domain", g)}
+		}
+		e := mk(jar.EvidencePattern)
+		e.glob = g
+		rs.addPattern(e)
+	}
+	if spec.Regexp != "" {
+		re, err := regexp.Compile("(?i)" + spec.Regexp)
+		if err != nil {
+			return &specError{"regexp", fmt.Sprintf("regexp %q: %v", spec.Regexp, err)}
+		}
+		e := mk(jar.EvidencePattern)
+		e.re = re
+		rs.addPattern(e)
+	}
+	if len(names) == 0 && len(patterns) == 0 && spec.Regexp == "" {
+		// Only a domain: every cookie of that domain.
+		for _, t := range ties {
+			e := mk(jar.EvidenceDomain)
+			e.ties = nil
+			rs.addDomain(t, e)
+		}
+	}
+	return nil
+}
+
+// Open Cookie Database CSV columns (jkwakman/Open-Cookie-Database).
+const (
+	ocdID = iota
+	ocdPlatform
+	ocdCategory
+	ocdName
+	ocdDomain
+	ocdDescription
+	ocdRetention
+	ocdController
+	ocdPrivacy
+	ocdWildcard
+	ocdColumns
+)
+
+// ocdPurpose maps the database's categories onto crumbs' purposes.
+func ocdPurpose(category string) (jar.Purpose, bool) {
+	switch strings.ToLower(strings.TrimSpace(category)) {
+	case "analytics", "marketing", "advertising", "tracking":
+		return jar.PurposeTracking, true
+	case "functional", "security", "necessary", "strictly necessary", "essential":
+		return jar.PurposeSession, true
+	case "preferences", "preference", "personalization", "personalisation":
+		return jar.PurposePersonalization, true
+	}
+	return "", false
+}
+
+// plainDomain reports whether the database's domain column is a bare
+// domain we can tie a rule to (it often holds prose: "advertiser's
+// website (1st party)").
+func plainDomain(d string) bool {
+	d = strings.TrimPrefix(strings.TrimSpace(d), ".")
+	if !strings.Contains(d, ".") || strings.HasSuffix(d, ".") {
+		return false
+	}
+	for i := 0; i < len(d); i++ {
+		c := d[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// parseOCD reads an Open Cookie Database CSV as extra rules, in file order.
+func parseOCD(file string, r io.Reader, orderBase int) (*ruleSet, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	rs := newRuleSet()
+	for row := 0; ; row++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &ruleError{file: file, line: pe.Line, msg: pe.Err.Error()}
+			}
+			return nil, &ruleError{file: file, msg: err.Error()}
+		}
+		if row == 0 && strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(rec[0], "\ufeff")), "ID") {
+			continue
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(rec) < ocdColumns {
+			return nil, &ruleError{file: file, line: line, msg: fmt.Sprintf("%d columns, want %d (ID, Platform, Category, Cookie / Data Key name, Domain, Description, Retention period, Data Controller, User Privacy & GDPR Rights Portals, Wildcard match)", len(rec), ocdColumns)}
+		}
+		p, ok := ocdPurpose(rec[ocdCategory])
+		if !ok {
+			return nil, &ruleError{file: file, line: line, msg: fmt.Sprintf("category %q is not one of Functional, Security, Preferences, Analytics, Marketing", rec[ocdCategory])}
+		}
+		name := strings.ToLower(strings.TrimSpace(rec[ocdName]))
+		if name == "" {
+			return nil, &ruleError{file: file, line: line, msg: "empty cookie name"}
+		}
+		reason := strings.TrimSpace(rec[ocdPlatform])
+		if reason == "" {
+			reason = "Open Cookie Database"
+		}
+		reason += " " + strings.ToLower(strings.TrimSpace(rec[ocdCategory])) + " cookie (Open Cookie Database)"
+		e := &entry{order: orderBase + row, purpose: p, reason: reason, evidence: jar.EvidenceRule}
+		if d := rec[ocdDomain]; plainDomain(d) {
+			if t, ok := parseTie(d); ok {
+				e.ties = []tie{t}
+			}
+		}
+		switch strings.TrimSpace(rec[ocdWildcard]) {
+		case "1", "true", "TRUE", "yes":
+			e.glob = strings.ReplaceAll(strings.ReplaceAll(name, "*", ""), "?", "") + "*"
+			rs.addPattern(e)
+		default:
+			rs.addExact(name, e)
+		}
+	}
+	return rs, nil
+}
+
+// parseOCDBytes is parseOCD over a byte slice.
+func parseOCDBytes(file string, data []byte, orderBase int) (*ruleSet, error) {
+	return parseOCD(file, bytes.NewReader(data), orderBase)
+}

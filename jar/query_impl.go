@@ -1,0 +1,299 @@
+package jar
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+)
+
+// snapshot is an in-process copy of the live cookies in the default order,
+// valid while the database's data_version is unchanged. It makes repeated
+// Query calls (a filter typed key by key) cost a scan in memory, not a read.
+type snapshot struct {
+	version int64
+	cookies []Cookie
+	orders  map[SortKey][]int32
+}
+
+var selectCookies = `SELECT id, ` + colList + ` FROM cookies`
+
+const defaultOrder = ` ORDER BY site, domain, path, name, id`
+
+// dataVersion changes whenever any other connection commits. verConn never
+// writes, so every commit, ours included, changes it.
+func (j *Jar) dataVersion(ctx context.Context) (int64, error) {
+	if j.verConn == nil {
+		c, err := j.db.Conn(ctx)
+		if err != nil {
+			return 0, j.fileError(err)
+		}
+		j.verConn = c
+	}
+	var v int64
+	if err := j.verConn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+		return 0, j.fileError(err)
+	}
+	return v, nil
+}
+
+// current returns the snapshot, reading the table again if it changed.
+func (j *Jar) current(ctx context.Context) (*snapshot, error) {
+	j.cacheMu.Lock()
+	defer j.cacheMu.Unlock()
+	v, err := j.dataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if j.cache != nil && j.cache.version == v {
+		return j.cache, nil
+	}
+	// Read on verConn itself: the snapshot then matches version v exactly.
+	rows, err := j.verConn.QueryContext(ctx, selectCookies+defaultOrder)
+	if err != nil {
+		return nil, j.fileError(err)
+	}
+	cs, err := scanCookies(rows, 0)
+	if err != nil {
+		return nil, j.fileError(err)
+	}
+	j.cache = &snapshot{version: v, cookies: cs, orders: map[SortKey][]int32{}}
+	return j.cache, nil
+}
+
+func scanCookies(rows *sql.Rows, sizeHint int) ([]Cookie, error) {
+	defer rows.Close()
+	s := newRowScanner()
+	out := make([]Cookie, 0, sizeHint)
+	for rows.Next() {
+		out = append(out, Cookie{})
+		if err := s.scan(rows, &out[len(out)-1]); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
+func (j *Jar) all(ctx context.Context) ([]Cookie, error) {
+	s, err := j.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(s.cookies), nil
+}
+
+func (j *Jar) get(ctx context.Context, id int64) (Cookie, error) {
+	rows, err := j.db.QueryContext(ctx, selectCookies+` WHERE id = ?`, id)
+	if err != nil {
+		return Cookie{}, j.fileError(err)
+	}
+	cs, err := scanCookies(rows, 1)
+	if err != nil {
+		return Cookie{}, j.fileError(err)
+	}
+	if len(cs) == 0 {
+		return Cookie{}, ErrNotFound
+	}
+	return cs[0], nil
+}
+
+// order is the permutation of s.cookies for a sort key; ties keep the
+// default order.
+func (s *snapshot) order(k SortKey) []int32 {
+	if o, ok := s.orders[k]; ok {
+		return o
+	}
+	o := make([]int32, len(s.cookies))
+	for i := range o {
+		o[i] = int32(i)
+	}
+	cs := s.cookies
+	var cmp func(a, b *Cookie) int
+	switch k {
+	case SortName:
+		cmp = func(a, b *Cookie) int { return compareFold(a.Name, b.Name) }
+	case SortPurpose:
+		cmp = func(a, b *Cookie) int { return purposeRank(a.Purpose) - purposeRank(b.Purpose) }
+	case SortExpires:
+		cmp = compareExpiry
+	case SortSource:
+		cmp = func(a, b *Cookie) int { return strings.Compare(a.Source, b.Source) }
+	case SortCreated:
+		cmp = func(a, b *Cookie) int { return a.Created.Compare(b.Created) }
+	}
+	if cmp != nil {
+		slices.SortStableFunc(o, func(a, b int32) int { return cmp(&cs[a], &cs[b]) })
+	}
+	s.orders[k] = o
+	return o
+}
+
+// compareExpiry sorts session cookies after every persistent one.
+func compareExpiry(a, b *Cookie) int {
+	as, bs := a.Session || a.Expires.IsZero(), b.Session || b.Expires.IsZero()
+	switch {
+	case as && bs:
+		return 0
+	case as:
+		return 1
+	case bs:
+		return -1
+	}
+	return a.Expires.Compare(b.Expires)
+}
+
+func purposeRank(p Purpose) int {
+	for i, q := range Purposes {
+		if p == q {
+			return i
+		}
+	}
+	return len(Purposes)
+}
+
+func compareFold(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := a[i], b[i]
+		if x >= 'A' && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if y >= 'A' && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return int(x) - int(y)
+		}
+	}
+	return len(a) - len(b)
+}
+
+func (j *Jar) query(ctx context.Context, q Query) ([]Cookie, int, error) {
+	if q.Offset < 0 {
+		q.Offset = 0
+	}
+	if q.Filter.IsEmpty() && q.Sort == SortDomain && q.Limit > 0 && !j.cacheFresh(ctx) {
+		return j.queryPage(ctx, q)
+	}
+	s, err := j.current(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	order := s.order(q.Sort)
+	now := j.Now()
+	var out []Cookie
+	total := 0
+	n := len(order)
+	for i := 0; i < n; i++ {
+		k := i
+		if q.Desc {
+			k = n - 1 - i
+		}
+		c := &s.cookies[order[k]]
+		if !q.Filter.Match(c, now) {
+			continue
+		}
+		if total >= q.Offset && (q.Limit == 0 || total < q.Offset+q.Limit) {
+			out = append(out, *c)
+		}
+		total++
+	}
+	return out, total, nil
+}
+
+// cacheFresh reports whether the snapshot is current, without reading.
+func (j *Jar) cacheFresh(ctx context.Context) bool {
+	j.cacheMu.Lock()
+	defer j.cacheMu.Unlock()
+	if j.cache == nil {
+		return false
+	}
+	v, err := j.dataVersion(ctx)
+	return err == nil && v == j.cache.version
+}
+
+// queryPage reads one page in the default order through the order index:
+// the first frame of the UI needs this before any snapshot exists.
+func (j *Jar) queryPage(ctx context.Context, q Query) ([]Cookie, int, error) {
+	tx, err := j.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, j.fileError(err)
+	}
+	defer tx.Rollback()
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cookies`).Scan(&total); err != nil {
+		return nil, 0, j.fileError(err)
+	}
+	order := defaultOrder
+	if q.Desc {
+		order = ` ORDER BY site DESC, domain DESC, path DESC, name DESC, id DESC`
+	}
+	rows, err := tx.QueryContext(ctx, selectCookies+order+` LIMIT ? OFFSET ?`, q.Limit, q.Offset)
+	if err != nil {
+		return nil, 0, j.fileError(err)
+	}
+	cs, err := scanCookies(rows, q.Limit)
+	if err != nil {
+		return nil, 0, j.fileError(err)
+	}
+	return cs, total, nil
+}
+
+func (j *Jar) counts(ctx context.Context) (Counts, error) {
+	c := Counts{ByPurpose: map[Purpose]int{}}
+	for _, p := range Purposes {
+		c.ByPurpose[p] = 0
+	}
+	tx, err := j.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return c, j.fileError(err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT purpose, count(*) FROM cookies GROUP BY purpose`)
+	if err != nil {
+		return c, j.fileError(err)
+	}
+	for rows.Next() {
+		var p string
+		var n int
+		if err := rows.Scan(&p, &n); err != nil {
+			rows.Close()
+			return c, err
+		}
+		c.ByPurpose[Purpose(p)] += n
+		c.Total += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return c, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM trash`).Scan(&c.Trash); err != nil {
+		return c, j.fileError(err)
+	}
+	return c, nil
+}
+
+func (j *Jar) sources(ctx context.Context) ([]SourceInfo, error) {
+	rows, err := j.db.QueryContext(ctx, `
+		WITH counted AS (SELECT source, count(*) AS n FROM cookies GROUP BY source)
+		SELECT s.source, s.file, s.last_import, coalesce(c.n, 0) FROM sources s LEFT JOIN counted c ON c.source = s.source
+		UNION ALL
+		SELECT c.source, '', NULL, c.n FROM counted c WHERE c.source NOT IN (SELECT source FROM sources)
+		ORDER BY 1`)
+	if err != nil {
+		return nil, j.fileError(err)
+	}
+	defer rows.Close()
+	var out []SourceInfo
+	for rows.Next() {
+		var s SourceInfo
+		var last sql.NullInt64
+		if err := rows.Scan(&s.Source, &s.File, &last, &s.Count); err != nil {
+			return nil, err
+		}
+		if last.Valid {
+			s.LastImport = fromMicro(last.Int64)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
