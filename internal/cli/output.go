@@ -197,4 +197,3 @@ name and value (case-insensitive substring); domain:, name:, value:,
 purpose:, source:, is:session, is:expired, is:partitioned, is:secure,
 is:httponly narrow it; domain:example.com also matches its subdomains; a
 leading - negates a term (-is:expired). Several terms must all match.`
-
