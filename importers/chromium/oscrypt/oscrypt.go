@@ -553,8 +553,10 @@ func (d *Decryptor) noKey(scheme Scheme, s *keySet, payload []byte) error {
 	if len(payload) == 0 {
 		return &UnreadableError{Scheme: scheme, Err: ErrCorrupt, Detail: "empty ciphertext"}
 	}
-	if (scheme == V10 || scheme == V11) && d.cfg.Platform != "windows" && len(payload)%aes.BlockSize != 0 {
-		return &UnreadableError{Scheme: scheme, Err: ErrCorrupt, Detail: fmt.Sprintf("ciphertext length %d is not a multiple of 16", len(payload))}
+	cbcOK := len(payload)%aes.BlockSize == 0
+	gcmOK := len(payload) >= gcmNonceSize+gcmTagSize
+	if (scheme == V11 && !cbcOK) || (scheme == V12 && !gcmOK) || (scheme == V10 && !cbcOK && !gcmOK) {
+		return &UnreadableError{Scheme: scheme, Err: ErrCorrupt, Detail: fmt.Sprintf("%d bytes of ciphertext cannot be a value of this scheme", len(payload))}
 	}
 	labels := make([]string, 0, len(s.keys))
 	for _, k := range s.keys {
@@ -567,7 +569,7 @@ func (d *Decryptor) noKey(scheme Scheme, s *keySet, payload []byte) error {
 	if s.osErr != nil {
 		detail += "; " + s.osErr.Error()
 	}
-	if d.cfg.Password == "" && scheme != V12 {
+	if d.cfg.Password == "" && scheme != V12 && d.cfg.Platform != "windows" {
 		detail += "; give the Safe Storage password with --password or CRUMBS_SAFE_STORAGE_PASSWORD"
 	}
 	return &UnreadableError{Scheme: scheme, Err: ErrNoKey, Detail: detail}
