@@ -1,14 +1,23 @@
 // Package ui is crumbs' terminal user interface: a Bubble Tea program over
-// one jar. The root model only routes messages to the screen that owns them;
-// every change to the jar runs in a tea.Cmd and is committed at once.
+// one jar.
+//
+// The root Model owns the loaded cookies and routes every message to the
+// screen (main, welcome, trash, details, help) or modal (search, confirm,
+// edit, purpose, import, export) that is active; each lives in a file of its
+// own. Data flows one way: the UI reads the jar and changes it only through
+// jar calls run in tea.Cmds, each committed at once. It never reads a browser
+// store: browser discovery and reading are functions the command line passes
+// in (Options.Discover, Options.Read), so the UI does not depend on any
+// importer.
 package ui
 
 import (
 	"context"
-	"fmt"
 	"io"
+	"os"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/crumbs-dev/crumbs/jar"
 )
@@ -20,19 +29,53 @@ type Options struct {
 	// Mouse turns on mouse support (off by default: capturing the mouse
 	// stops people selecting text in their terminal).
 	Mouse bool
+	// Discover lists the browser profiles on this machine for the import
+	// picker and the welcome screen. Nil hides importing.
+	Discover func(ctx context.Context) ([]Profile, error)
+	// Read reads one profile's cookies (never touching the jar); the UI
+	// writes them with jar.Import. progress may be called with rows done
+	// and total (0 if unknown). Warnings are shown to the user.
+	Read func(ctx context.Context, p Profile, progress func(done, total int)) (batches []jar.Batch, warnings []string, err error)
+	// Classifier, if set, previews the purpose of a cookie in the edit form.
+	Classifier jar.Classifier
 	// Input and Output default to the terminal (stdin, stdout).
 	Input  io.Reader
 	Output io.Writer
+	// ExportDir is where the export dialog proposes to write; default the
+	// working directory.
+	ExportDir string
+}
+
+// Profile is one browser profile the import picker offers.
+type Profile struct {
+	// Spec is the SOURCE that imports it ("firefox:default-release").
+	Spec    string
+	Browser string // "firefox", "chrome", …
+	Name    string // profile display name
+	Path    string
+	Running bool // the browser is running (its store may be locked or behind)
+	Cookies int  // cookies in the store, -1 if unknown
+	// Err is set when the profile was found but cannot be read.
+	Err string
+}
+
+func (o Options) output() io.Writer {
+	if o.Output != nil {
+		return o.Output
+	}
+	return os.Stdout
+}
+
+func (o Options) renderer() *lipgloss.Renderer {
+	return lipgloss.NewRenderer(o.output())
 }
 
 // Run shows the UI on j until the user quits or ctx is cancelled.
 func Run(ctx context.Context, j *jar.Jar, opts Options) error {
-	m := minimal{j: j}
-	counts, err := j.Counts(ctx)
+	m, err := New(ctx, j, opts)
 	if err != nil {
 		return err
 	}
-	m.total = counts.Total
 	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithAltScreen()}
 	if opts.Input != nil {
 		popts = append(popts, tea.WithInput(opts.Input))
@@ -40,24 +83,12 @@ func Run(ctx context.Context, j *jar.Jar, opts Options) error {
 	if opts.Output != nil {
 		popts = append(popts, tea.WithOutput(opts.Output))
 	}
-	_, err = tea.NewProgram(m, popts...).Run()
-	return err
-}
-
-type minimal struct {
-	j     *jar.Jar
-	total int
-}
-
-func (m minimal) Init() tea.Cmd { return nil }
-
-func (m minimal) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok && (k.String() == "q" || k.String() == "ctrl+c") {
-		return m, tea.Quit
+	if opts.Mouse {
+		popts = append(popts, tea.WithMouseCellMotion())
 	}
-	return m, nil
-}
-
-func (m minimal) View() string {
-	return fmt.Sprintf("crumbs  %s\n%d cookies\n\nq quit\n", m.j.Path(), m.total)
+	_, err = tea.NewProgram(m, popts...).Run()
+	if err == tea.ErrProgramKilled && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
 }

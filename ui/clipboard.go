@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+
+	"github.com/aymanbagabas/go-osc52/v2"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// Copying uses OSC 52: the terminal (also over SSH, and tmux with
+// set-clipboard on) puts the text on the system clipboard. Nothing is
+// written to disk or to a clipboard daemon.
+
+// copyText sends text to the clipboard and says what was copied (never
+// the text itself).
+func (m *Model) copyText(text, what string) tea.Cmd {
+	seq := osc52.New(text)
+	if os.Getenv("TMUX") != "" {
+		seq = seq.Tmux()
+	}
+	out := m.opts.output()
+	return func() tea.Msg {
+		var b bytes.Buffer
+		_, _ = seq.WriteTo(&b)
+		_, err := out.Write(b.Bytes())
+		if err != nil {
+			return changedToast{text: "copy failed: " + err.Error(), err: true}
+		}
+		return changedToast{text: "copied " + what + " to the clipboard (OSC 52)"}
+	}
+}
+
+// changedToast only shows a message; nothing in the jar changed.
+type changedToast struct {
+	text string
+	err  bool
+}
+
+func (m *Model) copyValue() tea.Cmd {
+	c := m.currentCookie()
+	if c == nil {
+		return nil
+	}
+	if c.ValueUnreadable {
+		return m.setToast("the value of "+safe(c.Name)+" is unreadable", true)
+	}
+	return m.copyText(c.Value, fmt.Sprintf("the value of %s (%d bytes)", safe(c.Name), len(c.Value)))
+}
+
+// selectedCookies are the marked cookies, else the one under the cursor.
+func (m *Model) selectedCookies() []jar.Cookie {
+	ids := m.selectedIDs()
+	set := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	var out []jar.Cookie
+	for i := range m.ds.cookies {
+		if set[m.ds.cookies[i].ID] {
+			out = append(out, m.ds.cookies[i])
+		}
+	}
+	return out
+}
+
+func (m *Model) copyAs() tea.Cmd {
+	cs := m.selectedCookies()
+	if len(cs) == 0 {
+		return nil
+	}
+	m.modal = &copyPicker{cookies: cs}
+	return nil
+}
+
+// copyPicker asks in which form the selection goes to the clipboard.
+type copyPicker struct{ cookies []jar.Cookie }
+
+func (p *copyPicker) enableKeys(k *KeyMap) { enable(true, &k.Cancel) }
+
+func (p *copyPicker) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return p, nil
+	}
+	switch {
+	case key.Matches(km, m.keys.Cancel):
+		return nil, nil
+	case km.String() == "h":
+		return nil, m.copyText(cookieHeader(p.cookies), "a Cookie header of "+plural(len(p.cookies), "cookie"))
+	case km.String() == "j":
+		var b bytes.Buffer
+		if err := writeJSON(&b, p.cookies); err != nil {
+			return nil, m.setToast("copy failed: "+err.Error(), true)
+		}
+		return nil, m.copyText(b.String(), "the JSON of "+plural(len(p.cookies), "cookie"))
+	}
+	return p, nil
+}
+
+func (p *copyPicker) view(m *Model, w, h int) string {
+	return m.th.dialog.Render(joinLines([]string{
+		m.th.title.Render("Copy " + plural(len(p.cookies), "cookie") + " as"), "",
+		"h  Cookie header (name=value; …)",
+		"j  JSON (chrome.cookies shape, as export)", "",
+		m.th.muted.Render("esc cancel"),
+	}))
+}
+
+// cookieHeader is "name=value; name2=value2" for the given cookies, in
+// order, unreadable values left out.
+func cookieHeader(cs []jar.Cookie) string {
+	var b bytes.Buffer
+	for _, c := range cs {
+		if c.ValueUnreadable {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(c.Name)
+		b.WriteByte('=')
+		b.WriteString(c.Value)
+	}
+	return b.String()
+}

@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// confirmDialog asks before a bulk, destructive action. Cancel has the
+// focus, so a reflexive enter cancels; y (or enter on the focused action
+// button) confirms.
+type confirmDialog struct {
+	title, body string
+	action      string // the confirm button's label
+	onYes       tea.Cmd
+	focusYes    bool
+}
+
+func (d *confirmDialog) enableKeys(k *KeyMap) {
+	enable(true, &k.Confirm, &k.Cancel, &k.Toggle, &k.NextField, &k.Save)
+	k.Save.SetHelp("enter", "press focused button")
+}
+
+func (d *confirmDialog) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return d, nil
+	}
+	k := &m.keys
+	switch {
+	case key.Matches(km, k.Confirm):
+		return nil, d.onYes
+	case key.Matches(km, k.Cancel), km.String() == "n", km.String() == "q":
+		return nil, nil
+	case key.Matches(km, k.Save):
+		if d.focusYes {
+			return nil, d.onYes
+		}
+		return nil, nil
+	case key.Matches(km, k.Toggle), key.Matches(km, k.NextField), km.String() == "shift+tab":
+		d.focusYes = !d.focusYes
+	}
+	return d, nil
+}
+
+func (d *confirmDialog) view(m *Model, w, h int) string {
+	btn := func(label string, focused bool) string {
+		if focused {
+			return m.th.cursorRow.Render("[ " + label + " ]")
+		}
+		return "  " + label + "  "
+	}
+	cancel := btn("Cancel", !d.focusYes)
+	yes := btn(strings.ToUpper(d.action[:1])+d.action[1:]+" (y)", d.focusYes)
+	if d.focusYes {
+		yes = "▸" + yes
+	} else {
+		cancel = "▸" + cancel
+	}
+	lines := []string{m.th.danger.Render(d.title), ""}
+	inner := mini(maxi(w-8, 10), 70)
+	for _, l := range splitLines(d.body) {
+		lines = append(lines, wrap(l, inner)...)
+	}
+	lines = append(lines, "", cancel+"   "+yes)
+	return m.th.dialog.Render(joinLines(lines))
+}
+
+// purposePicker sets the user's verdict on the selected cookies.
+type purposePicker struct {
+	ids []int64
+}
+
+func (p *purposePicker) enableKeys(k *KeyMap) {
+	enable(true, &k.Cancel, &k.OnlySession, &k.OnlyPersonal, &k.OnlyTracking, &k.OnlyUnknown, &k.AllPurposes)
+	k.AllPurposes.SetHelp("0", "clear verdict")
+}
+
+func (p *purposePicker) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return p, nil
+	}
+	k := &m.keys
+	var purpose jar.Purpose
+	switch {
+	case key.Matches(km, k.Cancel):
+		return nil, nil
+	case key.Matches(km, k.OnlySession):
+		purpose = jar.PurposeSession
+	case key.Matches(km, k.OnlyPersonal):
+		purpose = jar.PurposePersonalization
+	case key.Matches(km, k.OnlyTracking):
+		purpose = jar.PurposeTracking
+	case key.Matches(km, k.OnlyUnknown):
+		purpose = jar.PurposeUnknown
+	case key.Matches(km, k.AllPurposes):
+		ids := p.ids
+		return nil, m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+			n, err := j.ClearVerdict(ctx, ids)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("cleared your verdict on %s — u to undo", plural(n, "cookie")), nil
+		})
+	default:
+		return p, nil
+	}
+	ids := p.ids
+	return nil, m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+		n, err := j.SetPurpose(ctx, ids, purpose)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s set to %s — u to undo", plural(n, "cookie"), purpose), nil
+	})
+}
+
+func (p *purposePicker) view(m *Model, w, h int) string {
+	lines := []string{m.th.title.Render(fmt.Sprintf("Purpose of %s (your verdict)", plural(len(p.ids), "cookie"))), ""}
+	for i, pp := range jar.Purposes {
+		lines = append(lines, fmt.Sprintf("%d  %s", i+1, m.th.purposeStyle(pp).Render(string(pp))))
+	}
+	lines = append(lines, "0  clear my verdict (classify again)", "", m.th.muted.Render("esc cancel"))
+	return m.th.dialog.Render(joinLines(lines))
+}

@@ -1,0 +1,351 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+type fieldKind int
+
+const (
+	fieldText fieldKind = iota
+	fieldChoice
+)
+
+// formField is one row of the edit form. Choice fields cycle with
+// space/←/→; text fields are text inputs.
+type formField struct {
+	label   string
+	jarName string // InvalidError.Field this row owns
+	kind    fieldKind
+	input   lineInput
+	choices []string
+	choice  int
+	err     string
+}
+
+// editForm edits every editable field of one cookie. Each change is
+// validated at once with jar.Validate and the error shown next to the
+// field; enter saves only a valid cookie.
+type editForm struct {
+	orig    jar.Cookie
+	fields  []*formField
+	focus   int
+	formErr string
+	preview string
+}
+
+const expiryLayout = "2006-01-02 15:04:05"
+
+func newEditForm(m *Model, c jar.Cookie) *editForm {
+	f := &editForm{orig: c}
+	text := func(label, jarName, v string) *formField {
+		ti := m.newInput()
+		ti.CharLimit = 8192
+		ti.SetValue(v)
+		ti.Width = 48
+		return &formField{label: label, jarName: jarName, input: ti}
+	}
+	choice := func(label, jarName string, choices []string, cur string) *formField {
+		ff := &formField{label: label, jarName: jarName, kind: fieldChoice, choices: choices}
+		for i, s := range choices {
+			if s == cur {
+				ff.choice = i
+			}
+		}
+		return ff
+	}
+	yn := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	exp := ""
+	if !c.Expires.IsZero() {
+		exp = c.Expires.UTC().Format(expiryLayout)
+	}
+	value := text("value", "value", c.Value)
+	if !m.reveal {
+		value.input.Masked = true
+	}
+	f.fields = []*formField{
+		text("name", "name", c.Name),
+		value,
+		text("domain", "domain", c.Domain),
+		choice("host-only", "host_only", []string{"yes", "no"}, yn(c.HostOnly)),
+		text("path", "path", c.Path),
+		choice("secure", "secure", []string{"yes", "no"}, yn(c.Secure)),
+		choice("httponly", "httponly", []string{"yes", "no"}, yn(c.HTTPOnly)),
+		choice("samesite", "samesite", []string{"unspecified", "none", "lax", "strict"}, c.SameSite.String()),
+		choice("session", "session", []string{"yes", "no"}, yn(c.Session)),
+		text("expires", "expires", exp),
+	}
+	if c.ValueUnreadable {
+		value.input.SetValue("")
+		value.input.Placeholder = "unreadable: " + safe(c.UnreadableReason)
+	}
+	f.fields[0].input.Focus()
+	f.validate(m)
+	return f
+}
+
+func (f *editForm) enableKeys(k *KeyMap) {
+	enable(true, &k.NextField, &k.PrevField, &k.Save, &k.Cancel)
+	enable(f.fields[f.focus].kind == fieldChoice, &k.Toggle)
+}
+
+// cookie builds the edited cookie; a field that does not parse reports an
+// InvalidError for itself.
+func (f *editForm) cookie() (jar.Cookie, error) {
+	c := f.orig
+	get := func(label string) *formField {
+		for _, ff := range f.fields {
+			if ff.label == label {
+				return ff
+			}
+		}
+		return nil
+	}
+	yes := func(label string) bool { ff := get(label); return ff.choices[ff.choice] == "yes" }
+	c.Name = get("name").input.Value()
+	if v := get("value").input.Value(); v != f.orig.Value && !(c.ValueUnreadable && v == "") {
+		// A new value typed over an unreadable one makes it readable.
+		c.Value, c.ValueUnreadable, c.UnreadableReason = v, false, ""
+	}
+	c.Domain = strings.TrimSpace(get("domain").input.Value())
+	c.HostOnly = yes("host-only")
+	c.Path = get("path").input.Value()
+	c.Secure = yes("secure")
+	c.HTTPOnly = yes("httponly")
+	ss := get("samesite")
+	c.SameSite, _ = jar.ParseSameSite(ss.choices[ss.choice])
+	c.Session = yes("session")
+	exp := strings.TrimSpace(get("expires").input.Value())
+	if c.Session {
+		c.Expires = time.Time{}
+	} else {
+		if exp == "" {
+			return c, &jar.InvalidError{Field: "expires", Reason: "a persistent cookie needs an expiry (YYYY-MM-DD HH:MM:SS, UTC) or session: yes"}
+		}
+		t, err := parseExpiry(exp)
+		if err != nil {
+			return c, &jar.InvalidError{Field: "expires", Reason: "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (UTC)"}
+		}
+		c.Expires = t
+	}
+	return c, nil
+}
+
+func parseExpiry(s string) (time.Time, error) {
+	for _, layout := range []string{expiryLayout, "2006-01-02 15:04", "2006-01-02", time.RFC3339} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, errors.New("bad time")
+}
+
+// validate runs the form's own parsing and jar.Validate, and puts the
+// error next to the field it concerns.
+func (f *editForm) validate(m *Model) error {
+	for _, ff := range f.fields {
+		ff.err = ""
+	}
+	f.formErr, f.preview = "", ""
+	c, err := f.cookie()
+	if err == nil {
+		err = jar.Validate(&c, m.j.Now())
+	}
+	if err != nil {
+		var inv *jar.InvalidError
+		if errors.As(err, &inv) {
+			for _, ff := range f.fields {
+				if strings.EqualFold(ff.jarName, inv.Field) || strings.EqualFold(ff.label, inv.Field) {
+					ff.err = safe(inv.Reason)
+					return err
+				}
+			}
+		}
+		f.formErr = safe(errText(err))
+		return err
+	}
+	if m.opts.Classifier != nil && c.VerdictBy != jar.EvidenceUser {
+		p := c
+		m.opts.Classifier.Classify(&p)
+		f.preview = fmt.Sprintf("purpose when saved: %s — %s", p.Purpose, safe(p.Reason))
+	}
+	return nil
+}
+
+func (f *editForm) setFocus(i int) {
+	f.fields[f.focus].input.Blur()
+	f.focus = (i + len(f.fields)) % len(f.fields)
+	if f.fields[f.focus].kind == fieldText {
+		f.fields[f.focus].input.Focus()
+	}
+}
+
+func (f *editForm) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return f, nil
+	}
+	k := &m.keys
+	ff := f.fields[f.focus]
+	switch {
+	case key.Matches(km, k.Cancel):
+		return nil, nil
+	case key.Matches(km, k.NextField):
+		f.setFocus(f.focus + 1)
+		return f, nil
+	case key.Matches(km, k.PrevField):
+		f.setFocus(f.focus - 1)
+		return f, nil
+	case key.Matches(km, k.Save):
+		if f.validate(m) != nil {
+			return f, nil
+		}
+		c, _ := f.cookie()
+		return nil, m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+			if err := j.Update(ctx, c); err != nil {
+				return "", err
+			}
+			return "saved " + safe(c.Name) + " — u to undo", nil
+		})
+	case ff.kind == fieldChoice && key.Matches(km, k.Toggle):
+		if km.String() == "left" {
+			ff.choice = (ff.choice + len(ff.choices) - 1) % len(ff.choices)
+		} else {
+			ff.choice = (ff.choice + 1) % len(ff.choices)
+		}
+		f.validate(m)
+		return f, nil
+	}
+	if ff.kind != fieldText {
+		return f, nil
+	}
+	if ff.input.Update(km) {
+		f.validate(m)
+	}
+	return f, nil
+}
+
+func (f *editForm) view(m *Model, w, h int) string {
+	inner := mini(maxi(w-6, 20), 90)
+	labelW := 11
+	lines := []string{m.th.title.Render(trunc("Edit "+safe(f.orig.Name)+" on "+safe(f.orig.Domain), inner)), ""}
+	for i, ff := range f.fields {
+		cur := " "
+		if i == f.focus {
+			cur = "▸"
+		}
+		var v string
+		if ff.kind == fieldChoice {
+			var opts []string
+			for j, c := range ff.choices {
+				if j == ff.choice {
+					opts = append(opts, m.th.cursorRow.Render("["+c+"]"))
+				} else {
+					opts = append(opts, " "+c+" ")
+				}
+			}
+			v = strings.Join(opts, " ")
+		} else {
+			ff.input.Width = maxi(inner-labelW-3, 4)
+			v = ff.input.View()
+		}
+		lines = append(lines, cur+" "+fit(ff.label, labelW)+trunc(v, inner-labelW-2))
+		if ff.err != "" {
+			lines = append(lines, spaces(labelW+2)+m.th.danger.Render(trunc("✗ "+ff.err, inner-labelW-2)))
+		}
+	}
+	lines = append(lines, "")
+	if f.formErr != "" {
+		lines = append(lines, m.th.danger.Render(trunc("✗ "+f.formErr, inner)))
+	} else if f.preview != "" {
+		lines = append(lines, m.th.muted.Render(trunc(f.preview, inner)))
+	}
+	lines = append(lines, m.th.muted.Render(trunc("enter save · tab/↑↓ field · space/←→ choice · esc cancel · expiry in UTC", inner)))
+	return m.th.dialog.Render(joinLines(lines))
+}
+
+// ---- $EDITOR ----
+
+type editorDoneMsg struct {
+	c   jar.Cookie
+	dir string
+	err error
+}
+
+// editValueInEditor opens the cookie's value in $VISUAL/$EDITOR (vi if
+// neither is set). The value lives in a 0600 file inside a private 0700
+// temp dir that is removed as soon as the editor exits.
+func (m *Model) editValueInEditor(c jar.Cookie) tea.Cmd {
+	if c.ValueUnreadable {
+		return m.setToast("the value of this cookie is unreadable ("+safe(c.UnreadableReason)+")", true)
+	}
+	dir, err := os.MkdirTemp("", "crumbs-edit-")
+	if err != nil {
+		return m.setToast("cannot create a temp dir: "+err.Error(), true)
+	}
+	file := filepath.Join(dir, "value.txt")
+	if err := os.WriteFile(file, []byte(c.Value), 0o600); err != nil {
+		os.RemoveAll(dir)
+		return m.setToast("cannot write a temp file: "+err.Error(), true)
+	}
+	return tea.ExecProcess(editorCommand(file), func(err error) tea.Msg {
+		return editorDoneMsg{c: c, dir: dir, err: err}
+	})
+}
+
+func editorCommand(file string) *exec.Cmd {
+	ed := os.Getenv("VISUAL")
+	if ed == "" {
+		ed = os.Getenv("EDITOR")
+	}
+	if ed == "" {
+		ed = "vi"
+	}
+	args := strings.Fields(ed)
+	return exec.Command(args[0], append(args[1:], file)...)
+}
+
+// finishEditor reads the edited value back, removes the temp dir and
+// commits the change.
+func (m *Model) finishEditor(msg editorDoneMsg) tea.Cmd {
+	defer os.RemoveAll(msg.dir)
+	if msg.err != nil {
+		return m.setToast("editor failed: "+msg.err.Error(), true)
+	}
+	b, err := os.ReadFile(filepath.Join(msg.dir, "value.txt"))
+	if err != nil {
+		return m.setToast("reading the edited value: "+err.Error(), true)
+	}
+	v := strings.TrimRight(string(b), "\r\n") // editors add a final newline
+	if v == msg.c.Value {
+		return m.setToast("value unchanged", false)
+	}
+	c := msg.c
+	c.Value = v
+	if err := jar.Validate(&c, m.j.Now()); err != nil {
+		return m.setToast("not saved: "+safe(errText(err)), true)
+	}
+	return m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+		if err := j.Update(ctx, c); err != nil {
+			return "", err
+		}
+		return "saved the value of " + safe(c.Name) + " — u to undo", nil
+	})
+}

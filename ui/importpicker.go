@@ -1,0 +1,322 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// importPicker lists the discovered browser profiles and imports the chosen
+// ones. Reading runs in a goroutine that reports progress over a channel;
+// one Cmd reads one message and re-arms itself (glow's streaming pattern),
+// so keys and redraws never wait for an import. Each profile is one
+// jar.Import: one transaction and one undo step.
+type importPicker struct {
+	cur     int
+	marks   map[int]bool
+	state   importState
+	queue   []Profile
+	step    int
+	done    int
+	total   int
+	results []importResult
+	ch      chan tea.Msg
+	cancel  context.CancelFunc
+}
+
+type importState int
+
+const (
+	importPicking importState = iota
+	importRunning
+	importDone
+)
+
+type importResult struct {
+	spec     string
+	stats    jar.ImportStats
+	warnings []string
+	err      error
+}
+
+type importProgressMsg struct{ step, done, total int }
+type importStepMsg struct {
+	step int
+	res  importResult
+}
+type importFinishedMsg struct{}
+
+func (m *Model) openImport() tea.Cmd {
+	if m.opts.Discover == nil || m.opts.Read == nil {
+		return m.setToast("importing is not available here; use crumbs import", true)
+	}
+	p := &importPicker{marks: map[int]bool{}}
+	m.modal = p
+	if m.profiles == nil && !m.discovering {
+		return m.discoverCmd()
+	}
+	return nil
+}
+
+// importAll opens the picker and starts importing every readable profile.
+func (m *Model) importAll() tea.Cmd {
+	p := &importPicker{marks: map[int]bool{}}
+	m.modal = p
+	var queue []Profile
+	for _, pr := range m.profiles {
+		if pr.Err == "" {
+			queue = append(queue, pr)
+		}
+	}
+	if len(queue) == 0 {
+		return nil
+	}
+	return p.start(m, queue)
+}
+
+func (p *importPicker) enableKeys(k *KeyMap) {
+	switch p.state {
+	case importPicking:
+		enable(true, &k.Up, &k.Down, &k.Mark, &k.Save, &k.Cancel, &k.Import)
+		k.Save.SetHelp("enter", "import")
+		k.Import.SetHelp("a", "import all")
+		k.Import.SetKeys("a")
+	case importRunning:
+		enable(true, &k.Cancel)
+		k.Cancel.SetHelp("esc", "stop")
+	case importDone:
+		enable(true, &k.Save, &k.Cancel)
+		k.Save.SetHelp("enter", "close")
+	}
+}
+
+func (p *importPicker) start(m *Model, queue []Profile) tea.Cmd {
+	ctx, cancel := context.WithCancel(m.ctx)
+	p.cancel = cancel
+	p.state, p.queue, p.step, p.done, p.total, p.results = importRunning, queue, 0, 0, 0, nil
+	ch := make(chan tea.Msg, 4)
+	p.ch = ch
+	read, j := m.opts.Read, m.j
+	go func() {
+		defer close(ch)
+		for i, pr := range queue {
+			if ctx.Err() != nil {
+				return
+			}
+			i := i
+			batches, warns, err := read(ctx, pr, func(done, total int) {
+				select {
+				case ch <- importProgressMsg{step: i, done: done, total: total}:
+				default: // a newer report will follow; never block the reader
+				}
+			})
+			res := importResult{spec: pr.Spec, warnings: warns, err: err}
+			if err == nil {
+				res.stats, res.err = j.Import(ctx, batches, jar.ImportOptions{})
+			}
+			ch <- importStepMsg{step: i, res: res}
+		}
+	}()
+	return waitImport(ch)
+}
+
+func waitImport(ch chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return importFinishedMsg{}
+		}
+		return msg
+	}
+}
+
+func (p *importPicker) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
+	switch msg := msg.(type) {
+	case profilesMsg:
+		return p, nil
+	case importProgressMsg:
+		p.step, p.done, p.total = msg.step, msg.done, msg.total
+		return p, waitImport(p.ch)
+	case importStepMsg:
+		p.results = append(p.results, msg.res)
+		p.step, p.done, p.total = msg.step+1, 0, 0
+		return p, waitImport(p.ch)
+	case importFinishedMsg:
+		p.state = importDone
+		if p.cancel != nil {
+			p.cancel()
+		}
+		added, failed := 0, 0
+		for _, r := range p.results {
+			added += r.stats.Added
+			if r.err != nil {
+				failed++
+			}
+		}
+		toast := fmt.Sprintf("imported %s: %d new cookies — u undoes the last one", plural(len(p.results)-failed, "profile"), added)
+		return p, func() tea.Msg { return changedMsg{toast: toast} }
+	case tea.KeyMsg:
+		return p.key(m, msg)
+	}
+	return p, nil
+}
+
+func (p *importPicker) key(m *Model, km tea.KeyMsg) (modal, tea.Cmd) {
+	k := &m.keys
+	switch p.state {
+	case importRunning:
+		if key.Matches(km, k.Cancel) && p.cancel != nil {
+			p.cancel()
+		}
+		return p, nil
+	case importDone:
+		if key.Matches(km, k.Save) || key.Matches(km, k.Cancel) {
+			return nil, nil
+		}
+		return p, nil
+	}
+	n := len(m.profiles)
+	switch {
+	case key.Matches(km, k.Cancel):
+		return nil, nil
+	case key.Matches(km, k.Up):
+		p.cur = clamp(p.cur-1, 0, maxi(n-1, 0))
+	case key.Matches(km, k.Down):
+		p.cur = clamp(p.cur+1, 0, maxi(n-1, 0))
+	case key.Matches(km, k.Mark):
+		if p.cur < n {
+			p.marks[p.cur] = !p.marks[p.cur]
+		}
+	case key.Matches(km, k.Import): // a: all
+		var q []Profile
+		for _, pr := range m.profiles {
+			if pr.Err == "" {
+				q = append(q, pr)
+			}
+		}
+		if len(q) > 0 {
+			return p, p.start(m, q)
+		}
+	case key.Matches(km, k.Save):
+		var q []Profile
+		for i, pr := range m.profiles {
+			if p.marks[i] && pr.Err == "" {
+				q = append(q, pr)
+			}
+		}
+		if len(q) == 0 && p.cur < n && m.profiles[p.cur].Err == "" {
+			q = []Profile{m.profiles[p.cur]}
+		}
+		if len(q) > 0 {
+			return p, p.start(m, q)
+		}
+	}
+	return p, nil
+}
+
+func (p *importPicker) view(m *Model, w, h int) string {
+	inner := mini(maxi(w-6, 20), 96)
+	lines := []string{m.th.title.Render("Import from browsers"), ""}
+	switch p.state {
+	case importPicking:
+		switch {
+		case m.discovering:
+			lines = append(lines, "looking for browsers…")
+		case m.profilesErr != nil:
+			lines = append(lines, m.th.danger.Render("discovery failed: "+safe(m.profilesErr.Error())))
+		case len(m.profiles) == 0:
+			lines = append(lines, "no browser profiles found on this machine", "import a file instead: crumbs import PATH")
+		}
+		lines = append(lines, profileLines(m, m.profiles, p.cur, p.marks, inner, maxi(h-12, 3))...)
+		lines = append(lines, "", m.th.muted.Render("enter import · space mark · a all · esc close"))
+	default:
+		for i, r := range p.results {
+			lines = append(lines, resultLines(m, r, inner)...)
+			_ = i
+		}
+		if p.state == importRunning && p.step < len(p.queue) {
+			pr := p.queue[p.step]
+			lines = append(lines, fmt.Sprintf("reading %s (%d of %d)", safe(pr.Spec), p.step+1, len(p.queue)))
+			lines = append(lines, m.progressBar(p.done, p.total, mini(inner, 60)))
+			lines = append(lines, "", m.th.muted.Render("esc stop"))
+		}
+		if p.state == importDone {
+			lines = append(lines, "", m.th.muted.Render("enter or esc closes"))
+		}
+	}
+	for i, l := range lines {
+		lines[i] = trunc(l, inner)
+	}
+	return m.th.dialog.Render(joinLines(lines))
+}
+
+func resultLines(m *Model, r importResult, w int) []string {
+	if r.err != nil {
+		out := []string{m.th.danger.Render("✗ " + safe(r.spec))}
+		for _, l := range wrap(safe(errText(r.err)), w-2) {
+			out = append(out, "  "+m.th.danger.Render(l))
+		}
+		return out
+	}
+	s := r.stats
+	out := []string{m.th.ok.Render("✓ "+safe(r.spec)) + fmt.Sprintf(": %d added, %d updated, %d unchanged", s.Added, s.Updated, s.Unchanged)}
+	for i, wl := range r.warnings {
+		if i == 3 {
+			out = append(out, m.th.warn.Render(fmt.Sprintf("  … and %d more warnings", len(r.warnings)-3)))
+			break
+		}
+		out = append(out, m.th.warn.Render("  ! "+trunc(safe(wl), w-4)))
+	}
+	return out
+}
+
+// profileLines renders profiles as a table (browser, profile, running,
+// cookies), at most max rows around the cursor.
+func profileLines(m *Model, ps []Profile, cur int, marks map[int]bool, w, max int) []string {
+	var out []string
+	if len(ps) == 0 {
+		return nil
+	}
+	out = append(out, m.th.header.Render(fit("  "+fit("browser", 12)+fit("profile", 28)+fit("state", 10)+"cookies", w)))
+	top := scrollTop(0, cur, max, len(ps))
+	for i := top; i < len(ps) && i < top+max; i++ {
+		pr := ps[i]
+		g := " "
+		if i == cur && cur >= 0 {
+			g = "▸"
+		}
+		mk := " "
+		if marks[i] {
+			mk = m.th.marked.Render("●")
+		}
+		state := ""
+		if pr.Running {
+			state = m.th.warn.Render("running")
+		}
+		count := "?"
+		if pr.Cookies >= 0 {
+			count = fmt.Sprint(pr.Cookies)
+		}
+		if pr.Err != "" {
+			count = m.th.danger.Render(safe(pr.Err))
+		}
+		out = append(out, g+mk+fit(safe(pr.Browser), 12)+fit(safe(pr.Name), 28)+fit(state, 10)+count)
+	}
+	return out
+}
+
+// progressBar draws done/total as a bar; an unknown total shows a count.
+func (m *Model) progressBar(done, total, w int) string {
+	if total <= 0 {
+		return fmt.Sprintf("%d rows read…", done)
+	}
+	label := fmt.Sprintf(" %3d%%  %d/%d", done*100/total, done, total)
+	bw := maxi(w-width(label), 4)
+	filled := clamp(done*bw/total, 0, bw)
+	return m.th.accent.Render(strings.Repeat("█", filled)) + m.th.muted.Render(strings.Repeat("░", bw-filled)) + label
+}
