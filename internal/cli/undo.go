@@ -39,14 +39,15 @@ the change before that. The history lives in the jar file itself.`,
 	}
 }
 
-// describeChange renders a change for a message: "purge of 12 cookies (…)".
+// describeChange renders a change for a message: "purge domain:x: 12
+// cookies (2026-05-01 10:00:00)".
 func describeChange(ch jar.Change) string {
-	s := ch.Kind
-	if ch.Count > 0 {
-		s += " of " + plural(ch.Count, "cookie", "cookies")
-	}
-	if ch.Summary != "" {
-		s += ": " + termsafe.String(ch.Summary)
+	s := termsafe.String(ch.Summary)
+	if s == "" {
+		s = ch.Kind
+		if ch.Count > 0 {
+			s += " of " + plural(ch.Count, "cookie", "cookies")
+		}
 	}
 	if !ch.At.IsZero() {
 		s += " (" + ch.At.Local().Format("2006-01-02 15:04:05") + ")"
