@@ -1,0 +1,132 @@
+package firefox
+
+import (
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// originAttrs is a parsed originAttributes suffix ("^userContextId=2&partitionKey=…").
+type originAttrs struct {
+	partition jar.Partition
+	// container is the canonical suffix without partitionKey, keys sorted.
+	container     string
+	userContextID int
+	private       bool
+}
+
+// parseOriginAttributes splits Firefox's originAttributes suffix. The
+// partitionKey goes to the partition; every other key stays, sorted, in the
+// container key so that no context is merged with another. Unknown keys are
+// kept, not dropped.
+func parseOriginAttributes(suffix string, chips bool) originAttrs {
+	var oa originAttrs
+	s := strings.TrimPrefix(suffix, "^")
+	if s == "" {
+		return oa
+	}
+	var rest []string
+	for kv := range strings.SplitSeq(s, "&") {
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "partitionKey":
+			if dv, err := url.QueryUnescape(v); err == nil {
+				v = dv
+			}
+			oa.partition = parsePartitionKey(v, chips)
+			continue
+		case "userContextId":
+			if n, err := strconv.Atoi(v); err == nil && n == 0 {
+				continue // the default context, spelled out
+			}
+			oa.userContextID, _ = strconv.Atoi(v)
+		case "privateBrowsingId":
+			if v == "0" || v == "" {
+				continue
+			}
+			oa.private = true
+		}
+		rest = append(rest, kv)
+	}
+	sort.Strings(rest)
+	oa.container = strings.Join(rest, "&")
+	return oa
+}
+
+// parsePartitionKey reads a decoded partitionKey: "(scheme,host)",
+// "(scheme,host,port)", either with a trailing ",f" (the foreign-ancestor
+// bit), or the bare base domain older Firefox versions wrote.
+func parsePartitionKey(key string, chips bool) jar.Partition {
+	if key == "" {
+		return jar.Partition{}
+	}
+	kind := jar.PartitionFirefox
+	if chips {
+		kind = jar.PartitionCHIPS
+	}
+	if !strings.HasPrefix(key, "(") || !strings.HasSuffix(key, ")") {
+		// Firefox before schemeful partitioning: only the base domain.
+		return jar.Partition{Kind: kind, TopLevelSite: key}
+	}
+	parts := strings.Split(key[1:len(key)-1], ",")
+	p := jar.Partition{Kind: kind}
+	if len(parts) < 2 {
+		p.TopLevelSite = key[1 : len(key)-1]
+		return p
+	}
+	site := parts[0] + "://" + parts[1]
+	for _, extra := range parts[2:] {
+		switch {
+		case extra == "f":
+			p.CrossSiteAncestor = true
+		case extra != "":
+			if _, err := strconv.Atoi(extra); err == nil {
+				site += ":" + extra
+			}
+		}
+	}
+	p.TopLevelSite = site
+	return p
+}
+
+// sameSite maps Firefox's nsICookie SameSite values. Before schema 15,
+// sameSite held the effective value and rawSameSite what the server sent;
+// Firefox's own 14→15 migration turned (effective lax, sent none) into
+// "unset", and so does crumbs, so that an old and a migrated store agree.
+func sameSite(v, raw int64, hasRaw bool) jar.SameSite {
+	if hasRaw && v == 1 && raw == 0 {
+		return jar.SameSiteUnspecified
+	}
+	switch v {
+	case 0:
+		return jar.SameSiteNone
+	case 1:
+		return jar.SameSiteLax
+	case 2:
+		return jar.SameSiteStrict
+	}
+	return jar.SameSiteUnspecified // 256 = SAMESITE_UNSET and anything unknown
+}
+
+// EncodeKey returns the OriginalKey of a moz_cookies row: Firefox's unique
+// key (name, host, path, originAttributes), form-encoded so that every byte
+// survives.
+func EncodeKey(name, host, path, originAttributes string) string {
+	return "name=" + url.QueryEscape(name) + "&host=" + url.QueryEscape(host) +
+		"&path=" + url.QueryEscape(path) + "&oa=" + url.QueryEscape(originAttributes)
+}
+
+// DecodeKey is the inverse of EncodeKey.
+func DecodeKey(key string) (name, host, path, originAttributes string, err error) {
+	q, err := url.ParseQuery(key)
+	if err != nil {
+		return "", "", "", "", err
+	}
+	return q.Get("name"), q.Get("host"), q.Get("path"), q.Get("oa"), nil
+}

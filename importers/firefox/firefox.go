@@ -1,0 +1,375 @@
+// Package firefox reads Firefox's cookie store (cookies.sqlite, table
+// moz_cookies) and the session cookies Firefox keeps only in its session
+// store (sessionstore-backups/recovery.jsonlz4).
+//
+// Every schema from 5 to 17 is read by checking which columns exist, not by
+// trusting the version number; expiry is seconds up to schema 15 and
+// milliseconds from 16. The store is read from a private snapshot (package
+// snapshot) so that rows still in the WAL are seen and the browser's files
+// are never touched. Facts: docs/stores-firefox-safari.md, REFERENCE §1.
+package firefox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/crumbs-dev/crumbs/importers"
+	"github.com/crumbs-dev/crumbs/importers/snapshot"
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// SchemaVersion is the newest moz_cookies schema crumbs knows.
+const SchemaVersion = 17
+
+// maxWarnings caps per-row warnings; the rest are counted in one line.
+const maxWarnings = 20
+
+// maxUnixSeconds is 9999-12-31T23:59:59Z: later expiries are clamped so that
+// every consumer can format the time.
+const maxUnixSeconds = 253402300799
+
+// Read reads the Firefox cookies at path: a cookies.sqlite file or a profile
+// directory. Session cookies come from the profile's session store when one
+// is next to the database; a cookie in both places is taken from the DB.
+func Read(ctx context.Context, path string, opts importers.Options) (*importers.Result, error) {
+	dbPath, profileDir, err := locate(path)
+	if err != nil {
+		return nil, err
+	}
+	res := &importers.Result{}
+	containers, err := readContainers(profileDir)
+	if err != nil {
+		res.Warnf("%s: containers.json unreadable, container names not shown: %v",
+			filepath.Join(profileDir, "containers.json"), err)
+	}
+	r := &rowReader{path: dbPath, opts: opts, res: res, containers: containers,
+		attrs: make(map[string]originAttrs)}
+	if err := r.readDB(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.readSessionStore(ctx, profileDir); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// locate turns a profile directory or a database path into both.
+func locate(path string) (dbPath, profileDir string, err error) {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return "", "", &importers.FileError{Path: path, Err: pathErr(err)}
+	}
+	if !info.IsDir() {
+		return path, filepath.Dir(path), nil
+	}
+	dbPath = filepath.Join(path, "cookies.sqlite")
+	if _, err := os.Lstat(dbPath); err != nil {
+		if _, ierr := os.Stat(filepath.Join(path, "profiles.ini")); ierr == nil {
+			return "", "", importers.Errorf(path, "is a Firefox profiles folder, not a profile: give one of its profile directories")
+		}
+		return "", "", importers.Errorf(path, "no cookies.sqlite in this directory (not a Firefox profile?)")
+	}
+	return dbPath, path, nil
+}
+
+// rowReader holds what the reading of one store shares.
+type rowReader struct {
+	path       string
+	opts       importers.Options
+	res        *importers.Result
+	containers map[int]string
+	// attrs caches parsed originAttributes: a store has few distinct ones.
+	attrs   map[string]originAttrs
+	dropped int // warnings not shown
+}
+
+// refuse counts a row that is not imported and says why (never its value).
+func (r *rowReader) refuse(format string, args ...any) {
+	r.res.Refused++
+	if len(r.res.Warnings) >= maxWarnings {
+		r.dropped++
+		return
+	}
+	r.res.Warnf("%s: %s", r.path, fmt.Sprintf(format, args...))
+}
+
+// columns of moz_cookies that crumbs reads, in SELECT order, with the value
+// used when an older schema lacks one.
+var columns = []struct {
+	name, fallback string
+	required       bool
+}{
+	{"id", "0", false},
+	{"originAttributes", "''", false},
+	{"name", "''", true},
+	{"value", "''", true},
+	{"host", "''", true},
+	{"path", "''", true},
+	{"expiry", "0", true},
+	{"lastAccessed", "0", false},
+	{"creationTime", "0", false},
+	{"isSecure", "0", false},
+	{"isHttpOnly", "0", false},
+	{"sameSite", "256", false},
+	{"rawSameSite", "NULL", false},
+	{"schemeMap", "0", false},
+	{"isPartitionedAttributeSet", "0", false},
+	{"updateTime", "0", false},
+	{"appId", "0", false},
+	{"inBrowserElement", "0", false},
+}
+
+func (r *rowReader) readDB(ctx context.Context) error {
+	snap, err := snapshot.Copy(ctx, r.path)
+	if err != nil {
+		return err
+	}
+	defer snap.Close()
+	if snap.Unstable {
+		r.res.Warnf("%s: the file kept changing while it was copied (browser running?); the newest cookies may be missing", r.path)
+	}
+	db, err := snap.Open()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	var version int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return importers.Errorf(r.path, "reading schema version: %v", err)
+	}
+	have, err := tableColumns(ctx, db)
+	if err != nil {
+		return importers.Errorf(r.path, "reading moz_cookies columns: %v", err)
+	}
+	if len(have) == 0 {
+		return importers.Errorf(r.path, "not a Firefox cookie store (no moz_cookies table)")
+	}
+	if version > SchemaVersion {
+		r.res.Warnf("%s: cookie store schema %d is newer than crumbs knows (%d); reading the known columns",
+			r.path, version, SchemaVersion)
+	}
+	var sel []string
+	for _, c := range columns {
+		switch {
+		case have[c.name] && c.fallback == "NULL":
+			sel = append(sel, c.name)
+		case have[c.name] && c.fallback == "''":
+			sel = append(sel, "COALESCE("+c.name+",'')")
+		case have[c.name]:
+			// CAST: old stores hold '' in some integer columns.
+			sel = append(sel, "CAST(COALESCE("+c.name+","+c.fallback+") AS INTEGER)")
+		case c.required:
+			return importers.Errorf(r.path, "not a Firefox cookie store (moz_cookies has no %s column)", c.name)
+		default:
+			sel = append(sel, c.fallback)
+		}
+	}
+	hasRaw := have["rawSameSite"]
+	millis := version >= 16
+
+	total := 0
+	if r.opts.Progress != nil {
+		_ = db.QueryRowContext(ctx, "SELECT count(*) FROM moz_cookies").Scan(&total)
+	}
+	rows, err := db.QueryContext(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM moz_cookies")
+	if err != nil {
+		return importers.Errorf(r.path, "reading moz_cookies: %v", err)
+	}
+	defer rows.Close()
+
+	r.res.Cookies = make([]jar.Cookie, 0, max(total, 64))
+	var (
+		id, expiry, lastAccessed, created, secure, httpOnly   int64
+		ss, schemeMap, partitioned, updated, appID, inBrowser int64
+		raw                                                   sql.NullInt64
+		oa, name, value, host, path                           string
+	)
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(&id, &oa, &name, &value, &host, &path, &expiry, &lastAccessed, &created,
+			&secure, &httpOnly, &ss, &raw, &schemeMap, &partitioned, &updated, &appID, &inBrowser); err != nil {
+			r.refuse("row unreadable: %v", err)
+			continue
+		}
+		n++
+		if n&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if r.opts.Progress != nil {
+				r.opts.Progress(n, total)
+			}
+		}
+		if why := badRow(name, value, host, path); why != "" {
+			r.refuse("row id %d (host %q): %s", id, printable(host), why)
+			continue
+		}
+		if expiry <= 0 {
+			r.refuse("row id %d (host %q): no expiry", id, printable(host))
+			continue
+		}
+		attrs, ok := r.attrs[oa]
+		if !ok {
+			attrs = parseOriginAttributes(oa, false)
+			r.attrs[oa] = attrs
+		}
+		c := jar.Cookie{
+			Source:       r.opts.Source,
+			Domain:       host,
+			HostOnly:     !strings.HasPrefix(host, "."),
+			Path:         path,
+			Name:         name,
+			Value:        value,
+			Secure:       secure != 0,
+			HTTPOnly:     httpOnly != 0,
+			SameSite:     sameSite(ss, raw.Int64, hasRaw && raw.Valid),
+			Expires:      expiryTime(expiry, millis),
+			Created:      microTime(created),
+			LastAccessed: microTime(lastAccessed),
+			LastUpdated:  microTime(updated),
+			Partition:    attrs.partition,
+			Container:    r.container(attrs, appID, inBrowser),
+			Extras:       jar.Extras{SchemeMap: int(schemeMap)},
+			Encryption:   jar.EncPlain,
+			OriginalKey:  EncodeKey(name, host, path, oa),
+		}
+		if partitioned != 0 && c.Partition.Kind == jar.PartitionFirefox {
+			c.Partition.Kind = jar.PartitionCHIPS
+		}
+		r.res.Cookies = append(r.res.Cookies, c)
+	}
+	if err := rows.Err(); err != nil {
+		return importers.Errorf(r.path, "reading moz_cookies (corrupt file?): %v", err)
+	}
+	if r.opts.Progress != nil {
+		r.opts.Progress(n, total)
+	}
+	if r.dropped > 0 {
+		r.res.Warnf("%s: %d more rows refused", r.path, r.dropped)
+	}
+	return nil
+}
+
+// container builds the cookie's container from its parsed attributes and,
+// for schema ≤ 6 stores, the appId/inBrowserElement columns.
+func (r *rowReader) container(a originAttrs, appID, inBrowser int64) jar.Container {
+	c := jar.Container{Key: a.container}
+	if appID != 0 || inBrowser != 0 {
+		var extra []string
+		if appID != 0 {
+			extra = append(extra, fmt.Sprintf("appId=%d", appID))
+		}
+		if inBrowser != 0 {
+			extra = append(extra, "inBrowser=1")
+		}
+		if c.Key != "" {
+			extra = append(extra, c.Key)
+		}
+		c.Key = strings.Join(extra, "&")
+	}
+	switch {
+	case a.userContextID != 0:
+		c.Name = r.containers[a.userContextID]
+	case a.private:
+		c.Name = "Private browsing"
+	}
+	return c
+}
+
+func tableColumns(ctx context.Context, db *sql.DB) (map[string]bool, error) {
+	rows, err := db.QueryContext(ctx, "SELECT name FROM pragma_table_info('moz_cookies')")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		have[name] = true
+	}
+	return have, rows.Err()
+}
+
+// badRow says why Firefox itself would drop a row on load, or "".
+func badRow(name, value, host, path string) string {
+	switch {
+	case host == "" || host == ".":
+		return "empty host"
+	case name == "" && value == "":
+		return "empty name and value"
+	case strings.ContainsAny(name, ";="):
+		return "name contains ';' or '='"
+	case hasControl(name) || hasControl(host) || hasControl(path):
+		return "control character in name, host or path"
+	case strings.ContainsAny(host, " /\\"):
+		return "invalid host"
+	case hasControl(value) || strings.IndexByte(value, ';') >= 0:
+		return "control character or ';' in value"
+	}
+	return ""
+}
+
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\t') || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// printable makes a host safe to show in a warning.
+func printable(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+// expiryTime converts moz_cookies.expiry. Firefox itself reports expiry to
+// the nearest second (WebDriver BiDi, nsICookie.expiry), so crumbs rounds a
+// millisecond expiry the same way.
+func expiryTime(v int64, millis bool) time.Time {
+	if millis {
+		v = v/1000 + (v%1000)/500
+	}
+	if v > maxUnixSeconds {
+		v = maxUnixSeconds
+	}
+	return time.Unix(v, 0).UTC()
+}
+
+// microTime converts Firefox's microsecond timestamps; 0 means not stored.
+func microTime(v int64) time.Time {
+	if v <= 0 {
+		return time.Time{}
+	}
+	if v > maxUnixSeconds*1e6 {
+		v = maxUnixSeconds * 1e6
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
