@@ -51,17 +51,17 @@ func noOS() *fakeKeys { return &fakeKeys{pwErr: errors.New("fake: no keyring")} 
 
 type manifest struct {
 	Cookies []struct {
-		SpecID       string          `json:"spec_id"`
-		Domain       string          `json:"domain"`
-		HostOnly     bool            `json:"host_only"`
-		Name         string          `json:"name"`
-		Value        string          `json:"value"`
-		Path         string          `json:"path"`
-		Secure       bool            `json:"secure"`
-		HTTPOnly     bool            `json:"http_only"`
-		SameSite     string          `json:"same_site"`
-		Session      bool            `json:"session"`
-		Expires      *int64          `json:"expires"`
+		SpecID       string `json:"spec_id"`
+		Domain       string `json:"domain"`
+		HostOnly     bool   `json:"host_only"`
+		Name         string `json:"name"`
+		Value        string `json:"value"`
+		Path         string `json:"path"`
+		Secure       bool   `json:"secure"`
+		HTTPOnly     bool   `json:"http_only"`
+		SameSite     string `json:"same_site"`
+		Session      bool   `json:"session"`
+		Expires      *int64 `json:"expires"`
 		PartitionKey *struct {
 			TopLevelSite         string `json:"top_level_site"`
 			HasCrossSiteAncestor bool   `json:"has_cross_site_ancestor"`
