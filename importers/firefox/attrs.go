@@ -115,11 +115,60 @@ func sameSite(v, raw int64, hasRaw bool) jar.SameSite {
 }
 
 // EncodeKey returns the OriginalKey of a moz_cookies row: Firefox's unique
-// key (name, host, path, originAttributes), form-encoded so that every byte
-// survives.
+// key (name, host, path, originAttributes) as a form-encoded query
+// ("name=…&host=…&path=…&oa=…") that url.ParseQuery reads back byte for
+// byte. Only the bytes that mean something in a query are escaped, which
+// keeps the common case to one allocation.
 func EncodeKey(name, host, path, originAttributes string) string {
-	return "name=" + url.QueryEscape(name) + "&host=" + url.QueryEscape(host) +
-		"&path=" + url.QueryEscape(path) + "&oa=" + url.QueryEscape(originAttributes)
+	n := len("name=&host=&path=&oa=") + escapedLen(name) + escapedLen(host) + escapedLen(path) + escapedLen(originAttributes)
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString("name=")
+	writeEscaped(&b, name)
+	b.WriteString("&host=")
+	writeEscaped(&b, host)
+	b.WriteString("&path=")
+	writeEscaped(&b, path)
+	b.WriteString("&oa=")
+	writeEscaped(&b, originAttributes)
+	return b.String()
+}
+
+// keyEscape marks the bytes EncodeKey escapes: query syntax, '%' and '+'
+// (which unescaping would change), and control bytes.
+var keyEscape = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	for _, c := range "%&=+;# \x7f" {
+		t[c] = true
+	}
+	return t
+}()
+
+func escapedLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		if keyEscape[s[i]] {
+			n += 2
+		}
+	}
+	return n
+}
+
+func writeEscaped(b *strings.Builder, s string) {
+	const hex = "0123456789ABCDEF"
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; keyEscape[c] {
+			b.WriteString(s[start:i])
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			start = i + 1
+		}
+	}
+	b.WriteString(s[start:])
 }
 
 // DecodeKey is the inverse of EncodeKey.

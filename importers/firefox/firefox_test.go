@@ -668,6 +668,7 @@ func TestKeyRoundTrip(t *testing.T) {
 		{"n", "a.example", "/", ""},
 		{"we ird&=%+", ".b.example", "/p q", "^partitionKey=%28https%2Cexample.com%29&userContextId=2"},
 		{"\xff\xfe", "h", "/", "^x=1"},
+		{"a;b#c\x01\x7f d", "h", "/", ""},
 	} {
 		name, host, path, oa, err := DecodeKey(EncodeKey(k[0], k[1], k[2], k[3]))
 		if err != nil || [4]string{name, host, path, oa} != k {
