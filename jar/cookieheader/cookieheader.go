@@ -160,11 +160,13 @@ func domainMatch(t *target, c *jar.Cookie) bool {
 	if strings.HasPrefix(d, "[") && strings.HasSuffix(d, "]") {
 		d = d[1 : len(d)-1]
 	}
-	if a, err := netip.ParseAddr(d); err == nil {
-		d = a.String()
-	}
 	if d == "" {
 		return false
+	}
+	if d[len(d)-1] >= '0' && d[len(d)-1] <= '9' || strings.IndexByte(d, ':') >= 0 {
+		if a, err := netip.ParseAddr(d); err == nil { // only IP-looking domains: ParseAddr allocates its errors
+			d = a.String()
+		}
 	}
 	if c.HostOnly || t.isIP {
 		return t.host == d

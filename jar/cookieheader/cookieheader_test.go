@@ -100,7 +100,6 @@ func TestAgainstGoCookiejar(t *testing.T) {
 			}
 			gj.SetCookies(&url.URL{Scheme: "https", Host: host, Path: "/"}, []*http.Cookie{hc})
 			cs = append(cs, c)
-			time.Sleep(0) // creation order is the slice order for both jars
 		}
 		for _, h := range hosts {
 			for _, p := range paths {
