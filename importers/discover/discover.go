@@ -235,7 +235,8 @@ func assignSourceIDs(ps []Profile) {
 	var order []string
 	for i := range ps {
 		ps[i].sourceID = ""
-		id := ps[i].SourceID()
+		// Ids that differ only in case collide: ":PROFILE" matches ignore case.
+		id := strings.ToLower(ps[i].SourceID())
 		if _, ok := groups[id]; !ok {
 			order = append(order, id)
 		}
@@ -251,8 +252,8 @@ func assignSourceIDs(ps []Profile) {
 		func(p Profile) string { return p.DirName() },
 		func(p Profile) string { return p.Variant + ", " + p.DirName() },
 	}
-	for _, plain := range order {
-		idx := groups[plain]
+	for _, key := range order {
+		idx := groups[key]
 		if len(idx) == 1 {
 			continue
 		}
@@ -262,14 +263,14 @@ func assignSourceIDs(ps []Profile) {
 			seen := map[string]bool{}
 			unique := true
 			for k, i := range idx {
-				ids[k] = plain
+				ids[k] = ps[i].SourceID()
 				if s := q(ps[i]); s != "" {
-					ids[k] = plain + " (" + s + ")"
+					ids[k] += " (" + s + ")"
 				}
-				if seen[ids[k]] {
+				if seen[strings.ToLower(ids[k])] {
 					unique = false
 				}
-				seen[ids[k]] = true
+				seen[strings.ToLower(ids[k])] = true
 			}
 			if unique {
 				for k, i := range idx {
@@ -281,9 +282,8 @@ func assignSourceIDs(ps []Profile) {
 		}
 		if !done {
 			for k, i := range idx {
-				ps[i].sourceID = plain
 				if k > 0 {
-					ps[i].sourceID = fmt.Sprintf("%s #%d", plain, k+1)
+					ps[i].sourceID = fmt.Sprintf("%s #%d", ps[i].SourceID(), k+1)
 				}
 			}
 		}

@@ -1,0 +1,165 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/crumbs-dev/crumbs/importers"
+	"github.com/crumbs-dev/crumbs/importers/discover"
+)
+
+// resolvePath handles a SOURCE that is a path. A path inside a discovered
+// browser keeps that browser's source id (`crumbs import
+// ~/.config/google-chrome` is `crumbs import chrome`); anything else gets a
+// file: id (see FileSourceID).
+func resolvePath(ctx context.Context, path string, env discover.Env) ([]Target, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, importers.Errorf(path, "%v", err)
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, importers.Errorf(path, "%v", err)
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return nil, importers.Errorf(path, "%v", err)
+	}
+	if ts := discovered(env, real, fi.IsDir()); len(ts) > 0 {
+		return ts, nil
+	}
+	if fi.IsDir() {
+		return resolveDir(path, real, env)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, importers.Errorf(path, "not a regular file (%s)", fi.Mode().Type())
+	}
+	format, err := Sniff(ctx, abs)
+	if err != nil {
+		return nil, err
+	}
+	id := FileSourceID(abs)
+	return []Target{{SourceID: id, Path: abs, Format: format, Options: importers.Options{Source: id}}}, nil
+}
+
+// discovered returns the targets of the discovered profiles the path names:
+// a profile dir or its store, or a root/user-data dir (all its profiles).
+func discovered(env discover.Env, real string, isDir bool) []Target {
+	ps, _ := discover.Discover(env)
+	var exact, under []Target
+	for _, p := range ps {
+		if p.Store == "" {
+			continue
+		}
+		if (isDir && sameDir(p.Dir, real)) || (!isDir && sameFile(p.Store, real)) {
+			exact = append(exact, profileTarget(p))
+		} else if isDir && (sameDir(p.UserDataDir, real) || sameDir(p.Root, real)) {
+			under = append(under, profileTarget(p))
+		}
+	}
+	if len(exact) > 0 {
+		return exact[:1]
+	}
+	return under
+}
+
+func sameDir(a, real string) bool {
+	if a == "" {
+		return false
+	}
+	r, err := filepath.EvalSymlinks(a)
+	return err == nil && r == real
+}
+
+func sameFile(a, real string) bool { return sameDir(a, real) }
+
+// resolveDir handles a folder no discovered browser owns: a Firefox profiles
+// folder or Chromium user-data dir (all profiles), or one profile folder.
+func resolveDir(given, dir string, env discover.Env) ([]Target, error) {
+	if fileExists(filepath.Join(dir, "profiles.ini")) || fileExists(filepath.Join(dir, "Local State")) {
+		ps, err := discover.ScanRoot(env, dir, "")
+		if err != nil && discover.WarningsOf(err) == nil {
+			return nil, err
+		}
+		var ts []Target
+		for _, p := range ps {
+			if p.Store == "" {
+				continue
+			}
+			t := profileTarget(p)
+			t.SourceID = "file:" + filepath.Base(dir) + "/" + p.Name
+			if len(ps) == 1 && p.Dir == dir {
+				t.SourceID = "file:" + filepath.Base(dir) // flat layout
+			}
+			t.Options.Source, t.Options.Browser = t.SourceID, ""
+			ts = append(ts, t)
+		}
+		if len(ts) == 0 {
+			msg := fmt.Sprintf("%s: no profile with a cookie store in this folder", given)
+			if ws := discover.WarningsOf(err); ws != nil {
+				msg += " (" + strings.Join(ws, "; ") + ")"
+			}
+			return nil, errors.New(msg)
+		}
+		return ts, err
+	}
+	id := "file:" + filepath.Base(dir)
+	one := func(format, path string) []Target {
+		return []Target{{SourceID: id, Path: path, Format: format, Options: importers.Options{Source: id}}}
+	}
+	switch {
+	case fileExists(filepath.Join(dir, "cookies.sqlite")):
+		return one(FormatFirefox, dir), nil
+	case fileExists(filepath.Join(dir, "Network", "Cookies")) || fileExists(filepath.Join(dir, "Cookies")):
+		return one(FormatChromium, dir), nil
+	case fileExists(filepath.Join(dir, "Cookies.binarycookies")):
+		return one(FormatSafari, filepath.Join(dir, "Cookies.binarycookies")), nil
+	}
+	return nil, importers.Errorf(given, "no cookie store in this folder (looked for profiles.ini, Local State, cookies.sqlite, Network/Cookies, Cookies, Cookies.binarycookies)")
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// genericNames are store file names that say nothing about where they came
+// from; their source id takes the folder name too.
+var genericNames = map[string]bool{"cookies.sqlite": true, "cookies": true, "cookies.binarycookies": true}
+
+// FileSourceID is the source id of a cookie file given by path:
+// "file:<base name>" ("file:cookies.txt", "file:export.json"). Store files
+// with generic names carry their folder too, skipping "Network" and
+// "Cookies" folders: "file:Default/Cookies",
+// "file:abc.default-release/cookies.sqlite". The id deliberately does not
+// hold the whole path: moving a file keeps its id, and the jar records the
+// full path of every import apart. Two different files with one base name
+// therefore share an id — import them with care, or rename one.
+func FileSourceID(path string) string {
+	base := filepath.Base(path)
+	if !genericNames[strings.ToLower(base)] {
+		return "file:" + base
+	}
+	dir := filepath.Dir(path)
+	for i := 0; i < 2; i++ {
+		b := filepath.Base(dir)
+		if b != "Network" && b != "Cookies" {
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	parent := filepath.Base(dir)
+	if parent == "." || parent == string(filepath.Separator) || parent == "" {
+		return "file:" + base
+	}
+	return "file:" + parent + "/" + base
+}

@@ -1,0 +1,18 @@
+package source
+
+import (
+	"github.com/crumbs-dev/crumbs/importers"
+	"github.com/crumbs-dev/crumbs/importers/chromium"
+	"github.com/crumbs-dev/crumbs/importers/cookiejson"
+	"github.com/crumbs-dev/crumbs/importers/firefox"
+	"github.com/crumbs-dev/crumbs/importers/netscape"
+)
+
+// readers maps a target format to its reader package.
+var readers = map[string]importers.ReaderFunc{
+	FormatFirefox:  firefox.Read,
+	FormatChromium: chromium.Read,
+	FormatSafari:   safariRead,
+	FormatNetscape: netscape.Read,
+	FormatJSON:     cookiejson.Read,
+}
