@@ -100,6 +100,17 @@ func Locate(path string) (Location, error) {
 	return loc, nil
 }
 
+// running reports whether the browser holds its user-data dir
+// (SingletonLock, a symlink on Linux and macOS, a file on Windows).
+func running(loc Location) bool {
+	for _, dir := range []string{filepath.Dir(loc.Profile), loc.Profile} {
+		if _, err := os.Lstat(filepath.Join(dir, "SingletonLock")); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 func storeIn(dir string) string {
 	for _, p := range []string{filepath.Join(dir, "Network", "Cookies"), filepath.Join(dir, "Cookies")} {
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
@@ -155,6 +166,9 @@ func (r Reader) Read(ctx context.Context, path string, opts importers.Options) (
 		return nil, err
 	}
 	defer db.Close()
+	if running(loc) {
+		res.Warnf("%s: %s seems to be running (SingletonLock present): cookies set in the last 30 seconds may not be on disk yet", loc.DB, browser)
+	}
 	if snap.Unstable {
 		res.Warnf("%s: the store kept changing while it was copied (%s is running?); the newest changes may be missing", loc.DB, browser)
 	}
@@ -563,6 +577,7 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 	}()
 
 	tally := unreadableTally{counts: map[string]int{}}
+	bothWarned := 0
 	keyBuf := make([]byte, 0, 256)
 	done := 0
 	for b := range full {
@@ -583,7 +598,8 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 				c.Value = rs.value
 				c.Encryption = jar.EncPlain
 			} else {
-				if rs.value != "" {
+				if rs.value != "" && bothWarned < maxRowWarnings {
+					bothWarned++
 					res.Warnf("%s: cookie %q on %s has both a plain and an encrypted value; the encrypted one is used", file, rs.name, rs.host)
 				}
 				plain, scheme, err := dec.Decrypt(ctx, rs.host, rs.enc)

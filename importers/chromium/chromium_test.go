@@ -273,3 +273,46 @@ func TestBadFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestOddStores: a newer meta version with an unknown column, NULLs and a
+// text in an integer column (damaged rows), a row with both a plain and an
+// encrypted value, an old firstpartyonly column, and a running browser.
+func TestOddStores(t *testing.T) {
+	userData := t.TempDir()
+	profile := filepath.Join(userData, "Default")
+	os.Mkdir(profile, 0o700)
+	os.Symlink("host-1234", filepath.Join(userData, "SingletonLock"))
+	path := filepath.Join(profile, "Cookies")
+	writeSQLite(t, path,
+		"CREATE TABLE meta(key LONGVARCHAR NOT NULL UNIQUE PRIMARY KEY, value LONGVARCHAR)",
+		"INSERT INTO meta VALUES ('version','27')",
+		"CREATE TABLE cookies(creation_utc INTEGER, host_key TEXT, name TEXT, value TEXT, encrypted_value BLOB, path TEXT, expires_utc INTEGER, is_secure INTEGER, firstpartyonly INTEGER, quantum_flag INTEGER)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'a.example', 'ok', 'v1', x'', '/', 13400000000000000, 1, 2, 7)",
+		"INSERT INTO cookies VALUES (NULL, 'b.example', 'nulls', NULL, NULL, '/', NULL, NULL, 0, NULL)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'c.example', 'badint', 'v3', x'', '/', 'soon', 0, 1, 0)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'd.example', 'both', 'plain', x'7631306e6f', '/', 0, 0, 0, 0)",
+	)
+	res, err := Reader{Keys: noOS(), Platform: "linux"}.Read(context.Background(), userData, importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(res.Warnings, "\n")
+	for _, want := range []string{"meta version 27 is newer", "unknown columns quantum_flag", "row 3 refused", "SingletonLock", "both a plain and an encrypted value"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings lack %q:\n%s", want, all)
+		}
+	}
+	if res.Refused != 1 || len(res.Cookies) != 3 {
+		t.Fatalf("refused %d, %d cookies", res.Refused, len(res.Cookies))
+	}
+	ok, nulls, both := res.Cookies[0], res.Cookies[1], res.Cookies[2]
+	if ok.Value != "v1" || !ok.Secure || ok.SameSite != jar.SameSiteStrict || ok.Session || ok.Expires.IsZero() {
+		t.Errorf("ok: %+v", ok)
+	}
+	if nulls.Name != "nulls" || nulls.Value != "" || !nulls.Session || !nulls.Created.IsZero() || nulls.SameSite != jar.SameSiteUnspecified {
+		t.Errorf("nulls: %+v", nulls)
+	}
+	if !both.ValueUnreadable || both.Value != "" {
+		t.Errorf("both: %+v", both)
+	}
+}

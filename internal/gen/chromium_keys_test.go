@@ -13,5 +13,7 @@ type noKeys struct{}
 func (noKeys) SafeStoragePasswords(context.Context) ([]oscrypt.Password, error) {
 	return nil, errors.New("test: no keyring")
 }
-func (noKeys) Unprotect([]byte) ([]byte, error)             { return nil, errors.New("test: no DPAPI") }
-func (noKeys) PortalSecret(context.Context) ([]byte, error) { return nil, errors.New("test: no portal") }
+func (noKeys) Unprotect([]byte) ([]byte, error) { return nil, errors.New("test: no DPAPI") }
+func (noKeys) PortalSecret(context.Context) ([]byte, error) {
+	return nil, errors.New("test: no portal")
+}
