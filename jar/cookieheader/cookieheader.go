@@ -26,15 +26,28 @@ import (
 )
 
 // Header returns the Cookie header value ("a=1; b=2") for rawURL at now,
-// or "" when no cookie matches. rawURL must be an absolute http, https, ws
-// or wss URL.
+// or "" when no cookie matches or rawURL is not a usable URL. Use Build to
+// tell the two apart.
+func Header(cs []jar.Cookie, rawURL string, now time.Time) string {
+	h, _ := Build(cs, rawURL, now)
+	return h
+}
+
+// CheckURL reports why rawURL cannot receive cookies, or nil: it must be an
+// absolute http, https, ws or wss URL with a host.
+func CheckURL(rawURL string) error {
+	_, err := parseTarget(rawURL)
+	return err
+}
+
+// Build is Header with an error for an unusable URL.
 //
 // When several cookies share domain, scope, path, name and partition (the
 // same cookie from two sources or containers), only the most recently
 // created one is sent, as one browser jar would hold one of them. Cookies
 // whose value could not be decrypted, or whose name or value holds a
 // control character (it would break the header), are never sent.
-func Header(cs []jar.Cookie, rawURL string, now time.Time) (string, error) {
+func Build(cs []jar.Cookie, rawURL string, now time.Time) (string, error) {
 	t, err := parseTarget(rawURL)
 	if err != nil {
 		return "", err

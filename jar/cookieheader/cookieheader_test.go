@@ -57,7 +57,7 @@ func TestHeader(t *testing.T) {
 		{"http://nobody.test/", ""},
 	}
 	for _, tt := range tests {
-		got, err := Header(cs, tt.url, now)
+		got, err := Build(cs, tt.url, now)
 		if err != nil {
 			t.Errorf("%s: %v", tt.url, err)
 			continue
@@ -67,7 +67,7 @@ func TestHeader(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"example.com/x", "ftp://example.com/", "http://", "http://[::1/", "%zz"} {
-		if _, err := Header(cs, bad, now); err == nil {
+		if _, err := Build(cs, bad, now); err == nil || CheckURL(bad) == nil || Header(cs, bad, now) != "" {
 			t.Errorf("%q: no error", bad)
 		}
 	}
@@ -109,7 +109,7 @@ func TestAgainstGoCookiejar(t *testing.T) {
 					for _, hc := range gj.Cookies(u) {
 						want = append(want, hc.Name+"="+hc.Value)
 					}
-					got, err := Header(cs, u.String(), realNow)
+					got, err := Build(cs, u.String(), realNow)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -128,7 +128,7 @@ func FuzzHeader(f *testing.F) {
 	f.Add("http://münchen.de", "xn--mnchen-3ya.de", "/", "a;b", "c\n", false)
 	f.Fuzz(func(t *testing.T, rawURL, domain, path, name, value string, hostOnly bool) {
 		cs := []jar.Cookie{{Domain: domain, HostOnly: hostOnly, Path: path, Name: name, Value: value, Session: true}}
-		h, err := Header(cs, rawURL, now)
+		h, err := Build(cs, rawURL, now)
 		if err != nil {
 			return
 		}
@@ -145,7 +145,7 @@ func BenchmarkHeader100k(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Header(cs, "https://www.site7.com/x", now); err != nil {
+		if _, err := Build(cs, "https://www.site7.com/x", now); err != nil {
 			b.Fatal(err)
 		}
 	}
