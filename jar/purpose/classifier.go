@@ -175,15 +175,34 @@ func (c *Classifier) decide(domain, name string, ck *jar.Cookie) (jar.Purpose, s
 	if e := c.extra.matchAny(host, lname, c.sites); e != nil {
 		return e.purpose, e.reason, e.evidence
 	}
-	if e := c.builtin.matchExact(host, lname, c.sites, true); e != nil {
+	pref := preferTied
+	if host == "" {
+		pref = preferUntied
+	}
+	if e := c.builtin.matchExact(host, lname, c.sites, pref); e != nil {
 		return e.purpose, e.reason, e.evidence
 	}
-	if e := c.builtin.matchPattern(host, lname, c.sites, true); e != nil {
+	var v nameVerdict
+	if e := c.builtin.matchPattern(host, lname, c.sites, pref); e != nil {
+		// A vendor's catch-all prefix ("_dy*") does not outvote a name
+		// that says session in the part the prefix does not cover
+		// ("_dyjsession"): calling a session cookie tracking signs people out.
+		if e.purpose != jar.PurposeSession && e.glob != "" {
+			if rest, ok := catchAllRest(e.glob, lname); ok && sessionWord(rest) {
+				return jar.PurposeSession, "name says session (beyond the vendor prefix " + strings.TrimSuffix(e.glob, "*") + ")", jar.EvidenceHeuristic
+			}
+		}
 		return e.purpose, e.reason, e.evidence
 	}
-	v := readName(name, lname)
+	v = readName(name, lname)
 	if v.session != "" {
 		return jar.PurposeSession, v.session, jar.EvidenceHeuristic
+	}
+	if v.test != "" {
+		return jar.PurposeSession, v.test, jar.EvidenceHeuristic
+	}
+	if v.optout != "" {
+		return jar.PurposePersonalization, v.optout, jar.EvidenceHeuristic
 	}
 	if e := c.builtin.matchDomain(host, c.sites); e != nil {
 		return e.purpose, e.reason, e.evidence
@@ -216,4 +235,19 @@ func unsafeString(b []byte) string {
 		return ""
 	}
 	return unsafe.String(&b[0], len(b))
+}
+
+// catchAllRest returns the part of lname after a pure-prefix glob
+// ("_dy*"): ok is false for other globs.
+func catchAllRest(glob, lname string) (string, bool) {
+	if len(glob) < 2 || glob[len(glob)-1] != '*' || strings.ContainsAny(glob[:len(glob)-1], "*?") {
+		return "", false
+	}
+	return lname[len(glob)-1:], true
+}
+
+// sessionWord reports whether s contains a word that only sessions use.
+func sessionWord(s string) bool {
+	return strings.Contains(s, "session") || strings.Contains(s, "sessid") || strings.Contains(s, "csrf") ||
+		strings.Contains(s, "xsrf") || strings.Contains(s, "login") || strings.Contains(s, "auth")
 }

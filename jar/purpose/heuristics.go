@@ -22,6 +22,7 @@ const (
 	tokPersonal
 	tokTracking
 	tokIdentifier // uid, guid, …: tracking only on a third-party-ish cookie
+	tokTest       // test, check: a cookie that checks cookies work
 )
 
 type tokenInfo struct {
@@ -41,7 +42,9 @@ var tokenTable = func() map[string]tokenInfo {
 		"auth", "authn", "authz", "authtoken", "authenticated", "authentication", "token", "tokens",
 		"accesstoken", "refreshtoken", "idtoken", "jwt", "bearer", "oauth", "oidc", "saml", "sso",
 		"login", "logged", "loggedin", "signin", "logon", "remember", "rememberme", "credentials",
-		"mfa", "otp", "twofactor", "passkey", "nonce", "pkce", "verifier")
+		"mfa", "otp", "twofactor", "passkey", "nonce", "pkce", "verifier", "txn", "transaction")
+	add(tokSession, `name says "%s": it keeps what you typed into a form`,
+		"form", "formdata", "draft")
 	add(tokSession, `name says "%s": it protects forms against forgery (CSRF)`,
 		"csrf", "xsrf", "csrftoken", "xsrftoken", "antiforgery", "antixsrf", "authenticity")
 	add(tokSession, `name says "%s": it keeps your cart or checkout`,
@@ -52,32 +55,49 @@ var tokenTable = func() map[string]tokenInfo {
 		"captcha", "recaptcha", "hcaptcha", "challenge", "bot", "botprotection", "waf", "fraud", "antibot")
 	add(tokPersonal, `name says "%s": a language or region choice`,
 		"lang", "language", "languages", "locale", "i18n", "l10n", "country", "region", "currency", "curr",
-		"tz", "timezone", "units", "geo", "location", "city", "zip", "postcode", "market")
+		"tz", "timezone", "units", "geo", "location", "city", "zip", "postcode", "market", "lcid", "culture")
 	add(tokPersonal, `name says "%s": a display preference`,
 		"theme", "themes", "dark", "darkmode", "colormode", "color", "colour", "scheme", "font", "fontsize",
 		"layout", "view", "viewmode", "sort", "sorting", "zoom", "contrast", "accessibility", "a11y",
 		"sidebar", "collapsed", "expanded", "density", "display", "skin", "mode")
 	add(tokPersonal, `name says "%s": a stored preference`,
 		"pref", "prefs", "preference", "preferences", "settings", "setting", "options", "favorites",
-		"favourites", "recently", "viewed", "history", "remembered")
+		"favourites", "recently", "viewed", "remembered")
 	add(tokPersonal, `name says "%s": your answer to a cookie banner`,
 		"consent", "consents", "gdpr", "ccpa", "cookieconsent", "cookielaw", "cookiebanner", "cookienotice",
 		"notice", "banner", "dismissed", "dismiss", "closed", "hide", "hidden", "popup", "optout", "optin",
-		"privacy", "agreed", "accepted", "disclaimer", "announcement", "tour", "onboarding", "welcome")
+		"privacy", "agreed", "accepted", "disclaimer", "announcement", "dnt", "donottrack", "gpc")
 	add(tokTracking, `name says "%s": analytics or advertising`,
 		"track", "tracking", "tracker", "trk", "visitor", "visitorid", "visit", "visits", "utm", "utmz",
-		"campaign", "referrer", "referer", "gclid", "fbclid", "msclkid", "dclid", "clickid", "click",
+		"campaign", "gclid", "fbclid", "msclkid", "dclid", "clickid", "click",
 		"pixel", "ad", "ads", "adid", "advert", "advertising", "retarget", "retargeting", "remarketing",
 		"analytics", "stats", "stat", "statistics", "metrics", "counter", "pageview", "pageviews", "hits",
 		"fingerprint", "segment", "audience", "cohort", "attribution", "conversion", "affiliate", "aff",
 		"firstvisit", "lastvisit", "newvisitor", "returning", "landing", "landingpage", "impression",
-		"impressions", "beacon", "telemetry", "survey", "marketing")
+		"impressions", "beacon", "telemetry", "marketing", "ga", "gtm", "gtag", "fbp", "fbc")
 	add(tokTracking, `name says "%s": an A/B test bucket`,
 		"ab", "abtest", "abtesting", "experiment", "experiments", "variant", "variation", "bucket", "split", "exp")
 	add(tokIdentifier, `name says "%s": an identifier`,
 		"uid", "uuid", "guid", "cid", "vid", "anon", "anonymous", "anonid", "deviceid", "device", "browserid", "id", "user", "userid")
+	add(tokTest, `name says "%s": checks whether cookies can be set`,
+		"test", "tests", "check", "chk", "testcookie", "cookietest", "probe")
 	return m
 }()
+
+// optoutWords mark a stored privacy choice. It is decided before tracker
+// domains: deleting an opt-out cookie on an ad domain turns the ads back on.
+var optoutWords = map[string]bool{"optout": true, "consent": true, "consents": true, "gdpr": true, "ccpa": true,
+	"dnt": true, "donottrack": true, "gpc": true, "cookieconsent": true}
+
+// cookieWords and consentCategories together mark a stored consent choice.
+var cookieWords = map[string]bool{"cookie": true, "cookies": true, "ckies": true, "cookielaw": true, "cookieconsent": true, "cookiepolicy": true}
+
+var consentCategories = map[string]bool{"functional": true, "functionality": true, "performance": true, "analytics": true,
+	"analytical": true, "marketing": true, "necessary": true, "essential": true, "preferences": true, "preference": true,
+	"statistics": true, "statistic": true, "stats": true, "social": true, "advertising": true, "advertisement": true,
+	"targeting": true, "level": true, "categories": true, "category": true, "media": true, "thirdparty": true}
+
+const reasonConsentCategory = "name pairs \"cookie\" with a category: your cookie-banner choice"
 
 // stems are substrings that decide a name even inside one long token
 // ("phpsessid", "usersession", "xsrftoken").
@@ -174,7 +194,9 @@ func lowerInto(buf []byte, s string) ([]byte, bool) {
 
 // nameVerdict is what the name's tokens say.
 type nameVerdict struct {
-	session, personal, tracking, ident string // reasons; "" when silent
+	session, personal, tracking, ident, test string // reasons; "" when silent
+	optout                                   string // an opt-out or consent choice
+	consent                                  bool   // "cookie" + a consent category
 }
 
 func readName(name, lname string) nameVerdict {
@@ -182,10 +204,17 @@ func readName(name, lname string) nameVerdict {
 	var toks [16][2]int
 	var buf [64]byte
 	n := nameTokens(name, &toks)
+	cookieWord, category := false, false
 	for i := 0; i < n; i++ {
 		t, ok := lowerInto(buf[:], name[toks[i][0]:toks[i][1]])
 		if !ok {
 			continue
+		}
+		if cookieWords[string(t)] {
+			cookieWord = true
+		}
+		if consentCategories[string(t)] {
+			category = true
 		}
 		info, found := tokenTable[string(t)]
 		if !found {
@@ -196,6 +225,10 @@ func readName(name, lname string) nameVerdict {
 			}
 		}
 		switch info.class {
+		case tokTest:
+			if v.test == "" {
+				v.test = info.reason
+			}
 		case tokSession:
 			if v.session == "" {
 				v.session = info.reason
@@ -203,6 +236,9 @@ func readName(name, lname string) nameVerdict {
 		case tokPersonal:
 			if v.personal == "" {
 				v.personal = info.reason
+			}
+			if v.optout == "" && optoutWords[string(t)] {
+				v.optout = info.reason
 			}
 		case tokTracking:
 			if v.tracking == "" {
@@ -214,6 +250,9 @@ func readName(name, lname string) nameVerdict {
 			}
 		}
 	}
+	// "cookies-functional", "COOKIELAW_STATS": the category words would
+	// otherwise read as analytics.
+	v.consent = cookieWord && category
 	if v.session == "" {
 		for _, s := range sessionStems {
 			if strings.Contains(lname, s.stem) {
@@ -335,11 +374,17 @@ func heuristic(v nameVerdict, name string, ck *jar.Cookie) (jar.Purpose, string,
 			return jar.PurposeTracking, why, true
 		}
 	}
+	if v.consent {
+		return jar.PurposePersonalization, reasonConsentCategory, true
+	}
 	if v.personal != "" {
 		return jar.PurposePersonalization, v.personal, true
 	}
 	if v.tracking != "" {
 		return jar.PurposeTracking, v.tracking, true
+	}
+	if v.test != "" {
+		return jar.PurposeSession, v.test, true
 	}
 	if ck != nil {
 		if strings.HasPrefix(name, "__Host-") {

@@ -187,30 +187,38 @@ func (rs *ruleSet) addDomain(t tie, e *entry) {
 	rs.domains[t.suffix] = append(rs.domains[t.suffix], e)
 }
 
-// better picks between the current best and a candidate: with preferTied a
-// domain-tied entry beats an untied one; otherwise (and as a tie-break) the
-// earlier rule wins.
-func better(best, cand *entry, preferTied bool) bool {
+// preference orders candidate entries of one level.
+type preference uint8
+
+const (
+	byOrder      preference = iota // the earlier rule wins (user rules)
+	preferTied                     // a rule tied to the cookie's domain wins
+	preferUntied                   // the domain is unknown: the generic meaning wins
+)
+
+// better reports whether cand should replace best: by the preference, then
+// the earlier rule.
+func better(best, cand *entry, pref preference) bool {
 	if best == nil {
 		return true
 	}
-	if preferTied && cand.tied() != best.tied() {
-		return cand.tied()
+	if pref != byOrder && cand.tied() != best.tied() {
+		return cand.tied() == (pref == preferTied)
 	}
 	return cand.order < best.order
 }
 
-func (rs *ruleSet) matchExact(host, lname string, sites *siteCache, preferTied bool) *entry {
+func (rs *ruleSet) matchExact(host, lname string, sites *siteCache, pref preference) *entry {
 	var best *entry
 	for _, e := range rs.exact[lname] {
-		if e.matchesDomain(host, sites) && better(best, e, preferTied) {
+		if e.matchesDomain(host, sites) && better(best, e, pref) {
 			best = e
 		}
 	}
 	return best
 }
 
-func (rs *ruleSet) matchPattern(host, lname string, sites *siteCache, preferTied bool) *entry {
+func (rs *ruleSet) matchPattern(host, lname string, sites *siteCache, pref preference) *entry {
 	var best *entry
 	n := &rs.prefixes
 	for i := 0; i < len(lname); i++ {
@@ -218,13 +226,13 @@ func (rs *ruleSet) matchPattern(host, lname string, sites *siteCache, preferTied
 			break
 		}
 		for _, e := range n.entries {
-			if better(best, e, preferTied) && e.matchesName(lname) && e.matchesDomain(host, sites) {
+			if better(best, e, pref) && e.matchesName(lname) && e.matchesDomain(host, sites) {
 				best = e
 			}
 		}
 	}
 	for _, e := range rs.floating {
-		if better(best, e, preferTied) && e.matchesName(lname) && e.matchesDomain(host, sites) {
+		if better(best, e, pref) && e.matchesName(lname) && e.matchesDomain(host, sites) {
 			best = e
 		}
 	}
@@ -241,7 +249,7 @@ func (rs *ruleSet) matchDomain(host string, sites *siteCache) *entry {
 	if len(rs.domains) > 0 {
 		for h := host; h != ""; {
 			for _, e := range rs.domains[h] {
-				if better(best, e, false) {
+				if better(best, e, byOrder) {
 					best = e
 				}
 			}
@@ -255,7 +263,7 @@ func (rs *ruleSet) matchDomain(host string, sites *siteCache) *entry {
 	if len(rs.brands) > 0 {
 		if b := sites.brand(host); b != "" {
 			for _, e := range rs.brands[b] {
-				if better(best, e, false) {
+				if better(best, e, byOrder) {
 					best = e
 				}
 			}
@@ -270,11 +278,11 @@ func (rs *ruleSet) matchAny(host, lname string, sites *siteCache) *entry {
 	if rs == nil || rs.n == 0 {
 		return nil
 	}
-	best := rs.matchExact(host, lname, sites, false)
-	if e := rs.matchPattern(host, lname, sites, false); e != nil && better(best, e, false) {
+	best := rs.matchExact(host, lname, sites, byOrder)
+	if e := rs.matchPattern(host, lname, sites, byOrder); e != nil && better(best, e, byOrder) {
 		best = e
 	}
-	if e := rs.matchDomain(host, sites); e != nil && better(best, e, false) {
+	if e := rs.matchDomain(host, sites); e != nil && better(best, e, byOrder) {
 		best = e
 	}
 	return best
