@@ -150,8 +150,8 @@ func (j *Jar) update(ctx context.Context, c Cookie) error {
 		newID, oldID := c.Identity(), old.Identity()
 		if newID != oldID {
 			var other int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM cookies WHERE `+identityWhere+` AND id != ?`,
-				append(identityArgs(newID), c.ID)...).Scan(&other)
+			err := tx.QueryRowContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere+` AND id != ?`,
+				append(cookieIdentityArgs(newID), c.ID)...).Scan(&other)
 			if err == nil {
 				return "", 0, &InvalidError{Field: "name", Reason: "another cookie with this source, domain, path and name exists"}
 			}
@@ -197,6 +197,14 @@ func (j *Jar) update(ctx context.Context, c Cookie) error {
 }
 
 const identityWhere = `source = ? AND partition_key = ? AND container_key = ? AND domain = ? AND host_only = ? AND path = ? AND name = ?`
+
+// cookieIdentityWhere finds a live cookie by identity through the
+// identity index, which leads with site.
+const cookieIdentityWhere = `site = ? AND ` + identityWhere
+
+func cookieIdentityArgs(id Identity) []any {
+	return append([]any{Site(id.Domain)}, identityArgs(id)...)
+}
 
 func identityArgs(id Identity) []any {
 	return []any{id.Source, id.Partition, id.Container, id.Domain, b2i(id.HostOnly), id.Path, id.Name}

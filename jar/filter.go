@@ -322,29 +322,45 @@ func containsFold(s, needle string) bool {
 		return strings.Contains(strings.ToLower(s), needle)
 	}
 	first := needle[0]
-	upper := first
+	other := first
 	if first >= 'a' && first <= 'z' {
-		upper = first - ('a' - 'A')
+		other = first - ('a' - 'A')
 	}
 	last := len(s) - n
-	i := 0
-	for i <= last {
-		j := strings.IndexByte(s[i:last+1], first)
-		if upper != first {
-			if k := strings.IndexByte(s[i:last+1], upper); k >= 0 && (j < 0 || k < j) {
-				j = k
-			}
+	// Next candidate of each case of the first byte, found with the
+	// vectorised IndexByte and only searched again once passed.
+	nextLo, nextUp := -2, -2
+	if other == first {
+		nextUp = -1
+	}
+	for i := 0; i <= last; {
+		if nextLo != -1 && nextLo < i {
+			nextLo = indexFrom(s[:last+1], first, i)
+		}
+		if nextUp != -1 && nextUp < i {
+			nextUp = indexFrom(s[:last+1], other, i)
+		}
+		j := nextLo
+		if j < 0 || (nextUp >= 0 && nextUp < j) {
+			j = nextUp
 		}
 		if j < 0 {
 			return false
 		}
-		i += j
-		if equalFoldASCII(s[i+1:i+n], needle[1:]) {
+		if equalFoldASCII(s[j+1:j+n], needle[1:]) {
 			return true
 		}
-		i++
+		i = j + 1
 	}
 	return false
+}
+
+func indexFrom(s string, b byte, from int) int {
+	k := strings.IndexByte(s[from:], b)
+	if k < 0 {
+		return -1
+	}
+	return from + k
 }
 
 func equalFoldASCII(s, lowerNeedle string) bool {

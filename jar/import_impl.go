@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -121,10 +122,36 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 
 		sites := siteCache{}
 		var fakeID int64 = -1
+		// Insert in index order: appending to the identity index costs far
+		// less than inserting at random places.
+		type ref struct {
+			site string
+			b, c int32
+		}
+		var order []ref
 		for bi := range batches {
-			b := &batches[bi]
-			for ci := range b.Cookies {
-				if ci%4096 == 0 {
+			for ci := range batches[bi].Cookies {
+				order = append(order, ref{sites.site(batches[bi].Cookies[ci].Domain), int32(bi), int32(ci)})
+			}
+		}
+		slices.SortStableFunc(order, func(x, y ref) int {
+			if c := strings.Compare(x.site, y.site); c != 0 {
+				return c
+			}
+			a, b := &batches[x.b].Cookies[x.c], &batches[y.b].Cookies[y.c]
+			if c := strings.Compare(a.Domain, b.Domain); c != 0 {
+				return c
+			}
+			if c := strings.Compare(a.Path, b.Path); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Name, b.Name)
+		})
+		for oi, o := range order {
+			ci := int(o.c)
+			b := &batches[o.b]
+			{
+				if oi%4096 == 0 {
 					if err := ctx.Err(); err != nil {
 						return "", 0, err
 					}

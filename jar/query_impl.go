@@ -18,7 +18,7 @@ type snapshot struct {
 
 var selectCookies = `SELECT id, ` + colList + ` FROM cookies`
 
-const defaultOrder = ` ORDER BY site, domain, path, name, id`
+const defaultOrder = ` ORDER BY site, domain, path, name, host_only, partition_key, container_key, source`
 
 // dataVersion changes whenever any other connection commits. verConn never
 // writes, so every commit, ours included, changes it.
@@ -49,16 +49,70 @@ func (j *Jar) current(ctx context.Context) (*snapshot, error) {
 		return j.cache, nil
 	}
 	// Read on verConn itself: the snapshot then matches version v exactly.
-	rows, err := j.verConn.QueryContext(ctx, selectCookies+defaultOrder)
+	// Reading in table order and sorting here is cheaper than walking the
+	// index and seeking every row.
+	var n int
+	if err := j.verConn.QueryRowContext(ctx, `SELECT count(*) FROM cookies`).Scan(&n); err != nil {
+		return nil, j.fileError(err)
+	}
+	rows, err := j.verConn.QueryContext(ctx, selectCookies)
 	if err != nil {
 		return nil, j.fileError(err)
 	}
-	cs, err := scanCookies(rows, 0)
+	cs, err := scanCookies(rows, n)
 	if err != nil {
 		return nil, j.fileError(err)
 	}
+	sortDefault(cs)
 	j.cache = &snapshot{version: v, cookies: cs, orders: map[SortKey][]int32{}}
 	return j.cache, nil
+}
+
+// sortDefault sorts by site, domain, path, name, host_only, partition,
+// container, source: the order of the identity index.
+func sortDefault(cs []Cookie) {
+	sites := siteCache{}
+	type keyed struct {
+		site string
+		i    int32
+	}
+	ks := make([]keyed, len(cs))
+	for i := range cs {
+		ks[i] = keyed{sites.site(cs[i].Domain), int32(i)}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if c := strings.Compare(a.site, b.site); c != 0 {
+			return c
+		}
+		x, y := &cs[a.i], &cs[b.i]
+		if c := strings.Compare(x.Domain, y.Domain); c != 0 {
+			return c
+		}
+		if c := strings.Compare(x.Path, y.Path); c != 0 {
+			return c
+		}
+		if c := strings.Compare(x.Name, y.Name); c != 0 {
+			return c
+		}
+		if x.HostOnly != y.HostOnly {
+			if x.HostOnly {
+				return 1
+			}
+			return -1
+		}
+		if c := strings.Compare(x.Partition.Key(), y.Partition.Key()); c != 0 {
+			return c
+		}
+		if c := strings.Compare(x.Container.Key, y.Container.Key); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Source, y.Source)
+	})
+	sorted := make([]Cookie, len(cs))
+	for i, k := range ks {
+		sorted[i] = cs[k.i]
+	}
+	copy(cs, sorted)
 }
 
 func scanCookies(rows *sql.Rows, sizeHint int) ([]Cookie, error) {
@@ -225,7 +279,7 @@ func (j *Jar) queryPage(ctx context.Context, q Query) ([]Cookie, int, error) {
 	}
 	order := defaultOrder
 	if q.Desc {
-		order = ` ORDER BY site DESC, domain DESC, path DESC, name DESC, id DESC`
+		order = ` ORDER BY site DESC, domain DESC, path DESC, name DESC, host_only DESC, partition_key DESC, container_key DESC, source DESC`
 	}
 	rows, err := tx.QueryContext(ctx, selectCookies+order+` LIMIT ? OFFSET ?`, q.Limit, q.Offset)
 	if err != nil {

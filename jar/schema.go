@@ -77,8 +77,9 @@ func schemaV1() []string {
 		`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID`,
 		`CREATE TABLE cookies (id INTEGER PRIMARY KEY,
 	` + cols + `) STRICT`,
-		`CREATE UNIQUE INDEX cookies_identity ON cookies (` + identityColumns + `)`,
-		`CREATE INDEX cookies_order ON cookies (site, domain, path, name)`,
+		// One index serves both the identity (site is a function of domain,
+		// so uniqueness is that of the identity) and the default order.
+		`CREATE UNIQUE INDEX cookies_identity ON cookies (site, domain, path, name, host_only, partition_key, container_key, source)`,
 		// The trash: id is the trash entry id, cookie_id the id the cookie had.
 		`CREATE TABLE trash (id INTEGER PRIMARY KEY, cookie_id INTEGER NOT NULL, deleted_at INTEGER NOT NULL,
 	` + cols + `) STRICT`,

@@ -69,7 +69,7 @@ func (j *Jar) restore(ctx context.Context, ids []int64) (int, error) {
 		if err := rec.saveTrash(ctx, tx, list); err != nil {
 			return "", 0, err
 		}
-		find, err := tx.PrepareContext(ctx, `SELECT id FROM cookies WHERE `+identityWhere)
+		find, err := tx.PrepareContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere)
 		if err != nil {
 			return "", 0, err
 		}
@@ -83,7 +83,7 @@ func (j *Jar) restore(ctx context.Context, ids []int64) (int, error) {
 			// A live cookie with the same identity gives way to the
 			// restored one and goes to the trash itself: nothing is lost.
 			var live int64
-			err := find.QueryRowContext(ctx, identityArgs(t.Identity())...).Scan(&live)
+			err := find.QueryRowContext(ctx, cookieIdentityArgs(t.Identity())...).Scan(&live)
 			switch {
 			case err == nil:
 				if _, err := j.moveToTrash(ctx, tx, rec, []int64{live}); err != nil {

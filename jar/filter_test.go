@@ -1,0 +1,137 @@
+package jar
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestFilterMatch(t *testing.T) {
+	future := testNow.Add(24 * time.Hour)
+	cookies := []Cookie{
+		{Name: "_ga", Value: "GA1.2.3", Domain: ".example.com", Path: "/", Source: "chrome:Default", Purpose: PurposeTracking, Expires: future, Secure: true},
+		{Name: "SID", Value: "Secret Token", Domain: "a.example.com", HostOnly: true, Path: "/", Source: "firefox:default-release", Purpose: PurposeSession, Session: true, HTTPOnly: true},
+		{Name: "lang", Value: "en", Domain: ".badexample.com", Path: "/", Source: "chrome:Profile 1", Purpose: PurposePersonalization, Expires: testNow.Add(-time.Hour)},
+		{Name: "part", Value: "x", Domain: "shop.example.org", HostOnly: true, Path: "/", Source: "file:cookies.txt", Expires: future, Secure: true,
+			Partition: Partition{Kind: PartitionCHIPS, TopLevelSite: "https://example.com"}},
+		{Name: "enc", Domain: ".example.org", Path: "/", Source: "chrome:Default", ValueUnreadable: true, Expires: future},
+	}
+	tests := []struct {
+		filter string
+		want   string // names of the matching cookies, in order
+	}{
+		{"", "_ga SID lang part enc"},
+		{"example", "_ga SID lang part enc"},
+		{"EXAMPLE.COM", "_ga SID lang"},
+		{"secret", "SID"},          // value, case-insensitive
+		{"sid", "SID"},             // name
+		{"domain:example.com", "_ga SID"},
+		{"domain:.example.com", "_ga SID"},
+		{"domain:Example.COM", "_ga SID"},
+		{"domain:a.example.com", "SID"},
+		{"domain:com", "_ga SID lang"},
+		{"-domain:example.com", "lang part enc"},
+		{"name:ga", "_ga"},
+		{"name:G", "_ga lang"},
+		{"value:token", "SID"},
+		{`value:"secret token"`, "SID"},
+		{`"secret token"`, "SID"},
+		{`"secret  token"`, ""},
+		{"purpose:tracking", "_ga"},
+		{"purpose:t", "_ga"},
+		{"purpose:session,personalization", "SID lang"},
+		{"purpose:unknown", "part enc"},
+		{"-purpose:session", "_ga lang part enc"},
+		{"source:chrome", "_ga lang enc"},
+		{"source:default", "_ga SID enc"},
+		{"source:profile", "lang"},
+		{"is:session", "SID"},
+		{"is:expired", "lang"},
+		{"-is:expired", "_ga SID part enc"},
+		{"is:partitioned", "part"},
+		{"is:secure", "_ga part"},
+		{"is:httponly", "SID"},
+		{"is:hostonly", "SID part"},
+		{"is:unreadable", "enc"},
+		{"IS:SECURE", "_ga part"},
+		{"example is:secure -purpose:tracking", "part"},
+		{"-", ""},
+		{`"http://x"`, ""},
+	}
+	for _, tt := range tests {
+		f, err := ParseFilter(tt.filter)
+		if err != nil {
+			t.Errorf("ParseFilter(%q): %v", tt.filter, err)
+			continue
+		}
+		var got []string
+		for i := range cookies {
+			if f.Match(&cookies[i], testNow) {
+				got = append(got, cookies[i].Name)
+			}
+		}
+		if g := strings.Join(got, " "); g != tt.want {
+			t.Errorf("%q matched %q, want %q", tt.filter, g, tt.want)
+		}
+		// String reads back to the same filter.
+		g, err := ParseFilter(f.String())
+		if err != nil || g.String() != f.String() {
+			t.Errorf("String round trip of %q: %q, %v", tt.filter, g.String(), err)
+		}
+	}
+}
+
+func TestFilterErrors(t *testing.T) {
+	tests := []struct{ filter, mention string }{
+		{"colour:red", "colour:red"},
+		{"http://example.com", "http://example.com"},
+		{"is:fresh", "is:fresh"},
+		{"purpose:food", "purpose:food"},
+		{"name:", "name:"},
+		{`"open`, `"open`},
+		{"domain:.", "domain:."},
+	}
+	for _, tt := range tests {
+		_, err := ParseFilter(tt.filter)
+		if err == nil {
+			t.Errorf("ParseFilter(%q) succeeded", tt.filter)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.mention) {
+			t.Errorf("ParseFilter(%q): %v does not name %q", tt.filter, err, tt.mention)
+		}
+	}
+}
+
+func TestFilterJoinsArguments(t *testing.T) {
+	f, err := ParseFilter(`value:"secret`, `token"`, "is:session")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Cookie{Name: "SID", Value: "Secret Token", Domain: "a.example.com", Session: true}
+	if !f.Match(&c, testNow) {
+		t.Errorf("%s does not match", f)
+	}
+	if f.IsEmpty() || !(Filter{}).IsEmpty() {
+		t.Error("IsEmpty")
+	}
+	g := MustParseFilter("is:secure")
+	if f.And(g).Match(&c, testNow) || !f.Match(&c, testNow) {
+		t.Error("And")
+	}
+}
+
+func TestContainsFold(t *testing.T) {
+	for _, tt := range []struct {
+		s, needle string
+		want      bool
+	}{
+		{"abc", "abc", true}, {"xABCx", "abc", true}, {"zZzq", "zq", true},
+		{"zzzz", "zq", false}, {"", "a", false}, {"a", "", true}, {"Straße", "straße", true},
+		{"ÉCOLE", "école", true}, {"ab", "abc", false}, {"aXbAbC", "abc", true},
+	} {
+		if got := containsFold(tt.s, tt.needle); got != tt.want {
+			t.Errorf("containsFold(%q, %q) = %v", tt.s, tt.needle, got)
+		}
+	}
+}
