@@ -15,7 +15,7 @@ import (
 // Content "DIR" makes a directory; "->target" makes a symlink; "SQLITE:gecko:N"
 // or "SQLITE:chromium:N" makes a real cookie database with N rows.
 type fakeHome struct {
-	t    *testing.T
+	t    testing.TB
 	root string
 }
 
@@ -80,7 +80,7 @@ func (h *fakeHome) env(osName string, vars map[string]string) Env {
 }
 
 // makeCookieDB writes a real SQLite cookie store with n rows.
-func makeCookieDB(t *testing.T, path, kind string, n int) {
+func makeCookieDB(t testing.TB, path, kind string, n int) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		t.Fatal(err)
@@ -195,7 +195,7 @@ func binaryCookies(perPage ...int) string {
 
 // makeSafariTabs writes a SafariTabs.db with profile rows (uuid → title) and
 // the DefaultProfile row Safari keeps.
-func makeSafariTabs(t *testing.T, path string, profiles map[string]string) {
+func makeSafariTabs(t testing.TB, path string, profiles map[string]string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		t.Fatal(err)
@@ -215,5 +215,32 @@ func makeSafariTabs(t *testing.T, path string, profiles map[string]string) {
 		if _, err := db.Exec(`INSERT INTO bookmarks(external_uuid,title,subtype) VALUES(?,?,2)`, u, title); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// fillChromium adds n rows to a Chromium store in one transaction, with
+// values of realistic size.
+func fillChromium(tb testing.TB, path string, n int) {
+	tb.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.Begin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st, err := tx.Prepare("INSERT INTO cookies VALUES(0,?, '', ?, '', randomblob(80), '/',0,0,0,0,0,0,1,-1,2,443,0,1,1)")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		if _, err := st.Exec("host"+itoa(i%5000)+".example.com", "c"+itoa(i)); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		tb.Fatal(err)
 	}
 }
