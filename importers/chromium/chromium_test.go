@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/crumbs-dev/crumbs/importers"
@@ -314,5 +315,27 @@ func TestOddStores(t *testing.T) {
 	}
 	if !both.ValueUnreadable || both.Value != "" {
 		t.Errorf("both: %+v", both)
+	}
+}
+
+func TestCopyErrorHints(t *testing.T) {
+	denied := &importers.FileError{Path: "/p/Cookies", Err: os.ErrPermission}
+	for goos, want := range map[string]string{
+		"darwin":  "Full Disk Access",
+		"windows": "close Chrome and retry",
+		"linux":   "run crumbs as the user who owns the profile",
+	} {
+		err := withHint(denied, "/p/Cookies", "Chrome", goos)
+		if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "/p/Cookies") {
+			t.Errorf("%s: %v", goos, err)
+		}
+	}
+	// Windows sharing violation (errno 32) is a lock too.
+	if err := withHint(&importers.FileError{Path: "x", Err: syscall.Errno(32)}, "x", "Edge", "windows"); !strings.Contains(err.Error(), "close Edge and retry") {
+		t.Errorf("sharing violation: %v", err)
+	}
+	other := errors.New("disk on fire")
+	if err := withHint(other, "x", "Chrome", "darwin"); err != other {
+		t.Errorf("unrelated error changed: %v", err)
 	}
 }

@@ -168,3 +168,38 @@ func FuzzDecrypt(f *testing.F) {
 		}
 	})
 }
+
+func TestKeychain(t *testing.T) {
+	var asked []string
+	run := func(codes map[string]int, pw map[string]string) Runner {
+		return func(ctx context.Context, name string, args ...string) ([]byte, int, error) {
+			svc := args[len(args)-1]
+			asked = append(asked, svc)
+			if name != "security" || args[0] != "find-generic-password" || args[1] != "-w" {
+				t.Errorf("command %s %v", name, args)
+			}
+			if c := codes[svc]; c != 0 {
+				return nil, c, errors.New("exit status")
+			}
+			return []byte(pw[svc] + "\n"), 0, nil
+		}
+	}
+	items := []KeychainItem{{"Chrome Safe Storage", "Chrome"}, {"Brave Safe Storage", "Brave"}, {"Arc Safe Storage", "Arc"}}
+
+	pws, err := Keychain{Items: items, Run: run(map[string]int{"Chrome Safe Storage": 44}, map[string]string{"Brave Safe Storage": "b", "Arc Safe Storage": "a"})}.SafeStoragePasswords(context.Background())
+	if err != nil || len(pws) != 2 || pws[0].Secret != "b" || pws[0].Label != "Keychain: Brave Safe Storage" {
+		t.Errorf("%+v %v", pws, err)
+	}
+	asked = nil
+	_, err = Keychain{Items: items, Run: run(map[string]int{"Chrome Safe Storage": 51}, nil)}.SafeStoragePasswords(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "denied or cancelled") || !strings.Contains(err.Error(), "--password") {
+		t.Errorf("denied: %v", err)
+	}
+	if len(asked) != 1 {
+		t.Errorf("asked again after a denial: %v", asked)
+	}
+	_, err = Keychain{Items: items[:1], Run: run(map[string]int{"Chrome Safe Storage": 44}, nil)}.SafeStoragePasswords(context.Background())
+	if err == nil || !strings.Contains(err.Error(), `no "Chrome Safe Storage" item`) {
+		t.Errorf("missing: %v", err)
+	}
+}
