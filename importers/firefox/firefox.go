@@ -52,6 +52,11 @@ func Read(ctx context.Context, path string, opts importers.Options) (*importers.
 		res.Warnf("%s: containers.json unreadable, container names not shown: %v",
 			filepath.Join(profileDir, "containers.json"), err)
 	}
+	// Firefox holds a "lock" symlink in the profile while it runs (Linux,
+	// macOS); its newest cookies may then exist only in its memory.
+	if info, err := os.Lstat(filepath.Join(profileDir, "lock")); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		res.Warnf("%s: Firefox appears to be running with this profile; cookies set in the last moments may be missing", profileDir)
+	}
 	r := &rowReader{path: dbPath, opts: opts, res: res, containers: containers,
 		attrs: make(map[string]originAttrs)}
 	if err := r.readDB(ctx); err != nil {

@@ -753,3 +753,15 @@ func TestCancelled(t *testing.T) {
 		t.Error("cancelled context: no error")
 	}
 }
+
+func TestRunningFirefoxWarns(t *testing.T) {
+	profile := t.TempDir()
+	copyFile(t, filepath.Join(testdata, "cookies.checkpointed.sqlite"), filepath.Join(profile, "cookies.sqlite"))
+	if err := os.Symlink("127.0.0.1:+4242", filepath.Join(profile, "lock")); err != nil {
+		t.Skip("symlinks not available:", err)
+	}
+	res := readOne(t, profile, importers.Options{})
+	if len(res.Cookies) != 55 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "running") {
+		t.Errorf("%d cookies, warnings %q", len(res.Cookies), res.Warnings)
+	}
+}
