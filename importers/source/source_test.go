@@ -303,13 +303,23 @@ func TestRealFixtures(t *testing.T) {
 			t.Errorf("%s: got %s, want %s", spec, got, want)
 		}
 	}
-	ts, err := Resolve(ctx, filepath.Join(shared, "browsers/firefox/profiles"), env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := ts[0].Read(ctx, importers.Options{})
-	if err != nil || len(res.Cookies) < 55 {
-		t.Fatalf("firefox fixture: %v cookies, %v", len(res.Cookies), err)
+	for spec, want := range map[string]int{
+		filepath.Join(shared, "browsers/firefox/profiles"):                          55,
+		filepath.Join(shared, "samples/kooky_safari-macos-cookie-db.binarycookies"): 2,
+		filepath.Join(shared, "samples/plaso_Cookies.binarycookies"):                91,
+	} {
+		ts, err := Resolve(ctx, spec, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ts[0].Read(ctx, importers.Options{})
+		if err != nil {
+			t.Errorf("%s: %v", spec, err)
+			continue
+		}
+		if len(res.Cookies)+res.Refused != want {
+			t.Errorf("%s: %d cookies + %d refused, want %d", spec, len(res.Cookies), res.Refused, want)
+		}
 	}
 }
 
