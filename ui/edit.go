@@ -88,7 +88,7 @@ func newEditForm(m *Model, c jar.Cookie) *editForm {
 		text("path", "path", c.Path),
 		choice("secure", "secure", []string{"yes", "no"}, yn(c.Secure)),
 		choice("httponly", "httponly", []string{"yes", "no"}, yn(c.HTTPOnly)),
-		choice("samesite", "samesite", []string{"unspecified", "none", "lax", "strict"}, c.SameSite.String()),
+		choice("samesite", "same_site", []string{"unspecified", "none", "lax", "strict"}, c.SameSite.String()),
 		choice("session", "session", []string{"yes", "no"}, yn(c.Session)),
 		text("expires", "expires", exp),
 	}
@@ -296,18 +296,28 @@ func (m *Model) editValueInEditor(c jar.Cookie) tea.Cmd {
 	if c.ValueUnreadable {
 		return m.setToast("the value of this cookie is unreadable ("+safe(c.UnreadableReason)+")", true)
 	}
-	dir, err := os.MkdirTemp("", "crumbs-edit-")
+	cmd, dir, err := prepareEditor(c.Value)
 	if err != nil {
-		return m.setToast("cannot create a temp dir: "+err.Error(), true)
+		return m.setToast(err.Error(), true)
 	}
-	file := filepath.Join(dir, "value.txt")
-	if err := os.WriteFile(file, []byte(c.Value), 0o600); err != nil {
-		os.RemoveAll(dir)
-		return m.setToast("cannot write a temp file: "+err.Error(), true)
-	}
-	return tea.ExecProcess(editorCommand(file), func(err error) tea.Msg {
+	return tea.ExecProcess(cmd, func(err error) tea.Msg {
 		return editorDoneMsg{c: c, dir: dir, err: err}
 	})
+}
+
+// prepareEditor writes value to a 0600 file in a new private temp dir and
+// returns the editor command for it.
+func prepareEditor(value string) (*exec.Cmd, string, error) {
+	dir, err := os.MkdirTemp("", "crumbs-edit-")
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot create a temp dir: %w", err)
+	}
+	file := filepath.Join(dir, "value.txt")
+	if err := os.WriteFile(file, []byte(value), 0o600); err != nil {
+		os.RemoveAll(dir)
+		return nil, "", fmt.Errorf("cannot write a temp file: %w", err)
+	}
+	return editorCommand(file), dir, nil
 }
 
 func editorCommand(file string) *exec.Cmd {

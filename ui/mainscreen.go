@@ -239,6 +239,7 @@ func (m *Model) updateMain(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, k.Flat):
 		m.flat = !m.flat
 		m.rowCur, m.rowTop = 0, 0
+		m.focus = paneSites
 		if m.flat {
 			m.focus = paneCookies
 		}
@@ -839,11 +840,12 @@ func flagString(c *jar.Cookie) string {
 
 func (m *Model) viewStatus() string {
 	if m.searching {
-		line := m.search.View()
+		tail := fmt.Sprintf("  %d of %d", len(m.res.rows), m.ds.total)
 		if m.searchErr != "" {
-			line += "  " + m.th.danger.Render(safe(m.searchErr))
+			tail = "  " + m.th.danger.Render(safe(m.searchErr))
 		}
-		return fit(line, m.w)
+		m.search.Width = maxi(m.w-width(tail)-2, 1)
+		return fit(m.search.View()+tail, m.w)
 	}
 	var parts []string
 	if m.toast != "" {

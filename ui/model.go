@@ -67,6 +67,7 @@ type Model struct {
 	gen     int // generation of the latest query sent
 	q       query
 	loading bool
+	loadGen int
 	loadErr error
 
 	search      lineInput
@@ -92,6 +93,7 @@ type Model struct {
 	toast              string
 	toastErr           bool
 	toastID            int
+	toastTTL           time.Duration
 	lastDeleted        int
 }
 
@@ -102,6 +104,7 @@ func New(ctx context.Context, j *jar.Jar, opts Options) (*Model, error) {
 	m := &Model{
 		ctx: ctx, j: j, opts: opts, th: newTheme(r), keys: newKeyMap(),
 		marks: map[int64]struct{}{}, trashMarks: map[int64]struct{}{},
+		toastTTL: 6 * time.Second,
 	}
 	m.search = m.newInput()
 	m.search.Prompt = "/"
@@ -144,6 +147,7 @@ func (m *Model) Init() tea.Cmd {
 // ---- messages ----
 
 type loadedMsg struct {
+	gen int
 	ds  *dataset
 	err error
 }
@@ -175,16 +179,18 @@ type closeModalMsg struct{}
 
 func (m *Model) loadAllCmd() tea.Cmd {
 	ctx, j := m.ctx, m.j
+	m.loadGen++
+	gen := m.loadGen
 	return func() tea.Msg {
 		cs, err := j.All(ctx)
 		if err != nil {
-			return loadedMsg{err: err}
+			return loadedMsg{gen: gen, err: err}
 		}
 		counts, err := j.Counts(ctx)
 		if err != nil {
-			return loadedMsg{err: err}
+			return loadedMsg{gen: gen, err: err}
 		}
-		return loadedMsg{ds: newDataset(cs, len(cs), counts)}
+		return loadedMsg{gen: gen, ds: newDataset(cs, len(cs), counts)}
 	}
 }
 
@@ -232,7 +238,10 @@ func (m *Model) setToast(s string, isErr bool) tea.Cmd {
 	m.toast, m.toastErr = s, isErr
 	m.toastID++
 	id := m.toastID
-	return tea.Tick(6*time.Second, func(time.Time) tea.Msg { return toastExpiredMsg{id} })
+	if m.toastTTL <= 0 {
+		return nil // toasts stay until replaced
+	}
+	return tea.Tick(m.toastTTL, func(time.Time) tea.Msg { return toastExpiredMsg{id} })
 }
 
 // ---- update ----
@@ -254,6 +263,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.clampCursors()
 		return nil
 	case loadedMsg:
+		if msg.gen != m.loadGen {
+			return nil // a later load is on its way
+		}
 		m.loading = false
 		if msg.err != nil {
 			m.loadErr = msg.err
