@@ -23,8 +23,8 @@ func TestFilterMatch(t *testing.T) {
 		{"", "_ga SID lang part enc"},
 		{"example", "_ga SID lang part enc"},
 		{"EXAMPLE.COM", "_ga SID lang"},
-		{"secret", "SID"},          // value, case-insensitive
-		{"sid", "SID"},             // name
+		{"secret", "SID"}, // value, case-insensitive
+		{"sid", "SID"},    // name
 		{"domain:example.com", "_ga SID"},
 		{"domain:.example.com", "_ga SID"},
 		{"domain:Example.COM", "_ga SID"},

@@ -18,6 +18,7 @@ type entry struct {
 	ties []tie // the cookie's domain must match one of these; nil = any domain
 
 	glob string         // lower-case glob for pattern entries ("" otherwise)
+	spec int            // length of the glob's literal prefix: among one rule's patterns the longest wins
 	re   *regexp.Regexp // regexp entries
 }
 
@@ -172,6 +173,7 @@ func (rs *ruleSet) addPattern(e *entry) {
 		return
 	}
 	if p := literalPrefix(e.glob); p != "" {
+		e.spec = len(p)
 		rs.prefixes.insert(p, e)
 		return
 	}
@@ -204,6 +206,9 @@ func better(best, cand *entry, pref preference) bool {
 	}
 	if pref != byOrder && cand.tied() != best.tied() {
 		return cand.tied() == (pref == preferTied)
+	}
+	if cand.order == best.order {
+		return cand.spec > best.spec
 	}
 	return cand.order < best.order
 }

@@ -1,0 +1,72 @@
+package purpose
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// benchCookies is a varied jar-like mix: known names, vendor patterns,
+// tracker domains, heuristic-only names and unknown ones, over many hosts.
+func benchCookies(n int) []jar.Cookie {
+	names := []string{"_ga", "_gid", "_ga_X1Y2Z3", "PHPSESSID", "JSESSIONID", "sessionid", "csrftoken", "IDE",
+		"_fbp", "fr", "AMCV_1234%40AdobeOrg", "_hjSessionUser_99", "__cf_bm", "cf_clearance", "OptanonConsent",
+		"lang", "ui_theme", "user_pref_layout", "utm_campaign", "visitor_uid", "x7f3k2", "wordpress_logged_in_abc",
+		"_pk_id.1.abcd", "mp_0123456789abcdef_mixpanel", "__Secure-3PSID", "NID", "incap_ses_12_34", "TS01ab12cd",
+		"remember_web_0123456789", "laravel_session", "_myshop_session", "li_at", "bcookie", "cto_bundle", "a1b2c3"}
+	domains := []string{".google.com", ".doubleclick.net", ".facebook.com", "www.example.com", ".shop.example.co.uk",
+		"news.example.org", ".adnxs.com", "api.service.io", ".linkedin.com", "blog.example.net", "localhost", "10.0.0.1"}
+	cs := make([]jar.Cookie, n)
+	for i := range cs {
+		d := domains[i%len(domains)]
+		if i%7 == 0 {
+			d = fmt.Sprintf("h%d.%s", i%50, d)
+		}
+		cs[i] = jar.Cookie{Domain: d, Name: names[(i*7+i/len(domains))%len(names)], Value: "0123456789abcdef0123456789abcdef",
+			HTTPOnly: i%3 == 0, Secure: i%2 == 0}
+	}
+	return cs
+}
+
+func BenchmarkClassify(b *testing.B) {
+	c := Default()
+	cs := benchCookies(4096)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ck := &cs[i&4095]
+		ck.VerdictBy = ""
+		c.Classify(ck)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cookies/s")
+}
+
+func BenchmarkClassifyWithUserRules(b *testing.B) {
+	c, err := New(Options{RulesFile: writeBenchRules(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cs := benchCookies(4096)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ck := &cs[i&4095]
+		ck.VerdictBy = ""
+		c.Classify(ck)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cookies/s")
+}
+
+func writeBenchRules(b *testing.B) string {
+	text := ""
+	for i := 0; i < 50; i++ {
+		text += fmt.Sprintf("[[rule]]\npattern = \"acme%d_*\"\npurpose = \"session\"\n[[rule]]\nname = \"n%d\"\ndomain = \"d%d.example\"\npurpose = \"tracking\"\n", i, i, i)
+	}
+	text += "[[rule]]\nregexp = '^zz[0-9]+$'\npurpose = \"tracking\"\n"
+	p := b.TempDir() + "/rules.toml"
+	if err := writeBytes(p, []byte(text)); err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
