@@ -339,3 +339,21 @@ func TestCopyErrorHints(t *testing.T) {
 		t.Errorf("unrelated error changed: %v", err)
 	}
 }
+
+func TestProgressAndCancel(t *testing.T) {
+	userData := filepath.Join(fixtureDir(t), "user-data")
+	var last [2]int
+	calls := 0
+	_, err := Reader{Keys: noOS(), Platform: "linux"}.Read(context.Background(), userData, importers.Options{Progress: func(done, total int) {
+		calls++
+		last = [2]int{done, total}
+	}})
+	if err != nil || calls < 2 || last != [2]int{63, 63} {
+		t.Errorf("progress: %d calls, last %v, err %v", calls, last, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := (Reader{Keys: noOS(), Platform: "linux"}).Read(ctx, userData, importers.Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled read: %v", err)
+	}
+}
