@@ -2,6 +2,7 @@ package purpose
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"strings"
 
 	"github.com/crumbs-dev/crumbs/jar"
@@ -19,6 +20,12 @@ type entry struct {
 
 	glob string         // lower-case glob for pattern entries ("" otherwise)
 	spec int            // length of the glob's literal prefix: among one rule's patterns the longest wins
+
+	// Cheap checks before a glob or regexp runs: a literal suffix the name
+	// must end with and, for anchored fixed-width regexps, its exact length.
+	suffix   string
+	fixedLen int
+	rePrefix string
 	re   *regexp.Regexp // regexp entries
 }
 
@@ -63,6 +70,12 @@ func domainWithin(host, d string) bool {
 }
 
 func (e *entry) matchesName(lname string) bool {
+	if e.fixedLen > 0 && len(lname) != e.fixedLen {
+		return false
+	}
+	if e.suffix != "" && !strings.HasSuffix(lname, e.suffix) {
+		return false
+	}
 	if e.re != nil {
 		// Cloned because the regexp package keeps its input reachable and
 		// lname usually lives in the caller's stack buffer.
@@ -114,15 +127,112 @@ func literalPrefix(glob string) string {
 	return glob
 }
 
+// globSuffix is the literal tail of a glob after its last wildcard.
+func globSuffix(glob string) string {
+	i := strings.LastIndexAny(glob, "*?")
+	if i < 0 {
+		return ""
+	}
+	return glob[i+1:]
+}
+
+// regexpFilter derives a literal prefix, a literal suffix and a fixed
+// length from a case-insensitive regexp, where its shape allows, so that it
+// can sit in the prefix index and be skipped cheaply.
+func regexpFilter(expr string) (prefix, suffix string, fixedLen int) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return "", "", 0
+	}
+	re = re.Simplify()
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 {
+		return "", "", 0
+	}
+	subs := re.Sub
+	if subs[0].Op != syntax.OpBeginText {
+		return "", "", 0
+	}
+	anchoredEnd := subs[len(subs)-1].Op == syntax.OpEndText
+	lit := func(r *syntax.Regexp) (string, bool) {
+		if r.Op != syntax.OpLiteral {
+			return "", false
+		}
+		return strings.ToLower(string(r.Rune)), true
+	}
+	if l, ok := lit(subs[1]); ok {
+		prefix = l
+	}
+	if anchoredEnd && len(subs) >= 3 {
+		if l, ok := lit(subs[len(subs)-2]); ok {
+			suffix = l
+		}
+	}
+	if anchoredEnd {
+		n, ok := fixedWidth(re)
+		if ok {
+			fixedLen = n
+		}
+	}
+	return prefix, suffix, fixedLen
+}
+
+// fixedWidth is the number of bytes every match has, if it is fixed and
+// ASCII-only.
+func fixedWidth(r *syntax.Regexp) (int, bool) {
+	switch r.Op {
+	case syntax.OpBeginText, syntax.OpEndText, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpEmptyMatch:
+		return 0, true
+	case syntax.OpLiteral:
+		for _, c := range r.Rune {
+			if c > 127 {
+				return 0, false
+			}
+		}
+		return len(r.Rune), true
+	case syntax.OpCharClass:
+		for i := 1; i < len(r.Rune); i += 2 {
+			if r.Rune[i] > 127 {
+				return 0, false
+			}
+		}
+		return 1, true
+	case syntax.OpRepeat:
+		if r.Min != r.Max {
+			return 0, false
+		}
+		n, ok := fixedWidth(r.Sub[0])
+		return n * r.Min, ok
+	case syntax.OpConcat:
+		total := 0
+		for _, s := range r.Sub {
+			n, ok := fixedWidth(s)
+			if !ok {
+				return 0, false
+			}
+			total += n
+		}
+		return total, true
+	case syntax.OpCapture:
+		return fixedWidth(r.Sub[0])
+	}
+	return 0, false
+}
+
 // trieNode indexes pattern entries by their literal prefix so that a name
 // only meets the patterns that can match it.
 type trieNode struct {
 	edges   []byte
 	kids    []*trieNode
 	entries []*entry
+	// table replaces the edge scan on wide nodes (the root fans out to
+	// every first character).
+	table *[256]*trieNode
 }
 
 func (n *trieNode) child(b byte) *trieNode {
+	if n.table != nil {
+		return n.table[b]
+	}
 	for i, e := range n.edges {
 		if e == b {
 			return n.kids[i]
@@ -138,6 +248,15 @@ func (n *trieNode) insert(prefix string, e *entry) {
 			c = &trieNode{}
 			n.edges = append(n.edges, prefix[i])
 			n.kids = append(n.kids, c)
+			if n.table != nil || len(n.edges) > 8 {
+				if n.table == nil {
+					n.table = new([256]*trieNode)
+					for j, e := range n.edges {
+						n.table[e] = n.kids[j]
+					}
+				}
+				n.table[prefix[i]] = c
+			}
 		}
 		n = c
 	}
@@ -167,10 +286,18 @@ func (rs *ruleSet) addExact(lname string, e *entry) {
 func (rs *ruleSet) addPattern(e *entry) {
 	rs.n++
 	if e.re != nil {
-		// Regexps match case-insensitively, so they have no byte prefix
-		// to index by: keep them few.
+		// The lower-cased literal prefix of an anchored regexp indexes it
+		// like a glob; the rest are tried on every name, so keep them few.
+		if e.spec > 0 {
+			rs.prefixes.insert(e.rePrefix, e)
+			return
+		}
 		rs.floating = append(rs.floating, e)
 		return
+	}
+	e.suffix = globSuffix(e.glob)
+	if strings.ContainsAny(e.suffix, "*?") {
+		e.suffix = ""
 	}
 	if p := literalPrefix(e.glob); p != "" {
 		e.spec = len(p)

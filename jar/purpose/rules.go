@@ -234,6 +234,8 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError
 		}
 		e := mk(jar.EvidencePattern)
 		e.re = re
+		e.rePrefix, e.suffix, e.fixedLen = regexpFilter(spec.Regexp)
+		e.spec = len(e.rePrefix)
 		rs.addPattern(e)
 	}
 	if len(names) == 0 && len(patterns) == 0 && spec.Regexp == "" {
