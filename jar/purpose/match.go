@@ -18,15 +18,15 @@ type entry struct {
 
 	ties []tie // the cookie's domain must match one of these; nil = any domain
 
-	glob string         // lower-case glob for pattern entries ("" otherwise)
-	spec int            // length of the glob's literal prefix: among one rule's patterns the longest wins
+	glob string // lower-case glob for pattern entries ("" otherwise)
+	spec int    // length of the glob's literal prefix: among one rule's patterns the longest wins
 
 	// Cheap checks before a glob or regexp runs: a literal suffix the name
 	// must end with and, for anchored fixed-width regexps, its exact length.
 	suffix   string
 	fixedLen int
 	rePrefix string
-	re   *regexp.Regexp // regexp entries
+	re       *regexp.Regexp // regexp entries
 }
 
 // tie restricts an entry to a domain: either a domain and its subdomains
