@@ -513,7 +513,7 @@ func (d *Decryptor) osPasswords(ctx context.Context) ([]Password, error) {
 func (d *Decryptor) windowsKey() (*Key, error) {
 	ek := d.cfg.EncryptedKey
 	if len(ek) == 0 {
-		return nil, errors.New("Local State has no os_crypt.encrypted_key")
+		return nil, errors.New("no os_crypt.encrypted_key: Local State was not found in the user-data dir or has none (read the profile or user-data dir, not a lone Cookies file)")
 	}
 	if !bytes.HasPrefix(ek, []byte(DPAPIPrefix)) {
 		return nil, errors.New("Local State os_crypt.encrypted_key does not start with DPAPI")
