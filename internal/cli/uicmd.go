@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crumbs-dev/crumbs/importers/discover"
+	"github.com/crumbs-dev/crumbs/importers/source"
+	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/ui"
+)
+
+func init() { uiCommand = (*app).setupUI }
+
+// setupUI makes the root command (crumbs with no command) open the UI.
+func (a *app) setupUI(root *cobra.Command) {
+	var readOnly, mouse bool
+	root.Flags().BoolVar(&readOnly, "readonly", false, "open the UI without any action that changes the jar")
+	root.Flags().BoolVar(&mouse, "mouse", false, "let the UI use the mouse (stops text selection in the terminal)")
+	root.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
+		if !isTerminal(a.env.Stdin) || !isTerminal(a.env.Stdout) {
+			return errors.New("the UI needs a terminal on stdin and stdout; for scripts see 'crumbs --help' (list, export, purge, …)")
+		}
+		return a.withJar(func(j *jar.Jar) error {
+			opts := ui.Options{
+				ReadOnly: readOnly,
+				Mouse:    mouse,
+				Discover: a.uiDiscover,
+				Read:     a.uiRead,
+			}
+			if newClassifier != nil {
+				c, err := newClassifier(a)
+				if err != nil {
+					return err
+				}
+				opts.Classifier = c
+			}
+			return ui.Run(cmd.Context(), j, opts)
+		})
+	})
+}
+
+// uiDiscover lists profiles for the UI's import picker.
+func (a *app) uiDiscover(ctx context.Context) ([]ui.Profile, error) {
+	ps, err := discover.Discover(a.discoverEnv())
+	if err != nil && discover.WarningsOf(err) == nil {
+		return nil, err
+	}
+	out := make([]ui.Profile, 0, len(ps))
+	for _, p := range ps {
+		up := ui.Profile{
+			Spec: p.SourceID(), Browser: p.Browser, Name: p.Name,
+			Path: p.Store, Running: p.Running, Cookies: -1,
+		}
+		if p.Store == "" {
+			up.Err = "no cookie store yet"
+		} else if n, err := discover.CountCookies(ctx, p); err != nil {
+			up.Err = err.Error()
+		} else {
+			up.Cookies = n
+		}
+		out = append(out, up)
+	}
+	return out, nil
+}
+
+// uiRead reads one profile for the UI's import, without touching the jar.
+func (a *app) uiRead(ctx context.Context, p ui.Profile, progress func(done, total int)) ([]jar.Batch, []string, error) {
+	ts, err := source.Resolve(ctx, p.Spec, a.discoverEnv())
+	warnings := discover.WarningsOf(err)
+	if err != nil && warnings == nil {
+		return nil, nil, err
+	}
+	var batches []jar.Batch
+	for _, t := range ts {
+		opts := t.Options
+		opts.Password = a.password("")
+		opts.Now = a.env.Now()
+		opts.Progress = progress
+		res, err := t.Read(ctx, opts)
+		if err != nil {
+			return nil, warnings, err
+		}
+		batches = append(batches, jar.Batch{Source: t.SourceID, File: t.Path, Cookies: res.Cookies})
+		if res.Refused > 0 {
+			warnings = append(warnings, fmt.Sprintf("%s: %d refused", t.SourceID, res.Refused))
+		}
+		warnings = append(warnings, res.Warnings...)
+	}
+	return batches, warnings, nil
+}
