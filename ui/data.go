@@ -3,6 +3,7 @@ package ui
 import (
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/crumbs-dev/crumbs/jar"
@@ -122,6 +123,9 @@ type query struct {
 	cookieSort cookieSort
 	cookieDesc bool
 	now        time.Time
+	// latest, if set, holds the newest generation asked for; a compute
+	// that is no longer the newest stops early (fzf's cancelled scan).
+	latest *atomic.Int64
 }
 
 // compute filters and groups ds. It is O(n) plus sorting and runs in a Cmd.
@@ -129,6 +133,9 @@ func compute(ds *dataset, q query) *result {
 	r := &result{gen: q.gen, ds: ds}
 	rows := make([]int32, 0, len(ds.cookies))
 	for i := range ds.cookies {
+		if i&4095 == 4095 && q.latest != nil && q.latest.Load() != int64(q.gen) {
+			return r // superseded: the caller drops it by its generation
+		}
 		if q.hasFilter && !q.filter.Match(&ds.cookies[i], q.now) {
 			continue
 		}

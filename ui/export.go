@@ -297,7 +297,7 @@ func exportCookies(path, format, url string, cs []jar.Cookie, now time.Time) ([]
 			return nil, err
 		}
 		rep = append(rep, fmt.Sprintf("wrote the Cookie header for %s (%s) to %s (mode 0600)", safe(url), plural(n, "cookie"), safe(path)),
-			fmt.Sprintf("%d cookies in scope were left out: they would not be sent to that URL (domain, path, secure or expiry)", len(cs)-n))
+			fmt.Sprintf("%s in scope left out: not sent to that URL (domain, path, secure or expiry)", plural(len(cs)-n, "cookie")))
 	}
 	return rep, nil
 }

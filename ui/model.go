@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -62,13 +63,14 @@ type Model struct {
 	backScreen screen // where help and details return to
 	modal      modal
 
-	ds      *dataset
-	res     *result
-	gen     int // generation of the latest query sent
-	q       query
-	loading bool
-	loadGen int
-	loadErr error
+	ds        *dataset
+	res       *result
+	gen       int // generation of the latest query sent
+	latestGen atomic.Int64
+	q         query
+	loading   bool
+	loadGen   int
+	loadErr   error
 
 	search      lineInput
 	searching   bool
@@ -198,8 +200,10 @@ func (m *Model) loadAllCmd() tea.Cmd {
 // The generation number makes every earlier, still running query stale.
 func (m *Model) requery() tea.Cmd {
 	m.gen++
+	m.latestGen.Store(int64(m.gen))
 	q := m.q
 	q.gen = m.gen
+	q.latest = &m.latestGen
 	q.now = m.j.Now()
 	ds := m.ds
 	return func() tea.Msg { return resultMsg{compute(ds, q)} }

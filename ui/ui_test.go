@@ -599,3 +599,30 @@ func TestMarkAllVisibleAndSort(t *testing.T) {
 		t.Errorf("sort not shown")
 	}
 }
+
+func TestExportHeader(t *testing.T) {
+	cs := []jar.Cookie{
+		{Source: "file:t", Domain: ".example.com", Path: "/", Name: "a", Value: "1", Expires: testNow.AddDate(1, 0, 0), Secure: true},
+		{Source: "file:t", Domain: "example.com", HostOnly: true, Path: "/", Name: "b", Value: "2", Session: true},
+		{Source: "file:t", Domain: ".other.org", Path: "/", Name: "c", Value: "3", Session: true},
+	}
+	j := openJar(t, cs)
+	dir := t.TempDir()
+	m := sized(newModel(t, j, Options{ExportDir: dir}), 120, 40)
+	press(m, "x", "space", "space", "tab", "tab", "tab") // header format, url field
+	for _, r := range "https://example.com/" {
+		press(m, string(r))
+	}
+	press(m, "enter")
+	data, err := os.ReadFile(filepath.Join(dir, "cookie-header.txt"))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, m.View())
+	}
+	h := strings.TrimSpace(string(data))
+	if h != "Cookie: a=1; b=2" && h != "Cookie: b=2; a=1" {
+		t.Errorf("header file: %q", h)
+	}
+	if v := m.View(); !strings.Contains(v, "1 cookie in scope left out") {
+		t.Errorf("report should say one was left out:\n%s", v)
+	}
+}

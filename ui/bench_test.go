@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crumbs-dev/crumbs/internal/gen"
+	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/purpose"
+)
+
+// The benchmarks run on a generated jar of 100,000 cookies (PRODUCT §10):
+// first frame ≤ 200 ms, Update+View per keystroke ≤ 16 ms, ≤ 200 MB.
+
+const benchN = 100_000
+
+var (
+	benchOnce sync.Once
+	benchPath string
+	benchErr  error
+)
+
+func benchJar(b *testing.B) string {
+	benchOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "crumbs-ui-bench-")
+		if err != nil {
+			benchErr = err
+			return
+		}
+		benchPath = filepath.Join(dir, "jar.db")
+		j, err := jar.Open(benchPath, jar.WithClock(func() time.Time { return testNow }), jar.WithClassifier(purpose.Default()))
+		if err != nil {
+			benchErr = err
+			return
+		}
+		defer j.Close()
+		cs := gen.Cookies(benchN, 1, testNow, "chrome:Default")
+		_, benchErr = j.Import(context.Background(), []jar.Batch{{Source: "chrome:Default", File: "bench", Cookies: cs}}, jar.ImportOptions{})
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchPath
+}
+
+func openBench(b *testing.B) *jar.Jar {
+	j, err := jar.Open(benchJar(b), jar.WithClock(func() time.Time { return testNow }), jar.WithClassifier(purpose.Default()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return j
+}
+
+// BenchmarkFirstFrame: open the jar, build the model, draw the first frame
+// (which shows cookies: the first page is read synchronously).
+func BenchmarkFirstFrame(b *testing.B) {
+	benchJar(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		j := openBench(b)
+		m, err := New(context.Background(), j, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		if v := m.View(); len(m.res.rows) == 0 || len(v) == 0 {
+			b.Fatal("first frame shows no cookies")
+		}
+		b.StopTimer()
+		j.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkFullLoad: the background load of all 100k cookies (in a Cmd,
+// never blocking a key), with grouping; reports the heap it holds.
+func BenchmarkFullLoad(b *testing.B) {
+	j := openBench(b)
+	defer j.Close()
+	var m *Model
+	for i := 0; i < b.N; i++ {
+		var err error
+		m, err = New(context.Background(), j, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.toastTTL = 0
+		sized(m, 120, 40)
+		drain(m, m.Init())
+	}
+	b.StopTimer()
+	if len(m.res.rows) != benchN {
+		b.Fatalf("loaded %d", len(m.res.rows))
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heapMB")
+	runtime.KeepAlive(m)
+}
+
+func loadedModel(b *testing.B) *Model {
+	j := openBench(b)
+	b.Cleanup(func() { j.Close() })
+	m, err := New(context.Background(), j, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.toastTTL = 0
+	sized(m, 120, 40)
+	drain(m, m.Init())
+	if len(m.res.rows) != benchN {
+		b.Fatalf("loaded %d", len(m.res.rows))
+	}
+	return m
+}
+
+func benchKeys(b *testing.B, m *Model, ks ...string) {
+	msgs := make([]tea.KeyMsg, len(ks))
+	for i, k := range ks {
+		msgs[i] = keyMsg(k)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Update(msgs[i%len(msgs)])
+		_ = m.View()
+	}
+}
+
+func BenchmarkKeyMoveFlat(b *testing.B) {
+	m := loadedModel(b)
+	press(m, "f")
+	benchKeys(b, m, "j", "j", "j", "k")
+}
+
+func BenchmarkKeyMoveSites(b *testing.B) {
+	m := loadedModel(b)
+	benchKeys(b, m, "j", "j", "j", "k")
+}
+
+func BenchmarkKeyPageDownFlat(b *testing.B) {
+	m := loadedModel(b)
+	press(m, "f")
+	benchKeys(b, m, "pgdown", "pgdown", "pgdown", "g")
+}
+
+// BenchmarkSearchKeystroke: one character typed into the search (and
+// deleted again), including the filter over all 100k cookies that the
+// keystroke starts and applying its result: the full cost of a keystroke
+// until the screen shows its answer.
+func BenchmarkSearchKeystroke(b *testing.B) {
+	m := loadedModel(b)
+	press(m, "/")
+	for _, r := range "goo" {
+		press(m, string(r))
+	}
+	seq := []tea.KeyMsg{keyMsg("g"), keyMsg("backspace")}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, cmd := m.Update(seq[i%2])
+		if cmd != nil {
+			m.Update(cmd())
+		}
+		_ = m.View()
+	}
+}
+
+// BenchmarkSearchKeystrokeUI: the Update+View part alone (the filtering
+// runs in a Cmd, off the UI goroutine).
+func BenchmarkSearchKeystrokeUI(b *testing.B) {
+	m := loadedModel(b)
+	press(m, "/")
+	benchKeys(b, m, "x", "backspace")
+}
