@@ -11,8 +11,6 @@ import (
 	"github.com/crumbs-dev/crumbs/internal/termsafe"
 )
 
-func init() { commands = append(commands, (*app).browsersCommand) }
-
 // discoverEnv describes this run's machine to discovery; HOME and the XDG
 // variables come from the run's environment so tests can fake a home.
 func (a *app) discoverEnv() discover.Env {

@@ -15,11 +15,6 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/purpose"
 )
 
-func init() {
-	commands = append(commands, (*app).classifyCommand)
-	newClassifier = (*app).classifier
-}
-
 // classifier builds the purpose classifier: the built-in knowledge, plus
 // the user's rules file ($XDG_CONFIG_HOME/crumbs/rules.toml) when it exists,
 // plus --rules. A --rules file ending in .csv is an Open Cookie Database CSV

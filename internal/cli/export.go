@@ -16,8 +16,6 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/cookieheader"
 )
 
-func init() { commands = append(commands, (*app).exportCommand) }
-
 func (a *app) exportCommand() *cobra.Command {
 	var (
 		format, output, rawURL, from, password string
@@ -182,8 +180,8 @@ func (a *app) cookiesFrom(cmd *cobra.Command, from, password, format string, f j
 		}
 	}
 	needPurpose := format == "json" || strings.Contains(strings.ToLower(f.String()), "purpose:")
-	if needPurpose && newClassifier != nil {
-		c, err := newClassifier(a)
+	if needPurpose {
+		c, err := a.classifier()
 		if err != nil {
 			return nil, err
 		}

@@ -8,8 +8,6 @@ import (
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
-func init() { commands = append(commands, (*app).importCommand) }
-
 func (a *app) importCommand() *cobra.Command {
 	var (
 		password      string

@@ -8,10 +8,6 @@ import (
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
-// newClassifier builds the purpose classifier from --rules; set by
-// classify.go. nil means the jar is opened without one.
-var newClassifier func(a *app) (jar.Classifier, error)
-
 // jarFile resolves the jar's path: --jar, then $CRUMBS_JAR, then the default.
 func (a *app) jarFile() (string, error) {
 	if a.jarPath != "" {
@@ -34,15 +30,11 @@ func (a *app) openJar() (*jar.Jar, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []jar.Option{jar.WithClock(a.env.Now)}
-	if newClassifier != nil {
-		c, err := newClassifier(a)
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, jar.WithClassifier(c))
+	c, err := a.classifier()
+	if err != nil {
+		return nil, err
 	}
-	return jar.Open(path, opts...)
+	return jar.Open(path, jar.WithClock(a.env.Now), jar.WithClassifier(c))
 }
 
 // withJar opens the jar, runs fn and closes the jar, reporting a close

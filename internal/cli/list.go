@@ -10,8 +10,6 @@ import (
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
-func init() { commands = append(commands, (*app).listCommand) }
-
 var sortKeys = map[string]jar.SortKey{
 	"domain":  jar.SortDomain,
 	"name":    jar.SortName,

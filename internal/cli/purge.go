@@ -10,8 +10,6 @@ import (
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
-func init() { commands = append(commands, (*app).purgeCommand) }
-
 func (a *app) purgeCommand() *cobra.Command {
 	var (
 		purpose     string

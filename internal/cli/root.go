@@ -173,18 +173,17 @@ crumbs never opens a network connection.`,
 	pf.StringVar(&a.rules, "rules", "", "extra purpose rules: a TOML rules file, or an Open Cookie Database .csv")
 	pf.BoolVar(&a.noColor, "no-color", false, "no colour in output (also when NO_COLOR is set)")
 
-	for _, add := range commands {
-		root.AddCommand(add(a))
-	}
-	if uiCommand != nil {
-		uiCommand(a, root)
-	}
+	a.setupUI(root) // crumbs with no command opens the UI
+	root.AddCommand(
+		a.browsersCommand(),
+		a.importCommand(),
+		a.listCommand(),
+		a.classifyCommand(),
+		a.purgeCommand(),
+		a.undoCommand(),
+		a.trashCommand(),
+		a.exportCommand(),
+		a.setPurposeCommand(),
+	)
 	return root
 }
-
-// commands builds every subcommand; each file of this package registers its
-// own, so the list stays next to the code.
-var commands []func(*app) *cobra.Command
-
-// uiCommand makes the root command open the UI.
-var uiCommand func(*app, *cobra.Command)

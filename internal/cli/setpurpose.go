@@ -9,8 +9,6 @@ import (
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
-func init() { commands = append(commands, (*app).setPurposeCommand) }
-
 func (a *app) setPurposeCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "set-purpose PURPOSE FILTER...",

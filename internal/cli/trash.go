@@ -11,8 +11,6 @@ import (
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
-func init() { commands = append(commands, (*app).trashCommand) }
-
 func (a *app) trashCommand() *cobra.Command {
 	var asJSON, values bool
 	list := func(cmd *cobra.Command, args []string) error {

@@ -13,8 +13,6 @@ import (
 	"github.com/crumbs-dev/crumbs/ui"
 )
 
-func init() { uiCommand = (*app).setupUI }
-
 // setupUI makes the root command (crumbs with no command) open the UI.
 func (a *app) setupUI(root *cobra.Command) {
 	var readOnly, mouse bool
@@ -31,13 +29,11 @@ func (a *app) setupUI(root *cobra.Command) {
 				Discover: a.uiDiscover,
 				Read:     a.uiRead,
 			}
-			if newClassifier != nil {
-				c, err := newClassifier(a)
-				if err != nil {
-					return err
-				}
-				opts.Classifier = c
+			c, err := a.classifier()
+			if err != nil {
+				return err
 			}
+			opts.Classifier = c
 			return ui.Run(cmd.Context(), j, opts)
 		})
 	})

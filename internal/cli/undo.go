@@ -10,8 +10,6 @@ import (
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
-func init() { commands = append(commands, (*app).undoCommand) }
-
 func (a *app) undoCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "undo",
