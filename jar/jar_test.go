@@ -493,7 +493,10 @@ func TestValidate(t *testing.T) {
 		{"dot on host-only", func(c *Cookie) { c.Domain = ".example.com" }, "domain"},
 		{"relative path", func(c *Cookie) { c.Path = "a" }, "path"},
 		{"samesite none insecure", func(c *Cookie) { c.SameSite, c.Secure = SameSiteNone, false }, "same_site"},
-		{"chips insecure", func(c *Cookie) { c.Secure = false; c.Partition = Partition{Kind: PartitionCHIPS, TopLevelSite: "https://a.com"} }, "secure"},
+		{"chips insecure", func(c *Cookie) {
+			c.Secure = false
+			c.Partition = Partition{Kind: PartitionCHIPS, TopLevelSite: "https://a.com"}
+		}, "secure"},
 		{"no source", func(c *Cookie) { c.Source = "" }, "source"},
 		{"bad purpose", func(c *Cookie) { c.Purpose = "food" }, "purpose"},
 	}

@@ -1,0 +1,220 @@
+package jar
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// childEnv switches the test binary into a helper process that imports
+// generated cookies into a jar: "path|source|n|seed".
+const childEnv = "CRUMBS_JAR_TEST_CHILD"
+
+func TestMain(m *testing.M) {
+	if spec := os.Getenv(childEnv); spec != "" {
+		os.Exit(childImport(spec))
+	}
+	os.Exit(m.Run())
+}
+
+func childImport(spec string) int {
+	parts := strings.Split(spec, "|")
+	n, _ := strconv.Atoi(parts[2])
+	seed, _ := strconv.ParseUint(parts[3], 10, 64)
+	cs := makeCookies(n, seed, testNow, parts[1])
+	j, err := Open(parts[0], WithClock(func() time.Time { return testNow }))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer j.Close()
+	fmt.Println("importing") // the parent times its kill from here
+	start := time.Now()
+	if _, err := j.Import(context.Background(), []Batch{{Source: parts[1], Cookies: cs}}, ImportOptions{}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(time.Since(start).Nanoseconds())
+	return 0
+}
+
+func child(t *testing.T, path, source string, n int, seed uint64) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s|%s|%d|%d", childEnv, path, source, n, seed))
+	cmd.Stderr = os.Stderr
+	return cmd
+}
+
+func TestConcurrentGoroutines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jar.db")
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			j, err := Open(path) // each its own handle, as two processes would
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer j.Close()
+			src := fmt.Sprintf("src%d", i)
+			for k := range 5 {
+				if _, err := j.Import(ctx, []Batch{{Source: src, Cookies: makeCookies(2000, uint64(k), testNow, src)}}, ImportOptions{Prune: true}); err != nil {
+					errs[i] = err
+					return
+				}
+				if _, _, err := j.Query(ctx, Query{Filter: MustParseFilter("is:secure"), Limit: 10}); err != nil {
+					errs[i] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	j, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if c, _ := j.Counts(ctx); c.Total != 4000 {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func TestConcurrentProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jar.db")
+	a := child(t, path, "proc:a", 20000, 1)
+	b := child(t, path, "proc:b", 20000, 2)
+	if err := a.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Wait(); err != nil {
+		t.Fatalf("process a: %v", err)
+	}
+	if err := b.Wait(); err != nil {
+		t.Fatalf("process b: %v", err)
+	}
+	j, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	srcs, _ := j.Sources(context.Background())
+	if len(srcs) != 2 || srcs[0].Count != 20000 || srcs[1].Count != 20000 {
+		t.Fatalf("%+v", srcs)
+	}
+}
+
+// TestCrashSafety kills an importing process at random moments: the jar must
+// stay intact and hold either everything the import wrote or none of it.
+func TestCrashSafety(t *testing.T) {
+	n := 100_000
+	if testing.Short() {
+		n = 20_000 // still 20 kills, each in a shorter transaction
+	}
+	const iterations = 20
+	path := filepath.Join(t.TempDir(), "jar.db")
+	j, err := Open(path, WithClock(func() time.Time { return testNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustImport(t, j, ImportOptions{}, Batch{Source: "base", Cookies: makeCookies(1000, 1, testNow, "base")})
+	j.Close()
+
+	// One undisturbed run tells how long an import takes here.
+	out, err := child(t, path, "crash", n, 99).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Fields(string(out))
+	ns, _ := strconv.ParseInt(lines[len(lines)-1], 10, 64)
+	full := time.Duration(ns)
+	undoLast(t, path, 1000)
+
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	killed, committed := 0, 0
+	for i := range iterations {
+		cmd := child(t, path, "crash", n, uint64(i))
+		cmd.Stderr = nil
+		stdout, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		ready := make([]byte, len("importing\n"))
+		if _, err := io.ReadFull(stdout, ready); err != nil {
+			t.Fatalf("iteration %d: child: %v", i, err)
+		}
+		time.Sleep(time.Duration(r.Int64N(int64(full) * 11 / 10)))
+		cmd.Process.Signal(syscall.SIGKILL)
+		err := cmd.Wait()
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			killed++
+		} else if err != nil {
+			t.Fatalf("iteration %d: child failed: %v", i, err)
+		}
+		total := checkIntact(t, path)
+		switch total {
+		case 1000:
+		case 1000 + n:
+			committed++
+			undoLast(t, path, 1000)
+		default:
+			t.Fatalf("iteration %d: %d cookies, want 1000 or %d", i, total, 1000+n)
+		}
+	}
+	t.Logf("%d runs: %d killed (%d of them after the commit), import takes %v", iterations, killed, committed, full)
+	if killed < iterations/2 {
+		t.Fatalf("only %d of %d runs were killed mid-way", killed, iterations)
+	}
+}
+
+// checkIntact opens the jar after a crash: integrity_check must say ok.
+func checkIntact(t *testing.T, path string) int {
+	t.Helper()
+	j, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	var res string
+	if err := j.db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil || res != "ok" {
+		t.Fatalf("integrity_check: %q %v", res, err)
+	}
+	return count(t, j.db, `SELECT count(*) FROM cookies`)
+}
+
+func undoLast(t *testing.T, path string, want int) {
+	t.Helper()
+	j, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if _, err := j.Undo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := j.Counts(context.Background()); c.Total != want {
+		t.Fatalf("after undo: %+v", c)
+	}
+}
