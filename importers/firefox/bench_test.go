@@ -2,8 +2,10 @@ package firefox
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -99,4 +101,69 @@ func BenchmarkFirefoxImport100k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rows), "cookies/op")
+}
+
+// The parallel path: rows split over several connections come back
+// complete, in rowid order, with refused rows counted once.
+func TestParallelRead(t *testing.T) {
+	defer func(n, p int) { parallelRows = n; runtime.GOMAXPROCS(p) }(parallelRows, runtime.GOMAXPROCS(4))
+	parallelRows = 100
+
+	now := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
+	cs := gen.Cookies(3001, 3, now, "firefox:par")
+	for i := range cs {
+		if cs[i].Session {
+			cs[i].Session, cs[i].Expires = false, now.Add(time.Hour)
+		}
+	}
+	p := filepath.Join(t.TempDir(), "cookies.sqlite")
+	if err := gen.WriteFirefoxStore(p, cs); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Spoil three rows, at the start, the middle and the end.
+	if _, err := db.Exec("UPDATE moz_cookies SET host = '' WHERE rowid IN (1, 1500, 3001)"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query("SELECT name, host FROM moz_cookies WHERE host != '' ORDER BY rowid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for rows.Next() {
+		var name, host string
+		rows.Scan(&name, &host)
+		want = append(want, host+" "+name)
+	}
+	rows.Close()
+	db.Close()
+
+	var last, calls int
+	res, err := Read(context.Background(), p, importers.Options{Progress: func(done, total int) {
+		calls++
+		last = done
+		if total != 3001 {
+			t.Errorf("progress total %d", total)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Refused != 3 || len(res.Warnings) != 3 {
+		t.Errorf("refused %d, warnings %q", res.Refused, res.Warnings)
+	}
+	if len(res.Cookies) != len(want) {
+		t.Fatalf("%d cookies, want %d", len(res.Cookies), len(want))
+	}
+	for i, c := range res.Cookies {
+		if got := c.Domain + " " + c.Name; got != want[i] {
+			t.Fatalf("cookie %d = %s, want %s (rowid order)", i, got, want[i])
+		}
+	}
+	if calls == 0 || last != 3001 {
+		t.Errorf("progress: %d calls, last %d", calls, last)
+	}
 }

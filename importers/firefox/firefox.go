@@ -19,8 +19,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crumbs-dev/crumbs/importers"
@@ -199,30 +202,122 @@ func (r *rowReader) readDB(ctx context.Context) error {
 	// The count sizes the result once (a jar.Cookie is large, so growing the
 	// slice would copy megabytes) and feeds progress reports.
 	total := 0
-	_ = db.QueryRowContext(ctx, "SELECT count(*) FROM moz_cookies").Scan(&total)
-	r.res.Cookies = make([]jar.Cookie, 0, total)
-	n := 0
-	err = eachRow(ctx, db, "SELECT "+strings.Join(sel, ", ")+" FROM moz_cookies", func(v []driver.Value) error {
-		n++
-		if n&4095 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if r.opts.Progress != nil {
-				r.opts.Progress(n, total)
-			}
-		}
-		r.addRow(v, hasRaw, millis)
-		return nil
-	})
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM moz_cookies").Scan(&total); err != nil {
 		return importers.Errorf(r.path, "reading moz_cookies (corrupt file?): %v", err)
 	}
+	query := "SELECT " + strings.Join(sel, ", ") + " FROM moz_cookies"
+	return r.readRows(ctx, db, query, total, hasRaw, millis)
+}
+
+// parallelRows is the store size from which rows are read by several
+// connections at once, each taking one rowid range.
+var parallelRows = 20000 // a variable so tests can exercise the split on small stores
+
+// readRows reads every row of query into r.res. Large stores are split
+// into rowid ranges of equal row counts, read concurrently, each straight
+// into its own segment of one result slice.
+func (r *rowReader) readRows(ctx context.Context, db *sql.DB, query string, total int, hasRaw, millis bool) error {
+	workers := 1
+	if total >= parallelRows {
+		workers = min(runtime.GOMAXPROCS(0), 4)
+	}
+	// bounds[k] is the first rowid of range k; range k holds exactly
+	// total*k/workers … total*(k+1)/workers-1 in rowid order.
+	bounds := make([]int64, 0, workers)
+	for k := 1; k < workers; k++ {
+		var b int64
+		err := db.QueryRowContext(ctx, "SELECT rowid FROM moz_cookies ORDER BY rowid LIMIT 1 OFFSET ?", total*k/workers).Scan(&b)
+		if err != nil {
+			workers = 1 // fall back to one pass rather than fail
+			bounds = bounds[:0]
+			break
+		}
+		bounds = append(bounds, b)
+	}
+	db.SetMaxOpenConns(workers)
+
+	all := make([]jar.Cookie, total)
+	parts := make([]*rowReader, workers)
+	errs := make([]error, workers)
+	var (
+		done       atomic.Int64
+		progressMu sync.Mutex
+		wg         sync.WaitGroup
+	)
+	for k := range workers {
+		q, args := query, []driver.NamedValue(nil)
+		switch {
+		case workers == 1:
+		case k == 0:
+			q += " WHERE rowid < ?"
+			args = []driver.NamedValue{{Ordinal: 1, Value: bounds[0]}}
+		case k == workers-1:
+			q += " WHERE rowid >= ?"
+			args = []driver.NamedValue{{Ordinal: 1, Value: bounds[k-1]}}
+		default:
+			q += " WHERE rowid >= ? AND rowid < ?"
+			args = []driver.NamedValue{{Ordinal: 1, Value: bounds[k-1]}, {Ordinal: 2, Value: bounds[k]}}
+		}
+		lo, hi := total*k/workers, total*(k+1)/workers
+		part := &rowReader{path: r.path, opts: r.opts, containers: r.containers,
+			attrs: make(map[string]originAttrs), res: &importers.Result{Cookies: all[lo:lo:hi]}}
+		parts[k] = part
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := 0
+			errs[k] = eachRow(ctx, db, q, args, func(v []driver.Value) error {
+				n++
+				if n&4095 == 0 {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					d := done.Add(4096)
+					if r.opts.Progress != nil {
+						progressMu.Lock()
+						r.opts.Progress(int(d), total)
+						progressMu.Unlock()
+					}
+				}
+				part.addRow(v, hasRaw, millis)
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return importers.Errorf(r.path, "reading moz_cookies (corrupt file?): %v", err)
+		}
+	}
+
+	// Join the parts. Each was appended in place into its segment of all;
+	// only refused rows (holes) or an unexpected overflow need a copy.
+	out := all[:0]
+	for k, part := range parts {
+		cs := part.res.Cookies
+		lo := total * k / workers
+		if len(cs) > 0 && len(out) == lo && &cs[0] == &all[lo] {
+			out = out[:lo+len(cs)]
+		} else {
+			out = append(out, cs...)
+		}
+		r.res.Refused += part.res.Refused
+		r.dropped += part.dropped
+		for _, w := range part.res.Warnings {
+			if len(r.res.Warnings) < maxWarnings {
+				r.res.Warnings = append(r.res.Warnings, w)
+			} else {
+				r.dropped++
+			}
+		}
+	}
+	r.res.Cookies = out
 	if r.opts.Progress != nil {
-		r.opts.Progress(n, total)
+		r.opts.Progress(total, total)
 	}
 	if r.dropped > 0 {
 		r.res.Warnf("%s: %d more rows refused", r.path, r.dropped)
@@ -328,28 +423,43 @@ func tableColumns(ctx context.Context, db *sql.DB) (map[string]bool, error) {
 	return have, rows.Err()
 }
 
-// badRow says why Firefox itself would drop a row on load, or "".
+// badRow says why Firefox itself would drop a row on load, or "". It is on
+// the per-row path, so each string is scanned once against a byte table.
 func badRow(name, value, host, path string) string {
 	switch {
 	case host == "" || host == ".":
 		return "empty host"
 	case name == "" && value == "":
 		return "empty name and value"
-	case strings.ContainsAny(name, ";="):
-		return "name contains ';' or '='"
-	case hasControl(name) || hasControl(host) || hasControl(path):
-		return "control character in name, host or path"
-	case strings.ContainsAny(host, " /\\"):
-		return "invalid host"
-	case hasControl(value) || strings.IndexByte(value, ';') >= 0:
+	case has(name, &badInName):
+		return "control character, ';' or '=' in name"
+	case has(host, &badInHost):
+		return "invalid character in host"
+	case has(path, &badControl):
+		return "control character in path"
+	case has(value, &badInValue):
 		return "control character or ';' in value"
 	}
 	return ""
 }
 
-func hasControl(s string) bool {
+// Byte tables for badRow: control bytes (a tab is allowed, as in Firefox)
+// plus what each field cannot hold.
+var badControl, badInName, badInHost, badInValue = func() (ctl, name, host, value [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		ctl[c] = c != '\t'
+	}
+	ctl[0x7f] = true
+	name, host, value = ctl, ctl, ctl
+	name[';'], name['='] = true, true
+	host[' '], host['/'], host['\\'], host['\t'] = true, true, true, true
+	value[';'] = true
+	return
+}()
+
+func has(s string, table *[256]bool) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < 0x20 && c != '\t') || c == 0x7f {
+		if table[s[i]] {
 			return true
 		}
 	}
@@ -405,7 +515,7 @@ func pathErr(err error) error {
 // converts every value through reflection, which costs a third of the read
 // time at 100k rows. fn gets the row's values (int64, string, []byte or
 // nil); the slice is reused between rows.
-func eachRow(ctx context.Context, db *sql.DB, query string, fn func([]driver.Value) error) error {
+func eachRow(ctx context.Context, db *sql.DB, query string, args []driver.NamedValue, fn func([]driver.Value) error) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -416,7 +526,7 @@ func eachRow(ctx context.Context, db *sql.DB, query string, fn func([]driver.Val
 		if !ok {
 			return errors.New("sqlite driver cannot query directly")
 		}
-		rows, err := q.QueryContext(ctx, query, nil)
+		rows, err := q.QueryContext(ctx, query, args)
 		if err != nil {
 			return err
 		}
