@@ -54,6 +54,10 @@ type Snapshot struct {
 	dir string
 }
 
+// testHookAfterCopy, when set by a test, runs between copying and the
+// re-check, where a live browser's write would land.
+var testHookAfterCopy func()
+
 // fileState is what Copy compares before and after copying a file.
 type fileState struct {
 	exists bool
@@ -143,6 +147,9 @@ func (s *Snapshot) copyOnce(ctx context.Context) (bool, error) {
 			}
 			return false, err
 		}
+	}
+	if testHookAfterCopy != nil {
+		testHookAfterCopy()
 	}
 	for i, suffix := range names {
 		st, err := stat(s.Source + suffix)

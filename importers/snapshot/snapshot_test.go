@@ -281,3 +281,48 @@ func TestFileURIEscapes(t *testing.T) {
 		t.Errorf("fileURI = %q, want %q", got, want)
 	}
 }
+
+// A write landing while the files are copied makes Copy try again; a source
+// that never settles is copied anyway and marked Unstable.
+func TestCopyRetriesWhileSourceChanges(t *testing.T) {
+	src := copyFixture(t)
+	for _, tc := range []struct {
+		writes       int // how many copy attempts see a write
+		wantAttempts int
+		unstable     bool
+	}{
+		{1, 2, false},
+		{100, attempts, true},
+	} {
+		calls := 0
+		testHookAfterCopy = func() {
+			calls++
+			if calls <= tc.writes {
+				f, err := os.OpenFile(src+"-wal", os.O_WRONLY|os.O_APPEND, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.Write(make([]byte, 8)) // trailing bytes: not a valid frame, ignored by SQLite
+				f.Close()
+			}
+		}
+		s, err := Copy(context.Background(), src)
+		testHookAfterCopy = nil
+		if err != nil {
+			t.Fatal(err)
+		}
+		if calls != tc.wantAttempts || s.Unstable != tc.unstable {
+			t.Errorf("%d writes: %d attempts, unstable %v; want %d, %v", tc.writes, calls, s.Unstable, tc.wantAttempts, tc.unstable)
+		}
+		db, err := s.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM moz_cookies").Scan(&n); err != nil || n != 55 {
+			t.Errorf("after retries: %d rows, %v", n, err)
+		}
+		db.Close()
+		s.Close()
+	}
+}
