@@ -765,3 +765,24 @@ func TestRunningFirefoxWarns(t *testing.T) {
 		t.Errorf("%d cookies, warnings %q", len(res.Cookies), res.Warnings)
 	}
 }
+
+// Session-store cookies carry originAttributes as an object; containers and
+// partitions must come out as they do for database rows.
+func TestSessionStoreContainersAndPartitions(t *testing.T) {
+	profile := t.TempDir()
+	copyFile(t, filepath.Join(testdata, "cookies.checkpointed.sqlite"), filepath.Join(profile, "cookies.sqlite"))
+	os.WriteFile(filepath.Join(profile, "containers.json"), []byte(`{"identities":[{"l10nId":"user-context-shopping","userContextId":4}]}`), 0o600)
+	writeSessionStore(t, filepath.Join(profile, "sessionstore-backups", "recovery.jsonlz4"), []map[string]any{
+		{"host": "a.example", "name": "shop", "value": "1", "path": "/", "sameSite": 2,
+			"originAttributes": map[string]any{"userContextId": 4, "privateBrowsingId": 0, "partitionKey": "", "inIsolatedMozBrowser": false}},
+		{"host": "w.example", "name": "part", "value": "1", "path": "/", "secure": true,
+			"originAttributes": map[string]any{"userContextId": 0, "partitionKey": "(https,example.com)"}},
+	})
+	got := byName(readOne(t, profile, importers.Options{}))
+	if c := got["shop"]; c.Container != (jar.Container{Key: "userContextId=4", Name: "Shopping"}) || c.SameSite != jar.SameSiteStrict || !c.Session {
+		t.Errorf("container session cookie %+v", c)
+	}
+	if c := got["part"]; c.Partition != (jar.Partition{Kind: jar.PartitionFirefox, TopLevelSite: "https://example.com"}) || c.Container.Key != "" {
+		t.Errorf("partitioned session cookie %+v", c)
+	}
+}

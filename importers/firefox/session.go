@@ -168,6 +168,9 @@ func originSuffix(attrs map[string]any) string {
 		if s == "" || s == "0" {
 			continue
 		}
+		if k == "inIsolatedMozBrowser" {
+			k = "inBrowser" // the suffix spelling of this attribute
+		}
 		if k == "partitionKey" || k == "firstPartyDomain" {
 			s = url.QueryEscape(s)
 		}
