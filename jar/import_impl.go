@@ -20,12 +20,12 @@ type verdict struct {
 	reason  string
 }
 
-// loadVerdicts reads the user's verdicts for these sources, keyed by
-// source + identityKey.
+// loadVerdicts reads the user's verdicts for these sources: source →
+// identityKey → verdict.
 func loadVerdicts(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, sources []string) (map[string]verdict, error) {
-	out := map[string]verdict{}
+}, sources []string) (map[string]map[string]verdict, error) {
+	out := map[string]map[string]verdict{}
 	var buf []byte
 	for _, src := range sources {
 		rows, err := q.QueryContext(ctx, `SELECT partition_key, container_key, domain, host_only, path, name, purpose, reason
@@ -41,7 +41,10 @@ func loadVerdicts(ctx context.Context, q interface {
 				return nil, err
 			}
 			buf = identityKey(buf, p, c, d, ho != 0, path, name)
-			out[src+"\x00"+string(buf)] = verdict{Purpose(purpose), reason}
+			if out[src] == nil {
+				out[src] = map[string]verdict{}
+			}
+			out[src][string(buf)] = verdict{Purpose(purpose), reason}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -73,6 +76,15 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 			return "", 0, j.fileError(err)
 		}
 		// What the jar holds now, per source: identity → id and content hash.
+		// existing entries come from a slab: one allocation per 4096.
+		var slab []existing
+		newExisting := func(e existing) *existing {
+			if len(slab) == cap(slab) {
+				slab = make([]existing, 0, 4096)
+			}
+			slab = append(slab, e)
+			return &slab[len(slab)-1]
+		}
 		have := map[string]map[string]*existing{}
 		var buf []byte
 		for _, src := range sources {
@@ -91,7 +103,7 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 					return "", 0, err
 				}
 				buf = identityKey(buf, string(p), string(c), string(d), ho != 0, string(path), string(name))
-				m[string(buf)] = &existing{id: id, hash: hash}
+				m[string(buf)] = newExisting(existing{id: id, hash: hash})
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
@@ -99,12 +111,20 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 			}
 		}
 
-		var ins, upd, save *sql.Stmt
+		var ins, insMany, upd, save *sql.Stmt
 		if !opt.DryRun {
 			if ins, err = tx.PrepareContext(ctx, `INSERT INTO cookies (`+colList+`) VALUES (`+placeholders(len(cookieColumns))+`)`); err != nil {
 				return "", 0, err
 			}
 			defer ins.Close()
+			rows := make([]string, insertChunk)
+			for i := range rows {
+				rows[i] = "(" + placeholders(len(cookieColumns)) + ")"
+			}
+			if insMany, err = tx.PrepareContext(ctx, `INSERT INTO cookies (`+colList+`) VALUES `+strings.Join(rows, ", ")); err != nil {
+				return "", 0, err
+			}
+			defer insMany.Close()
 			sets := make([]string, len(cookieColumns))
 			for i, c := range cookieColumns {
 				sets[i] = c.name + " = ?"
@@ -120,8 +140,50 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 			defer save.Close()
 		}
 
+		// New cookies are inserted insertChunk rows per statement. Their ids
+		// are consecutive (max+1 each, under our write lock), so the last
+		// insert id gives them all.
+		var pending []any
+		var pendingEx []*existing
+		flush := func() error {
+			k := len(pendingEx)
+			if k == 0 {
+				return nil
+			}
+			stmt := ins
+			if k == insertChunk {
+				stmt = insMany
+			} else if k > 1 {
+				for i, ex := range pendingEx {
+					res, err := ins.ExecContext(ctx, pending[i*len(cookieColumns):(i+1)*len(cookieColumns)]...)
+					if err != nil {
+						return fmt.Errorf("jar %s: import: %w", j.path, err)
+					}
+					if ex.id, err = res.LastInsertId(); err != nil {
+						return err
+					}
+				}
+				pending, pendingEx = pending[:0], pendingEx[:0]
+				return nil
+			}
+			res, err := stmt.ExecContext(ctx, pending...)
+			if err != nil {
+				return fmt.Errorf("jar %s: import: %w", j.path, err)
+			}
+			last, err := res.LastInsertId()
+			if err != nil {
+				return err
+			}
+			for i, ex := range pendingEx {
+				ex.id = last - int64(k-1-i)
+			}
+			pending, pendingEx = pending[:0], pendingEx[:0]
+			return nil
+		}
+
 		sites := siteCache{}
 		var fakeID int64 = -1
+		args := make([]any, 0, len(cookieColumns)+1)
 		// Insert in index order: appending to the identity index costs far
 		// less than inserting at random places.
 		type ref struct {
@@ -134,7 +196,7 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 				order = append(order, ref{sites.site(batches[bi].Cookies[ci].Domain), int32(bi), int32(ci)})
 			}
 		}
-		slices.SortStableFunc(order, func(x, y ref) int {
+		slices.SortFunc(order, func(x, y ref) int {
 			if c := strings.Compare(x.site, y.site); c != 0 {
 				return c
 			}
@@ -145,7 +207,14 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 			if c := strings.Compare(a.Path, b.Path); c != 0 {
 				return c
 			}
-			return strings.Compare(a.Name, b.Name)
+			if c := strings.Compare(a.Name, b.Name); c != 0 {
+				return c
+			}
+			// Batch order last: of two equal identities the later wins.
+			if x.b != y.b {
+				return int(x.b - y.b)
+			}
+			return int(x.c - y.c)
 		})
 		for oi, o := range order {
 			ci := int(o.c)
@@ -162,7 +231,7 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 				}
 				partition := c.Partition.Key()
 				buf = identityKey(buf, partition, c.Container.Key, c.Domain, c.HostOnly, c.Path, c.Name)
-				if v, ok := verdicts[c.Source+"\x00"+string(buf)]; ok {
+				if v, ok := verdicts[c.Source][string(buf)]; ok {
 					c.Purpose, c.Reason, c.VerdictBy = v.purpose, v.reason, EvidenceUser
 				} else if j.classifier != nil {
 					if c.VerdictBy == EvidenceUser {
@@ -175,7 +244,7 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 				}
 				normalize(&c)
 				site := sites.site(c.Domain)
-				args := rowArgs(&c, site)
+				args = appendRowArgs(args[:0], &c, site)
 				hash := args[len(args)-1].(int64)
 				m := have[c.Source]
 				if m == nil { // a cookie whose Source differs from its batch's
@@ -186,19 +255,18 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 				switch {
 				case ex == nil:
 					stats.Added++
-					id := fakeID
-					if opt.DryRun {
-						fakeID--
-					} else {
-						res, err := ins.ExecContext(ctx, args...)
-						if err != nil {
-							return "", 0, fmt.Errorf("jar %s: import %s: %w", j.path, b.Source, err)
-						}
-						if id, err = res.LastInsertId(); err != nil {
-							return "", 0, err
+					ex = newExisting(existing{id: fakeID, hash: hash, seen: true})
+					fakeID--
+					m[string(buf)] = ex
+					if !opt.DryRun {
+						pending = append(pending, args...)
+						pendingEx = append(pendingEx, ex)
+						if len(pendingEx) == insertChunk {
+							if err := flush(); err != nil {
+								return "", 0, err
+							}
 						}
 					}
-					m[string(buf)] = &existing{id: id, hash: hash, seen: true}
 				case ex.hash == hash:
 					if !ex.seen {
 						stats.Unchanged++
@@ -208,6 +276,11 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 					stats.Updated++
 					ex.seen, ex.hash = true, hash
 					if !opt.DryRun {
+						if ex.id < 0 { // a duplicate of a cookie not inserted yet
+							if err := flush(); err != nil {
+								return "", 0, err
+							}
+						}
 						if _, err := save.ExecContext(ctx, rec.change, ex.id, rec.maxCookie); err != nil {
 							return "", 0, err
 						}
@@ -218,7 +291,9 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 				}
 			}
 		}
-		_ = now
+		if err := flush(); err != nil {
+			return "", 0, err
+		}
 
 		if opt.Prune {
 			var gone []int64
@@ -256,6 +331,9 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 	}
 	return stats, err
 }
+
+// insertChunk is how many new cookies one INSERT statement carries.
+const insertChunk = 32
 
 func nonZero(n int, what string) string {
 	if n == 0 {

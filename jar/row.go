@@ -202,15 +202,20 @@ func contentHash(c *Cookie, site, extras string) int64 {
 // rowArgs are the values of cookieColumns for c, in order. c must be
 // normalized.
 func rowArgs(c *Cookie, site string) []any {
+	return appendRowArgs(make([]any, 0, len(cookieColumns)+1), c, site)
+}
+
+// appendRowArgs is rowArgs appending to dst.
+func appendRowArgs(dst []any, c *Cookie, site string) []any {
 	extras := encodeExtras(c.Extras)
-	return []any{
+	return append(dst,
 		c.Source, c.Partition.Key(), c.Container.Key, c.Domain, b2i(c.HostOnly), c.Path, c.Name,
 		site, c.Value, b2i(c.Secure), b2i(c.HTTPOnly), int64(c.SameSite), b2i(c.Session),
 		toMicro(c.Expires), toMicro(c.Created), toMicro(c.LastAccessed), toMicro(c.LastUpdated),
 		c.Container.Name, extras, string(c.Encryption), b2i(c.ValueUnreadable), c.UnreadableReason,
 		c.OriginalKey, string(c.Purpose), c.Reason, string(c.VerdictBy),
 		contentHash(c, site, extras),
-	}
+	)
 }
 
 // rowScanner reads cookieColumns (after any leading columns) into a Cookie,
