@@ -15,7 +15,7 @@ import (
 // entry, all text sanitised. The value is masked unless reveal is set; a
 // revealed value is wrapped to w cells when full is set, else cut.
 func (m *Model) detailLines(c *jar.Cookie, w int, full bool) []string {
-	label := func(s string) string { return m.th.muted.Render(fmt.Sprintf("%-10s", s)) }
+	label := func(s string) string { return m.th.muted.Render(fmt.Sprintf("%-11s", s)) }
 	yes := func(b bool) string {
 		if b {
 			return "yes"
@@ -29,7 +29,7 @@ func (m *Model) detailLines(c *jar.Cookie, w int, full bool) []string {
 	var out []string
 	out = append(out, label("name")+safe(c.Name)+"   "+label("domain")+safe(c.Domain)+" ("+kind+")   "+label("path")+safe(c.Path))
 
-	valW := maxi(w-10, 1)
+	valW := maxi(w-11, 1)
 	switch {
 	case c.ValueUnreadable:
 		out = append(out, label("value")+m.th.warn.Render("unreadable: "+safe(c.UnreadableReason)))
@@ -44,7 +44,7 @@ func (m *Model) detailLines(c *jar.Cookie, w int, full bool) []string {
 			if i == 0 {
 				out = append(out, label("value")+p)
 			} else {
-				out = append(out, spaces(10)+p)
+				out = append(out, spaces(11)+p)
 			}
 		}
 	default:

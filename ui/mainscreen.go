@@ -669,7 +669,7 @@ func (m *Model) viewSites(w, h int) string {
 	lines = append(lines, m.paneTitle(fit(title, w), m.focus == paneSites))
 	countW, mixW := 6, 8
 	nameW := maxi(w-2-countW-1-mixW, 1)
-	lines = append(lines, m.th.header.Render(fit("  "+fit("site", nameW)+fit("  count", countW)+" "+"mix", w)))
+	lines = append(lines, m.th.header.Render(fit("  "+fit("site", nameW)+fmt.Sprintf("%*s", countW, "count")+" "+"mix", w)))
 	vis := maxi(h-2, 0)
 	for i := m.siteTop; i < len(m.res.sites) && len(lines) < vis+2; i++ {
 		s := &m.res.sites[i]
@@ -748,7 +748,7 @@ func (m *Model) viewCookies(w, h int) string {
 	}
 	lines = append(lines, m.paneTitle(fit(title, w), m.focus == paneCookies || m.flat))
 
-	const purposeW, expW, flagW = 16, 11, 4
+	const purposeW, expW, flagW = 16, 11, 5
 	srcW := clamp(w/5, 8, 24)
 	domW := 0
 	if m.flat {

@@ -254,6 +254,17 @@ func (m *Model) setToast(s string, isErr bool) tea.Cmd {
 // to the open modal, else to the search box while typing, else to the
 // current screen.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	// Keys typed faster than the terminal is read arrive as one message
+	// with several runes ("jjG"); they are separate keystrokes. A paste
+	// stays whole.
+	if km, ok := msg.(tea.KeyMsg); ok && km.Type == tea.KeyRunes && len(km.Runes) > 1 && !km.Paste {
+		cmds := make([]tea.Cmd, 0, len(km.Runes))
+		for _, r := range km.Runes {
+			cmds = append(cmds, m.update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: km.Alt}))
+			m.syncKeys()
+		}
+		return m, tea.Batch(cmds...)
+	}
 	cmd := m.update(msg)
 	m.syncKeys()
 	return m, cmd

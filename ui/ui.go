@@ -15,6 +15,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"runtime/debug"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -70,8 +71,17 @@ func (o Options) renderer() *lipgloss.Renderer {
 	return lipgloss.NewRenderer(o.output())
 }
 
+// memoryLimit is the Go heap's soft limit while the UI runs.
+const memoryLimit = 140 << 20
+
 // Run shows the UI on j until the user quits or ctx is cancelled.
 func Run(ctx context.Context, j *jar.Jar, opts Options) error {
+	if os.Getenv("GOMEMLIMIT") == "" || os.Getenv("GOMEMLIMIT") == "default" {
+		// A soft heap limit keeps the resident size of a 100k jar under the
+		// 200 MB budget (PRODUCT §10): the GC works harder near it instead
+		// of letting the heap grow to twice the live data.
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	m, err := New(ctx, j, opts)
 	if err != nil {
 		return err
