@@ -167,7 +167,10 @@ func parseTerm(tk token) (term, error) {
 			return term{}, fmt.Errorf("filter: empty term %s", tk.raw)
 		}
 		t.kind = termWord
-		t.needle = lower(tk.arg)
+		t.needle = lower(strings.ReplaceAll(tk.arg, "\x00", ""))
+		if t.needle == "" {
+			return term{}, fmt.Errorf("filter: empty term %s", tk.raw)
+		}
 		return t, nil
 	}
 	kind, ok := termKeys[tk.key]
@@ -217,6 +220,33 @@ func lower(s string) string {
 func (f Filter) Match(c *Cookie, now time.Time) bool {
 	for i := range f.terms {
 		if f.terms[i].match(c, now) == f.terms[i].negate {
+			return false
+		}
+	}
+	return true
+}
+
+// hasWord reports whether f has a free word, which matchFolded speeds up.
+func (f Filter) hasWord() bool {
+	for i := range f.terms {
+		if f.terms[i].kind == termWord {
+			return true
+		}
+	}
+	return false
+}
+
+// matchFolded is Match given the cookie's lower-cased "domain\x00name\x00value".
+func (f Filter) matchFolded(c *Cookie, folded string, now time.Time) bool {
+	for i := range f.terms {
+		t := &f.terms[i]
+		var m bool
+		if t.kind == termWord {
+			m = strings.Contains(folded, t.needle)
+		} else {
+			m = t.match(c, now)
+		}
+		if m == t.negate {
 			return false
 		}
 	}

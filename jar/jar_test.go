@@ -559,6 +559,19 @@ func TestQuery(t *testing.T) {
 			t.Fatalf("not sorted by expiry, descending, at %d", i)
 		}
 	}
+	// The folded fast path for free words agrees with Match.
+	for _, text := range []string{"EXAMPLE -is:session", "s1", "-goog name:_GA", "%", "é"} {
+		f := MustParseFilter(text)
+		want := 0
+		for i := range all {
+			if f.Match(&all[i], testNow) {
+				want++
+			}
+		}
+		if _, total, err := j.Query(ctx, Query{Filter: f, Limit: 3}); err != nil || total != want {
+			t.Fatalf("%q: total %d, want %d (%v)", text, total, want, err)
+		}
+	}
 	for _, k := range []SortKey{SortName, SortPurpose, SortSource, SortCreated} {
 		if _, n, err := j.Query(ctx, Query{Sort: k, Limit: 5}); err != nil || n != 1000 {
 			t.Fatal(k, n, err)

@@ -14,6 +14,29 @@ type snapshot struct {
 	version int64
 	cookies []Cookie
 	orders  map[SortKey][]int32
+	// folded[i] is cookies[i]'s domain, name and value, lower-cased and
+	// joined by NULs, built on the first filter with a free word: such a
+	// word is then one strings.Contains per cookie.
+	folded []string
+}
+
+func (s *snapshot) foldedText() []string {
+	if s.folded == nil {
+		s.folded = make([]string, len(s.cookies))
+		var b []byte
+		for i := range s.cookies {
+			c := &s.cookies[i]
+			b = append(b[:0], c.Domain...)
+			b = append(b, 0)
+			b = append(b, c.Name...)
+			b = append(b, 0)
+			if !c.ValueUnreadable {
+				b = append(b, c.Value...)
+			}
+			s.folded[i] = lower(string(b))
+		}
+	}
+	return s.folded
 }
 
 var selectCookies = `SELECT id, ` + colList + ` FROM cookies`
@@ -63,14 +86,16 @@ func (j *Jar) current(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, j.fileError(err)
 	}
-	sortDefault(cs)
+	cs = sortDefault(cs)
 	j.cache = &snapshot{version: v, cookies: cs, orders: map[SortKey][]int32{}}
 	return j.cache, nil
 }
 
-// sortDefault sorts by site, domain, path, name, host_only, partition,
-// container, source: the order of the identity index.
-func sortDefault(cs []Cookie) {
+// sortDefault returns cs sorted by site, domain, path, name, host_only,
+// partition, container, source: the order of the identity index. Rows read
+// in table order are often sorted already (an import inserts in this
+// order), which costs one pass to see.
+func sortDefault(cs []Cookie) []Cookie {
 	sites := siteCache{}
 	type keyed struct {
 		site string
@@ -80,39 +105,47 @@ func sortDefault(cs []Cookie) {
 	for i := range cs {
 		ks[i] = keyed{sites.site(cs[i].Domain), int32(i)}
 	}
-	slices.SortFunc(ks, func(a, b keyed) int {
+	cmp := func(a, b keyed) int {
 		if c := strings.Compare(a.site, b.site); c != 0 {
 			return c
 		}
-		x, y := &cs[a.i], &cs[b.i]
-		if c := strings.Compare(x.Domain, y.Domain); c != 0 {
-			return c
-		}
-		if c := strings.Compare(x.Path, y.Path); c != 0 {
-			return c
-		}
-		if c := strings.Compare(x.Name, y.Name); c != 0 {
-			return c
-		}
-		if x.HostOnly != y.HostOnly {
-			if x.HostOnly {
-				return 1
-			}
-			return -1
-		}
-		if c := strings.Compare(x.Partition.Key(), y.Partition.Key()); c != 0 {
-			return c
-		}
-		if c := strings.Compare(x.Container.Key, y.Container.Key); c != 0 {
-			return c
-		}
-		return strings.Compare(x.Source, y.Source)
-	})
+		return compareDefault(&cs[a.i], &cs[b.i])
+	}
+	if slices.IsSortedFunc(ks, cmp) {
+		return cs
+	}
+	slices.SortFunc(ks, cmp)
 	sorted := make([]Cookie, len(cs))
 	for i, k := range ks {
 		sorted[i] = cs[k.i]
 	}
-	copy(cs, sorted)
+	return sorted
+}
+
+// compareDefault orders cookies of one site.
+func compareDefault(x, y *Cookie) int {
+	if c := strings.Compare(x.Domain, y.Domain); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.Path, y.Path); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.Name, y.Name); c != 0 {
+		return c
+	}
+	if x.HostOnly != y.HostOnly {
+		if x.HostOnly {
+			return 1
+		}
+		return -1
+	}
+	if c := strings.Compare(x.Partition.Key(), y.Partition.Key()); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.Container.Key, y.Container.Key); c != 0 {
+		return c
+	}
+	return strings.Compare(x.Source, y.Source)
 }
 
 func scanCookies(rows *sql.Rows, sizeHint int) ([]Cookie, error) {
@@ -235,6 +268,10 @@ func (j *Jar) query(ctx context.Context, q Query) ([]Cookie, int, error) {
 	order := s.order(q.Sort)
 	now := j.Now()
 	var out []Cookie
+	var folded []string
+	if q.Filter.hasWord() {
+		folded = s.foldedText()
+	}
 	total := 0
 	n := len(order)
 	for i := 0; i < n; i++ {
@@ -242,8 +279,13 @@ func (j *Jar) query(ctx context.Context, q Query) ([]Cookie, int, error) {
 		if q.Desc {
 			k = n - 1 - i
 		}
-		c := &s.cookies[order[k]]
-		if !q.Filter.Match(c, now) {
+		ci := order[k]
+		c := &s.cookies[ci]
+		if folded != nil {
+			if !q.Filter.matchFolded(c, folded[ci], now) {
+				continue
+			}
+		} else if !q.Filter.Match(c, now) {
 			continue
 		}
 		if total >= q.Offset && (q.Limit == 0 || total < q.Offset+q.Limit) {

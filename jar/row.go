@@ -265,7 +265,7 @@ func (s *rowScanner) scan(rows *sql.Rows, c *Cookie) error {
 		Domain:           s.in(s.domain),
 		HostOnly:         s.hostOnly != 0,
 		Path:             s.in(s.path),
-		Name:             s.in(s.name),
+		Name:             s.name, // names are too varied to intern
 		Value:            s.value,
 		Secure:           s.secure != 0,
 		HTTPOnly:         s.httpOnly != 0,

@@ -169,21 +169,21 @@ func (c *Classifier) decide(domain, name string, ck *jar.Cookie) (jar.Purpose, s
 		lname = strings.ToLower(name)
 	}
 
-	if e := c.user.matchAny(host, lname, c.sites); e != nil {
+	if e := c.user.matchAny(host, name, lname, c.sites); e != nil {
 		return e.purpose, e.reason, e.evidence
 	}
-	if e := c.extra.matchAny(host, lname, c.sites); e != nil {
+	if e := c.extra.matchAny(host, name, lname, c.sites); e != nil {
 		return e.purpose, e.reason, e.evidence
 	}
 	pref := preferTied
 	if host == "" {
 		pref = preferUntied
 	}
-	if e := c.builtin.matchExact(host, lname, c.sites, pref); e != nil {
+	if e := c.builtin.matchExact(host, name, lname, c.sites, pref); e != nil {
 		return e.purpose, e.reason, e.evidence
 	}
 	var v nameVerdict
-	if e := c.builtin.matchPattern(host, lname, c.sites, pref); e != nil {
+	if e := c.builtin.matchPattern(host, name, lname, c.sites, pref); e != nil {
 		// A vendor's catch-all prefix ("_dy*") does not outvote a name
 		// that says session in the part the prefix does not cover
 		// ("_dyjsession"): calling a session cookie tracking signs people out.
@@ -210,7 +210,52 @@ func (c *Classifier) decide(domain, name string, ck *jar.Cookie) (jar.Purpose, s
 	if p, why, ok := heuristic(v, name, ck); ok {
 		return p, why, jar.EvidenceHeuristic
 	}
-	return jar.PurposeUnknown, "nothing known about this cookie", jar.EvidenceNone
+	return fallback(name, ck)
+}
+
+// Reasons of the last resort, when nothing about the name or the domain is
+// known.
+const (
+	reasonOwnFunctional = "no known tracker or vendor: treated as the site's own functional cookie, so crumbs keeps it"
+	reasonNotAName      = "not a usual cookie name (spaces, separators or control characters): crumbs does not guess"
+	reasonCrossSiteNone = "no known tracker or vendor, but it is sent to other sites (SameSite=None or partitioned): crumbs does not guess"
+)
+
+// fallback decides a cookie nothing is known about. Most such cookies are
+// a site's own machinery (its framework, CMS, load balancer, feature
+// flags): trackers are few vendors with known names and domains, which
+// come earlier. So the guess is session, on the safe side: a purge of
+// tracking never deletes it. A name that is not a cookie-name token, or a
+// jar cookie built to be sent cross-site, stays unknown: there the guess
+// would not be sensible.
+func fallback(name string, ck *jar.Cookie) (jar.Purpose, string, jar.Evidence) {
+	if !tokenName(name) {
+		return jar.PurposeUnknown, reasonNotAName, jar.EvidenceNone
+	}
+	if thirdPartyish(ck) {
+		return jar.PurposeUnknown, reasonCrossSiteNone, jar.EvidenceNone
+	}
+	return jar.PurposeSession, reasonOwnFunctional, jar.EvidenceHeuristic
+}
+
+// tokenName reports whether name is a cookie-name token in the sense of
+// RFC 6265 (printable ASCII without separators), with at least one letter
+// or digit. Browsers accept more, but such names are not a site's usual
+// cookies and the functional-cookie guess does not fit them.
+func tokenName(name string) bool {
+	alnum := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			alnum = true
+		case c <= ' ' || c >= 0x7f:
+			return false
+		case strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0:
+			return false
+		}
+	}
+	return alnum
 }
 
 // normalHost turns a cookie domain into the lower-case host the rules

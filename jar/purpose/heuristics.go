@@ -23,6 +23,7 @@ const (
 	tokTracking
 	tokIdentifier // uid, guid, …: tracking only on a third-party-ish cookie
 	tokTest       // test, check: a cookie that checks cookies work
+	tokFunctional // version, feature, flag, state…: the site's own machinery
 )
 
 type tokenInfo struct {
@@ -62,11 +63,12 @@ var tokenTable = func() map[string]tokenInfo {
 		"sidebar", "collapsed", "expanded", "density", "display", "skin", "mode")
 	add(tokPersonal, `name says "%s": a stored preference`,
 		"pref", "prefs", "preference", "preferences", "settings", "setting", "options", "favorites",
-		"favourites", "recently", "viewed", "remembered")
+		"favourites", "remembered")
 	add(tokPersonal, `name says "%s": your answer to a cookie banner`,
 		"consent", "consents", "gdpr", "ccpa", "cookieconsent", "cookielaw", "cookiebanner", "cookienotice",
-		"notice", "banner", "dismissed", "dismiss", "closed", "hide", "hidden", "popup", "optout", "optin",
-		"privacy", "agreed", "accepted", "disclaimer", "announcement", "dnt", "donottrack", "gpc")
+		"optout", "optin", "privacy", "agreed", "accepted", "dnt", "donottrack", "gpc")
+	add(tokPersonal, `name says "%s": a message or banner you dismissed`,
+		"notice", "banner", "dismissed", "dismiss", "closed", "hide", "hidden", "popup", "disclaimer", "announcement")
 	add(tokTracking, `name says "%s": analytics or advertising`,
 		"track", "tracking", "tracker", "trk", "visitor", "visitorid", "visit", "visits", "utm", "utmz",
 		"campaign", "gclid", "fbclid", "msclkid", "dclid", "clickid", "click",
@@ -79,6 +81,13 @@ var tokenTable = func() map[string]tokenInfo {
 		"ab", "abtest", "abtesting", "experiment", "experiments", "variant", "variation", "bucket", "split", "exp")
 	add(tokIdentifier, `name says "%s": an identifier`,
 		"uid", "uuid", "guid", "cid", "vid", "anon", "anonymous", "anonid", "deviceid", "device", "browserid", "id", "user", "userid")
+	add(tokFunctional, `name says "%s": part of the site's own machinery`,
+		"version", "ver", "build", "release", "config", "feature", "features", "flag", "flags", "toggle",
+		"enabled", "disabled", "state", "status", "flow", "step", "portal", "app", "api", "push", "http2",
+		"cache", "cached", "upload", "player", "editor", "ui", "cdn", "env", "tenant", "workspace", "redirect",
+		"returnurl", "callback", "maintenance", "csp", "nonce")
+	add(tokFunctional, `name says "%s": the site remembers what you looked at`,
+		"recently", "viewed", "lastviewed", "compare", "compared")
 	add(tokTest, `name says "%s": checks whether cookies can be set`,
 		"test", "tests", "check", "chk", "testcookie", "cookietest", "probe")
 	return m
@@ -195,8 +204,13 @@ func lowerInto(buf []byte, s string) ([]byte, bool) {
 // nameVerdict is what the name's tokens say.
 type nameVerdict struct {
 	session, personal, tracking, ident, test string // reasons; "" when silent
+	functional                               string // the site's machinery: version, feature, state…
 	optout                                   string // an opt-out or consent choice
 	consent                                  bool   // "cookie" + a consent category
+	// trackingWeak: the tracking reason comes only from a word found
+	// inside a longer token ("PortalAnalytics" is one token, "analytics"
+	// a stem of it), not from a token of its own.
+	trackingWeak bool
 }
 
 func readName(name, lname string) nameVerdict {
@@ -248,6 +262,10 @@ func readName(name, lname string) nameVerdict {
 			if v.ident == "" {
 				v.ident = info.reason
 			}
+		case tokFunctional:
+			if v.functional == "" {
+				v.functional = info.reason
+			}
 		}
 	}
 	// "cookies-functional", "COOKIELAW_STATS": the category words would
@@ -273,6 +291,7 @@ func readName(name, lname string) nameVerdict {
 		for _, s := range trackingStems {
 			if strings.Contains(lname, s.stem) {
 				v.tracking = s.reason
+				v.trackingWeak = true
 				break
 			}
 		}
@@ -381,10 +400,19 @@ func heuristic(v nameVerdict, name string, ck *jar.Cookie) (jar.Purpose, string,
 		return jar.PurposePersonalization, v.personal, true
 	}
 	if v.tracking != "" {
+		// Precision on tracking matters more than recall: a tracking word
+		// buried in a longer token is weak, and a name that also says it
+		// is the site's machinery ("wistia-http2-push-…") is kept.
+		if v.trackingWeak && v.functional != "" {
+			return jar.PurposeSession, v.functional + " (outweighs the weak tracking hint)", true
+		}
 		return jar.PurposeTracking, v.tracking, true
 	}
 	if v.test != "" {
 		return jar.PurposeSession, v.test, true
+	}
+	if v.functional != "" && (v.ident == "" || ck == nil) {
+		return jar.PurposeSession, v.functional, true
 	}
 	if ck != nil {
 		if strings.HasPrefix(name, "__Host-") {

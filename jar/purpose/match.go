@@ -19,6 +19,9 @@ type entry struct {
 	ties []tie // the cookie's domain must match one of these; nil = any domain
 
 	glob string // lower-case glob for pattern entries ("" otherwise)
+	// cased is the name or glob as written when the rule matches case
+	// (match_case); "" for the usual case-insensitive match.
+	cased string
 	spec int    // length of the glob's literal prefix: among one rule's patterns the longest wins
 
 	// Cheap checks before a glob or regexp runs: a literal suffix the name
@@ -69,7 +72,12 @@ func domainWithin(host, d string) bool {
 	return len(host) > len(d) && host[len(host)-len(d)-1] == '.' && host[len(host)-len(d):] == d
 }
 
-func (e *entry) matchesName(lname string) bool {
+// matchesName checks the lower-cased name, and the name as written for a
+// case-sensitive entry.
+func (e *entry) matchesName(name, lname string) bool {
+	if e.cased != "" {
+		return globMatch(e.cased, name)
+	}
 	if e.fixedLen > 0 && len(lname) != e.fixedLen {
 		return false
 	}
@@ -340,17 +348,17 @@ func better(best, cand *entry, pref preference) bool {
 	return cand.order < best.order
 }
 
-func (rs *ruleSet) matchExact(host, lname string, sites *siteCache, pref preference) *entry {
+func (rs *ruleSet) matchExact(host, name, lname string, sites *siteCache, pref preference) *entry {
 	var best *entry
 	for _, e := range rs.exact[lname] {
-		if e.matchesDomain(host, sites) && better(best, e, pref) {
+		if (e.cased == "" || e.cased == name) && e.matchesDomain(host, sites) && better(best, e, pref) {
 			best = e
 		}
 	}
 	return best
 }
 
-func (rs *ruleSet) matchPattern(host, lname string, sites *siteCache, pref preference) *entry {
+func (rs *ruleSet) matchPattern(host, name, lname string, sites *siteCache, pref preference) *entry {
 	var best *entry
 	n := &rs.prefixes
 	for i := 0; i < len(lname); i++ {
@@ -358,13 +366,13 @@ func (rs *ruleSet) matchPattern(host, lname string, sites *siteCache, pref prefe
 			break
 		}
 		for _, e := range n.entries {
-			if better(best, e, pref) && e.matchesName(lname) && e.matchesDomain(host, sites) {
+			if better(best, e, pref) && e.matchesName(name, lname) && e.matchesDomain(host, sites) {
 				best = e
 			}
 		}
 	}
 	for _, e := range rs.floating {
-		if better(best, e, pref) && e.matchesName(lname) && e.matchesDomain(host, sites) {
+		if better(best, e, pref) && e.matchesName(name, lname) && e.matchesDomain(host, sites) {
 			best = e
 		}
 	}
@@ -406,12 +414,12 @@ func (rs *ruleSet) matchDomain(host string, sites *siteCache) *entry {
 
 // matchAny is the user-rules lookup: every kind of rule competes and the
 // earliest in the file wins.
-func (rs *ruleSet) matchAny(host, lname string, sites *siteCache) *entry {
+func (rs *ruleSet) matchAny(host, name, lname string, sites *siteCache) *entry {
 	if rs == nil || rs.n == 0 {
 		return nil
 	}
-	best := rs.matchExact(host, lname, sites, byOrder)
-	if e := rs.matchPattern(host, lname, sites, byOrder); e != nil && better(best, e, byOrder) {
+	best := rs.matchExact(host, name, lname, sites, byOrder)
+	if e := rs.matchPattern(host, name, lname, sites, byOrder); e != nil && better(best, e, byOrder) {
 		best = e
 	}
 	if e := rs.matchDomain(host, sites); e != nil && better(best, e, byOrder) {

@@ -31,6 +31,10 @@ type ruleSpec struct {
 	Domains  []string `toml:"domains"`
 	Purpose  string   `toml:"purpose"`
 	Reason   string   `toml:"reason"`
+	// MatchCase makes the rule's names and patterns match only in the
+	// case written, for vendors whose spelling is distinctive (Cxense
+	// writes "cX_P"; "CX_…" is someone else's cookie).
+	MatchCase bool `toml:"match_case"`
 }
 
 // ruleError is a problem in a rules file, located by line.
@@ -116,7 +120,7 @@ func parseRules(file string, data []byte, builtin bool, orderBase int) (*ruleSet
 		k := und[0]
 		last := k[len(k)-1]
 		return nil, "", &ruleError{file: file, line: li.anyKeyLine(last),
-			msg: fmt.Sprintf("unknown key %q (a rule has name, names, pattern, patterns, regexp, domain, domains, purpose, reason)", k.String())}
+			msg: fmt.Sprintf("unknown key %q (a rule has name, names, pattern, patterns, regexp, domain, domains, purpose, reason, match_case)", k.String())}
 	}
 	if builtin && rf.Version == "" {
 		return nil, "", &ruleError{file: file, msg: "no version"}
@@ -216,18 +220,28 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError
 		if n == "" || strings.ContainsAny(n, ";=\t\r\n") {
 			return &specError{"name", fmt.Sprintf("name %q is not a cookie name", n)}
 		}
-		rs.addExact(strings.ToLower(n), mk(jar.EvidenceName))
+		e := mk(jar.EvidenceName)
+		if spec.MatchCase {
+			e.cased = n
+		}
+		rs.addExact(strings.ToLower(n), e)
 	}
 	for _, g := range patterns {
-		g = strings.ToLower(strings.TrimSpace(g))
+		g = strings.TrimSpace(g)
 		if g == "" || strings.Trim(g, "*") == "" {
 			return &specError{"pattern", fmt.Sprintf("pattern %q matches every name; use domain for a whole domain", g)}
 		}
 		e := mk(jar.EvidencePattern)
-		e.glob = g
+		if spec.MatchCase {
+			e.cased = g
+		}
+		e.glob = strings.ToLower(g)
 		rs.addPattern(e)
 	}
 	if spec.Regexp != "" {
+		if spec.MatchCase {
+			return &specError{"match_case", "match_case applies to names and patterns; write the regexp's case rules into it"}
+		}
 		re, err := regexp.Compile("(?i)" + spec.Regexp)
 		if err != nil {
 			return &specError{"regexp", fmt.Sprintf("regexp %q: %v", spec.Regexp, err)}
@@ -237,6 +251,9 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError
 		e.rePrefix, e.suffix, e.fixedLen = regexpFilter(spec.Regexp)
 		e.spec = len(e.rePrefix)
 		rs.addPattern(e)
+	}
+	if spec.MatchCase && len(names) == 0 && len(patterns) == 0 {
+		return &specError{"match_case", "match_case needs names or patterns"}
 	}
 	if len(names) == 0 && len(patterns) == 0 && spec.Regexp == "" {
 		// Only a domain: every cookie of that domain.
