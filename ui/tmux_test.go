@@ -39,7 +39,7 @@ func startTmux(t *testing.T, dir string, args ...string) *tmuxSession {
 	t.Helper()
 	name := fmt.Sprintf("crumbs-ui-%d", time.Now().UnixNano())
 	cmd := append([]string{"new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", dir,
-		"env", "TERM=xterm-256color", "NO_COLOR=", "COLORTERM=", "GOMEMLIMIT="+os.Getenv("UI_TEST_GOMEMLIMIT")}, args...)
+		"env", "TERM=xterm-256color", "NO_COLOR=", "COLORTERM=", "GOMEMLIMIT=" + os.Getenv("UI_TEST_GOMEMLIMIT")}, args...)
 	if out, err := exec.Command("tmux", cmd...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v %s", err, out)
 	}
