@@ -253,8 +253,20 @@ var knownCases = []struct {
 	// Session names win over tracker domains; opt-outs too
 	{".doubleclick.net", "my_login_session", jar.PurposeSession},
 	{".criteo.com", "optout", jar.PurposePersonalization},
-	// Unknown stays unknown
-	{"example.com", "zq8x", jar.PurposeUnknown},
+	// No evidence: the site's own functional cookie (the safe side: a
+	// purge of tracking keeps it) …
+	{"example.com", "zq8x", jar.PurposeSession},
+	{"", "appVersion", jar.PurposeSession},
+	// … unless the name is not a cookie-name token.
+	{"example.com", "a b", jar.PurposeUnknown},
+	{"example.com", "path/like", jar.PurposeUnknown},
+	{"example.com", "___", jar.PurposeUnknown},
+	// A vendor's distinctive case: Cxense writes cX_; CX_ is not theirs.
+	{"", "cX_P", jar.PurposeTracking},
+	{"", "CX_P", jar.PurposeSession},
+	// A tracking word inside a longer token yields to a machinery word.
+	{"", "videoPixelratio_player_state", jar.PurposeSession},
+	{"", "site_analytics_state", jar.PurposeTracking},
 }
 
 func TestKnownCookies(t *testing.T) {
@@ -298,7 +310,8 @@ func TestEvidence(t *testing.T) {
 		{"", "_ga_XYZ", jar.EvidencePattern},
 		{".doubleclick.net", "zzz", jar.EvidenceDomain},
 		{"", "mysite_sess", jar.EvidenceHeuristic},
-		{"", "zq8x", jar.EvidenceNone},
+		{"", "zq8x", jar.EvidenceHeuristic},
+		{"", "x y", jar.EvidenceNone},
 	} {
 		if _, _, ev := c.Explain(tc.domain, tc.name); ev != tc.want {
 			t.Errorf("%s %s: evidence %s, want %s", tc.domain, tc.name, ev, tc.want)
@@ -319,7 +332,11 @@ func TestClassifyCookieAttributes(t *testing.T) {
 		{jar.Cookie{Domain: "example.com", Name: "xq", Value: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", HTTPOnly: true, Secure: true}, jar.PurposeSession},
 		{jar.Cookie{Domain: "example.com", Name: "uid", Value: "123", SameSite: jar.SameSiteNone, Secure: true}, jar.PurposeTracking},
 		{jar.Cookie{Domain: "example.com", Name: "uid", Value: "123", Created: now, Expires: now.Add(400 * 24 * time.Hour)}, jar.PurposeTracking},
-		{jar.Cookie{Domain: "example.com", Name: "uid", Value: "123", Session: true}, jar.PurposeUnknown},
+		// A browser-session id the site keeps to itself: its own cookie.
+		{jar.Cookie{Domain: "example.com", Name: "uid", Value: "123", Session: true}, jar.PurposeSession},
+		// No evidence, but built to be sent cross-site: no guess.
+		{jar.Cookie{Domain: "example.com", Name: "xq", Value: "1", SameSite: jar.SameSiteNone, Secure: true}, jar.PurposeUnknown},
+		{jar.Cookie{Domain: "example.com", Name: "xq", Value: "1", Partition: jar.Partition{TopLevelSite: "https://other.example", CrossSiteAncestor: true}}, jar.PurposeUnknown},
 	}
 	for _, tc := range cases {
 		ck := tc.ck
@@ -488,7 +505,8 @@ func TestOpenCookieDatabaseCSV(t *testing.T) {
 		want         jar.Purpose
 	}{
 		{"x.acme.example", "acme_vid", jar.PurposeTracking},
-		{"other.example", "acme_vid", jar.PurposeUnknown},
+		// The CSV ties acme_vid to acme.example: elsewhere nothing is known.
+		{"other.example", "acme_vid", jar.PurposeSession},
 		{"", "acmesess_1234", jar.PurposeSession},
 		{"any.example", "acme_lang", jar.PurposePersonalization},
 	} {
@@ -564,7 +582,7 @@ func FuzzRules(f *testing.F) {
 			}
 			return
 		}
-		rs.matchAny("a.example.com", "_ga", newSiteCache())
+		rs.matchAny("a.example.com", "_ga", "_ga", newSiteCache())
 	})
 }
 
@@ -576,7 +594,7 @@ func FuzzOCD(f *testing.F) {
 		if err != nil {
 			return
 		}
-		rs.matchAny("", "_x", newSiteCache())
+		rs.matchAny("", "_x", "_x", newSiteCache())
 	})
 }
 

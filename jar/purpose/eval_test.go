@@ -150,14 +150,10 @@ func TestDevSet(t *testing.T) {
 	t.Logf("rows=%d accuracy=%.3f coverage=%.3f macro_f1=%.3f tracking_f1=%.3f session→tracking=%.3f",
 		len(rows), m.accuracy, m.coverage, m.macroF1, m.trackingF1, m.sessionAsTracking)
 	t.Logf("confusion: %v", m.confusion)
-	// PRODUCT's targets. Not met yet by knowledge 2025.5 (see
-	// docs/classifier-eval.md): they are enforced with CRUMBS_EVAL_STRICT=1;
-	// otherwise the floor below guards against regressions.
+	// The required thresholds ("Must show"), enforced whenever the
+	// set is present: accuracy ≥ 0.85, macro-F1 ≥ 0.80, coverage ≥ 0.90,
+	// at most 3 % of session cookies called tracking.
 	target := struct{ acc, f1, cov, s2t float64 }{0.85, 0.80, 0.90, 0.03}
-	if os.Getenv("CRUMBS_EVAL_STRICT") == "" {
-		target = struct{ acc, f1, cov, s2t float64 }{0.77, 0.76, 0.88, 0.06}
-		t.Logf("regression floor only; CRUMBS_EVAL_STRICT=1 checks accuracy ≥ 0.85, macro-F1 ≥ 0.80, coverage ≥ 0.90, session→tracking ≤ 3%%")
-	}
 	if m.accuracy < target.acc {
 		t.Errorf("accuracy %.3f < %.2f", m.accuracy, target.acc)
 	}

@@ -411,9 +411,6 @@ func heuristic(v nameVerdict, name string, ck *jar.Cookie) (jar.Purpose, string,
 	if v.test != "" {
 		return jar.PurposeSession, v.test, true
 	}
-	if v.functional != "" && (v.ident == "" || ck == nil) {
-		return jar.PurposeSession, v.functional, true
-	}
 	if ck != nil {
 		if strings.HasPrefix(name, "__Host-") {
 			return jar.PurposeSession, reasonHostPrefix, true
@@ -435,6 +432,9 @@ func heuristic(v nameVerdict, name string, ck *jar.Cookie) (jar.Purpose, string,
 		if ck.HTTPOnly && ck.Secure && ck.ValueUnreadable && ck.Session {
 			return jar.PurposeSession, "HttpOnly, Secure cookie that ends with the browser session: most likely a session", true
 		}
+	}
+	if v.functional != "" && !thirdPartyish(ck) {
+		return jar.PurposeSession, v.functional, true
 	}
 	return "", "", false
 }
