@@ -22,7 +22,7 @@ type entry struct {
 	// cased is the name or glob as written when the rule matches case
 	// (match_case); "" for the usual case-insensitive match.
 	cased string
-	spec int    // length of the glob's literal prefix: among one rule's patterns the longest wins
+	spec  int // length of the glob's literal prefix: among one rule's patterns the longest wins
 
 	// Cheap checks before a glob or regexp runs: a literal suffix the name
 	// must end with and, for anchored fixed-width regexps, its exact length.
