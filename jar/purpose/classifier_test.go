@@ -612,3 +612,28 @@ func FuzzExplain(f *testing.F) {
 }
 
 func writeBytes(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }
+
+func TestMatchCaseRule(t *testing.T) {
+	path := writeFile(t, "rules.toml", "[[rule]]\nnames = [\"AcmeID\"]\npatterns = [\"ACME_*\"]\nmatch_case = true\npurpose = \"tracking\"\n")
+	c, err := New(Options{RulesFile: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		want jar.Evidence
+	}{
+		{"AcmeID", jar.EvidenceRule},
+		{"acmeid", jar.EvidenceHeuristic}, // not the rule's spelling
+		{"ACME_x", jar.EvidenceRule},
+		{"acme_x", jar.EvidenceHeuristic},
+	} {
+		if _, _, ev := c.Explain("example.com", tc.name); ev != tc.want {
+			t.Errorf("%s: evidence %s, want %s", tc.name, ev, tc.want)
+		}
+	}
+	bad := writeFile(t, "bad.toml", "[[rule]]\nregexp = '^x$'\nmatch_case = true\npurpose = \"tracking\"\n")
+	if _, err := New(Options{RulesFile: bad}); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("match_case on a regexp: %v", err)
+	}
+}

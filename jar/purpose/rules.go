@@ -240,7 +240,7 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError
 	}
 	if spec.Regexp != "" {
 		if spec.MatchCase {
-			return &specError{"match_case", "match_case applies to names and patterns; write the regexp's case rules into it"}
+			return &specError{"match_case", "match_case applies to names and patterns, not to regexps"}
 		}
 		re, err := regexp.Compile("(?i)" + spec.Regexp)
 		if err != nil {
