@@ -426,7 +426,7 @@ func (j *Jar) reclassifyIfNeeded(ctx context.Context) error {
 			return nil
 		}
 		for _, table := range []string{"cookies", "trash"} {
-			if err := j.reclassifyTable(ctx, tx, table); err != nil {
+			if err := j.reclassifyTable(ctx, tx, table, ""); err != nil {
 				return fmt.Errorf("jar %s: re-classifying: %w", j.path, err)
 			}
 		}
@@ -436,8 +436,10 @@ func (j *Jar) reclassifyIfNeeded(ctx context.Context) error {
 	})
 }
 
-func (j *Jar) reclassifyTable(ctx context.Context, tx *sql.Tx, table string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, `+colList+` FROM `+table+` WHERE verdict_by != 'user'`)
+// reclassifyTable classifies the rows of table without a user verdict
+// (and matching the extra condition "AND …", if any) again.
+func (j *Jar) reclassifyTable(ctx context.Context, tx *sql.Tx, table, and string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, `+colList+` FROM `+table+` WHERE verdict_by != 'user' `+and, args...)
 	if err != nil {
 		return err
 	}

@@ -135,3 +135,25 @@ func TestContainsFold(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseFilter(f *testing.F) {
+	for _, s := range []string{"", "goog", `-name:"a b" is:secure`, "purpose:t,s", "domain:.x.com -", `"unterminated`, "a:b", "-is:expired value:%"} {
+		f.Add(s)
+	}
+	c := Cookie{Name: "n", Value: "v", Domain: ".example.com", Path: "/", Source: "s"}
+	f.Fuzz(func(t *testing.T, s string) {
+		flt, err := ParseFilter(s)
+		if err != nil {
+			return
+		}
+		flt.Match(&c, testNow)
+		// What String prints parses to the same filter.
+		again, err := ParseFilter(flt.String())
+		if err != nil {
+			t.Fatalf("%q printed as %q: %v", s, flt.String(), err)
+		}
+		if again.String() != flt.String() || again.Match(&c, testNow) != flt.Match(&c, testNow) {
+			t.Fatalf("%q: round trip differs", s)
+		}
+	})
+}

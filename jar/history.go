@@ -206,6 +206,14 @@ func (j *Jar) undo(ctx context.Context) (Change, error) {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO `+s.table+` (`+s.cols+`) SELECT `+s.cols+` FROM `+s.undo+` WHERE change_id = ?`, c.ID); err != nil {
 				return fmt.Errorf("jar %s: undo %s: %w", j.path, c.Kind, err)
 			}
+			// Rows put back may carry purposes from older knowledge (the
+			// jar was re-classified since): classify them again. With the
+			// same knowledge this changes nothing, and undo stays exact.
+			if j.classifier != nil && s.table != "verdicts" {
+				if err := j.reclassifyTable(ctx, tx, s.table, `AND id IN (SELECT id FROM `+s.undo+` WHERE change_id = ?)`, c.ID); err != nil {
+					return fmt.Errorf("jar %s: undo %s: %w", j.path, c.Kind, err)
+				}
+			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+s.undo+` WHERE change_id = ?`, c.ID); err != nil {
 				return err
 			}

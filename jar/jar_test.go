@@ -714,3 +714,66 @@ func TestOpenErrors(t *testing.T) {
 	expect("read-only directory", filepath.Join(ro, "jar.db"), "cannot create")
 	os.Chmod(ro, 0o700)
 }
+
+func TestUndoAfterReclassification(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "jar.db")
+	j, err := Open(path, WithClassifier(&testClassifier{version: "1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := []Cookie{{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "_ga", Value: "1", Session: true}}
+	mustImport(t, j, ImportOptions{}, Batch{Source: "s", Cookies: cs})
+	all, _ := j.All(ctx)
+	j.Delete(ctx, []int64{all[0].ID})
+	j.Close()
+	j, err = Open(path, WithClassifier(&testClassifier{version: "2"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if _, err := j.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all, _ = j.All(ctx)
+	if len(all) != 1 || all[0].Reason != "analytics 2" {
+		t.Fatalf("restored with old knowledge: %+v", all)
+	}
+}
+
+func TestImportDuplicatesAndDryRun(t *testing.T) {
+	ctx := context.Background()
+	j, _ := openTest(t)
+	a := Cookie{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "x", Value: "1", Session: true}
+	b := a
+	b.Value = "2"
+	// More than one insert chunk before the duplicate, to cross a flush.
+	many := makeCookies(100, 1, testNow, "s")
+	batch := append(append([]Cookie{a}, many...), b)
+	st := mustImport(t, j, ImportOptions{DryRun: true}, Batch{Source: "s", File: "f", Cookies: batch})
+	if st.Added != 101 || st.Updated != 1 {
+		t.Fatalf("dry run %+v", st)
+	}
+	if srcs, _ := j.Sources(ctx); len(srcs) != 0 {
+		t.Fatalf("dry run recorded a source: %+v", srcs)
+	}
+	st = mustImport(t, j, ImportOptions{}, Batch{Source: "s", File: "f", Cookies: batch})
+	if st.Added != 101 || st.Updated != 1 {
+		t.Fatalf("import %+v", st)
+	}
+	all, _ := j.All(ctx)
+	if len(all) != 101 {
+		t.Fatalf("%d cookies", len(all))
+	}
+	for _, c := range all {
+		if c.Name == "x" && c.Value != "2" {
+			t.Fatalf("the later duplicate should win: %q", c.Value)
+		}
+	}
+	if _, err := j.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := j.Counts(ctx); c.Total != 0 {
+		t.Fatalf("undo left %+v", c)
+	}
+}
