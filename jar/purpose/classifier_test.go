@@ -252,6 +252,7 @@ var knownCases = []struct {
 	{"example.com", "cookies-functional", jar.PurposePersonalization},
 	// Session names win over tracker domains; opt-outs too
 	{".doubleclick.net", "my_login_session", jar.PurposeSession},
+	{".doubleclick.net", "x_nonce", jar.PurposeSession},
 	{".criteo.com", "optout", jar.PurposePersonalization},
 	// No evidence: the site's own functional cookie (the safe side: a
 	// purge of tracking keeps it) …

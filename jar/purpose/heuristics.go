@@ -85,7 +85,7 @@ var tokenTable = func() map[string]tokenInfo {
 		"version", "ver", "build", "release", "config", "feature", "features", "flag", "flags", "toggle",
 		"enabled", "disabled", "state", "status", "flow", "step", "portal", "app", "api", "push", "http2",
 		"cache", "cached", "upload", "player", "editor", "ui", "cdn", "env", "tenant", "workspace", "redirect",
-		"returnurl", "callback", "maintenance", "csp", "nonce")
+		"returnurl", "callback", "maintenance", "csp")
 	add(tokFunctional, `name says "%s": the site remembers what you looked at`,
 		"recently", "viewed", "lastviewed", "compare", "compared")
 	add(tokTest, `name says "%s": checks whether cookies can be set`,
