@@ -73,8 +73,13 @@ func Read(ctx context.Context, path string, opts importers.Options) (*importers.
 
 // locate turns a profile directory or a database path into both.
 func locate(path string) (dbPath, profileDir string, err error) {
-	info, err := os.Lstat(path)
+	// Stat, not Lstat: a symlinked profile directory is fine. The database
+	// file itself is checked (and a symlink refused) by snapshot.Copy.
+	info, err := os.Stat(path)
 	if err != nil {
+		if _, lerr := os.Lstat(path); lerr == nil {
+			return path, filepath.Dir(path), nil // a dangling link: let Copy explain
+		}
 		return "", "", &importers.FileError{Path: path, Err: pathErr(err)}
 	}
 	if !info.IsDir() {

@@ -786,3 +786,22 @@ func TestSessionStoreContainersAndPartitions(t *testing.T) {
 		t.Errorf("partitioned session cookie %+v", c)
 	}
 }
+
+// A symlinked profile directory is followed; a symlinked database file is
+// refused (the snapshot never follows links to the file it copies).
+func TestSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "real")
+	copyFile(t, filepath.Join(testdata, "cookies.checkpointed.sqlite"), filepath.Join(profile, "cookies.sqlite"))
+	if err := os.Symlink(profile, filepath.Join(dir, "link")); err != nil {
+		t.Skip("symlinks not available:", err)
+	}
+	if res := readOne(t, filepath.Join(dir, "link"), importers.Options{}); len(res.Cookies) != 55 {
+		t.Errorf("through a linked profile: %d cookies", len(res.Cookies))
+	}
+	fileLink := filepath.Join(dir, "cookies-link.sqlite")
+	os.Symlink(filepath.Join(profile, "cookies.sqlite"), fileLink)
+	if _, err := Read(context.Background(), fileLink, importers.Options{}); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("linked database file: %v", err)
+	}
+}
