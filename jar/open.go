@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 const sqliteHeader = "SQLite format 3\x00"
@@ -27,18 +28,14 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 		return nil, err
 	}
 	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() +
-		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)&_txlock=immediate"
+		"?_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("jar %s: %w", path, err)
 	}
 	db.SetMaxIdleConns(4)
 	j := &Jar{path: path, db: db, now: o.now, classifier: o.classifier}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, j.fileError(err)
-	}
-	if err := j.migrate(ctx); err != nil {
+	if err := j.initialize(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -56,6 +53,43 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 		}
 	}
 	return j, nil
+}
+
+// initialize switches the file to WAL (persistent: later connections
+// inherit it) and migrates the schema. Switching the journal mode does not
+// wait on the busy handler, so when several processes open a new jar at
+// the same moment the losers retry here, for as long as the busy timeout.
+func (j *Jar) initialize(ctx context.Context) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := j.initializeOnce(ctx)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+const busyTimeout = 10 * time.Second
+
+func (j *Jar) initializeOnce(ctx context.Context) error {
+	var mode string
+	if err := j.db.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode); err != nil {
+		return j.fileError(err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("jar %s: cannot switch to WAL mode (journal mode is %s)", j.path, mode)
+	}
+	return j.migrate(ctx)
+}
+
+func isBusy(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
 }
 
 // prepareFile creates the directory (0700) and an empty file (0600) if they

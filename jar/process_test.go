@@ -66,18 +66,18 @@ func TestConcurrentGoroutines(t *testing.T) {
 			defer wg.Done()
 			j, err := Open(path) // each its own handle, as two processes would
 			if err != nil {
-				errs[i] = err
+				errs[i] = fmt.Errorf("open: %w", err)
 				return
 			}
 			defer j.Close()
 			src := fmt.Sprintf("src%d", i)
 			for k := range 5 {
 				if _, err := j.Import(ctx, []Batch{{Source: src, Cookies: makeCookies(2000, uint64(k), testNow, src)}}, ImportOptions{Prune: true}); err != nil {
-					errs[i] = err
+					errs[i] = fmt.Errorf("import %d: %w", k, err)
 					return
 				}
 				if _, _, err := j.Query(ctx, Query{Filter: MustParseFilter("is:secure"), Limit: 10}); err != nil {
-					errs[i] = err
+					errs[i] = fmt.Errorf("query %d: %w", k, err)
 					return
 				}
 			}
