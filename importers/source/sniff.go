@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -30,6 +31,15 @@ func Sniff(ctx context.Context, path string) (string, error) {
 	case len(head) == 0:
 		return "", importers.Errorf(path, "empty file, not a cookie store")
 	case bytes.HasPrefix(head, sqliteMagic):
+		// The browsers' own file names settle it without a second private
+		// copy of a large store (the reader copies it anyway and checks its
+		// tables, so a misnamed file still gets a clear error there).
+		switch filepath.Base(path) {
+		case "cookies.sqlite":
+			return FormatFirefox, nil
+		case "Cookies":
+			return FormatChromium, nil
+		}
 		return sniffSQLite(ctx, path)
 	case bytes.HasPrefix(head, []byte("cook")):
 		return FormatSafari, nil
