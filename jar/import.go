@@ -2,7 +2,8 @@ package jar
 
 import "context"
 
-// Batch is the cookies read from one source. Every cookie carries Source.
+// Batch is the cookies read from one source. Every cookie carries Source;
+// if one does not (or names another), the batch's Source is used.
 type Batch struct {
 	Source  string
 	File    string // the file they were read from, remembered per source

@@ -226,9 +226,9 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 					}
 				}
 				c := b.Cookies[ci] // a copy: the caller's batch is not changed
-				if c.Source == "" {
-					c.Source = b.Source
-				}
+				// The batch's source wins: Prune and the per-source state
+				// are the batch's.
+				c.Source = b.Source
 				partition := c.Partition.Key()
 				buf = identityKey(buf, partition, c.Container.Key, c.Domain, c.HostOnly, c.Path, c.Name)
 				if v, ok := verdicts[c.Source][string(buf)]; ok {
@@ -247,10 +247,6 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 				args = appendRowArgs(args[:0], &c, site)
 				hash := args[len(args)-1].(int64)
 				m := have[c.Source]
-				if m == nil { // a cookie whose Source differs from its batch's
-					m = map[string]*existing{}
-					have[c.Source] = m
-				}
 				ex := m[string(buf)]
 				switch {
 				case ex == nil:

@@ -130,7 +130,7 @@ func TestConcurrentProcesses(t *testing.T) {
 // stay intact and hold either everything the import wrote or none of it.
 func TestCrashSafety(t *testing.T) {
 	n := 100_000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 20_000 // still 20 kills, each in a shorter transaction
 	}
 	const iterations = 20

@@ -1,0 +1,5 @@
+//go:build !race
+
+package jar
+
+const raceEnabled = false
