@@ -28,7 +28,7 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 		return nil, err
 	}
 	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() +
-		"?_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)&_txlock=immediate"
+		"?_pragma=busy_timeout(10000)&_pragma=wal_autocheckpoint(0)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("jar %s: %w", path, err)
@@ -181,5 +181,22 @@ func (j *Jar) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return j.fileError(err)
 	}
+	j.checkpointSoon()
 	return nil
+}
+
+// checkpointSoon copies the WAL back into the database in the background.
+// SQLite would otherwise do it inside the commit that crosses its threshold,
+// making that writer wait; here the writer returns at once. A passive
+// checkpoint never blocks readers or writers; at most one runs at a time.
+func (j *Jar) checkpointSoon() {
+	if !j.checkpointing.CompareAndSwap(false, true) {
+		return
+	}
+	j.bg.Add(1)
+	go func() {
+		defer j.bg.Done()
+		defer j.checkpointing.Store(false)
+		j.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`) // best effort: the next one catches up
+	}()
 }

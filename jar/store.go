@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/adrg/xdg"
@@ -26,6 +27,9 @@ type Jar struct {
 	cacheMu sync.Mutex
 	cache   *snapshot
 	verConn *sql.Conn // a connection that never writes: PRAGMA data_version
+
+	checkpointing atomic.Bool    // a background WAL checkpoint is running
+	bg            sync.WaitGroup // background work Close waits for
 }
 
 // Classifier is implemented by jar/purpose. The jar calls Classify for every
@@ -80,6 +84,8 @@ func (j *Jar) Now() time.Time { return j.now().UTC() }
 
 // Close closes the jar's database.
 func (j *Jar) Close() error {
+	j.bg.Wait()
+	j.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
 	j.cacheMu.Lock()
 	if j.verConn != nil {
 		j.verConn.Close()
