@@ -1,6 +1,7 @@
 package jar
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -156,4 +157,24 @@ func FuzzParseFilter(f *testing.F) {
 			t.Fatalf("%q: round trip differs", s)
 		}
 	})
+}
+
+func TestContainsFoldAgreesWithLower(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "aAbBzZ_-.09"
+	for i := 0; i < 20000; i++ {
+		s := make([]byte, r.IntN(120))
+		for k := range s {
+			s[k] = alphabet[r.IntN(len(alphabet))]
+		}
+		nd := make([]byte, 1+r.IntN(4))
+		for k := range nd {
+			nd[k] = alphabet[r.IntN(len(alphabet))]
+		}
+		needle := strings.ToLower(string(nd))
+		want := strings.Contains(strings.ToLower(string(s)), needle)
+		if got := containsFold(string(s), needle); got != want {
+			t.Fatalf("containsFold(%q, %q) = %v", s, needle, got)
+		}
+	}
 }

@@ -23,17 +23,8 @@ type snapshot struct {
 func (s *snapshot) foldedText() []string {
 	if s.folded == nil {
 		s.folded = make([]string, len(s.cookies))
-		var b []byte
 		for i := range s.cookies {
-			c := &s.cookies[i]
-			b = append(b[:0], c.Domain...)
-			b = append(b, 0)
-			b = append(b, c.Name...)
-			b = append(b, 0)
-			if !c.ValueUnreadable {
-				b = append(b, c.Value...)
-			}
-			s.folded[i] = lower(string(b))
+			s.folded[i] = FoldText(&s.cookies[i])
 		}
 	}
 	return s.folded
