@@ -3,8 +3,11 @@ package jar
 import (
 	"context"
 	"database/sql"
+	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // snapshot is an in-process copy of the live cookies in the default order,
@@ -62,24 +65,86 @@ func (j *Jar) current(ctx context.Context) (*snapshot, error) {
 	if j.cache != nil && j.cache.version == v {
 		return j.cache, nil
 	}
-	// Read on verConn itself: the snapshot then matches version v exactly.
-	// Reading in table order and sorting here is cheaper than walking the
-	// index and seeking every row.
-	var n int
-	if err := j.verConn.QueryRowContext(ctx, `SELECT count(*) FROM cookies`).Scan(&n); err != nil {
-		return nil, j.fileError(err)
-	}
-	rows, err := j.verConn.QueryContext(ctx, selectCookies)
+	cs, v, err := j.readAll(ctx, v)
 	if err != nil {
-		return nil, j.fileError(err)
-	}
-	cs, err := scanCookies(rows, n)
-	if err != nil {
-		return nil, j.fileError(err)
+		return nil, err
 	}
 	cs = sortDefault(cs)
 	j.cache = &snapshot{version: v, cookies: cs, orders: map[SortKey][]int32{}}
 	return j.cache, nil
+}
+
+// readAll reads every live cookie in table order (cheaper than walking the
+// index and seeking each row). A big table is read in id ranges on several
+// connections at once; if anything was committed meanwhile (data_version
+// moved) the ranges might not fit together and it reads again. v is the
+// data_version before; the one the result matches is returned.
+func (j *Jar) readAll(ctx context.Context, v int64) ([]Cookie, int64, error) {
+	var n int
+	var maxID int64
+	if err := j.verConn.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM cookies`).Scan(&n, &maxID); err != nil {
+		return nil, 0, j.fileError(err)
+	}
+	parts := min(runtime.GOMAXPROCS(0), 4)
+	for attempt := 0; parts > 1 && n >= 20_000 && attempt < 3; attempt++ {
+		chunks := make([][]Cookie, parts)
+		errs := make([]error, parts)
+		var wg sync.WaitGroup
+		for p := range parts {
+			lo, hi := maxID*int64(p)/int64(parts), maxID*int64(p+1)/int64(parts)
+			if p == parts-1 {
+				hi = math.MaxInt64
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rows, err := j.db.QueryContext(ctx, selectCookies+` WHERE id > ? AND id <= ? ORDER BY id`, lo, hi)
+				if err != nil {
+					errs[p] = err
+					return
+				}
+				chunks[p], errs[p] = scanCookies(rows, n/parts+n/8)
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return nil, 0, j.fileError(err)
+			}
+		}
+		after, err := j.dataVersion(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		if after != v {
+			v = after // a commit came in between: read again
+			continue
+		}
+		total := 0
+		for _, c := range chunks {
+			total += len(c)
+		}
+		cs := make([]Cookie, 0, total)
+		for _, c := range chunks {
+			cs = append(cs, c...)
+		}
+		return cs, v, nil
+	}
+	// Small table, one core, or a busy writer: one read on verConn itself,
+	// which then matches its data_version exactly.
+	v, err := j.dataVersion(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := j.verConn.QueryContext(ctx, selectCookies)
+	if err != nil {
+		return nil, 0, j.fileError(err)
+	}
+	cs, err := scanCookies(rows, n)
+	if err != nil {
+		return nil, 0, j.fileError(err)
+	}
+	return cs, v, nil
 }
 
 // sortDefault returns cs sorted by site, domain, path, name, host_only,
