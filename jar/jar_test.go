@@ -777,3 +777,33 @@ func TestImportDuplicatesAndDryRun(t *testing.T) {
 		t.Fatalf("undo left %+v", c)
 	}
 }
+
+func TestAllParallelRead(t *testing.T) {
+	ctx := context.Background()
+	j, _ := openTest(t)
+	mustImport(t, j, ImportOptions{}, Batch{Source: "a", Cookies: makeCookies(15000, 1, testNow, "a")})
+	mustImport(t, j, ImportOptions{}, Batch{Source: "b", Cookies: makeCookies(15000, 2, testNow, "b")})
+	all, _ := j.All(ctx)
+	j.Delete(ctx, []int64{all[3].ID, all[20000].ID})
+	got, err := j.All(ctx) // 29,998 rows: read in ranges
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := j.db.Query(selectCookies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := scanCookies(rows, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = sortDefault(want)
+	if len(got) != len(want) || len(got) != 29998 {
+		t.Fatalf("%d cookies, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i].ID != want[i].ID {
+			t.Fatalf("row %d: id %d, want %d", i, got[i].ID, want[i].ID)
+		}
+	}
+}
