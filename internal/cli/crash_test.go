@@ -62,7 +62,7 @@ func TestImportSurvivesSIGKILL(t *testing.T) {
 	t.Logf("old %d cookies, new %v, a full import takes up to %v", oldCount, newCount, longest)
 
 	rnd := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
-	const kills = 24
+	const kills = 20
 	outcomes := map[string]int{}
 	for i := 0; i < kills; i++ {
 		in := inputs[i%len(inputs)]
