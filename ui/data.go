@@ -3,6 +3,7 @@ package ui
 import (
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -10,36 +11,102 @@ import (
 )
 
 // dataset is every live cookie the UI knows, in the jar's default order
-// (site, domain, path, name), with per-cookie facts precomputed once per
-// load so that filtering and grouping never recompute them per keystroke.
+// (site, domain, path, name). After the full load, cookies is the jar's own
+// cached slice (jar.Shared): the UI never copies it and never writes to it.
+// Per-cookie facts are small indices computed once per load, so filtering
+// and grouping never recompute them per keystroke.
 type dataset struct {
-	cookies []jar.Cookie
-	sites   []string // registrable domain of cookies[i]
+	cookies []jar.Cookie // read-only: shared with the jar
+	siteOf  []int32      // siteOf[i] indexes siteNames: the registrable domain of cookies[i]
+	// siteNames are the distinct registrable domains, in the order they
+	// first appear (the jar's order is by site, so sorted by name).
+	siteNames []string
 	// complete is false while only the first page is loaded (fast first frame).
 	complete bool
 	total    int // live cookies in the jar
 	counts   jar.Counts
 	sources  []string // distinct sources, sorted
+
+	// The folded text (jar.FoldText) of every cookie, built on the first
+	// search with a free word: one string holding them all back to back and
+	// the offsets into it, so the text costs its bytes plus 4 per cookie.
+	foldOnce sync.Once
+	foldText string
+	foldOff  []uint32 // folded(i) = foldText[foldOff[i]:foldOff[i+1]]
 }
 
 func newDataset(cs []jar.Cookie, total int, counts jar.Counts) *dataset {
-	ds := &dataset{cookies: cs, sites: make([]string, len(cs)), total: total, counts: counts}
+	ds := &dataset{cookies: cs, siteOf: make([]int32, len(cs)), total: total, counts: counts}
 	ds.complete = len(cs) >= total
-	seen := map[string]bool{}
-	var prevDomain, prevSite string
+	seenSource := map[string]bool{}
+	siteIndex := map[string]int32{}
+	var prevDomain string
+	var prevSite int32
 	for i := range cs {
-		d := cs[i].Domain
-		if d != prevDomain || i == 0 {
-			prevDomain, prevSite = d, jar.Site(d)
+		if d := cs[i].Domain; d != prevDomain || i == 0 {
+			prevDomain = d
+			name := jar.Site(d)
+			k, ok := siteIndex[name]
+			if !ok {
+				k = int32(len(ds.siteNames))
+				siteIndex[name] = k
+				ds.siteNames = append(ds.siteNames, name)
+			}
+			prevSite = k
 		}
-		ds.sites[i] = prevSite
-		if !seen[cs[i].Source] {
-			seen[cs[i].Source] = true
-			ds.sources = append(ds.sources, cs[i].Source)
+		ds.siteOf[i] = prevSite
+		if src := cs[i].Source; !seenSource[src] {
+			seenSource[src] = true
+			ds.sources = append(ds.sources, src)
 		}
 	}
 	sort.Strings(ds.sources)
 	return ds
+}
+
+// site is the registrable domain of cookies[i].
+func (ds *dataset) site(i int32) string { return ds.siteNames[ds.siteOf[i]] }
+
+// folded returns cookies[i]'s folded text; buildFolded must have run.
+func (ds *dataset) folded(i int) string { return ds.foldText[ds.foldOff[i]:ds.foldOff[i+1]] }
+
+// buildFolded computes the folded text of every cookie once (safe to call
+// from concurrent Cmds).
+func (ds *dataset) buildFolded() {
+	ds.foldOnce.Do(func() {
+		n := 0
+		for i := range ds.cookies {
+			c := &ds.cookies[i]
+			n += len(c.Domain) + len(c.Name) + len(c.Value) + 2
+		}
+		var b strings.Builder
+		b.Grow(n + n/16) // lower-casing non-ASCII text may change its length
+		off := make([]uint32, len(ds.cookies)+1)
+		for i := range ds.cookies {
+			b.WriteString(jar.FoldText(&ds.cookies[i]))
+			off[i+1] = uint32(b.Len())
+		}
+		ds.foldText, ds.foldOff = b.String(), off
+	})
+}
+
+// hasFreeWord reports whether the search text may hold a free word (one
+// without a key such as domain: or is:), which searches the folded text.
+// It errs towards yes: a wrong yes only builds the folded text needlessly.
+func hasFreeWord(text string) bool {
+	for _, tok := range strings.Fields(text) {
+		tok = strings.TrimPrefix(tok, "-")
+		k, _, ok := strings.Cut(tok, ":")
+		if !ok {
+			return true
+		}
+		switch strings.ToLower(k) {
+		case "domain", "name", "value", "purpose", "source", "is":
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // siteSort orders the sites pane.
@@ -118,6 +185,7 @@ type query struct {
 	gen        int
 	filter     jar.Filter
 	hasFilter  bool
+	freeWord   bool // the filter may have a free word: match the folded text
 	siteSort   siteSort
 	siteDesc   bool
 	cookieSort cookieSort
@@ -131,28 +199,41 @@ type query struct {
 // compute filters and groups ds. It is O(n) plus sorting and runs in a Cmd.
 func compute(ds *dataset, q query) *result {
 	r := &result{gen: q.gen, ds: ds}
+	useFolded := q.hasFilter && q.freeWord
+	if useFolded {
+		ds.buildFolded()
+	}
 	rows := make([]int32, 0, len(ds.cookies))
 	for i := range ds.cookies {
 		if i&4095 == 4095 && q.latest != nil && q.latest.Load() != int64(q.gen) {
 			return r // superseded: the caller drops it by its generation
 		}
-		if q.hasFilter && !q.filter.Match(&ds.cookies[i], q.now) {
-			continue
+		if q.hasFilter {
+			c := &ds.cookies[i]
+			if useFolded {
+				if !q.filter.MatchFolded(c, ds.folded(i), q.now) {
+					continue
+				}
+			} else if !q.filter.Match(c, q.now) {
+				continue
+			}
 		}
 		rows = append(rows, int32(i))
 	}
 	sortRows(ds, rows, q.cookieSort, q.cookieDesc)
 	r.rows = rows
-	idx := map[string]int{}
+	// Group by site: slot[k] is the index in r.sites of siteNames[k], or -1.
+	slot := make([]int32, len(ds.siteNames))
+	for k := range slot {
+		slot[k] = -1
+	}
 	for _, i := range rows {
-		name := ds.sites[i]
-		k, ok := idx[name]
-		if !ok {
-			k = len(r.sites)
-			idx[name] = k
-			r.sites = append(r.sites, siteAgg{name: name})
+		k := ds.siteOf[i]
+		if slot[k] < 0 {
+			slot[k] = int32(len(r.sites))
+			r.sites = append(r.sites, siteAgg{name: ds.siteNames[k]})
 		}
-		s := &r.sites[k]
+		s := &r.sites[slot[k]]
 		s.count++
 		s.by[purposeIndex(ds.cookies[i].Purpose)]++
 		s.rows = append(s.rows, i)
@@ -199,8 +280,8 @@ func sortRows(ds *dataset, rows []int32, by cookieSort, desc bool) {
 		x, y := &cs[a], &cs[b]
 		switch by {
 		case cookieByName:
-			if x.Name != y.Name {
-				return strings.ToLower(x.Name) < strings.ToLower(y.Name)
+			if c := compareFoldASCII(x.Name, y.Name); c != 0 {
+				return c < 0
 			}
 		case cookieByPurpose:
 			if x.Purpose != y.Purpose {
@@ -232,4 +313,22 @@ func expirySortKey(c *jar.Cookie) time.Time {
 		return time.Time{}
 	}
 	return c.Expires
+}
+
+// compareFoldASCII compares a and b ignoring ASCII case, without allocating
+// (strings.ToLower per comparison made sorting 100k names slow).
+func compareFoldASCII(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := a[i], b[i]
+		if x >= 'A' && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if y >= 'A' && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return int(x) - int(y)
+		}
+	}
+	return len(a) - len(b)
 }

@@ -453,6 +453,7 @@ func (m *Model) applyFilters() tea.Cmd {
 	}
 	m.searchErr = ""
 	m.q.filter, m.q.hasFilter = f, has
+	m.q.freeWord = hasFreeWord(m.searchText)
 	return m.requery()
 }
 
@@ -500,7 +501,7 @@ func (m *Model) deleteSelected() tea.Cmd {
 	}
 	for i := range m.ds.cookies {
 		if idset[m.ds.cookies[i].ID] {
-			sites[m.ds.sites[i]] = true
+			sites[m.ds.site(int32(i))] = true
 		}
 	}
 	m.modal = &confirmDialog{
@@ -542,7 +543,7 @@ func (m *Model) openPurge() tea.Cmd {
 	for _, r := range m.res.rows {
 		if m.ds.cookies[r].Purpose == jar.PurposeTracking {
 			n++
-			sites[m.ds.sites[r]] = true
+			sites[m.ds.site(r)] = true
 		}
 	}
 	scopeText := "in the whole jar"

@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// The folded-text path (jar.MatchFolded over the dataset's arena) must show
+// exactly what jar.Filter.Match shows, and the jar's own Query agrees.
+func TestFoldedFilterMatchesJar(t *testing.T) {
+	cs := genCookies(400)
+	cs[3].Name, cs[3].Value = "ÄBC_Straße", "GRÜN"
+	j := openJar(t, cs)
+	m := sized(newModel(t, j, Options{}), 120, 40)
+	drain(m, m.Init())
+	for _, text := range []string{"goo", "GOO", "äbc", "straße", "grün", "-goo", "a", "domain:com goo", "purpose:tracking", "-is:session value:1", `"_ga"`, "nothing-matches-this"} {
+		f, err := jar.ParseFilter(text)
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		q := m.q
+		q.filter, q.hasFilter, q.freeWord = f, true, hasFreeWord(text)
+		q.gen, q.latest = 0, nil
+		folded := compute(m.ds, q)
+		q.freeWord = false
+		plain := compute(m.ds, q)
+		if fmt.Sprint(folded.rows) != fmt.Sprint(plain.rows) {
+			t.Errorf("%q: folded rows differ from Match", text)
+		}
+		if want := count(t, j, text); len(plain.rows) != want {
+			t.Errorf("%q: UI shows %d, jar query %d", text, len(plain.rows), want)
+		}
+	}
+}
+
+func TestHasFreeWord(t *testing.T) {
+	for text, want := range map[string]bool{
+		"":                          false,
+		"goo":                       true,
+		"-goo":                      true,
+		"domain:x name:y":           false,
+		"-is:session PURPOSE:track": false,
+		"domain:x goo":              true,
+		`"a b"`:                     true,
+		"http://x":                  true,
+	} {
+		if got := hasFreeWord(text); got != want {
+			t.Errorf("hasFreeWord(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// A source whose name has a space ("chrome:Profile 1") is filtered with a
+// quoted term, and the filter shows exactly that source's cookies.
+func TestSourceFilterWithSpace(t *testing.T) {
+	a := genCookies(60)
+	j := openJar(t, a)
+	b := genCookies(40)
+	for i := range b {
+		b[i].Source = "chrome:Profile 1"
+		b[i].Name += "_p1"
+	}
+	if _, err := j.Import(context.Background(), []jar.Batch{{Source: "chrome:Profile 1", File: "test", Cookies: b}}, jar.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	m := sized(newModel(t, j, Options{}), 120, 40)
+	drain(m, m.Init())
+	want := count(t, j, `source:"chrome:Profile 1"`)
+	if want == 0 {
+		t.Fatal("jar has no cookies of the source")
+	}
+	for i := 0; i < 3 && m.sourceOnly != "chrome:Profile 1"; i++ {
+		press(m, "o")
+	}
+	if m.sourceOnly != "chrome:Profile 1" {
+		t.Fatalf("o never selected the source; sources %q", m.ds.sources)
+	}
+	if m.searchErr != "" {
+		t.Fatalf("filter error: %s", m.searchErr)
+	}
+	if len(m.res.rows) != want {
+		t.Errorf("source filter shows %d, want %d", len(m.res.rows), want)
+	}
+	for _, r := range m.res.rows {
+		if m.ds.cookies[r].Source != "chrome:Profile 1" {
+			t.Fatalf("row from source %q", m.ds.cookies[r].Source)
+		}
+	}
+	if v := m.View(); !strings.Contains(v, "chrome:Profile 1") {
+		t.Errorf("status does not name the source filter:\n%s", v)
+	}
+}
