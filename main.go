@@ -12,7 +12,12 @@ import (
 	"github.com/crumbs-dev/crumbs/internal/cli"
 )
 
+// version is set at release time (-ldflags "-X main.version=…", see
+// .goreleaser.yaml); a plain build reports "dev".
+var version = "dev"
+
 func main() {
+	cli.Version = version
 	// Ctrl-C cancels the context: a running import rolls back its
 	// transaction instead of dying half way.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -27,6 +27,10 @@ import (
 	"github.com/crumbs-dev/crumbs/internal/termsafe"
 )
 
+// Version is what `crumbs --version` prints; main sets it from the release
+// build's ldflags.
+var Version = "dev"
+
 // Exit codes.
 const (
 	ExitOK      = 0
@@ -161,6 +165,7 @@ crumbs never opens a network connection.`,
   crumbs purge --purpose tracking --yes    # move every tracking cookie to the trash
   crumbs undo                              # ...and bring them back
   crumbs export --from firefox -o cookies.txt`,
+		Version:       Version,
 		Args:          cobra.NoArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
