@@ -439,7 +439,7 @@ func (j *Jar) reclassifyIfNeeded(ctx context.Context) error {
 // reclassifyTable classifies the rows of table without a user verdict
 // (and matching the extra condition "AND …", if any) again.
 func (j *Jar) reclassifyTable(ctx context.Context, tx *sql.Tx, table, and string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, `+colList+` FROM `+table+` WHERE verdict_by != 'user' `+and, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT id, `+readColumns+` FROM `+table+` WHERE verdict_by != 'user' `+and, args...)
 	if err != nil {
 		return err
 	}
@@ -463,7 +463,7 @@ func (j *Jar) reclassifyTable(ctx context.Context, tx *sql.Tx, table, and string
 		}
 		site := sites.site(c.Domain)
 		if _, err := stmt.ExecContext(ctx, string(c.Purpose), c.Reason, string(c.VerdictBy),
-			contentHash(&c, site, encodeExtras(c.Extras)), c.ID); err != nil {
+			cookieHash(&c, site), c.ID); err != nil {
 			return err
 		}
 	}

@@ -144,6 +144,7 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 		// are consecutive (max+1 each, under our write lock), so the last
 		// insert id gives them all.
 		var pending []any
+		var arena []byte // the pending rows' "more" records, which pending refers to
 		var pendingEx []*existing
 		flush := func() error {
 			k := len(pendingEx)
@@ -163,7 +164,7 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 						return err
 					}
 				}
-				pending, pendingEx = pending[:0], pendingEx[:0]
+				pending, pendingEx, arena = pending[:0], pendingEx[:0], arena[:0]
 				return nil
 			}
 			res, err := stmt.ExecContext(ctx, pending...)
@@ -177,7 +178,7 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 			for i, ex := range pendingEx {
 				ex.id = last - int64(k-1-i)
 			}
-			pending, pendingEx = pending[:0], pendingEx[:0]
+			pending, pendingEx, arena = pending[:0], pendingEx[:0], arena[:0]
 			return nil
 		}
 
@@ -244,8 +245,9 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 				}
 				normalize(&c)
 				site := sites.site(c.Domain)
-				args = appendRowArgs(args[:0], &c, site)
-				hash := args[len(args)-1].(int64)
+				mark := len(arena)
+				args = appendRowArgs(args[:0], &c, site, &arena)
+				hash := args[len(args)-2].(int64)
 				m := have[c.Source]
 				ex := m[string(buf)]
 				switch {
@@ -268,6 +270,7 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 						stats.Unchanged++
 					}
 					ex.seen = true
+					arena = arena[:mark]
 				default:
 					stats.Updated++
 					ex.seen, ex.hash = true, hash
@@ -284,6 +287,7 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 							return "", 0, fmt.Errorf("jar %s: import %s: %w", j.path, b.Source, err)
 						}
 					}
+					arena = arena[:min(mark, len(arena))] // flush may have emptied it
 				}
 			}
 		}

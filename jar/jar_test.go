@@ -698,7 +698,7 @@ func TestOpenErrors(t *testing.T) {
 	}
 	j.db.Exec(`PRAGMA user_version = 99`)
 	j.Close()
-	expect("newer schema", newer, "newer crumbs (schema 99, this build knows 1)")
+	expect("newer schema", newer, "newer crumbs (schema 99, this build knows 2)")
 
 	file := filepath.Join(dir, "plainfile")
 	os.WriteFile(file, nil, 0o600)

@@ -33,7 +33,7 @@ func (s *snapshot) foldedText() []string {
 	return s.folded
 }
 
-var selectCookies = `SELECT id, ` + colList + ` FROM cookies`
+var selectCookies = `SELECT id, ` + readColumns + ` FROM cookies`
 
 const defaultOrder = ` ORDER BY site, domain, path, name, host_only, partition_key, container_key, source`
 

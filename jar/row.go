@@ -2,7 +2,9 @@ package jar
 
 import (
 	"database/sql"
-	"encoding/json"
+	"encoding/binary"
+	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -90,82 +92,137 @@ func b2i(b bool) int64 {
 	return 0
 }
 
-// encodeExtras writes Extras as a JSON object; "" when none is set. Written
-// by hand (no reflection): it runs for every imported cookie.
-func encodeExtras(e Extras) string {
-	if e.IsZero() {
-		return ""
-	}
-	b := make([]byte, 0, 96)
-	b = append(b, '{')
-	sep := func() {
-		if len(b) > 1 {
-			b = append(b, ',')
-		}
-	}
-	str := func(k, v string) {
-		if v != "" {
-			sep()
-			b = append(b, '"')
-			b = append(b, k...)
-			b = append(b, `":`...)
-			b = appendJSONString(b, v)
-		}
-	}
-	num := func(k string, v int) {
-		if v != 0 {
-			sep()
-			b = append(b, '"')
-			b = append(b, k...)
-			b = append(b, `":`...)
-			b = strconv.AppendInt(b, int64(v), 10)
-		}
-	}
-	str("priority", e.Priority)
-	str("sourceScheme", e.SourceScheme)
-	num("sourcePort", e.SourcePort)
-	str("sourceType", e.SourceType)
-	num("schemeMap", e.SchemeMap)
-	return string(append(b, '}'))
+// Bits of the flags column.
+const (
+	flagSecure     = 1
+	flagHTTPOnly   = 2
+	sameSiteShift  = 2 // two bits: SameSite
+	flagSession    = 16
+	flagUnreadable = 32
+)
+
+func cookieFlags(c *Cookie) int64 {
+	return b2i(c.Secure)*flagSecure | b2i(c.HTTPOnly)*flagHTTPOnly | int64(c.SameSite&3)<<sameSiteShift |
+		b2i(c.Session)*flagSession | b2i(c.ValueUnreadable)*flagUnreadable
 }
 
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c < 0x20 || c == 0x7f:
-			b = append(b, `\u00`...)
-			b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
-		default:
-			b = append(b, c)
-		}
+// moreVersion is the first byte of every "more" record. A reader refuses
+// a record of a version it does not know rather than guess.
+const moreVersion = 1
+
+// encodeMore appends the fields SQL never looks at, in a small binary
+// record: the version byte, then created, last_accessed and last_updated
+// (zig-zag varints of microseconds since the zero time, so "not stored" is
+// one byte), extras.sourcePort and extras.schemeMap (zig-zag varints), then
+// container name, encryption ("" for plain), unreadable reason, original
+// key, extras.priority, extras.sourceScheme and extras.sourceType, each a
+// uvarint length and the bytes. A reader ignores bytes after the fields it
+// knows, so a later version may append fields.
+func encodeMore(dst []byte, c *Cookie) []byte {
+	dst = append(dst, moreVersion)
+	for _, t := range [...]time.Time{c.Created, c.LastAccessed, c.LastUpdated} {
+		dst = binary.AppendVarint(dst, toMicro(t)-zeroMicro)
 	}
-	return append(b, '"')
+	dst = binary.AppendVarint(dst, int64(c.Extras.SourcePort))
+	dst = binary.AppendVarint(dst, int64(c.Extras.SchemeMap))
+	enc := string(c.Encryption)
+	if c.Encryption == EncPlain {
+		enc = ""
+	}
+	for _, s := range [...]string{c.Container.Name, enc, c.UnreadableReason, c.OriginalKey,
+		c.Extras.Priority, c.Extras.SourceScheme, c.Extras.SourceType} {
+		dst = binary.AppendUvarint(dst, uint64(len(s)))
+		dst = append(dst, s...)
+	}
+	return dst
 }
 
-// extrasCache memoises decoded Extras: the same few objects repeat across
-// a whole jar.
-type extrasCache map[string]Extras
+var errBadMore = errors.New("damaged cookie record (column more)")
 
-func (m extrasCache) decode(s string) Extras {
-	if s == "" {
-		return Extras{}
+// decodeMore fills c's fields kept in a "more" record. Strings are
+// substrings of rec (one allocation per row for all of them); in interns
+// the ones that repeat across rows.
+func decodeMore(rec string, c *Cookie, in func(string) string) error {
+	if len(rec) == 0 || rec[0] != moreVersion {
+		return errBadMore
 	}
-	if e, ok := m[s]; ok {
-		return e
+	p := 1
+	varint := func() int64 {
+		if p < 0 {
+			return 0
+		}
+		v, n := varintString(rec[p:])
+		if n <= 0 {
+			p = -1
+			return 0
+		}
+		p += n
+		return v
 	}
-	var e Extras
-	_ = json.Unmarshal([]byte(s), &e) // written by encodeExtras; a bad one reads as empty
-	m[s] = e
-	return e
+	str := func() string {
+		if p < 0 {
+			return ""
+		}
+		l, n := uvarintString(rec[p:])
+		if n <= 0 || uint64(len(rec)-p-n) < l {
+			p = -1
+			return ""
+		}
+		s := rec[p+n : p+n+int(l)]
+		p += n + int(l)
+		return s
+	}
+	c.Created = fromMicro(varint() + zeroMicro)
+	c.LastAccessed = fromMicro(varint() + zeroMicro)
+	c.LastUpdated = fromMicro(varint() + zeroMicro)
+	c.Extras.SourcePort = int(varint())
+	c.Extras.SchemeMap = int(varint())
+	c.Container.Name = in(str())
+	c.Encryption = Encryption(in(str()))
+	if c.Encryption == "" {
+		c.Encryption = EncPlain
+	}
+	c.UnreadableReason = in(str())
+	c.OriginalKey = str()
+	c.Extras.Priority = in(str())
+	c.Extras.SourceScheme = in(str())
+	c.Extras.SourceType = in(str())
+	if p < 0 {
+		return errBadMore
+	}
+	return nil
+}
+
+// uvarintString is binary.Uvarint on a string (no copy to []byte).
+func uvarintString(s string) (uint64, int) {
+	var x uint64
+	var shift uint
+	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
+		b := s[i]
+		if b < 0x80 {
+			if i == binary.MaxVarintLen64-1 && b > 1 {
+				return 0, -1
+			}
+			return x | uint64(b)<<shift, i + 1
+		}
+		x |= uint64(b&0x7f) << shift
+		shift += 7
+	}
+	return 0, 0
+}
+
+func varintString(s string) (int64, int) {
+	ux, n := uvarintString(s)
+	x := int64(ux >> 1)
+	if ux&1 != 0 {
+		x = ^x
+	}
+	return x, n
 }
 
 // contentHash hashes every stored column but the identity (FNV-1a 64), so
 // that an import can tell an unchanged cookie without reading it back.
-func contentHash(c *Cookie, site, extras string) int64 {
+func contentHash(site, value string, flags, expires int64, purpose, reason, verdict string, more []byte) int64 {
 	h := uint64(14695981039346656037)
 	str := func(s string) {
 		for i := 0; i < len(s); i++ {
@@ -182,65 +239,67 @@ func contentHash(c *Cookie, site, extras string) int64 {
 		}
 	}
 	str(site)
-	str(c.Value)
-	num(b2i(c.Secure) | b2i(c.HTTPOnly)<<1 | int64(c.SameSite)<<2 | b2i(c.Session)<<10 | b2i(c.ValueUnreadable)<<11)
-	num(toMicro(c.Expires))
-	num(toMicro(c.Created))
-	num(toMicro(c.LastAccessed))
-	num(toMicro(c.LastUpdated))
-	str(c.Container.Name)
-	str(extras)
-	str(string(c.Encryption))
-	str(c.UnreadableReason)
-	str(c.OriginalKey)
-	str(string(c.Purpose))
-	str(c.Reason)
-	str(string(c.VerdictBy))
+	str(value)
+	num(flags)
+	num(expires)
+	str(purpose)
+	str(reason)
+	str(verdict)
+	for _, b := range more {
+		h ^= uint64(b)
+		h *= 1099511628211
+	}
 	return int64(h)
+}
+
+// cookieHash is the chash of a normalized cookie.
+func cookieHash(c *Cookie, site string) int64 {
+	var buf [128]byte
+	return contentHash(site, c.Value, cookieFlags(c), toMicro(c.Expires),
+		string(c.Purpose), c.Reason, string(c.VerdictBy), encodeMore(buf[:0], c))
 }
 
 // rowArgs are the values of cookieColumns for c, in order. c must be
 // normalized.
 func rowArgs(c *Cookie, site string) []any {
-	return appendRowArgs(make([]any, 0, len(cookieColumns)+1), c, site)
+	var arena []byte
+	return appendRowArgs(make([]any, 0, len(cookieColumns)+1), c, site, &arena)
 }
 
-// appendRowArgs is rowArgs appending to dst.
-func appendRowArgs(dst []any, c *Cookie, site string) []any {
-	extras := encodeExtras(c.Extras)
+// appendRowArgs is rowArgs appending to dst. The "more" record is appended
+// to *arena and the arguments refer to it there: the caller must not
+// truncate *arena before the statement ran.
+func appendRowArgs(dst []any, c *Cookie, site string, arena *[]byte) []any {
+	start := len(*arena)
+	*arena = encodeMore(*arena, c)
+	more := (*arena)[start:len(*arena):len(*arena)]
+	flags, expires := cookieFlags(c), toMicro(c.Expires)
 	return append(dst,
 		c.Source, c.Partition.Key(), c.Container.Key, c.Domain, b2i(c.HostOnly), c.Path, c.Name,
-		site, c.Value, b2i(c.Secure), b2i(c.HTTPOnly), int64(c.SameSite), b2i(c.Session),
-		toMicro(c.Expires), toMicro(c.Created), toMicro(c.LastAccessed), toMicro(c.LastUpdated),
-		c.Container.Name, extras, string(c.Encryption), b2i(c.ValueUnreadable), c.UnreadableReason,
-		c.OriginalKey, string(c.Purpose), c.Reason, string(c.VerdictBy),
-		contentHash(c, site, extras),
+		site, c.Value, flags, expires, string(c.Purpose), c.Reason, string(c.VerdictBy),
+		contentHash(site, c.Value, flags, expires, string(c.Purpose), c.Reason, string(c.VerdictBy), more),
+		more,
 	)
 }
 
-// rowScanner reads cookieColumns (after any leading columns) into a Cookie,
-// interning the strings that repeat across rows.
+// rowScanner reads (lead..., id, readColumns) into a Cookie, interning the
+// strings that repeat across rows.
 type rowScanner struct {
-	id                                                   int64
-	source, partition, container, domain, path, name     string
-	site, value, containerName, extras, encryption       string
-	unreadableReason, originalKey, purpose, reason, verd string
-	hostOnly, secure, httpOnly, sameSite, session, unr   int64
-	expires, created, accessed, updated, chash           int64
-	dest                                                 []any
-	intern                                               map[string]string
-	extrasCache                                          extrasCache
+	id                                               int64
+	source, partition, container, domain, path, name string
+	value, purpose, reason, verd                     string
+	hostOnly, flags, expires                         int64
+	more                                             sql.RawBytes
+	dest                                             []any
+	intern                                           map[string]string
 }
 
-// newRowScanner makes a scanner for rows of (lead..., id, cookieColumns...).
+// newRowScanner makes a scanner for rows of (lead..., id, readColumns...).
 func newRowScanner(lead ...any) *rowScanner {
-	s := &rowScanner{intern: map[string]string{}, extrasCache: extrasCache{}}
+	s := &rowScanner{intern: map[string]string{}}
 	s.dest = append(lead, &s.id,
 		&s.source, &s.partition, &s.container, &s.domain, &s.hostOnly, &s.path, &s.name,
-		&s.site, &s.value, &s.secure, &s.httpOnly, &s.sameSite, &s.session,
-		&s.expires, &s.created, &s.accessed, &s.updated,
-		&s.containerName, &s.extras, &s.encryption, &s.unr, &s.unreadableReason,
-		&s.originalKey, &s.purpose, &s.reason, &s.verd, &s.chash)
+		&s.value, &s.flags, &s.expires, &s.purpose, &s.reason, &s.verd, &s.more)
 	return s
 }
 
@@ -260,33 +319,29 @@ func (s *rowScanner) scan(rows *sql.Rows, c *Cookie) error {
 		return err
 	}
 	*c = Cookie{
-		ID:               s.id,
-		Source:           s.in(s.source),
-		Domain:           s.in(s.domain),
-		HostOnly:         s.hostOnly != 0,
-		Path:             s.in(s.path),
-		Name:             s.name, // names are too varied to intern
-		Value:            s.value,
-		Secure:           s.secure != 0,
-		HTTPOnly:         s.httpOnly != 0,
-		SameSite:         SameSite(s.sameSite),
-		Session:          s.session != 0,
-		Expires:          fromMicro(s.expires),
-		Created:          fromMicro(s.created),
-		LastAccessed:     fromMicro(s.accessed),
-		LastUpdated:      fromMicro(s.updated),
-		Container:        Container{Key: s.in(s.container), Name: s.in(s.containerName)},
-		Extras:           s.extrasCache.decode(s.extras),
-		Encryption:       Encryption(s.in(s.encryption)),
-		ValueUnreadable:  s.unr != 0,
-		UnreadableReason: s.in(s.unreadableReason),
-		OriginalKey:      s.originalKey,
-		Purpose:          Purpose(s.in(s.purpose)),
-		Reason:           s.in(s.reason),
-		VerdictBy:        Evidence(s.in(s.verd)),
+		ID:              s.id,
+		Source:          s.in(s.source),
+		Domain:          s.in(s.domain),
+		HostOnly:        s.hostOnly != 0,
+		Path:            s.in(s.path),
+		Name:            s.name, // names are too varied to intern
+		Value:           s.value,
+		Secure:          s.flags&flagSecure != 0,
+		HTTPOnly:        s.flags&flagHTTPOnly != 0,
+		SameSite:        SameSite(s.flags >> sameSiteShift & 3),
+		Session:         s.flags&flagSession != 0,
+		ValueUnreadable: s.flags&flagUnreadable != 0,
+		Expires:         fromMicro(s.expires),
+		Container:       Container{Key: s.in(s.container)},
+		Purpose:         Purpose(s.in(s.purpose)),
+		Reason:          s.in(s.reason),
+		VerdictBy:       Evidence(s.in(s.verd)),
 	}
 	if s.partition != "" {
-		c.Partition = ParsePartitionKey(s.partition)
+		c.Partition = ParsePartitionKey(s.in(s.partition))
+	}
+	if err := decodeMore(string(s.more), c, s.in); err != nil {
+		return fmt.Errorf("cookie %d: %w", s.id, err)
 	}
 	return nil
 }

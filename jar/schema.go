@@ -9,14 +9,18 @@ import (
 
 // schemaVersion is the jar schema this build writes (PRAGMA user_version).
 // Older jars are migrated forward on Open; newer ones are refused.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // applicationID marks a SQLite file as a crumbs jar (PRAGMA application_id,
 // "crmb").
 const applicationID = 0x63726d62
 
 // cookieColumns are the columns that hold a cookie, after its id, in the
-// cookies, trash and undo tables alike. The first seven are the identity.
+// cookies, trash and undo tables alike (schema 2). The first seven are the
+// identity. Only what SQL itself needs (identity, order, purpose, the
+// unchanged test) has a column; the rest travels in "more", a compact
+// binary record (see encodeMore): fewer columns to bind and step is most of
+// what an import or a full read costs.
 var cookieColumns = []struct{ name, typ string }{
 	{"source", "TEXT NOT NULL"},
 	{"partition_key", "TEXT NOT NULL"},
@@ -27,25 +31,18 @@ var cookieColumns = []struct{ name, typ string }{
 	{"name", "TEXT NOT NULL"},
 	{"site", "TEXT NOT NULL"},
 	{"value", "TEXT NOT NULL"},
-	{"secure", "INTEGER NOT NULL"},
-	{"http_only", "INTEGER NOT NULL"},
-	{"same_site", "INTEGER NOT NULL"},
-	{"session", "INTEGER NOT NULL"},
+	{"flags", "INTEGER NOT NULL"},   // secure 1, http_only 2, same_site <<2 (2 bits), session 16, value_unreadable 32
 	{"expires", "INTEGER NOT NULL"}, // unix microseconds; zeroMicro = not stored
-	{"created", "INTEGER NOT NULL"},
-	{"last_accessed", "INTEGER NOT NULL"},
-	{"last_updated", "INTEGER NOT NULL"},
-	{"container_name", "TEXT NOT NULL"},
-	{"extras", "TEXT NOT NULL"}, // JSON object, "" when no extra is set
-	{"encryption", "TEXT NOT NULL"},
-	{"value_unreadable", "INTEGER NOT NULL"},
-	{"unreadable_reason", "TEXT NOT NULL"},
-	{"original_key", "TEXT NOT NULL"},
 	{"purpose", "TEXT NOT NULL"},
 	{"reason", "TEXT NOT NULL"},
 	{"verdict_by", "TEXT NOT NULL"},
 	{"chash", "INTEGER NOT NULL"}, // hash of every column but the identity: "unchanged" test
+	{"more", "BLOB NOT NULL"},     // encodeMore: times, container name, extras, encryption…
 }
+
+// readColumns are the columns a reader needs, after id: cookieColumns
+// without site and chash (derived, never read back into a Cookie).
+const readColumns = "source, partition_key, container_key, domain, host_only, path, name, value, flags, expires, purpose, reason, verdict_by, more"
 
 const identityColumns = "source, partition_key, container_key, domain, host_only, path, name"
 
@@ -70,19 +67,31 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// schemaV1 creates every table of schema 1.
-func schemaV1() []string {
-	cols := colDefs()
-	return []string{
+// cookieTables are the tables that hold cookies, with the columns each has
+// before the cookie's: they change together in every migration.
+var cookieTables = []struct{ name, lead, leadDefs, tail string }{
+	{"cookies", "id", "id INTEGER PRIMARY KEY", ") STRICT"},
+	{"trash", "id, cookie_id, deleted_at", "id INTEGER PRIMARY KEY, cookie_id INTEGER NOT NULL, deleted_at INTEGER NOT NULL", ") STRICT"},
+	{"undo_cookies", "change_id, id", "change_id INTEGER NOT NULL, id INTEGER NOT NULL", ", PRIMARY KEY (change_id, id)) STRICT, WITHOUT ROWID"},
+	{"undo_trash", "change_id, id, cookie_id, deleted_at", "change_id INTEGER NOT NULL, id INTEGER NOT NULL, cookie_id INTEGER NOT NULL, deleted_at INTEGER NOT NULL", ", PRIMARY KEY (change_id, id)) STRICT, WITHOUT ROWID"},
+}
+
+// cookieTableDDL creates cookie table t with the cookie columns cols.
+func cookieTableDDL(t int, cols string) string {
+	ct := cookieTables[t]
+	return `CREATE TABLE ` + ct.name + ` (` + ct.leadDefs + `,
+	` + cols + ct.tail
+}
+
+// One index serves both the identity (site is a function of domain, so
+// uniqueness is that of the identity) and the default order.
+const identityIndexDDL = `CREATE UNIQUE INDEX cookies_identity ON cookies (site, domain, path, name, host_only, partition_key, container_key, source)`
+
+// schemaTables creates every table, the cookie tables with cookie columns
+// cols (so that tests can build a jar of an older schema).
+func schemaTables(cols string) []string {
+	stmts := []string{
 		`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID`,
-		`CREATE TABLE cookies (id INTEGER PRIMARY KEY,
-	` + cols + `) STRICT`,
-		// One index serves both the identity (site is a function of domain,
-		// so uniqueness is that of the identity) and the default order.
-		`CREATE UNIQUE INDEX cookies_identity ON cookies (site, domain, path, name, host_only, partition_key, container_key, source)`,
-		// The trash: id is the trash entry id, cookie_id the id the cookie had.
-		`CREATE TABLE trash (id INTEGER PRIMARY KEY, cookie_id INTEGER NOT NULL, deleted_at INTEGER NOT NULL,
-	` + cols + `) STRICT`,
 		// The user's verdicts, by identity, independent of the cookie rows so
 		// that they outlive deletion, prune and re-import.
 		`CREATE TABLE verdicts (id INTEGER PRIMARY KEY,
@@ -97,22 +106,22 @@ func schemaV1() []string {
 		`CREATE TABLE changes (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, summary TEXT NOT NULL,
 	count INTEGER NOT NULL, at INTEGER NOT NULL,
 	max_cookie INTEGER NOT NULL, max_trash INTEGER NOT NULL, max_verdict INTEGER NOT NULL) STRICT`,
-		`CREATE TABLE undo_cookies (change_id INTEGER NOT NULL, id INTEGER NOT NULL,
-	` + cols + `, PRIMARY KEY (change_id, id)) STRICT, WITHOUT ROWID`,
-		`CREATE TABLE undo_trash (change_id INTEGER NOT NULL, id INTEGER NOT NULL, cookie_id INTEGER NOT NULL, deleted_at INTEGER NOT NULL,
-	` + cols + `, PRIMARY KEY (change_id, id)) STRICT, WITHOUT ROWID`,
 		`CREATE TABLE undo_verdicts (change_id INTEGER NOT NULL, id INTEGER NOT NULL,
 	source TEXT NOT NULL, partition_key TEXT NOT NULL, container_key TEXT NOT NULL,
 	domain TEXT NOT NULL, host_only INTEGER NOT NULL, path TEXT NOT NULL, name TEXT NOT NULL,
 	purpose TEXT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (change_id, id)) STRICT, WITHOUT ROWID`,
 	}
+	for t := range cookieTables {
+		stmts = append(stmts, cookieTableDDL(t, cols))
+	}
+	return append(stmts, identityIndexDDL)
 }
 
-// migrations[v] brings a jar from schema v to v+1. migrations[0] creates a
-// fresh jar. A migration that alters cookies must alter trash and
-// undo_cookies/undo_trash the same way: they share cookieColumns.
-var migrations = []func() []string{
-	0: schemaV1,
+// migrations[v] brings a jar from schema v to v+1 (v ≥ 1). A new jar is
+// created at schemaVersion directly. A migration that alters cookies alters
+// trash and the undo tables the same way: they share cookieColumns.
+var migrations = []func(ctx context.Context, tx *sql.Tx) error{
+	1: migrateV1toV2,
 }
 
 // migrate brings the jar to schemaVersion inside one write transaction.
@@ -142,11 +151,16 @@ func (j *Jar) migrate(ctx context.Context) error {
 		} else if appID != applicationID {
 			return fmt.Errorf("jar %s: not a crumbs jar (a SQLite database of another program)", j.path)
 		}
-		for v := version; v < schemaVersion; v++ {
-			for _, stmt := range migrations[v]() {
+		if version == 0 {
+			for _, stmt := range schemaTables(colDefs()) {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
-					return fmt.Errorf("jar %s: migrating schema %d to %d: %w", j.path, v, v+1, err)
+					return fmt.Errorf("jar %s: creating schema %d: %w", j.path, schemaVersion, err)
 				}
+			}
+		}
+		for v := max(version, 1); version > 0 && v < schemaVersion; v++ {
+			if err := migrations[v](ctx, tx); err != nil {
+				return fmt.Errorf("jar %s: migrating schema %d to %d: %w", j.path, v, v+1, err)
 			}
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion)); err != nil {

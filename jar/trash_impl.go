@@ -7,7 +7,7 @@ import (
 	"fmt"
 )
 
-var selectTrash = `SELECT deleted_at, id, ` + colList + ` FROM trash`
+var selectTrash = `SELECT deleted_at, id, ` + readColumns + ` FROM trash`
 
 func scanTrash(rows *sql.Rows) ([]Trashed, error) {
 	defer rows.Close()
