@@ -139,3 +139,8 @@ func count(t testing.TB, db *sql.DB, q string) int {
 	}
 	return n
 }
+
+// sameTotals compares the totals of two ImportStats (not BySource).
+func sameTotals(a, b ImportStats) bool {
+	return a.Added == b.Added && a.Updated == b.Updated && a.Unchanged == b.Unchanged && a.Pruned == b.Pruned
+}

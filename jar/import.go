@@ -22,6 +22,10 @@ type ImportOptions struct {
 // ImportStats counts what an import did (or would do, on a dry run).
 type ImportStats struct {
 	Added, Updated, Unchanged, Pruned int
+	// BySource splits the counts by batch source (every source of the
+	// import has an entry, even with all zeros). Its entries have no
+	// BySource of their own.
+	BySource map[string]ImportStats
 }
 
 // Import upserts the batches by identity in one transaction: new cookies

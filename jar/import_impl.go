@@ -68,6 +68,11 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 		}
 		files[b.Source] = b.File
 	}
+	per := make([]ImportStats, len(sources)) // by index in sources
+	srcIndex := make(map[string]int, len(sources))
+	for i, src := range sources {
+		srcIndex[src] = i
+	}
 	errDryRun := fmt.Errorf("dry run")
 	_, err := j.change(ctx, KindImport, func(tx *sql.Tx, rec *recorder) (string, int, error) {
 		now := j.Now()
@@ -249,10 +254,12 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 				args = appendRowArgs(args[:0], &c, site, &arena)
 				hash := args[len(args)-2].(int64)
 				m := have[c.Source]
+				ps := &per[srcIndex[c.Source]]
 				ex := m[string(buf)]
 				switch {
 				case ex == nil:
 					stats.Added++
+					ps.Added++
 					ex = newExisting(existing{id: fakeID, hash: hash, seen: true})
 					fakeID--
 					m[string(buf)] = ex
@@ -268,11 +275,13 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 				case ex.hash == hash:
 					if !ex.seen {
 						stats.Unchanged++
+						ps.Unchanged++
 					}
 					ex.seen = true
 					arena = arena[:mark]
 				default:
 					stats.Updated++
+					ps.Updated++
 					ex.seen, ex.hash = true, hash
 					if !opt.DryRun {
 						if ex.id < 0 { // a duplicate of a cookie not inserted yet
@@ -297,10 +306,11 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 
 		if opt.Prune {
 			var gone []int64
-			for _, src := range sources {
+			for si, src := range sources {
 				for _, ex := range have[src] {
 					if !ex.seen {
 						gone = append(gone, ex.id)
+						per[si].Pruned++
 					}
 				}
 			}
@@ -328,6 +338,12 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 	})
 	if err == errDryRun {
 		err = nil
+	}
+	if err == nil {
+		stats.BySource = make(map[string]ImportStats, len(sources))
+		for i, src := range sources {
+			stats.BySource[src] = per[i]
+		}
 	}
 	return stats, err
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,4 +167,57 @@ func FuzzDecodeMore(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestShared: Shared hands out the snapshot itself, the same slice and
+// version until the jar changes, and never modifies a slice it handed out.
+func TestShared(t *testing.T) {
+	j, _ := openTest(t)
+	ctx := context.Background()
+	mustImport(t, j, ImportOptions{}, Batch{Source: "s", Cookies: makeCookies(50, 5, testNow, "s")})
+	a, va, err := j.Shared(ctx)
+	if err != nil || len(a) != 50 {
+		t.Fatal(len(a), err)
+	}
+	all, _ := j.All(ctx)
+	if !reflect.DeepEqual(all, a) {
+		t.Fatal("Shared differs from All")
+	}
+	b, vb, err := j.Shared(ctx)
+	if err != nil || vb != va || &b[0] != &a[0] {
+		t.Fatalf("unchanged jar: version %d→%d, same slice %v", va, vb, &b[0] == &a[0])
+	}
+	before := slices.Clone(a)
+	if _, err := j.Delete(ctx, []int64{a[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	c, vc, err := j.Shared(ctx)
+	if err != nil || vc == va || len(c) != 49 {
+		t.Fatalf("after delete: version %d→%d, %d cookies, %v", va, vc, len(c), err)
+	}
+	if !reflect.DeepEqual(a, before) {
+		t.Fatal("the slice handed out before the change was modified")
+	}
+}
+
+func TestImportBySource(t *testing.T) {
+	j, _ := openTest(t)
+	a := makeCookies(40, 1, testNow, "a")
+	b := makeCookies(30, 2, testNow, "b")
+	mustImport(t, j, ImportOptions{}, Batch{Source: "a", Cookies: a}, Batch{Source: "b", Cookies: b})
+	a2 := slices.Clone(a[:35])
+	a2[0].Value = "changed"
+	st := mustImport(t, j, ImportOptions{Prune: true},
+		Batch{Source: "a", Cookies: a2}, Batch{Source: "b", Cookies: b}, Batch{Source: "c", Cookies: makeCookies(5, 3, testNow, "c")})
+	want := map[string]ImportStats{
+		"a": {Updated: 1, Unchanged: 34, Pruned: 5},
+		"b": {Unchanged: 30},
+		"c": {Added: 5},
+	}
+	if !reflect.DeepEqual(st.BySource, want) {
+		t.Fatalf("BySource %+v, want %+v", st.BySource, want)
+	}
+	if !sameTotals(st, ImportStats{Added: 5, Updated: 1, Unchanged: 64, Pruned: 5}) {
+		t.Fatalf("totals %+v", st)
+	}
 }

@@ -56,6 +56,23 @@ type SourceInfo struct {
 // All returns every live (not trashed) cookie in the default order, IDs set.
 func (j *Jar) All(ctx context.Context) ([]Cookie, error) { return j.all(ctx) }
 
+// Shared returns every live cookie in the default order, like All, but
+// without copying: cs is the jar's own in-process snapshot, shared by every
+// caller. Callers must not modify cs or its elements. The jar never
+// mutates a slice it has handed out: when the jar's content changes (a
+// write by this or any other process) the next read builds a new snapshot
+// and the old slice stays as it was. version identifies the snapshot: it is
+// the same for the same slice and changes whenever the content may have
+// changed, so a caller can keep derived data (filtered views, folded text)
+// keyed by it.
+func (j *Jar) Shared(ctx context.Context) (cs []Cookie, version uint64, err error) {
+	s, err := j.current(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.cookies, s.gen, nil
+}
+
 // Get returns the live cookie with the given id, or ErrNotFound.
 func (j *Jar) Get(ctx context.Context, id int64) (Cookie, error) { return j.get(ctx, id) }
 

@@ -3,6 +3,7 @@ package jar
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"math"
 	"runtime"
 	"slices"
@@ -14,8 +15,10 @@ import (
 // valid while the database's data_version is unchanged. It makes repeated
 // Query calls (a filter typed key by key) cost a scan in memory, not a read.
 type snapshot struct {
-	version int64
-	cookies []Cookie
+	version int64      // PRAGMA data_version it was read at (per connection)
+	gen     uint64     // Shared's version: unique per snapshot of this Jar
+	cookies []Cookie   // never modified once built: Shared hands it out
+	mu      sync.Mutex // guards orders and folded, built on first use
 	orders  map[SortKey][]int32
 	// folded[i] is cookies[i]'s domain, name and value, lower-cased and
 	// joined by NULs, built on the first filter with a free word: such a
@@ -24,6 +27,8 @@ type snapshot struct {
 }
 
 func (s *snapshot) foldedText() []string {
+	s.mu.Lock() // two queries may share the snapshot
+	defer s.mu.Unlock()
 	if s.folded == nil {
 		s.folded = make([]string, len(s.cookies))
 		for i := range s.cookies {
@@ -70,7 +75,8 @@ func (j *Jar) current(ctx context.Context) (*snapshot, error) {
 		return nil, err
 	}
 	cs = sortDefault(cs)
-	j.cache = &snapshot{version: v, cookies: cs, orders: map[SortKey][]int32{}}
+	j.snapshots++
+	j.cache = &snapshot{version: v, gen: j.snapshots, cookies: cs, orders: map[SortKey][]int32{}}
 	return j.cache, nil
 }
 
@@ -87,28 +93,43 @@ func (j *Jar) readAll(ctx context.Context, v int64) ([]Cookie, int64, error) {
 	}
 	parts := min(runtime.GOMAXPROCS(0), 4)
 	for attempt := 0; parts > 1 && n >= 20_000 && attempt < 3; attempt++ {
-		chunks := make([][]Cookie, parts)
+		// Each part scans straight into its own region of one slice: the
+		// regions' sizes are counted first (the id index makes that cheap),
+		// so no part's rows are copied again afterwards.
+		bounds := make([]int64, parts+1)
+		offsets := make([]int, parts+1)
+		for p := 1; p <= parts; p++ {
+			bounds[p] = maxID * int64(p) / int64(parts)
+			if p == parts {
+				bounds[p] = math.MaxInt64
+			}
+			var k int
+			if err := j.verConn.QueryRowContext(ctx, `SELECT count(*) FROM cookies WHERE id > ? AND id <= ?`, bounds[p-1], bounds[p]).Scan(&k); err != nil {
+				return nil, 0, j.fileError(err)
+			}
+			offsets[p] = offsets[p-1] + k
+		}
+		cs := make([]Cookie, offsets[parts])
 		errs := make([]error, parts)
 		var wg sync.WaitGroup
 		for p := range parts {
-			lo, hi := maxID*int64(p)/int64(parts), maxID*int64(p+1)/int64(parts)
-			if p == parts-1 {
-				hi = math.MaxInt64
-			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				rows, err := j.db.QueryContext(ctx, selectCookies+` WHERE id > ? AND id <= ? ORDER BY id`, lo, hi)
+				rows, err := j.db.QueryContext(ctx, selectCookies+` WHERE id > ? AND id <= ? ORDER BY id`, bounds[p], bounds[p+1])
 				if err != nil {
 					errs[p] = err
 					return
 				}
-				chunks[p], errs[p] = scanCookies(rows, n/parts+n/8)
+				errs[p] = scanCookiesInto(rows, cs[offsets[p]:offsets[p+1]])
 			}()
 		}
 		wg.Wait()
+		moved := false
 		for _, err := range errs {
-			if err != nil {
+			if err == errRegionChanged {
+				moved = true
+			} else if err != nil {
 				return nil, 0, j.fileError(err)
 			}
 		}
@@ -116,17 +137,9 @@ func (j *Jar) readAll(ctx context.Context, v int64) ([]Cookie, int64, error) {
 		if err != nil {
 			return nil, 0, err
 		}
-		if after != v {
+		if after != v || moved {
 			v = after // a commit came in between: read again
 			continue
-		}
-		total := 0
-		for _, c := range chunks {
-			total += len(c)
-		}
-		cs := make([]Cookie, 0, total)
-		for _, c := range chunks {
-			cs = append(cs, c...)
 		}
 		return cs, v, nil
 	}
@@ -217,6 +230,33 @@ func scanCookies(rows *sql.Rows, sizeHint int) ([]Cookie, error) {
 	return out, rows.Err()
 }
 
+// errRegionChanged: a range held another number of rows than counted (a
+// commit came in between); the read is retried.
+var errRegionChanged = errors.New("rows changed during read")
+
+// scanCookiesInto scans exactly len(dst) rows into dst.
+func scanCookiesInto(rows *sql.Rows, dst []Cookie) error {
+	defer rows.Close()
+	s := newRowScanner()
+	i := 0
+	for rows.Next() {
+		if i == len(dst) {
+			return errRegionChanged
+		}
+		if err := s.scan(rows, &dst[i]); err != nil {
+			return err
+		}
+		i++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if i != len(dst) {
+		return errRegionChanged
+	}
+	return nil
+}
+
 func (j *Jar) all(ctx context.Context) ([]Cookie, error) {
 	s, err := j.current(ctx)
 	if err != nil {
@@ -243,6 +283,8 @@ func (j *Jar) get(ctx context.Context, id int64) (Cookie, error) {
 // order is the permutation of s.cookies for a sort key; ties keep the
 // default order.
 func (s *snapshot) order(k SortKey) []int32 {
+	s.mu.Lock() // two queries may share the snapshot
+	defer s.mu.Unlock()
 	if o, ok := s.orders[k]; ok {
 		return o
 	}

@@ -26,7 +26,10 @@ type Jar struct {
 
 	cacheMu sync.Mutex
 	cache   *snapshot
-	verConn *sql.Conn // a connection that never writes: PRAGMA data_version
+	// snapshots counts the snapshots built, so that each has its own
+	// Shared version.
+	snapshots uint64
+	verConn   *sql.Conn // a connection that never writes: PRAGMA data_version
 
 	checkpointing atomic.Bool    // a background WAL checkpoint is running
 	bg            sync.WaitGroup // background work Close waits for
