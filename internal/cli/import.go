@@ -69,6 +69,16 @@ Nothing is written to the jar when any explicitly named source fails.`,
 				for _, r := range reads {
 					a.reportRead(r)
 				}
+				// Several sources: what each one did, then the total.
+				if len(st.BySource) > 1 {
+					for _, r := range reads {
+						if ps, ok := st.BySource[r.ID]; ok {
+							fmt.Fprintf(a.env.Stderr, "%s: %d added, %d updated, %d unchanged, %d pruned\n",
+								oneLine(r.ID), ps.Added, ps.Updated, ps.Unchanged, ps.Pruned)
+							delete(st.BySource, r.ID) // a source read twice is reported once
+						}
+					}
+				}
 				counts := fmt.Sprintf("%d added, %d updated, %d unchanged, %d pruned",
 					st.Added, st.Updated, st.Unchanged, st.Pruned)
 				switch {
