@@ -24,8 +24,11 @@ type dataset struct {
 	// complete is false while only the first page is loaded (fast first frame).
 	complete bool
 	total    int // live cookies in the jar
-	counts   jar.Counts
-	sources  []string // distinct sources, sorted
+	// byPurpose counts the cookies per purposeIndex (only when complete:
+	// counted from the loaded slice, which costs far less than asking the
+	// jar to scan its table again).
+	byPurpose [4]int
+	sources   []string // distinct sources, sorted
 
 	// The folded text (jar.FoldText) of every cookie, built on the first
 	// search with a free word: one string holding them all back to back and
@@ -35,8 +38,8 @@ type dataset struct {
 	foldOff  []uint32 // folded(i) = foldText[foldOff[i]:foldOff[i+1]]
 }
 
-func newDataset(cs []jar.Cookie, total int, counts jar.Counts) *dataset {
-	ds := &dataset{cookies: cs, siteOf: make([]int32, len(cs)), total: total, counts: counts}
+func newDataset(cs []jar.Cookie, total int) *dataset {
+	ds := &dataset{cookies: cs, siteOf: make([]int32, len(cs)), total: total}
 	ds.complete = len(cs) >= total
 	seenSource := map[string]bool{}
 	siteIndex := map[string]int32{}
@@ -55,6 +58,7 @@ func newDataset(cs []jar.Cookie, total int, counts jar.Counts) *dataset {
 			prevSite = k
 		}
 		ds.siteOf[i] = prevSite
+		ds.byPurpose[purposeIndex(cs[i].Purpose)]++
 		if src := cs[i].Source; !seenSource[src] {
 			seenSource[src] = true
 			ds.sources = append(ds.sources, src)

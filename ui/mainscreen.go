@@ -642,14 +642,15 @@ func (m *Model) viewMain() string {
 }
 
 func (m *Model) viewHeader() string {
-	c := m.ds.counts
 	parts := []string{m.th.title.Render("crumbs") + " " + m.th.muted.Render(safe(m.j.Path())),
-		fmt.Sprintf("%d cookies", c.Total)}
-	for _, p := range jar.Purposes {
-		parts = append(parts, m.th.purposeStyle(p).Render(fmt.Sprintf("%s %d", p, c.ByPurpose[p])))
+		fmt.Sprintf("%d cookies", m.ds.total)}
+	if m.ds.complete {
+		for _, p := range jar.Purposes {
+			parts = append(parts, m.th.purposeStyle(p).Render(fmt.Sprintf("%s %d", p, m.ds.byPurpose[purposeIndex(p)])))
+		}
 	}
-	if c.Trash > 0 {
-		parts = append(parts, m.th.muted.Render(fmt.Sprintf("trash %d", c.Trash)))
+	if m.trashCount > 0 {
+		parts = append(parts, m.th.muted.Render(fmt.Sprintf("trash %d", m.trashCount)))
 	}
 	return fit(strings.Join(parts, "  "), m.w)
 }

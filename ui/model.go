@@ -97,6 +97,7 @@ type Model struct {
 	toastID            int
 	toastTTL           time.Duration
 	lastDeleted        int
+	trashCount         int
 }
 
 // New builds the model for j, reading the first page of cookies
@@ -118,11 +119,10 @@ func New(ctx context.Context, j *jar.Jar, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", j.Path(), err)
 	}
-	counts, err := j.Counts(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", j.Path(), err)
-	}
-	m.ds = newDataset(cs, total, counts)
+	// No jar.Counts here: it scans the whole table (~50 ms at 100k). The
+	// header's per-purpose counts come with the full load, the trash count
+	// from countsCmd, both off the first frame's path.
+	m.ds = newDataset(cs, total)
 	m.res = compute(m.ds, m.q)
 	m.loading = !m.ds.complete
 	if total == 0 {
@@ -140,6 +140,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.loading {
 		cmds = append(cmds, m.loadAllCmd())
 	}
+	cmds = append(cmds, m.countsCmd())
 	if m.screen == scrWelcome {
 		cmds = append(cmds, m.discoverCmd())
 	}
@@ -155,6 +156,9 @@ type loadedMsg struct {
 }
 
 type resultMsg struct{ res *result }
+
+// trashCountMsg carries the number of cookies in the trash.
+type trashCountMsg struct{ n int }
 
 // changedMsg reports a committed change to the jar; the root reloads.
 type changedMsg struct {
@@ -184,15 +188,25 @@ func (m *Model) loadAllCmd() tea.Cmd {
 	m.loadGen++
 	gen := m.loadGen
 	return func() tea.Msg {
-		cs, err := j.All(ctx)
+		// The jar's own cached slice, not a copy: 100k cookies exist once
+		// in memory (PRODUCT §10). The UI only reads it.
+		cs, _, err := j.Shared(ctx)
 		if err != nil {
 			return loadedMsg{gen: gen, err: err}
 		}
-		counts, err := j.Counts(ctx)
+		return loadedMsg{gen: gen, ds: newDataset(cs, len(cs))}
+	}
+}
+
+// countsCmd asks the jar how many cookies the trash holds (for the header).
+func (m *Model) countsCmd() tea.Cmd {
+	ctx, j := m.ctx, m.j
+	return func() tea.Msg {
+		c, err := j.Counts(ctx)
 		if err != nil {
-			return loadedMsg{gen: gen, err: err}
+			return nil // the header just shows no trash count
 		}
-		return loadedMsg{gen: gen, ds: newDataset(cs, len(cs), counts)}
+		return trashCountMsg{c.Trash}
 	}
 }
 
@@ -292,6 +306,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.screen = scrMain
 		}
 		return m.requery()
+	case trashCountMsg:
+		m.trashCount = msg.n
+		return nil
 	case resultMsg:
 		if msg.res.gen == m.gen && msg.res.ds == m.ds {
 			m.applyResult(msg.res)
@@ -305,7 +322,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			cmds = append(cmds, m.setToast(msg.toast, false))
 		}
 		m.loading = true
-		cmds = append(cmds, m.loadAllCmd())
+		cmds = append(cmds, m.loadAllCmd(), m.countsCmd())
 		if m.screen == scrTrash {
 			cmds = append(cmds, m.loadTrashCmd())
 		}
