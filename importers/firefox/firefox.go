@@ -103,6 +103,7 @@ type rowReader struct {
 	containers map[int]string
 	// attrs caches parsed originAttributes: a store has few distinct ones.
 	attrs   map[string]originAttrs
+	keys    keyArena
 	dropped int // warnings not shown
 }
 
@@ -377,7 +378,7 @@ func (r *rowReader) addRow(v []driver.Value, hasRaw, millis bool) {
 		Container:    r.container(attrs, appID, inBrowser),
 		Extras:       jar.Extras{SchemeMap: schemeMap},
 		Encryption:   jar.EncPlain,
-		OriginalKey:  EncodeKey(name, host, path, oa),
+		OriginalKey:  r.keys.encode(name, host, path, oa),
 	}
 	if partitioned && c.Partition.Kind == jar.PartitionFirefox {
 		c.Partition.Kind = jar.PartitionCHIPS
