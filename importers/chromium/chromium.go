@@ -13,6 +13,7 @@ package chromium
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -392,7 +393,7 @@ func (c column) def0() string {
 	return c.def
 }
 
-// rowState is one scanned row. enc points into the batch's arena.
+// rowState is one scanned row. enc is the driver's copy of the blob.
 type rowState struct {
 	creation, expires, secure, httpOnly, access, hasExpires, persistent int64
 	priority, sameSite, scheme, port, update, srcType, crossSite        int64
@@ -402,33 +403,12 @@ type rowState struct {
 	err                                                                 error // scan error: the row is refused
 }
 
-// scanner is the reused scan target of the producer. Columns are scanned
-// into interface slots and converted here: database/sql fills *any without
-// reflection, which matters at 20 columns × 100k rows, and a NULL or a
-// wrongly typed value in a damaged row is handled in the same place.
-type scanner struct {
-	r    rowState
-	vals [numCols]any
-	enc  sql.RawBytes
-	dest [numCols]any
-}
-
-func newScanner() *scanner {
-	sc := &scanner{}
-	for i := range sc.dest {
-		sc.dest[i] = &sc.vals[i]
-	}
-	sc.dest[colEncrypted] = &sc.enc // RawBytes: no copy of the blob
-	return sc
-}
-
-// scan reads the current row into sc.r.
-func (sc *scanner) scan(rows *sql.Rows) error {
-	sc.r = rowState{}
-	if err := rows.Scan(sc.dest[:]...); err != nil {
-		return err
-	}
-	r := &sc.r
+// scan converts one row, as the driver hands it over (int64, float64,
+// string, []byte or nil per column), into a rowState. A NULL or a wrongly
+// typed value in a damaged row is handled here: NULL is the zero value, a
+// number in text is parsed, anything else refuses the row. The driver's
+// []byte values are fresh copies, so the encrypted value is kept as is.
+func scan(vals []driver.Value) (r rowState, err error) {
 	for i, p := range [...]*int64{
 		colCreation: &r.creation, colExpires: &r.expires, colSecure: &r.secure, colHTTPOnly: &r.httpOnly,
 		colAccess: &r.access, colHasExpires: &r.hasExpires, colPersistent: &r.persistent,
@@ -438,9 +418,9 @@ func (sc *scanner) scan(rows *sql.Rows) error {
 		if p == nil {
 			continue
 		}
-		n, ok := asInt(sc.vals[i])
+		n, ok := asInt(vals[i])
 		if !ok {
-			return fmt.Errorf("column %s holds %T, not an integer", columns[i].names[0], sc.vals[i])
+			return rowState{}, fmt.Errorf("column %s holds %T, not an integer", columns[i].names[0], vals[i])
 		}
 		*p = n
 	}
@@ -448,17 +428,51 @@ func (sc *scanner) scan(rows *sql.Rows) error {
 		if p == nil {
 			continue
 		}
-		switch t := sc.vals[i].(type) {
+		switch t := vals[i].(type) {
 		case nil:
 		case string:
 			*p = t
 		case []byte:
 			*p = string(t)
 		default:
-			return fmt.Errorf("column %s holds %T, not text", columns[i].names[0], sc.vals[i])
+			return rowState{}, fmt.Errorf("column %s holds %T, not text", columns[i].names[0], vals[i])
 		}
 	}
-	return nil
+	switch t := vals[colEncrypted].(type) {
+	case []byte:
+		r.enc = t
+	case string:
+		r.enc = []byte(t)
+	}
+	return r, nil
+}
+
+// eachRow runs query on the driver connection under conn and calls fn with
+// each row's values; the slice is reused between rows.
+func eachRow(ctx context.Context, conn *sql.Conn, query string, fn func([]driver.Value) error) error {
+	return conn.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return errors.New("sqlite driver cannot query directly")
+		}
+		rows, err := q.QueryContext(ctx, query, nil)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		vals := make([]driver.Value, len(rows.Columns()))
+		for {
+			if err := rows.Next(vals); err != nil {
+				if err == io.EOF {
+					return nil
+				}
+				return err
+			}
+			if err := fn(vals); err != nil {
+				return err
+			}
+		}
+	})
 }
 
 func asInt(v any) (int64, bool) {
@@ -486,8 +500,7 @@ func asInt(v any) (int64, bool) {
 
 // batch carries scanned rows from the SQLite reader to the decoder.
 type batch struct {
-	rows  []rowState
-	arena []byte // the rows' encrypted values
+	rows []rowState
 }
 
 const batchRows = 512
@@ -520,11 +533,14 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 	if opts.Progress != nil {
 		opts.Progress(0, total)
 	}
-	rows, err := db.QueryContext(ctx, s.selectSQL())
+	// Rows are read on the driver connection itself: database/sql's Scan
+	// adds a locked call and a conversion per column (20 × 100k).
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return importers.Errorf(file, "reading cookies: %v", err)
 	}
-	defer rows.Close()
+	defer conn.Close()
+	query := s.selectSQL()
 	if total > 0 {
 		res.Cookies = make([]jar.Cookie, 0, total)
 	}
@@ -539,40 +555,31 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 	scanErr := make(chan error, 1)
 	go func() {
 		defer close(full)
-		sc := newScanner()
 		n := 0
 		b := <-free
-		for rows.Next() {
+		scanErr <- eachRow(ctx, conn, query, func(vals []driver.Value) error {
 			n++
-			err := sc.scan(rows)
-			r := sc.r
+			r, err := scan(vals)
 			r.n, r.err = n, err
-			if err == nil && len(sc.enc) > 0 {
-				// RawBytes is only valid until Next: copy into the batch.
-				off := len(b.arena)
-				b.arena = append(b.arena, sc.enc...)
-				r.enc = b.arena[off:len(b.arena):len(b.arena)]
-			}
 			b.rows = append(b.rows, r)
 			if len(b.rows) == batchRows {
 				select {
 				case full <- b:
+					b = nil // sent: the decoder owns it now
 				case <-ctx.Done():
-					scanErr <- ctx.Err()
-					return
+					return ctx.Err()
 				}
 				select {
 				case b = <-free:
 				case <-ctx.Done():
-					scanErr <- ctx.Err()
-					return
+					return ctx.Err()
 				}
 			}
-		}
-		if len(b.rows) > 0 {
+			return nil
+		})
+		if b != nil && len(b.rows) > 0 {
 			full <- b
 		}
-		scanErr <- rows.Err()
 	}()
 
 	tally := unreadableTally{counts: map[string]int{}}
@@ -617,7 +624,8 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 		if opts.Progress != nil {
 			opts.Progress(done, total)
 		}
-		b.rows, b.arena = b.rows[:0], b.arena[:0]
+		clear(b.rows) // drop the references to this batch's values
+		b.rows = b.rows[:0]
 		free <- b
 	}
 	if err := <-scanErr; err != nil {
