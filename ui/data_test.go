@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
@@ -92,5 +94,34 @@ func TestSourceFilterWithSpace(t *testing.T) {
 	}
 	if v := m.View(); !strings.Contains(v, "chrome:Profile 1") {
 		t.Errorf("status does not name the source filter:\n%s", v)
+	}
+}
+
+// P pressed before the full load lands opens the purge dialog when it
+// lands, with the count of the whole jar (not of the first page).
+func TestPurgeWhileLoadingOpensWhenLoaded(t *testing.T) {
+	j := openJar(t, genCookies(firstPage*3))
+	m := sized(newModel(t, j, Options{}), 120, 40)
+	if m.ds.complete {
+		t.Fatal("expected a partial first page")
+	}
+	_, cmd := m.Update(keyMsg("P"))
+	if m.modal != nil {
+		t.Fatal("dialog opened on a partial jar")
+	}
+	if !strings.Contains(m.View(), "opens when it is loaded") {
+		t.Errorf("no word that the purge waits for the load:\n%s", m.View())
+	}
+	drain(m, tea.Batch(cmd, m.Init()))
+	want := count(t, j, "purpose:tracking")
+	if want == 0 {
+		t.Skip("generated jar has no tracking cookies")
+	}
+	d, ok := m.modal.(*confirmDialog)
+	if !ok {
+		t.Fatalf("no purge dialog after the load: %T", m.modal)
+	}
+	if !strings.Contains(d.body, fmt.Sprintf("Move %s", plural(want, "tracking cookie"))) {
+		t.Errorf("dialog counts the wrong cookies (want %d):\n%s", want, d.body)
 	}
 }

@@ -528,7 +528,10 @@ func (m *Model) deleteCmd(ids []int64) tea.Cmd {
 // sites the current filters show) to the trash.
 func (m *Model) openPurge() tea.Cmd {
 	if !m.ds.complete {
-		return m.setToast("still loading the jar — try again in a moment", true)
+		// The count must cover the whole jar: open the dialog as soon as
+		// the load lands (resultMsg), unless the user has moved on.
+		m.purgePending = true
+		return m.setToast("loading the jar — the purge dialog opens when it is loaded", false)
 	}
 	scope, has, err := m.scopeFilter()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -98,6 +99,7 @@ type Model struct {
 	toastTTL           time.Duration
 	lastDeleted        int
 	trashCount         int
+	purgePending       bool // P was pressed while loading
 }
 
 // New builds the model for j, reading the first page of cookies
@@ -210,6 +212,15 @@ func (m *Model) countsCmd() tea.Cmd {
 	}
 }
 
+// releaseMemoryCmd hands the heap the load no longer needs (the jar's read
+// buffers, the previous snapshot) back to the system. Without it the Go
+// runtime keeps the load's peak resident until the heap grows again, which
+// an idle UI never does. It runs off the UI goroutine.
+func releaseMemoryCmd() tea.Msg {
+	debug.FreeOSMemory()
+	return nil
+}
+
 // requery starts computing the result for the current filters in a Cmd.
 // The generation number makes every earlier, still running query stale.
 func (m *Model) requery() tea.Cmd {
@@ -305,13 +316,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if m.ds.total > 0 && m.screen == scrWelcome {
 			m.screen = scrMain
 		}
-		return m.requery()
+		return tea.Batch(m.requery(), releaseMemoryCmd)
 	case trashCountMsg:
 		m.trashCount = msg.n
 		return nil
 	case resultMsg:
 		if msg.res.gen == m.gen && msg.res.ds == m.ds {
 			m.applyResult(msg.res)
+			if m.purgePending && m.ds.complete {
+				m.purgePending = false
+				if m.screen == scrMain && m.modal == nil && !m.searching && !m.opts.ReadOnly {
+					return m.openPurge()
+				}
+			}
 		}
 		return nil
 	case changedMsg:
