@@ -25,6 +25,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -447,15 +448,113 @@ func scan(vals []driver.Value) (r rowState, err error) {
 	return r, nil
 }
 
+// parallelRows is the store size from which rows are read by several
+// connections at once, each taking one rowid range.
+var parallelRows = 20000 // a variable so tests can exercise the split on small stores
+
+// rowRange is one producer's share of the table: the WHERE clause that
+// selects it and the 0-based index of its first row in rowid order.
+type rowRange struct {
+	where string
+	args  []driver.NamedValue
+	first int
+}
+
+// splitRows cuts a large table into rowid ranges of equal row counts; on
+// one core, a small table or any error it is one range, the whole table.
+func splitRows(ctx context.Context, db *sql.DB, total int) []rowRange {
+	workers := 1
+	if total >= parallelRows {
+		workers = min(runtime.GOMAXPROCS(0), 4)
+	}
+	if workers == 1 {
+		return []rowRange{{}}
+	}
+	// bounds[k] is the first rowid of range k+1.
+	bounds := make([]int64, 0, workers-1)
+	for k := 1; k < workers; k++ {
+		var b int64
+		err := db.QueryRowContext(ctx, "SELECT rowid FROM cookies ORDER BY rowid LIMIT 1 OFFSET ?", total*k/workers).Scan(&b)
+		if err != nil {
+			return []rowRange{{}} // a WITHOUT ROWID table, say: one pass
+		}
+		bounds = append(bounds, b)
+	}
+	parts := make([]rowRange, workers)
+	for k := range parts {
+		p := &parts[k]
+		p.first = total * k / workers
+		switch {
+		case k == 0:
+			p.where = " WHERE rowid < ?"
+			p.args = []driver.NamedValue{{Ordinal: 1, Value: bounds[0]}}
+		case k == workers-1:
+			p.where = " WHERE rowid >= ?"
+			p.args = []driver.NamedValue{{Ordinal: 1, Value: bounds[k-1]}}
+		default:
+			p.where = " WHERE rowid >= ? AND rowid < ?"
+			p.args = []driver.NamedValue{{Ordinal: 1, Value: bounds[k-1]}, {Ordinal: 2, Value: bounds[k]}}
+		}
+	}
+	return parts
+}
+
+// produce scans query on a connection of its own into batches taken from
+// free and sent to full; rows are numbered from first+1.
+func produce(ctx context.Context, db *sql.DB, query string, args []driver.NamedValue, first int, full chan<- *batch, free <-chan *batch) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// The snapshot is private and read once front to back: map it instead
+	// of reading page by page (fewer syscalls on a 100k-cookie store).
+	_, _ = conn.ExecContext(ctx, "PRAGMA mmap_size=1073741824")
+	n := first
+	var b *batch
+	select {
+	case b = <-free:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	err = eachRow(ctx, conn, query, args, func(vals []driver.Value) error {
+		n++
+		r, err := scan(vals)
+		r.n, r.err = n, err
+		b.rows = append(b.rows, r)
+		if len(b.rows) == batchRows {
+			select {
+			case full <- b:
+				b = nil // sent: the decoder owns it now
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			select {
+			case b = <-free:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	if b != nil && len(b.rows) > 0 {
+		select {
+		case full <- b:
+		case <-ctx.Done():
+		}
+	}
+	return err
+}
+
 // eachRow runs query on the driver connection under conn and calls fn with
 // each row's values; the slice is reused between rows.
-func eachRow(ctx context.Context, conn *sql.Conn, query string, fn func([]driver.Value) error) error {
+func eachRow(ctx context.Context, conn *sql.Conn, query string, args []driver.NamedValue, fn func([]driver.Value) error) error {
 	return conn.Raw(func(dc any) error {
 		q, ok := dc.(driver.QueryerContext)
 		if !ok {
 			return errors.New("sqlite driver cannot query directly")
 		}
-		rows, err := q.QueryContext(ctx, query, nil)
+		rows, err := q.QueryContext(ctx, query, args)
 		if err != nil {
 			return err
 		}
@@ -521,67 +620,45 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 		return err
 	}
 	cfg.HostPrefix = s.version >= 24
-	// The snapshot is private and read once front to back: map it instead
-	// of reading page by page (fewer syscalls on a 100k-cookie store).
-	_, _ = db.ExecContext(ctx, "PRAGMA mmap_size=1073741824")
 	dec := oscrypt.New(cfg)
 
 	// The count sizes the result up front (a 100k-cookie slice regrown
-	// step by step costs more than the count) and feeds Progress.
+	// step by step costs more than the count), splits large stores and
+	// feeds Progress.
 	total := 0
 	_ = db.QueryRowContext(ctx, "SELECT count(*) FROM cookies").Scan(&total)
 	if opts.Progress != nil {
 		opts.Progress(0, total)
 	}
-	// Rows are read on the driver connection itself: database/sql's Scan
-	// adds a locked call and a conversion per column (20 × 100k).
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return importers.Errorf(file, "reading cookies: %v", err)
-	}
-	defer conn.Close()
-	query := s.selectSQL()
-	if total > 0 {
-		res.Cookies = make([]jar.Cookie, 0, total)
-	}
+	parts := splitRows(ctx, db, total)
+	db.SetMaxOpenConns(len(parts))
 
+	// SQLite scanning (the larger half of the work) runs in producer
+	// goroutines, one per rowid range on its own connection, which hand
+	// batches to this goroutine; it decrypts and builds the cookies, each
+	// straight into its row's slot of one slice.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	full := make(chan *batch, 2)
-	free := make(chan *batch, 3)
-	for i := 0; i < 3; i++ {
+	full := make(chan *batch, 2*len(parts))
+	free := make(chan *batch, 3*len(parts))
+	for i := 0; i < cap(free); i++ {
 		free <- &batch{rows: make([]rowState, 0, batchRows)}
 	}
-	scanErr := make(chan error, 1)
-	go func() {
-		defer close(full)
-		n := 0
-		b := <-free
-		scanErr <- eachRow(ctx, conn, query, func(vals []driver.Value) error {
-			n++
-			r, err := scan(vals)
-			r.n, r.err = n, err
-			b.rows = append(b.rows, r)
-			if len(b.rows) == batchRows {
-				select {
-				case full <- b:
-					b = nil // sent: the decoder owns it now
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-				select {
-				case b = <-free:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			}
-			return nil
-		})
-		if b != nil && len(b.rows) > 0 {
-			full <- b
-		}
-	}()
+	scanErrs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for k, part := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			scanErrs[k] = produce(ctx, db, s.selectSQL()+part.where, part.args, part.first, full, free)
+		}()
+	}
+	go func() { wg.Wait(); close(full) }()
 
+	all := make([]jar.Cookie, total)
+	filled := make([]bool, total)
+	var extra []jar.Cookie // rows beyond the count (never, unless the count failed)
+	kept := 0
 	tally := unreadableTally{counts: map[string]int{}}
 	bothWarned := 0
 	keyBuf := make([]byte, 0, 256)
@@ -618,7 +695,12 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 					c.Value = string(plain)
 				}
 			}
-			res.Cookies = append(res.Cookies, c)
+			kept++
+			if j := rs.n - 1; j >= 0 && j < total && !filled[j] {
+				all[j], filled[j] = c, true
+			} else {
+				extra = append(extra, c)
+			}
 		}
 		done += len(b.rows)
 		if opts.Progress != nil {
@@ -628,7 +710,22 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 		b.rows = b.rows[:0]
 		free <- b
 	}
-	if err := <-scanErr; err != nil {
+	// Refused or unread rows leave holes: close them up in place.
+	if kept == total && extra == nil {
+		res.Cookies = all
+	} else {
+		out := all[:0]
+		for j := range all {
+			if filled[j] {
+				out = append(out, all[j])
+			}
+		}
+		res.Cookies = append(out, extra...)
+	}
+	for _, err := range scanErrs {
+		if err == nil {
+			continue
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -636,6 +733,7 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 			return importers.Errorf(file, "reading cookies: %v", err)
 		}
 		res.Warnf("%s: reading stopped after %d cookies: %v", file, len(res.Cookies), err)
+		break
 	}
 	if res.Refused > maxRowWarnings {
 		res.Warnf("%s: %d rows refused in all", file, res.Refused)
