@@ -158,7 +158,8 @@ func Write(w io.Writer, cs []jar.Cookie, opts WriteOptions) (WriteReport, error)
 	// That is one allocation for 100k lines instead of one per line.
 	type entry struct {
 		start, end int
-		c          *jar.Cookie
+		c          *jar.Cookie // nil: a duplicate, not written
+		hash       uint64      // of the line's key, when collisions are possible
 	}
 	entries := make([]entry, 0, len(cs))
 	arena := make([]byte, 0, 160*len(cs))
@@ -166,19 +167,16 @@ func Write(w io.Writer, cs []jar.Cookie, opts WriteOptions) (WriteReport, error)
 	// the format cannot carry (source, partition, container). Cookies of
 	// one source, all unpartitioned and in the default container, are
 	// unique by identity already, so the common single-store export skips
-	// the duplicate map.
-	// The map holds a hash of each key, not the key: hashing three strings
-	// into a map of integers costs a third of a map of string keys at 100k
-	// cookies. A hit is confirmed by comparing the real keys; two keys that
-	// merely share a hash go to the exact overflow map.
-	var (
-		seen     map[uint64]int32
-		overflow map[key]int32
-		scratch  []byte
-		seed     = maphash.MakeSeed()
-	)
-	if mayCollide(cs) {
-		seen = make(map[uint64]int32, len(cs))
+	// the duplicate check.
+	collide := mayCollide(cs)
+	seed := maphash.MakeSeed()
+	// Two bit sets record which key hashes (folded to the set's size) were
+	// seen once and which more than once: they fit in the CPU cache, a map
+	// of 100k keys does not. Only lines in the second set can be
+	// duplicates; they alone go through the exact check below.
+	var once, twice bitset
+	if collide {
+		once, twice = newBitset(len(cs)), newBitset(len(cs))
 	}
 	for i := range cs {
 		c := &cs[i]
@@ -189,9 +187,33 @@ func Write(w io.Writer, cs []jar.Cookie, opts WriteOptions) (WriteReport, error)
 			continue
 		}
 		arena = line
-		if seen != nil {
-			h := keyHash(k, seed)
-			j, dup := seen[h]
+		e := entry{start: start, end: len(arena), c: c}
+		if collide {
+			e.hash = keyHash(k, seed)
+			if once.testAndSet(e.hash) {
+				twice.testAndSet(e.hash)
+			}
+		}
+		entries = append(entries, e)
+	}
+	if collide {
+		// The exact check, in file order, over the few lines whose hash
+		// was seen twice. The map holds the full hash; a hit is confirmed
+		// by comparing the real keys, and two keys that merely share a
+		// hash go to the exact overflow map.
+		var (
+			seen     = map[uint64]int32{}
+			overflow map[key]int32
+			scratch  []byte
+		)
+		for i := range entries {
+			e := &entries[i]
+			if !twice.test(e.hash) {
+				continue // the only line with this key
+			}
+			var k key
+			k, scratch, _ = format(scratch[:0], e.c, now, opts)
+			j, dup := seen[e.hash]
 			if dup {
 				var prev key
 				prev, scratch, _ = format(scratch[:0], entries[j].c, now, opts)
@@ -201,28 +223,30 @@ func Write(w io.Writer, cs []jar.Cookie, opts WriteOptions) (WriteReport, error)
 						if overflow == nil {
 							overflow = map[key]int32{}
 						}
-						overflow[k] = int32(len(entries))
+						overflow[k] = int32(i)
 					}
 				}
 			} else {
-				seen[h] = int32(len(entries))
+				seen[e.hash] = int32(i)
 			}
 			if dup {
 				rep.LeftOut[LeftDuplicate]++
-				if preferred(c, entries[j].c) {
+				if preferred(e.c, entries[j].c) {
 					// Keep the preferred cookie's line in the first one's place.
-					entries[j] = entry{start: start, end: len(arena), c: c}
+					entries[j] = *e
 				}
-				continue
+				e.c = nil
 			}
 		}
-		entries = append(entries, entry{start: start, end: len(arena), c: c})
 	}
 	bw := bufio.NewWriterSize(w, 256<<10)
 	bw.WriteString(Header)
 	for _, e := range entries {
-		bw.Write(arena[e.start:e.end])
 		c := e.c
+		if c == nil {
+			continue
+		}
+		bw.Write(arena[e.start:e.end])
 		rep.Written++
 		if !c.Partition.IsZero() {
 			rep.Lost[LostPartition]++
@@ -265,6 +289,33 @@ func (k key) hash(seed maphash.Seed) uint64 {
 		h ^= 1
 	}
 	return h
+}
+
+// bitset is a fixed-size set of folded hashes.
+type bitset []uint64
+
+// newBitset sizes a set for n hashes: a power of two of about 8n bits, so
+// that few unique keys share a bit.
+func newBitset(n int) bitset {
+	words := 1024
+	for words*64 < 8*n {
+		words *= 2
+	}
+	return make(bitset, words)
+}
+
+func (b bitset) test(h uint64) bool {
+	i := h & uint64(len(b)*64-1)
+	return b[i>>6]&(1<<(i&63)) != 0
+}
+
+// testAndSet sets h's bit and reports whether it was set already.
+func (b bitset) testAndSet(h uint64) bool {
+	i := h & uint64(len(b)*64-1)
+	w, m := &b[i>>6], uint64(1)<<(i&63)
+	was := *w&m != 0
+	*w |= m
+	return was
 }
 
 // mayCollide reports whether two cookies of cs could share one line: only
