@@ -33,7 +33,9 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jar %s: %w", path, err)
 	}
-	db.SetMaxIdleConns(4)
+	// One idle connection: every open connection maps the jar file into
+	// memory (mmap_size), and each mapping counts in resident memory.
+	db.SetMaxIdleConns(1)
 	j := &Jar{path: path, db: db, now: o.now, classifier: o.classifier}
 	if err := j.initialize(ctx); err != nil {
 		db.Close()
