@@ -262,8 +262,12 @@ func TestEditValidSaves(t *testing.T) {
 	j := openJar(t, genCookies(50))
 	tm := run(t, newModel(t, j, Options{}))
 	waitFor(t, tm, "50 of 50")
-	keys(tm, "tab", "e", "tab", "tab", "tab", "tab") // to path
+	keys(tm, "tab", "e")
 	waitFor(t, tm, "Edit ")
+	// Wait on the focused field itself: the renderer redraws only changed
+	// lines, so the title drawn before these keys is not drawn again.
+	keys(tm, "tab", "tab", "tab", "tab") // to path
+	waitFor(t, tm, "▸ path")
 	keys(tm, "ctrl+u")
 	typeText(tm, "/edited")
 	keys(tm, "enter")
