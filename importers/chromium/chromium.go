@@ -655,7 +655,7 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 	}
 	go func() { wg.Wait(); close(full) }()
 
-	all := make([]jar.Cookie, total)
+	all := snapshot.MakeCookies(total)
 	filled := make([]bool, total)
 	var extra []jar.Cookie // rows beyond the count (never, unless the count failed)
 	kept := 0

@@ -242,7 +242,7 @@ func (r *rowReader) readRows(ctx context.Context, db *sql.DB, query string, tota
 	}
 	db.SetMaxOpenConns(workers)
 
-	all := make([]jar.Cookie, total)
+	all := snapshot.MakeCookies(total)
 	parts := make([]*rowReader, workers)
 	errs := make([]error, workers)
 	var (
