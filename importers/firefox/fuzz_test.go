@@ -41,3 +41,25 @@ func FuzzSessionStore(f *testing.F) {
 		}
 	})
 }
+
+// The OriginalKey of a row reads back byte for byte, and keys cut from the
+// shared arena equal EncodeKey's and survive the arena's later growth.
+func FuzzEncodeKey(f *testing.F) {
+	f.Add("SID", ".example.com", "/", "^userContextId=2")
+	f.Add("a=b;c", "h\x00st", "/p a+t%h#", "^partitionKey=%28https%2Cx.com%29")
+	f.Fuzz(func(t *testing.T, name, host, path, oa string) {
+		var arena keyArena
+		first := arena.encode(name, host, path, oa)
+		for range 100 { // fill past a block so that a new one is started
+			arena.encode(strings.Repeat(name, 10), host, path, oa)
+		}
+		want := EncodeKey(name, host, path, oa)
+		if first != want {
+			t.Fatalf("arena key %q, EncodeKey %q", first, want)
+		}
+		n, h, p, o, err := DecodeKey(first)
+		if err != nil || n != name || h != host || p != path || o != oa {
+			t.Fatalf("DecodeKey(%q) = %q %q %q %q %v", first, n, h, p, o, err)
+		}
+	})
+}
