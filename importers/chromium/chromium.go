@@ -710,6 +710,9 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 		b.rows = b.rows[:0]
 		free <- b
 	}
+	if err := ctx.Err(); err != nil {
+		return err // cancelled: whatever was read is incomplete
+	}
 	// Refused or unread rows leave holes: close them up in place.
 	if kept == total && extra == nil {
 		res.Cookies = all

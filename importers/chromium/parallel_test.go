@@ -3,6 +3,7 @@ package chromium
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -61,5 +62,29 @@ func TestParallelReadMatchesOnePass(t *testing.T) {
 	sort.Strings(w2)
 	if !reflect.DeepEqual(w1, w2) {
 		t.Fatalf("warnings differ:\n%q\n%q", w1, w2)
+	}
+}
+
+// Cancelling in the middle of a split read stops every producer and
+// returns the context's error, without hanging.
+func TestParallelReadCancelled(t *testing.T) {
+	defer func(n, p int) { parallelRows = n; runtime.GOMAXPROCS(p) }(parallelRows, runtime.GOMAXPROCS(4))
+	parallelRows = 100
+
+	now := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
+	path := filepath.Join(t.TempDir(), "Cookies")
+	if err := gen.WriteChromiumStore(path, gen.Cookies(5000, 6, now, "chrome:c"), gen.ChromiumStoreOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := Reader{Keys: noOS(), Platform: "linux"}.Read(ctx, path, importers.Options{Password: "peanuts",
+		Progress: func(done, total int) {
+			if done > 0 {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
