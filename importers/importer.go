@@ -9,7 +9,9 @@ package importers
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/crumbs-dev/crumbs/jar"
@@ -84,4 +86,20 @@ func (e *FileError) Unwrap() error { return e.Err }
 // Errorf returns a FileError for path.
 func Errorf(path, format string, args ...any) error {
 	return &FileError{Path: path, Err: fmt.Errorf(format, args...)}
+}
+
+// FileErr returns a FileError for path whose message is err's cause without
+// the *fs.PathError wrapping, which would name the path a second time.
+func FileErr(path string, err error) error {
+	return &FileError{Path: path, Err: Cause(err)}
+}
+
+// Cause strips an *fs.PathError (open, stat, read) down to its reason, so
+// that a message names the file once.
+func Cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

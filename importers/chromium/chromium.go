@@ -517,7 +517,7 @@ func produce(ctx context.Context, db *sql.DB, query string, args []driver.NamedV
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	err = eachRow(ctx, conn, query, args, func(vals []driver.Value) error {
+	err = snapshot.EachRow(ctx, conn, query, args, func(vals []driver.Value) error {
 		n++
 		r, err := scan(vals)
 		r.n, r.err = n, err
@@ -544,34 +544,6 @@ func produce(ctx context.Context, db *sql.DB, query string, args []driver.NamedV
 		}
 	}
 	return err
-}
-
-// eachRow runs query on the driver connection under conn and calls fn with
-// each row's values; the slice is reused between rows.
-func eachRow(ctx context.Context, conn *sql.Conn, query string, args []driver.NamedValue, fn func([]driver.Value) error) error {
-	return conn.Raw(func(dc any) error {
-		q, ok := dc.(driver.QueryerContext)
-		if !ok {
-			return errors.New("sqlite driver cannot query directly")
-		}
-		rows, err := q.QueryContext(ctx, query, args)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		vals := make([]driver.Value, len(rows.Columns()))
-		for {
-			if err := rows.Next(vals); err != nil {
-				if err == io.EOF {
-					return nil
-				}
-				return err
-			}
-			if err := fn(vals); err != nil {
-				return err
-			}
-		}
-	})
 }
 
 func asInt(v any) (int64, bool) {

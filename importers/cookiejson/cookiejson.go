@@ -247,14 +247,14 @@ func storeID(key string) string {
 func Read(ctx context.Context, path string, opts importers.Options) (*importers.Result, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, &importers.FileError{Path: path, Err: unwrapPathError(err)}
+		return nil, importers.FileErr(path, err)
 	}
 	if !st.Mode().IsRegular() {
 		return nil, importers.Errorf(path, "not a regular file (%s)", st.Mode().Type())
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &importers.FileError{Path: path, Err: unwrapPathError(err)}
+		return nil, importers.FileErr(path, err)
 	}
 	defer f.Close()
 	if opts.Source == "" {
@@ -265,14 +265,6 @@ func Read(ctx context.Context, path string, opts importers.Options) (*importers.
 
 // Reader is Read as an importers.Reader.
 var Reader importers.Reader = importers.ReaderFunc(Read)
-
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
 
 // Parse reads a JSON cookie export from r; name is used in errors and
 // warnings. The top level is an array of cookie objects, or an object

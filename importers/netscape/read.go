@@ -47,14 +47,14 @@ const maxUnix = 253402300799
 func Read(ctx context.Context, path string, opts importers.Options) (*importers.Result, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, &importers.FileError{Path: path, Err: unwrapPathError(err)}
+		return nil, importers.FileErr(path, err)
 	}
 	if !st.Mode().IsRegular() {
 		return nil, importers.Errorf(path, "not a regular file (%s)", st.Mode().Type())
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &importers.FileError{Path: path, Err: unwrapPathError(err)}
+		return nil, importers.FileErr(path, err)
 	}
 	defer f.Close()
 	if opts.Source == "" {
@@ -66,14 +66,6 @@ func Read(ctx context.Context, path string, opts importers.Options) (*importers.
 
 // Reader is Read as an importers.Reader.
 var Reader importers.Reader = importers.ReaderFunc(Read)
-
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
 
 // Parse reads a cookies.txt from r; name is used in errors and warnings.
 func Parse(r io.Reader, name string, opts importers.Options) (*importers.Result, error) {

@@ -14,6 +14,7 @@ package snapshot
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -336,4 +337,35 @@ func unwrapPathError(err error) error {
 		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
 	}
 	return err
+}
+
+// EachRow runs query on the driver connection under conn directly and calls
+// fn with each row's values (int64, float64, string, []byte or nil); the
+// slice is reused between rows. Readers of 100k-row stores use it because
+// database/sql's Scan converts every value through reflection, which costs
+// about a third of the read time.
+func EachRow(ctx context.Context, conn *sql.Conn, query string, args []driver.NamedValue, fn func([]driver.Value) error) error {
+	return conn.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return errors.New("sqlite driver cannot query directly")
+		}
+		rows, err := q.QueryContext(ctx, query, args)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		vals := make([]driver.Value, len(rows.Columns()))
+		for {
+			if err := rows.Next(vals); err != nil {
+				if err == io.EOF {
+					return nil
+				}
+				return err
+			}
+			if err := fn(vals); err != nil {
+				return err
+			}
+		}
+	})
 }
