@@ -7,47 +7,49 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers/chromium/keyring"
 	"github.com/crumbs-dev/crumbs/importers/chromium/oscrypt"
+	"github.com/crumbs-dev/crumbs/importers/discover"
 )
 
-// browserKeys are the names a browser's Safe Storage secret goes by
-// (REFERENCE §2 "Keyring and Keychain names").
+// browserKeys are the names a browser's Safe Storage secret goes by. They
+// come from discovery's browser table (importers/discover), the one place
+// crumbs keeps per-browser facts (REFERENCE §2 "Keyring and Keychain names").
 type browserKeys struct {
-	ID      string // importers.Options.Browser
 	Display string // in messages
-	// Linux keyring identities; nil when the browser has no Linux build.
-	Keyring []keyring.App
+	// Linux keyring identity; zero when the browser has no Linux build.
+	Keyring keyring.App
 	// macOS Keychain item; zero when unknown.
 	Keychain oscrypt.KeychainItem
 }
 
-var browserTable = []browserKeys{
-	{"chrome", "Chrome", []keyring.App{{Name: "Chrome", Application: "chrome"}}, oscrypt.KeychainItem{Service: "Chrome Safe Storage", Account: "Chrome"}},
-	{"chromium", "Chromium", []keyring.App{{Name: "Chromium", Application: "chromium"}}, oscrypt.KeychainItem{Service: "Chromium Safe Storage", Account: "Chromium"}},
-	{"brave", "Brave", []keyring.App{{Name: "Brave", Application: "brave"}}, oscrypt.KeychainItem{Service: "Brave Safe Storage", Account: "Brave"}},
-	// Edge and Opera use Chromium's keyring entry on Linux, Vivaldi Chrome's.
-	{"edge", "Microsoft Edge", []keyring.App{{Name: "Chromium", Application: "chromium"}}, oscrypt.KeychainItem{Service: "Microsoft Edge Safe Storage", Account: "Microsoft Edge"}},
-	{"opera", "Opera", []keyring.App{{Name: "Chromium", Application: "chromium"}}, oscrypt.KeychainItem{Service: "Opera Safe Storage", Account: "Opera"}},
-	{"vivaldi", "Vivaldi", []keyring.App{{Name: "Chrome", Application: "chrome"}}, oscrypt.KeychainItem{Service: "Vivaldi Safe Storage", Account: "Vivaldi"}},
-	{"arc", "Arc", nil, oscrypt.KeychainItem{Service: "Arc Safe Storage", Account: "Arc"}},
-	{"whale", "Whale", []keyring.App{{Name: "Whale", Application: "whale"}}, oscrypt.KeychainItem{}},
-	// Yandex is not in REFERENCE's table: these names follow the others'
-	// pattern and are unverified (see docs/stores-chromium.md).
-	{"yandex", "Yandex", []keyring.App{{Name: "Yandex", Application: "yandex"}}, oscrypt.KeychainItem{Service: "Yandex Safe Storage", Account: "Yandex"}},
+func keysOf(b discover.Browser) browserKeys {
+	k := browserKeys{Display: b.Name}
+	if b.Keyring != "" {
+		k.Keyring = keyring.App{Name: b.Keyring, Application: strings.ToLower(b.Keyring)}
+	}
+	if b.Keychain != "" {
+		k.Keychain = oscrypt.KeychainItem{Service: b.KeychainService(), Account: b.Keychain}
+	}
+	return k
 }
 
-// keysFor returns the table rows for a browser id; an empty or unknown id
-// gives every row (try all names).
+// keysFor returns the key names for a browser id ("chrome",
+// "chrome-beta"); an empty or unknown id gives every Chromium-family
+// browser's names (try all).
 func keysFor(browser string) []browserKeys {
 	id := strings.ToLower(strings.TrimSpace(browser))
 	if i := strings.IndexByte(id, ':'); i >= 0 { // tolerate "chrome:Default"
 		id = id[:i]
 	}
-	for _, b := range browserTable {
-		if b.ID == id {
-			return []browserKeys{b}
+	if b, ok := discover.Lookup(id); ok && b.Family == discover.Chromium {
+		return []browserKeys{keysOf(b)}
+	}
+	var all []browserKeys
+	for _, b := range discover.Browsers {
+		if b.Family == discover.Chromium {
+			all = append(all, keysOf(b))
 		}
 	}
-	return browserTable
+	return all
 }
 
 // displayName names the browser in messages.
@@ -67,8 +69,10 @@ func systemKeys(browser string) oscrypt.KeySource {
 		return oscrypt.System{}
 	case "darwin":
 		var items []oscrypt.KeychainItem
+		seen := map[oscrypt.KeychainItem]bool{}
 		for _, b := range ks {
-			if b.Keychain.Service != "" {
+			if b.Keychain.Service != "" && !seen[b.Keychain] {
+				seen[b.Keychain] = true
 				items = append(items, b.Keychain)
 			}
 		}
@@ -77,11 +81,9 @@ func systemKeys(browser string) oscrypt.KeySource {
 		var apps []keyring.App
 		seen := map[keyring.App]bool{}
 		for _, b := range ks {
-			for _, a := range b.Keyring {
-				if !seen[a] {
-					seen[a] = true
-					apps = append(apps, a)
-				}
+			if a := b.Keyring; a.Name != "" && !seen[a] {
+				seen[a] = true
+				apps = append(apps, a)
 			}
 		}
 		return oscrypt.System{Passwords: keyringPasswords{keyring.Lookup{Apps: apps}}}

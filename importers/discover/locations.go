@@ -261,7 +261,7 @@ var Browsers = []Browser{
 		onDarwin("{appsupport}/Naver/Whale"),
 		onWindows("{localappdata}/Naver/Naver Whale/User Data"),
 	}},
-	{ID: "yandex", Name: "Yandex Browser", Family: Chromium, Locations: []Location{
+	{ID: "yandex", Name: "Yandex Browser", Family: Chromium, Keyring: "Yandex", Keychain: "Yandex", Locations: []Location{
 		onDarwin("{appsupport}/Yandex/YandexBrowser"),
 		onWindows("{localappdata}/Yandex/YandexBrowser/User Data"),
 	}},
