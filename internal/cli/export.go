@@ -91,6 +91,13 @@ place; without -o (or with -o -) the data goes to stdout.
 			} else {
 				err = a.withJar(func(j *jar.Jar) error {
 					now = j.Now()
+					if f.IsEmpty() {
+						// Everything, in the default order: the writers only
+						// read, so the jar's own snapshot serves without a
+						// 100k-cookie copy.
+						cs, _, err = j.Shared(ctx)
+						return err
+					}
 					cs, _, err = j.Query(ctx, jar.Query{Filter: f})
 					return err
 				})
