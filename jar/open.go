@@ -27,8 +27,10 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 	if err := prepareFile(path, abs); err != nil {
 		return nil, err
 	}
+	// page_size only takes effect when the file is created: 16 KiB pages
+	// quarter the WAL frames (and write syscalls) of a 100k-cookie import.
 	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() +
-		"?_pragma=busy_timeout(10000)&_pragma=wal_autocheckpoint(0)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)&_txlock=immediate"
+		"?_pragma=page_size(16384)&_pragma=busy_timeout(10000)&_pragma=wal_autocheckpoint(0)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("jar %s: %w", path, err)

@@ -56,12 +56,29 @@ func BenchmarkExportFromChromium100k(b *testing.B) {
 func BenchmarkImportFirefox100k(b *testing.B) {
 	cs := gen.Cookies(100000, 53, now, "firefox:bench")
 	store, s := benchStore(b, func(p string) error { return gen.WriteFirefoxStore(p, cs) }, "cookies.sqlite")
+	benchImport(b, s, store)
+}
+
+// BenchmarkImportChromium100k imports an encrypted (v10, meta 24) store:
+// read, decrypt, classify and write the jar, end to end.
+func BenchmarkImportChromium100k(b *testing.B) {
+	cs := gen.Cookies(100000, 54, now, "chrome:bench")
+	store, s := benchStore(b, func(p string) error {
+		return gen.WriteChromiumStore(p, cs, gen.ChromiumStoreOptions{})
+	}, "Cookies")
+	benchImport(b, s, store, "--password", "peanuts")
+}
+
+// benchImport times `crumbs import` of store into a new jar per iteration.
+// For the one-core budget run it under `taskset -c 0`.
+func benchImport(b *testing.B, s *sandbox, store string, extra ...string) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		jarPath := filepath.Join(s.home, "jar", itoa(i), "jar.db")
 		b.StartTimer()
-		cmd := exec.Command(crumbsBin, "--jar", jarPath, "import", store)
+		args := append([]string{"--jar", jarPath, "import", store}, extra...)
+		cmd := exec.Command(crumbsBin, args...)
 		cmd.Env = s.env
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("%v\n%s", err, out)
