@@ -2,6 +2,7 @@ package jar
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -459,8 +460,21 @@ func (f Filter) String() string {
 	return strings.Join(parts, " ")
 }
 
-// And is the filter matching what both f and g match.
+// And is the filter matching what both f and g match. A term of g that f
+// already has (same kind, sign and argument) is not repeated, so that
+// "purpose:tracking" and the purge scope "purpose:tracking" read once.
 func (f Filter) And(g Filter) Filter {
 	t := make([]term, 0, len(f.terms)+len(g.terms))
-	return Filter{terms: append(append(t, f.terms...), g.terms...)}
+	t = append(t, f.terms...)
+	for _, gt := range g.terms {
+		if !slices.ContainsFunc(f.terms, func(ft term) bool { return sameTerm(ft, gt) }) {
+			t = append(t, gt)
+		}
+	}
+	return Filter{terms: t}
+}
+
+func sameTerm(a, b term) bool {
+	return a.kind == b.kind && a.negate == b.negate && a.needle == b.needle &&
+		a.flag == b.flag && slices.Equal(a.purposes, b.purposes)
 }

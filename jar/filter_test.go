@@ -178,3 +178,14 @@ func TestContainsFoldAgreesWithLower(t *testing.T) {
 		}
 	}
 }
+
+func TestFilterAndDropsRepeatedTerms(t *testing.T) {
+	f := MustParseFilter("goog purpose:tracking")
+	g := MustParseFilter("purpose:tracking -is:expired")
+	if got, want := f.And(g).String(), "goog purpose:tracking -is:expired"; got != want {
+		t.Errorf("And = %q, want %q", got, want)
+	}
+	if got := MustParseFilter("purpose:tracking").And(MustParseFilter("-purpose:tracking")).String(); got != "purpose:tracking -purpose:tracking" {
+		t.Errorf("a negated term is a different term: %q", got)
+	}
+}
