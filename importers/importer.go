@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"syscall"
 	"time"
 
 	"github.com/crumbs-dev/crumbs/jar"
@@ -102,4 +104,28 @@ func Cause(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// OpenRegular opens path for reading only if it is a regular file. It opens
+// without blocking and checks the open file itself, so a FIFO or device put
+// where a cookie file should be is refused without hanging, and nothing can
+// be swapped in between the check and the read.
+func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, FileErr(path, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, FileErr(path, err)
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		if st.IsDir() {
+			return nil, nil, Errorf(path, "is a directory, not a cookie file")
+		}
+		return nil, nil, Errorf(path, "not a regular file (%s)", st.Mode().Type())
+	}
+	return f, st, nil
 }

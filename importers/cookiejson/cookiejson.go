@@ -245,16 +245,9 @@ func storeID(key string) string {
 
 // Read reads the JSON cookie file at path.
 func Read(ctx context.Context, path string, opts importers.Options) (*importers.Result, error) {
-	st, err := os.Stat(path)
+	f, _, err := importers.OpenRegular(path)
 	if err != nil {
-		return nil, importers.FileErr(path, err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, importers.Errorf(path, "not a regular file (%s)", st.Mode().Type())
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, importers.FileErr(path, err)
+		return nil, err
 	}
 	defer f.Close()
 	if opts.Source == "" {

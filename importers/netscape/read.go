@@ -18,7 +18,6 @@ import (
 	"hash/maphash"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -45,16 +44,9 @@ const maxUnix = 253402300799
 // Read reads the cookies.txt file at path. It refuses anything that is not
 // a regular file (a directory, a FIFO, a device) before opening it.
 func Read(ctx context.Context, path string, opts importers.Options) (*importers.Result, error) {
-	st, err := os.Stat(path)
+	f, st, err := importers.OpenRegular(path)
 	if err != nil {
-		return nil, importers.FileErr(path, err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, importers.Errorf(path, "not a regular file (%s)", st.Mode().Type())
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, importers.FileErr(path, err)
+		return nil, err
 	}
 	defer f.Close()
 	if opts.Source == "" {
