@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/crumbs-dev/crumbs/internal/gen"
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/purpose"
 )
@@ -20,15 +21,6 @@ import (
 // The black-box test drives the real binary in tmux: import the Firefox
 // fixture with `crumbs import`, open the UI, search, mark, purge trackers,
 // undo, export, quit — asserting on captured screens, the jar and the file.
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		t.Skipf("go env GOMOD: %v", err)
-	}
-	return filepath.Dir(strings.TrimSpace(string(out)))
-}
 
 type tmuxSession struct {
 	t    *testing.T
@@ -117,11 +109,8 @@ func TestTmuxBlackBox(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
-	root := repoRoot(t)
-	fixture := filepath.Join(root, "..", "shared", "fixtures", "browsers", "firefox")
-	if _, err := os.Stat(fixture); err != nil {
-		t.Skip("black-box test: ../shared not present")
-	}
+	root := testshared.Root(t)
+	fixture := testshared.Path(t, "fixtures", "browsers", "firefox")
 	dir := t.TempDir()
 	bin := buildBinary(t, root, dir)
 	copyTree(t, fixture, filepath.Join(dir, "firefox"))
@@ -240,7 +229,7 @@ func TestTmuxMemory100k(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
-	root := repoRoot(t)
+	root := testshared.Root(t)
 	dir := t.TempDir()
 	bin := buildBinary(t, root, dir)
 	jarPath := filepath.Join(dir, "jar.db")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/chromium/oscrypt"
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
@@ -73,32 +74,10 @@ type manifest struct {
 	} `json:"cookies"`
 }
 
-func repoRoot(t testing.TB) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
+// fixtureDir is the repository's own Chromium fixture (testdata/chromium).
+func fixtureDir(t testing.TB) string {
+	return filepath.Join(testshared.Root(t), "testdata", "chromium")
 }
-
-func samplesDir(t testing.TB) string {
-	d := filepath.Join(repoRoot(t), "..", "shared", "fixtures", "samples")
-	if _, err := os.Stat(d); err != nil {
-		t.Skip("public samples: ../shared not present")
-	}
-	return d
-}
-
-func fixtureDir(t testing.TB) string { return filepath.Join(repoRoot(t), "testdata", "chromium") }
 
 func TestManifestFixture(t *testing.T) {
 	dir := fixtureDir(t)

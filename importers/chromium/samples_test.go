@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crumbs-dev/crumbs/importers"
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
@@ -15,7 +16,7 @@ import (
 // copied into the repo).
 
 func TestSamplePlasoMeta5(t *testing.T) {
-	path := filepath.Join(samplesDir(t), "plaso_chrome_cookies.db.sqlite")
+	path := filepath.Join(testshared.Path(t, "fixtures", "samples"), "plaso_chrome_cookies.db.sqlite")
 	res, err := Reader{Keys: noOS(), Platform: "linux"}.Read(context.Background(), path, importers.Options{Source: "file:cookies.db"})
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +56,7 @@ func TestSamplePlasoMeta5(t *testing.T) {
 }
 
 func TestSampleChrome68Meta10(t *testing.T) {
-	path := filepath.Join(samplesDir(t), "plaso_chrome_Cookies-68.0.3440.106.sqlite")
+	path := filepath.Join(testshared.Path(t, "fixtures", "samples"), "plaso_chrome_Cookies-68.0.3440.106.sqlite")
 	res, err := Reader{Keys: noOS(), Platform: "linux"}.Read(context.Background(), path, importers.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func TestSampleChrome68Meta10(t *testing.T) {
 }
 
 func TestSampleKookyMacMeta9(t *testing.T) {
-	path := filepath.Join(samplesDir(t), "kooky_chrome-macos-cookie-db.sqlite")
+	path := filepath.Join(testshared.Path(t, "fixtures", "samples"), "kooky_chrome-macos-cookie-db.sqlite")
 	// The Keychain is not asked: the password comes by hand, as for a
 	// profile copied from a Mac.
 	keys := noOS()

@@ -2,11 +2,11 @@ package discover
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 )
 
 func TestParseProfilesINIInstallDefaultWins(t *testing.T) {
@@ -38,25 +38,11 @@ func TestCountBinaryCookiesRejectsBadFiles(t *testing.T) {
 	}
 }
 
-// sharedDir returns ../shared relative to the repository root, or skips.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		t.Skipf("go env GOMOD: %v", err)
-	}
-	dir := filepath.Join(filepath.Dir(strings.TrimSpace(string(out))), "..", "shared")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("real fixtures: ../shared not present")
-	}
-	return dir
-}
-
 // TestRealFixtures runs discovery on the browser folders written by real
 // Firefox and Chromium (../shared/fixtures/browsers) and counts real Safari
 // files (../shared/fixtures/samples).
 func TestRealFixtures(t *testing.T) {
-	shared := sharedDir(t)
+	shared := testshared.Path(t)
 	ctx := context.Background()
 	ff, err := ScanRoot(Env{OS: "linux"}, filepath.Join(shared, "fixtures/browsers/firefox/profiles"), "")
 	if err != nil || len(ff) != 1 || ff[0].SourceID() != "firefox:default-release" || !ff[0].Default {

@@ -16,37 +16,13 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/mozlz4"
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar"
 
 	_ "modernc.org/sqlite"
 )
 
 const testdata = "../../testdata/firefox"
-
-// sharedSamples returns ../shared/fixtures/samples relative to the repository
-// root, or skips the test when the folder is absent (a fresh clone).
-func sharedSamples(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	samples := filepath.Join(dir, "..", "shared", "fixtures", "samples")
-	if _, err := os.Stat(samples); err != nil {
-		t.Skip("public sample stores: ../shared not present")
-	}
-	return samples
-}
 
 // hashTree returns the SHA-256 of every regular file below root.
 func hashTree(t *testing.T, roots ...string) map[string][32]byte {
@@ -678,7 +654,7 @@ func TestKeyRoundTrip(t *testing.T) {
 }
 
 func TestPublicSamples(t *testing.T) {
-	samples := sharedSamples(t)
+	samples := testshared.Path(t, "fixtures", "samples")
 	cases := []struct {
 		file  string
 		count int

@@ -13,6 +13,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/internal/gen"
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
@@ -206,7 +207,7 @@ func TestReadFile(t *testing.T) {
 }
 
 func TestKookySample(t *testing.T) {
-	p := sharedPath(t, "fixtures/samples/kooky_netscape-cookies.txt")
+	p := testshared.Path(t, "fixtures", "samples", "kooky_netscape-cookies.txt")
 	res, err := Read(context.Background(), p, importers.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -223,27 +224,6 @@ func TestKookySample(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("got\n%s", strings.Join(got, "\n"))
 	}
-}
-
-// sharedPath finds ../shared relative to the repository root, or skips.
-func sharedPath(t *testing.T, rel string) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s: ../shared not present", rel)
-	}
-	return p
 }
 
 func writeString(t *testing.T, cs []jar.Cookie, opts WriteOptions) (string, WriteReport) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/crumbs-dev/crumbs/importers"
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
@@ -226,33 +227,8 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
-// sharedSamples returns ../shared/fixtures/samples relative to the
-// repository root, or skips when it is absent.
-func sharedSamples(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	samples := filepath.Join(dir, "..", "shared", "fixtures", "samples")
-	if _, err := os.Stat(samples); err != nil {
-		t.Skip("public sample files: ../shared not present")
-	}
-	return samples
-}
-
 func TestKookySample(t *testing.T) {
-	p := filepath.Join(sharedSamples(t), "kooky_safari-macos-cookie-db.binarycookies")
+	p := filepath.Join(testshared.Path(t, "fixtures", "samples"), "kooky_safari-macos-cookie-db.binarycookies")
 	res, err := Read(context.Background(), p, importers.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -271,7 +247,7 @@ func TestKookySample(t *testing.T) {
 }
 
 func TestPlasoSample(t *testing.T) {
-	p := filepath.Join(sharedSamples(t), "plaso_Cookies.binarycookies")
+	p := filepath.Join(testshared.Path(t, "fixtures", "samples"), "plaso_Cookies.binarycookies")
 	data, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/discover"
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 	_ "modernc.org/sqlite"
 )
 
@@ -274,14 +274,7 @@ func TestReadDispatch(t *testing.T) {
 // TestRealFixtures resolves and reads the stores real browsers wrote
 // (../shared/fixtures/browsers).
 func TestRealFixtures(t *testing.T) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		t.Skipf("go env GOMOD: %v", err)
-	}
-	shared := filepath.Join(filepath.Dir(strings.TrimSpace(string(out))), "..", "shared", "fixtures")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skip("real fixtures: ../shared not present")
-	}
+	shared := testshared.Path(t, "fixtures")
 	ctx := context.Background()
 	env := discover.Env{OS: "linux", Home: t.TempDir()}
 	for spec, want := range map[string]string{

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 )
 
 // firefoxHome copies the real Firefox fixture profile into a fake home at
@@ -14,7 +16,7 @@ func firefoxHome(t *testing.T, s *sandbox) string {
 	t.Helper()
 	src := filepath.Join(repoRoot, "testdata", "firefox", "profiles")
 	if _, err := os.Stat(src); err != nil {
-		src = sharedDir(t, "fixtures/browsers/firefox/profiles")
+		src = testshared.Path(t, "fixtures/browsers/firefox/profiles")
 	}
 	dst := filepath.Join(s.home, ".mozilla", "firefox")
 	copyDir(t, src, dst)
@@ -106,7 +108,7 @@ func TestExportFromChromium(t *testing.T) {
 	s := newSandbox(t)
 	src := filepath.Join(repoRoot, "testdata", "chromium", "user-data")
 	if _, err := os.Stat(src); err != nil {
-		src = sharedDir(t, "fixtures/browsers/chromium/user-data")
+		src = testshared.Path(t, "fixtures/browsers/chromium/user-data")
 	}
 	copyDir(t, src, filepath.Join(s.home, ".config", "chromium"))
 	out := filepath.Join(s.home, "cookies.txt")

@@ -23,6 +23,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers/cookiejson"
 	"github.com/crumbs-dev/crumbs/importers/netscape"
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) {
 }
 
 func testMain(m *testing.M) int {
-	root, err := findRepoRoot()
+	root, err := testshared.FindRoot()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -57,33 +58,6 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	return m.Run()
-}
-
-func findRepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
-// sharedDir returns ../shared relative to the repository, or skips.
-func sharedDir(t *testing.T, rel string) string {
-	t.Helper()
-	p := filepath.Join(filepath.Dir(repoRoot), "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s: ../shared not present", p)
-	}
-	return p
 }
 
 // sandbox is one fake user: a home folder with XDG dirs and a default jar.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 )
 
 // TestFileModes: the jar 0600 in a 0700 folder, exports 0600 even over an
@@ -37,7 +39,7 @@ func TestFileModes(t *testing.T) {
 // TestConformance exports the harness's validation set through the jar and
 // lets real curl, wget, Python and yt-dlp judge the cookies.txt.
 func TestConformance(t *testing.T) {
-	tools := sharedDir(t, "tools/netscape-conformance")
+	tools := testshared.Path(t, "tools/netscape-conformance")
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not installed")
 	}

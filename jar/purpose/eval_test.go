@@ -4,31 +4,12 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar"
 )
-
-// repoRoot walks up from the package directory to the directory holding go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the package directory")
-		}
-		dir = parent
-	}
-}
 
 type evalRow struct{ domain, name, gold string }
 
@@ -127,10 +108,7 @@ func computeMetrics(gold, pred []string) evalMetrics {
 // (a measuring stick: no row of it is in the knowledge file). Set
 // CRUMBS_PRED_OUT to also write the predictions for score.py.
 func TestDevSet(t *testing.T) {
-	path := filepath.Join(repoRoot(t), "..", "shared", "eval", "classify", "dev.tsv")
-	if _, err := os.Stat(path); err != nil {
-		t.Skip("dev set: ../shared not present")
-	}
+	path := testshared.Path(t, "eval", "classify", "dev.tsv")
 	rows := readEvalTSV(t, path)
 	c := Default()
 	gold := make([]string, len(rows))
