@@ -352,41 +352,20 @@ func (j *Jar) setPurpose(ctx context.Context, ids []int64, p Purpose) (int, erro
 	if purposeRank(p) == len(Purposes) {
 		return 0, &InvalidError{Field: "purpose", Reason: fmt.Sprintf("unknown purpose %q", p)}
 	}
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	return j.change(ctx, KindVerdict, func(tx *sql.Tx, rec *recorder) (string, int, error) {
-		cs, err := loadLive(ctx, tx, ids)
-		if err != nil {
-			return "", 0, j.fileError(err)
-		}
-		idents := make([]Identity, len(cs))
+	return j.changeVerdicts(ctx, ids, func(cs []Cookie, tx *sql.Tx, rec *recorder, idents []Identity) (string, error) {
 		for i := range cs {
-			idents[i] = cs[i].Identity()
 			cs[i].Purpose, cs[i].Reason, cs[i].VerdictBy = p, userReason, EvidenceUser
 		}
 		if err := j.putVerdicts(ctx, tx, rec, idents, p, userReason); err != nil {
-			return "", 0, err
+			return "", err
 		}
-		if err := j.rewrite(ctx, tx, rec, cs); err != nil {
-			return "", 0, err
-		}
-		return fmt.Sprintf("mark %s as %s", plural(len(cs), "cookie"), p), len(cs), nil
+		return fmt.Sprintf("mark %s as %s", plural(len(cs), "cookie"), p), nil
 	})
 }
 
 func (j *Jar) clearVerdict(ctx context.Context, ids []int64) (int, error) {
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	return j.change(ctx, KindVerdict, func(tx *sql.Tx, rec *recorder) (string, int, error) {
-		cs, err := loadLive(ctx, tx, ids)
-		if err != nil {
-			return "", 0, j.fileError(err)
-		}
-		idents := make([]Identity, len(cs))
+	return j.changeVerdicts(ctx, ids, func(cs []Cookie, tx *sql.Tx, rec *recorder, idents []Identity) (string, error) {
 		for i := range cs {
-			idents[i] = cs[i].Identity()
 			cs[i].Purpose, cs[i].Reason, cs[i].VerdictBy = PurposeUnknown, "", EvidenceNone
 			if j.classifier != nil {
 				cs[i].VerdictBy = ""
@@ -394,12 +373,37 @@ func (j *Jar) clearVerdict(ctx context.Context, ids []int64) (int, error) {
 			}
 		}
 		if err := j.dropVerdicts(ctx, tx, rec, idents); err != nil {
+			return "", err
+		}
+		return "clear your verdict on " + plural(len(cs), "cookie"), nil
+	})
+}
+
+// changeVerdicts is the one undo step of setting or clearing the user's
+// verdict on the live cookies ids: apply updates the loaded cookies and the
+// verdicts table and returns the change's summary; the rows are rewritten
+// afterwards.
+func (j *Jar) changeVerdicts(ctx context.Context, ids []int64, apply func(cs []Cookie, tx *sql.Tx, rec *recorder, idents []Identity) (string, error)) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return j.change(ctx, KindVerdict, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+		cs, err := loadLive(ctx, tx, ids)
+		if err != nil {
+			return "", 0, j.fileError(err)
+		}
+		idents := make([]Identity, len(cs))
+		for i := range cs {
+			idents[i] = cs[i].Identity()
+		}
+		summary, err := apply(cs, tx, rec, idents)
+		if err != nil {
 			return "", 0, err
 		}
 		if err := j.rewrite(ctx, tx, rec, cs); err != nil {
 			return "", 0, err
 		}
-		return "clear your verdict on " + plural(len(cs), "cookie"), len(cs), nil
+		return summary, len(cs), nil
 	})
 }
 

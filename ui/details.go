@@ -195,14 +195,8 @@ func (m *Model) updateDetails(msg tea.Msg) tea.Cmd {
 		return m.copyValue()
 	case key.Matches(km, k.CopyAs):
 		return m.copyAs()
-	case key.Matches(km, k.Edit):
-		if c := m.currentCookie(); c != nil {
-			m.modal = newEditForm(m, *c)
-		}
-	case key.Matches(km, k.EditValue):
-		if c := m.currentCookie(); c != nil {
-			return m.editValueInEditor(*c)
-		}
+	case key.Matches(km, k.Edit, k.EditValue):
+		return m.editCurrent(key.Matches(km, k.EditValue))
 	case key.Matches(km, k.SetPurpose):
 		if c := m.currentCookie(); c != nil {
 			m.modal = &purposePicker{ids: []int64{c.ID}}

@@ -302,14 +302,8 @@ func (m *Model) updateMain(msg tea.Msg) tea.Cmd {
 		return m.openPurge()
 	case key.Matches(km, k.Undo):
 		return m.undo()
-	case key.Matches(km, k.Edit):
-		if c := m.currentCookie(); c != nil {
-			m.modal = newEditForm(m, *c)
-		}
-	case key.Matches(km, k.EditValue):
-		if c := m.currentCookie(); c != nil {
-			return m.editValueInEditor(*c)
-		}
+	case key.Matches(km, k.Edit, k.EditValue):
+		return m.editCurrent(key.Matches(km, k.EditValue))
 	case key.Matches(km, k.SetPurpose):
 		if ids := m.selectedIDs(); len(ids) > 0 {
 			m.modal = &purposePicker{ids: ids}
@@ -882,4 +876,18 @@ func (m *Model) viewStatus() string {
 	}
 	parts = append(parts, "? help")
 	return fit(strings.Join(parts, m.th.muted.Render(" · ")), m.w)
+}
+
+// editCurrent opens the edit form on the cursor's cookie, or with inEditor
+// its value in $EDITOR (the same keys on the main and details screens).
+func (m *Model) editCurrent(inEditor bool) tea.Cmd {
+	c := m.currentCookie()
+	if c == nil {
+		return nil
+	}
+	if inEditor {
+		return m.editValueInEditor(*c)
+	}
+	m.modal = newEditForm(m, *c)
+	return nil
 }
