@@ -1,5 +1,5 @@
 // Package importers turns browser cookie stores and cookie files into
-// jar.Cookie values. Each store format has a package of its own below this
+// cookie.Cookie values. Each store format has a package of its own below this
 // one; they all read through the same small contract defined here and know
 // nothing of the jar's SQL or of the terminal UI.
 //
@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Options carries what some readers need. The zero value is usable.
@@ -48,7 +48,7 @@ func (o Options) Clock() time.Time {
 
 // Result is what a reader found.
 type Result struct {
-	Cookies []jar.Cookie
+	Cookies []cookie.Cookie
 	// Refused counts rows or lines that were not imported; Warnings say why,
 	// one line each, already naming the file.
 	Refused  int

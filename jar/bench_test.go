@@ -6,6 +6,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // cpuTime is the process's user+system CPU time: on a shared machine it
@@ -85,7 +87,7 @@ func benchJar(b *testing.B) *Jar {
 func BenchmarkFilterQuery100k(b *testing.B) {
 	j := benchJar(b)
 	ctx := context.Background()
-	f := MustParseFilter("goog -is:expired")
+	f := cookie.MustParseFilter("goog -is:expired")
 	if _, _, err := j.Query(ctx, Query{Filter: f, Limit: 100}); err != nil {
 		b.Fatal(err)
 	}
@@ -103,7 +105,7 @@ func BenchmarkFilterQuery100k(b *testing.B) {
 // free word that scans domain, name and value.
 func BenchmarkFilterMatch100k(b *testing.B) {
 	cs := makeCookies(100_000, 7, testNow, "chrome:Default")
-	f := MustParseFilter(matchNeedle)
+	f := cookie.MustParseFilter(matchNeedle)
 	b.ResetTimer()
 	defer reportCPU(b, cpuTime())
 	for i := 0; i < b.N; i++ {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 var (
@@ -12,14 +14,6 @@ var (
 	// ErrNotFound is returned for an id that names no cookie.
 	ErrNotFound = errors.New("cookie not found")
 )
-
-// InvalidError says why a cookie was refused: which field and why.
-type InvalidError struct {
-	Field  string
-	Reason string
-}
-
-func (e *InvalidError) Error() string { return e.Field + ": " + e.Reason }
 
 // Change is one entry of the undo history.
 type Change struct {
@@ -49,7 +43,7 @@ const HistoryLimit = 50
 // identity may change unless it collides with another live cookie. A
 // cookie whose VerdictBy is EvidenceUser keeps its purpose as the user's
 // verdict; any other is re-classified. One undo step.
-func (j *Jar) Update(ctx context.Context, c Cookie) error { return j.update(ctx, c) }
+func (j *Jar) Update(ctx context.Context, c cookie.Cookie) error { return j.update(ctx, c) }
 
 // Delete moves the live cookies with these ids to the trash. One undo step.
 func (j *Jar) Delete(ctx context.Context, ids []int64) (int, error) {
@@ -58,12 +52,12 @@ func (j *Jar) Delete(ctx context.Context, ids []int64) (int, error) {
 
 // Purge moves every live cookie matching f to the trash (all of them if f
 // is empty). One undo step.
-func (j *Jar) Purge(ctx context.Context, f Filter) (int, error) { return j.purge(ctx, f) }
+func (j *Jar) Purge(ctx context.Context, f cookie.Filter) (int, error) { return j.purge(ctx, f) }
 
 // SetPurpose records the user's verdict p for these cookies (EvidenceUser).
 // The verdict is kept by identity, so it survives re-import, prune and
 // re-import, and knowledge updates. One undo step.
-func (j *Jar) SetPurpose(ctx context.Context, ids []int64, p Purpose) (int, error) {
+func (j *Jar) SetPurpose(ctx context.Context, ids []int64, p cookie.Purpose) (int, error) {
 	return j.setPurpose(ctx, ids, p)
 }
 

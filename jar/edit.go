@@ -6,104 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
-
-// Validate checks that c is a cookie a browser would accept and send,
-// at time now. The error is an *InvalidError naming the field.
-func Validate(c *Cookie, now time.Time) error {
-	bad := func(field, reason string) error { return &InvalidError{Field: field, Reason: reason} }
-	if c.Source == "" {
-		return bad("source", "must not be empty")
-	}
-	if c.Name == "" && c.Value == "" && !c.ValueUnreadable {
-		return bad("name", "must not be empty when the value is empty")
-	}
-	if r := badChar(c.Name, ";="); r != "" {
-		return bad("name", "must not contain "+r)
-	}
-	if !c.ValueUnreadable {
-		if r := badChar(c.Value, ";"); r != "" {
-			return bad("value", "must not contain "+r)
-		}
-	}
-	if c.Domain == "" || c.Domain == "." {
-		return bad("domain", "must not be empty")
-	}
-	if r := badChar(c.Domain, "; ,/"); r != "" {
-		return bad("domain", "must not contain "+r)
-	}
-	if c.HostOnly && strings.HasPrefix(c.Domain, ".") {
-		return bad("domain", "a host-only cookie's domain has no leading dot")
-	}
-	if !strings.HasPrefix(c.Path, "/") {
-		return bad("path", "must start with '/'")
-	}
-	if r := badChar(c.Path, ";"); r != "" {
-		return bad("path", "must not contain "+r)
-	}
-	if hasPrefixFold(c.Name, "__Host-") {
-		switch {
-		case !c.Secure:
-			return bad("secure", "a __Host- cookie must be secure")
-		case !c.HostOnly:
-			return bad("host_only", "a __Host- cookie must be host-only")
-		case c.Path != "/":
-			return bad("path", `a __Host- cookie must have path "/"`)
-		}
-	}
-	if hasPrefixFold(c.Name, "__Secure-") && !c.Secure {
-		return bad("secure", "a __Secure- cookie must be secure")
-	}
-	if c.SameSite == SameSiteNone && !c.Secure {
-		return bad("same_site", "SameSite=None needs Secure (browsers reject it otherwise)")
-	}
-	if c.SameSite > SameSiteStrict {
-		return bad("same_site", "unknown value")
-	}
-	if c.Partition.Kind == PartitionCHIPS && !c.Secure {
-		return bad("secure", "a partitioned (CHIPS) cookie must be secure")
-	}
-	if c.Session {
-		if !c.Expires.IsZero() {
-			return bad("expires", "a session cookie has no expiry")
-		}
-	} else {
-		if c.Expires.IsZero() {
-			return bad("expires", "a persistent cookie needs an expiry (or make it a session cookie)")
-		}
-		if !c.Expires.After(now) {
-			return bad("expires", "is in the past")
-		}
-	}
-	if c.Purpose != "" {
-		if _, ok := ParsePurpose(string(c.Purpose)); !ok || purposeRank(c.Purpose) == len(Purposes) {
-			return bad("purpose", fmt.Sprintf("unknown purpose %q", c.Purpose))
-		}
-	}
-	return nil
-}
-
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
-}
-
-// badChar names the first control character or character of set in s, ""
-// if none.
-func badChar(s, set string) string {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return "control characters"
-		}
-		if strings.ContainsRune(set, r) {
-			if r == ' ' {
-				return "spaces"
-			}
-			return fmt.Sprintf("'%c'", r)
-		}
-	}
-	return ""
-}
 
 const userReason = "your verdict"
 
@@ -126,12 +31,12 @@ func liveIDs(ctx context.Context, tx *sql.Tx, ids []int64) ([]int64, error) {
 	return out, rows.Err()
 }
 
-func (j *Jar) update(ctx context.Context, c Cookie) error {
+func (j *Jar) update(ctx context.Context, c cookie.Cookie) error {
 	if c.ID <= 0 {
 		return ErrNotFound
 	}
 	now := j.Now()
-	if err := Validate(&c, now); err != nil {
+	if err := cookie.Validate(&c, now); err != nil {
 		return err
 	}
 	_, err := j.change(ctx, KindEdit, func(tx *sql.Tx, rec *recorder) (string, int, error) {
@@ -153,13 +58,13 @@ func (j *Jar) update(ctx context.Context, c Cookie) error {
 			err := tx.QueryRowContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere+` AND id != ?`,
 				append(cookieIdentityArgs(newID), c.ID)...).Scan(&other)
 			if err == nil {
-				return "", 0, &InvalidError{Field: "name", Reason: "another cookie with this source, domain, path and name exists"}
+				return "", 0, &cookie.InvalidError{Field: "name", Reason: "another cookie with this source, domain, path and name exists"}
 			}
 			if !errors.Is(err, sql.ErrNoRows) {
 				return "", 0, err
 			}
 		}
-		if c.VerdictBy == EvidenceUser {
+		if c.VerdictBy == cookie.EvidenceUser {
 			if c.Reason == "" {
 				c.Reason = userReason
 			}
@@ -170,13 +75,13 @@ func (j *Jar) update(ctx context.Context, c Cookie) error {
 		normalize(&c)
 		// The verdict follows the cookie: drop the old identity's, keep the
 		// new one if the purpose is the user's.
-		if newID != oldID || c.VerdictBy != EvidenceUser {
-			if err := j.dropVerdicts(ctx, tx, rec, []Identity{oldID}); err != nil {
+		if newID != oldID || c.VerdictBy != cookie.EvidenceUser {
+			if err := j.dropVerdicts(ctx, tx, rec, []cookie.Identity{oldID}); err != nil {
 				return "", 0, err
 			}
 		}
-		if c.VerdictBy == EvidenceUser {
-			if err := j.putVerdicts(ctx, tx, rec, []Identity{newID}, c.Purpose, c.Reason); err != nil {
+		if c.VerdictBy == cookie.EvidenceUser {
+			if err := j.putVerdicts(ctx, tx, rec, []cookie.Identity{newID}, c.Purpose, c.Reason); err != nil {
 				return "", 0, err
 			}
 		}
@@ -188,7 +93,7 @@ func (j *Jar) update(ctx context.Context, c Cookie) error {
 			sets[i] = col.name + " = ?"
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE cookies SET `+strings.Join(sets, ", ")+` WHERE id = ?`,
-			append(rowArgs(&c, Site(c.Domain)), c.ID)...); err != nil {
+			append(rowArgs(&c, cookie.Site(c.Domain)), c.ID)...); err != nil {
 			return "", 0, fmt.Errorf("jar %s: edit: %w", j.path, err)
 		}
 		return "edit " + c.Host() + " " + c.Name, 1, nil
@@ -202,16 +107,16 @@ const identityWhere = `source = ? AND partition_key = ? AND container_key = ? AN
 // identity index, which leads with site.
 const cookieIdentityWhere = `site = ? AND ` + identityWhere
 
-func cookieIdentityArgs(id Identity) []any {
-	return append([]any{Site(id.Domain)}, identityArgs(id)...)
+func cookieIdentityArgs(id cookie.Identity) []any {
+	return append([]any{cookie.Site(id.Domain)}, identityArgs(id)...)
 }
 
-func identityArgs(id Identity) []any {
+func identityArgs(id cookie.Identity) []any {
 	return []any{id.Source, id.Partition, id.Container, id.Domain, b2i(id.HostOnly), id.Path, id.Name}
 }
 
 // dropVerdicts removes the user's verdicts for these identities.
-func (j *Jar) dropVerdicts(ctx context.Context, tx *sql.Tx, rec *recorder, ids []Identity) error {
+func (j *Jar) dropVerdicts(ctx context.Context, tx *sql.Tx, rec *recorder, ids []cookie.Identity) error {
 	for _, id := range ids {
 		var vid int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM verdicts WHERE `+identityWhere, identityArgs(id)...).Scan(&vid)
@@ -232,7 +137,7 @@ func (j *Jar) dropVerdicts(ctx context.Context, tx *sql.Tx, rec *recorder, ids [
 }
 
 // putVerdicts records the user's verdict for these identities.
-func (j *Jar) putVerdicts(ctx context.Context, tx *sql.Tx, rec *recorder, ids []Identity, p Purpose, reason string) error {
+func (j *Jar) putVerdicts(ctx context.Context, tx *sql.Tx, rec *recorder, ids []cookie.Identity, p cookie.Purpose, reason string) error {
 	find, err := tx.PrepareContext(ctx, `SELECT id FROM verdicts WHERE `+identityWhere)
 	if err != nil {
 		return err
@@ -281,7 +186,7 @@ func (j *Jar) deleteIDs(ctx context.Context, ids []int64, kind, summary string) 
 	})
 }
 
-func (j *Jar) purge(ctx context.Context, f Filter) (int, error) {
+func (j *Jar) purge(ctx context.Context, f cookie.Filter) (int, error) {
 	return j.change(ctx, KindPurge, func(tx *sql.Tx, rec *recorder) (string, int, error) {
 		rows, err := tx.QueryContext(ctx, selectCookies)
 		if err != nil {
@@ -311,7 +216,7 @@ func (j *Jar) purge(ctx context.Context, f Filter) (int, error) {
 }
 
 // loadLive reads the live cookies with these ids inside tx.
-func loadLive(ctx context.Context, tx *sql.Tx, ids []int64) ([]Cookie, error) {
+func loadLive(ctx context.Context, tx *sql.Tx, ids []int64) ([]cookie.Cookie, error) {
 	rows, err := tx.QueryContext(ctx, selectCookies+` WHERE id `+inIDs+` ORDER BY id`, idList(ids))
 	if err != nil {
 		return nil, err
@@ -321,7 +226,7 @@ func loadLive(ctx context.Context, tx *sql.Tx, ids []int64) ([]Cookie, error) {
 
 // rewrite stores new contents for live cookies (same identity), saving
 // their before-images.
-func (j *Jar) rewrite(ctx context.Context, tx *sql.Tx, rec *recorder, cs []Cookie) error {
+func (j *Jar) rewrite(ctx context.Context, tx *sql.Tx, rec *recorder, cs []cookie.Cookie) error {
 	ids := make([]int64, len(cs))
 	for i := range cs {
 		ids[i] = cs[i].ID
@@ -348,13 +253,13 @@ func (j *Jar) rewrite(ctx context.Context, tx *sql.Tx, rec *recorder, cs []Cooki
 	return nil
 }
 
-func (j *Jar) setPurpose(ctx context.Context, ids []int64, p Purpose) (int, error) {
-	if purposeRank(p) == len(Purposes) {
-		return 0, &InvalidError{Field: "purpose", Reason: fmt.Sprintf("unknown purpose %q", p)}
+func (j *Jar) setPurpose(ctx context.Context, ids []int64, p cookie.Purpose) (int, error) {
+	if cookie.PurposeRank(p) == len(cookie.Purposes) {
+		return 0, &cookie.InvalidError{Field: "purpose", Reason: fmt.Sprintf("unknown purpose %q", p)}
 	}
-	return j.changeVerdicts(ctx, ids, func(cs []Cookie, tx *sql.Tx, rec *recorder, idents []Identity) (string, error) {
+	return j.changeVerdicts(ctx, ids, func(cs []cookie.Cookie, tx *sql.Tx, rec *recorder, idents []cookie.Identity) (string, error) {
 		for i := range cs {
-			cs[i].Purpose, cs[i].Reason, cs[i].VerdictBy = p, userReason, EvidenceUser
+			cs[i].Purpose, cs[i].Reason, cs[i].VerdictBy = p, userReason, cookie.EvidenceUser
 		}
 		if err := j.putVerdicts(ctx, tx, rec, idents, p, userReason); err != nil {
 			return "", err
@@ -364,9 +269,9 @@ func (j *Jar) setPurpose(ctx context.Context, ids []int64, p Purpose) (int, erro
 }
 
 func (j *Jar) clearVerdict(ctx context.Context, ids []int64) (int, error) {
-	return j.changeVerdicts(ctx, ids, func(cs []Cookie, tx *sql.Tx, rec *recorder, idents []Identity) (string, error) {
+	return j.changeVerdicts(ctx, ids, func(cs []cookie.Cookie, tx *sql.Tx, rec *recorder, idents []cookie.Identity) (string, error) {
 		for i := range cs {
-			cs[i].Purpose, cs[i].Reason, cs[i].VerdictBy = PurposeUnknown, "", EvidenceNone
+			cs[i].Purpose, cs[i].Reason, cs[i].VerdictBy = cookie.PurposeUnknown, "", cookie.EvidenceNone
 			if j.classifier != nil {
 				cs[i].VerdictBy = ""
 				j.classifier.Classify(&cs[i])
@@ -383,7 +288,7 @@ func (j *Jar) clearVerdict(ctx context.Context, ids []int64) (int, error) {
 // verdict on the live cookies ids: apply updates the loaded cookies and the
 // verdicts table and returns the change's summary; the rows are rewritten
 // afterwards.
-func (j *Jar) changeVerdicts(ctx context.Context, ids []int64, apply func(cs []Cookie, tx *sql.Tx, rec *recorder, idents []Identity) (string, error)) (int, error) {
+func (j *Jar) changeVerdicts(ctx context.Context, ids []int64, apply func(cs []cookie.Cookie, tx *sql.Tx, rec *recorder, idents []cookie.Identity) (string, error)) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
@@ -392,7 +297,7 @@ func (j *Jar) changeVerdicts(ctx context.Context, ids []int64, apply func(cs []C
 		if err != nil {
 			return "", 0, j.fileError(err)
 		}
-		idents := make([]Identity, len(cs))
+		idents := make([]cookie.Identity, len(cs))
 		for i := range cs {
 			idents[i] = cs[i].Identity()
 		}

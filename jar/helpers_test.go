@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -16,19 +18,19 @@ var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // makeCookies returns n varied cookies, deterministic in seed: domains and
 // subdomains of many sites, common and random names, values of varying
 // length, every flag, sessions, partitions, containers, extras.
-func makeCookies(n int, seed uint64, now time.Time, source string) []Cookie {
+func makeCookies(n int, seed uint64, now time.Time, source string) []cookie.Cookie {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	sites := []string{"example.com", "google.com", "doubleclick.net", "github.com", "bbc.co.uk", "shop.example.org", "news.ycombinator.com", "localhost", "127.0.0.1", "xn--bcher-kva.de"}
 	names := []string{"_ga", "_gid", "sessionid", "csrftoken", "lang", "theme", "PHPSESSID", "__Host-auth", "__Secure-id", "IDE", "_fbp", "prefs"}
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.%"
-	out := make([]Cookie, n)
+	out := make([]cookie.Cookie, n)
 	for i := range out {
 		site := sites[r.IntN(len(sites))]
 		host := site
 		if r.IntN(3) == 0 && site != "localhost" && site != "127.0.0.1" {
 			host = fmt.Sprintf("s%d.%s", r.IntN(500), site)
 		}
-		c := Cookie{Source: source, Path: "/"}
+		c := cookie.Cookie{Source: source, Path: "/"}
 		name := names[r.IntN(len(names))]
 		c.Name = fmt.Sprintf("%s_%d", name, i) // unique per i: identities differ
 		if r.IntN(2) == 0 {
@@ -47,7 +49,7 @@ func makeCookies(n int, seed uint64, now time.Time, source string) []Cookie {
 		c.Value = string(v)
 		c.Secure = r.IntN(3) != 0
 		c.HTTPOnly = r.IntN(2) == 0
-		c.SameSite = SameSite(r.IntN(4))
+		c.SameSite = cookie.SameSite(r.IntN(4))
 		if r.IntN(5) == 0 {
 			c.Session = true
 		} else {
@@ -60,21 +62,21 @@ func makeCookies(n int, seed uint64, now time.Time, source string) []Cookie {
 		}
 		switch r.IntN(20) {
 		case 0:
-			c.Partition = Partition{Kind: PartitionCHIPS, TopLevelSite: "https://" + sites[r.IntN(len(sites))], CrossSiteAncestor: r.IntN(2) == 0}
+			c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://" + sites[r.IntN(len(sites))], CrossSiteAncestor: r.IntN(2) == 0}
 		case 1:
-			c.Partition = Partition{Kind: PartitionFirefox, TopLevelSite: "https://" + sites[r.IntN(len(sites))]}
+			c.Partition = cookie.Partition{Kind: cookie.PartitionFirefox, TopLevelSite: "https://" + sites[r.IntN(len(sites))]}
 		case 2:
-			c.Container = Container{Key: "userContextId=2", Name: "Work"}
+			c.Container = cookie.Container{Key: "userContextId=2", Name: "Work"}
 		}
 		if r.IntN(2) == 0 {
-			c.Extras = Extras{Priority: "medium", SourceScheme: "secure", SourcePort: 443, SourceType: "http"}
-			c.Encryption = EncV10
+			c.Extras = cookie.Extras{Priority: "medium", SourceScheme: "secure", SourcePort: 443, SourceType: "http"}
+			c.Encryption = cookie.EncV10
 		} else {
-			c.Extras = Extras{SchemeMap: 2}
-			c.Encryption = EncPlain
+			c.Extras = cookie.Extras{SchemeMap: 2}
+			c.Encryption = cookie.EncPlain
 		}
 		if r.IntN(50) == 0 {
-			c.Value, c.ValueUnreadable, c.UnreadableReason, c.Encryption = "", true, "v20 app-bound", EncV20
+			c.Value, c.ValueUnreadable, c.UnreadableReason, c.Encryption = "", true, "v20 app-bound", cookie.EncV20
 		}
 		c.OriginalKey = fmt.Sprintf("%d", i)
 		out[i] = c

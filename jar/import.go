@@ -1,13 +1,17 @@
 package jar
 
-import "context"
+import (
+	"context"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
+)
 
 // Batch is the cookies read from one source. Every cookie carries Source;
 // if one does not (or names another), the batch's Source is used.
 type Batch struct {
 	Source  string
 	File    string // the file they were read from, remembered per source
-	Cookies []Cookie
+	Cookies []cookie.Cookie
 }
 
 // ImportOptions change how Import treats the jar.

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 type existing struct {
@@ -16,7 +18,7 @@ type existing struct {
 }
 
 type verdict struct {
-	purpose Purpose
+	purpose cookie.Purpose
 	reason  string
 }
 
@@ -44,7 +46,7 @@ func loadVerdicts(ctx context.Context, q interface {
 			if out[src] == nil {
 				out[src] = map[string]verdict{}
 			}
-			out[src][string(buf)] = verdict{Purpose(purpose), reason}
+			out[src][string(buf)] = verdict{cookie.Purpose(purpose), reason}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -238,15 +240,15 @@ func (j *Jar) importBatches(ctx context.Context, batches []Batch, opt ImportOpti
 				partition := c.Partition.Key()
 				buf = identityKey(buf, partition, c.Container.Key, c.Domain, c.HostOnly, c.Path, c.Name)
 				if v, ok := verdicts[c.Source][string(buf)]; ok {
-					c.Purpose, c.Reason, c.VerdictBy = v.purpose, v.reason, EvidenceUser
+					c.Purpose, c.Reason, c.VerdictBy = v.purpose, v.reason, cookie.EvidenceUser
 				} else if j.classifier != nil {
-					if c.VerdictBy == EvidenceUser {
+					if c.VerdictBy == cookie.EvidenceUser {
 						c.VerdictBy = ""
 					}
 					j.classifier.Classify(&c)
-				} else if c.VerdictBy == EvidenceUser {
+				} else if c.VerdictBy == cookie.EvidenceUser {
 					// A user verdict that the jar does not hold is not one.
-					c.VerdictBy = EvidenceNone
+					c.VerdictBy = cookie.EvidenceNone
 				}
 				normalize(&c)
 				site := sites.site(c.Domain)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // testClassifier calls every cookie whose name starts with "_ga" tracking,
@@ -16,11 +18,11 @@ import (
 type testClassifier struct{ version string }
 
 func (tc *testClassifier) Version() string { return tc.version }
-func (tc *testClassifier) Classify(c *Cookie) {
+func (tc *testClassifier) Classify(c *cookie.Cookie) {
 	if strings.HasPrefix(c.Name, "_ga") {
-		c.Purpose, c.Reason, c.VerdictBy = PurposeTracking, "analytics "+tc.version, EvidenceName
+		c.Purpose, c.Reason, c.VerdictBy = cookie.PurposeTracking, "analytics "+tc.version, cookie.EvidenceName
 	} else {
-		c.Purpose, c.Reason, c.VerdictBy = PurposeUnknown, "", EvidenceNone
+		c.Purpose, c.Reason, c.VerdictBy = cookie.PurposeUnknown, "", cookie.EvidenceNone
 	}
 }
 
@@ -33,7 +35,7 @@ func TestImportUpsert(t *testing.T) {
 		t.Fatalf("first import %+v", st)
 	}
 	// Change two, drop three, add one.
-	next := append([]Cookie(nil), cs[3:]...)
+	next := append([]cookie.Cookie(nil), cs[3:]...)
 	next[0].Value = "changed"
 	next[1].LastAccessed = next[1].LastAccessed.Add(time.Second)
 	extra := makeCookies(1, 99, testNow, "chrome:Default")[0]
@@ -103,7 +105,7 @@ func TestTimesAndZero(t *testing.T) {
 	j, _ := openTest(t)
 	ctx := context.Background()
 	epoch := time.Unix(0, 0).UTC()
-	cs := []Cookie{
+	cs := []cookie.Cookie{
 		{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "zero", Session: true},
 		{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "epoch", Expires: epoch, Created: epoch},
 		{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "far", Expires: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)},
@@ -113,7 +115,7 @@ func TestTimesAndZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]Cookie{}
+	got := map[string]cookie.Cookie{}
 	for _, c := range all {
 		got[c.Name] = c
 	}
@@ -138,11 +140,11 @@ func TestUndoExact(t *testing.T) {
 	if _, err := j.Delete(ctx, []int64{all[100].ID, all[101].ID}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := j.SetPurpose(ctx, []int64{all[5].ID}, PurposeSession); err != nil {
+	if _, err := j.SetPurpose(ctx, []int64{all[5].ID}, cookie.PurposeSession); err != nil {
 		t.Fatal(err)
 	}
 
-	changed := append([]Cookie(nil), base[20:]...)
+	changed := append([]cookie.Cookie(nil), base[20:]...)
 	for i := range changed[:50] {
 		changed[i].Value += "x"
 	}
@@ -161,8 +163,8 @@ func TestUndoExact(t *testing.T) {
 				return err
 			}
 			c.Value, c.Name, c.Secure, c.Session, c.Expires = "edited", "renamed", true, true, time.Time{}
-			c.SameSite = SameSiteLax
-			c.Partition = Partition{}
+			c.SameSite = cookie.SameSiteLax
+			c.Partition = cookie.Partition{}
 			c.Path = "/"
 			if strings.HasPrefix(c.Domain, ".") {
 				c.HostOnly = false
@@ -170,8 +172,8 @@ func TestUndoExact(t *testing.T) {
 			return j.Update(ctx, c)
 		}},
 		{"delete", func() error { _, err := j.Delete(ctx, ids); return err }},
-		{"purge", func() error { _, err := j.Purge(ctx, MustParseFilter("domain:example.com")); return err }},
-		{"verdict", func() error { _, err := j.SetPurpose(ctx, ids, PurposePersonalization); return err }},
+		{"purge", func() error { _, err := j.Purge(ctx, cookie.MustParseFilter("domain:example.com")); return err }},
+		{"verdict", func() error { _, err := j.SetPurpose(ctx, ids, cookie.PurposePersonalization); return err }},
 		{"clear-verdict", func() error { _, err := j.ClearVerdict(ctx, []int64{all[5].ID}); return err }},
 		{"restore", func() error { _, err := j.Restore(ctx, []int64{trashed[0].ID}); return err }},
 		{"restore-all", func() error { _, err := j.Restore(ctx, nil); return err }},
@@ -348,34 +350,34 @@ func TestVerdictSurvives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := []Cookie{
+	cs := []cookie.Cookie{
 		{Source: "s", Domain: ".example.com", Path: "/", Name: "_ga", Value: "1", Session: true},
 		{Source: "s", Domain: ".example.com", Path: "/", Name: "_gat", Value: "1", Session: true},
 		{Source: "s", Domain: ".example.com", Path: "/", Name: "other", Value: "1", Session: true},
 	}
 	mustImport(t, j, ImportOptions{}, Batch{Source: "s", Cookies: cs})
-	byName := func(j *Jar) map[string]Cookie {
+	byName := func(j *Jar) map[string]cookie.Cookie {
 		all, err := j.All(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := map[string]Cookie{}
+		m := map[string]cookie.Cookie{}
 		for _, c := range all {
 			m[c.Name] = c
 		}
 		return m
 	}
 	m := byName(j)
-	if m["_ga"].Purpose != PurposeTracking || m["_ga"].Reason != "analytics 1" {
+	if m["_ga"].Purpose != cookie.PurposeTracking || m["_ga"].Reason != "analytics 1" {
 		t.Fatalf("not classified: %+v", m["_ga"])
 	}
-	if _, err := j.SetPurpose(ctx, []int64{m["_ga"].ID}, PurposeSession); err != nil {
+	if _, err := j.SetPurpose(ctx, []int64{m["_ga"].ID}, cookie.PurposeSession); err != nil {
 		t.Fatal(err)
 	}
 	check := func(when string, j *Jar) {
 		t.Helper()
 		m := byName(j)
-		if c := m["_ga"]; c.Purpose != PurposeSession || c.VerdictBy != EvidenceUser {
+		if c := m["_ga"]; c.Purpose != cookie.PurposeSession || c.VerdictBy != cookie.EvidenceUser {
 			t.Fatalf("%s: verdict lost: %+v", when, c)
 		}
 	}
@@ -416,11 +418,11 @@ func TestVerdictSurvives(t *testing.T) {
 	if _, err := j2.ClearVerdict(ctx, []int64{byName(j2)["_ga"].ID}); err != nil {
 		t.Fatal(err)
 	}
-	if c := byName(j2)["_ga"]; c.Purpose != PurposeTracking || c.VerdictBy != EvidenceName {
+	if c := byName(j2)["_ga"]; c.Purpose != cookie.PurposeTracking || c.VerdictBy != cookie.EvidenceName {
 		t.Fatalf("after ClearVerdict: %+v", c)
 	}
 	mustImport(t, j2, ImportOptions{}, Batch{Source: "s", Cookies: cs})
-	if c := byName(j2)["_ga"]; c.Purpose != PurposeTracking {
+	if c := byName(j2)["_ga"]; c.Purpose != cookie.PurposeTracking {
 		t.Fatalf("cleared verdict came back: %+v", c)
 	}
 }
@@ -428,7 +430,7 @@ func TestVerdictSurvives(t *testing.T) {
 func TestUpdate(t *testing.T) {
 	ctx := context.Background()
 	j, _ := openTest(t)
-	cs := []Cookie{
+	cs := []cookie.Cookie{
 		{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "one", Value: "1", Session: true},
 		{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "two", Value: "2", Session: true},
 	}
@@ -436,18 +438,18 @@ func TestUpdate(t *testing.T) {
 	all, _ := j.All(ctx)
 	one := all[0]
 	one.Name = "two"
-	var inv *InvalidError
+	var inv *cookie.InvalidError
 	if err := j.Update(ctx, one); !errors.As(err, &inv) || inv.Field != "name" {
 		t.Fatalf("identity collision: %v", err)
 	}
 	one.Name = "uno"
 	one.Value = "eins"
-	one.Purpose, one.VerdictBy = PurposePersonalization, EvidenceUser
+	one.Purpose, one.VerdictBy = cookie.PurposePersonalization, cookie.EvidenceUser
 	if err := j.Update(ctx, one); err != nil {
 		t.Fatal(err)
 	}
 	got, err := j.Get(ctx, one.ID)
-	if err != nil || got.Name != "uno" || got.Value != "eins" || got.Purpose != PurposePersonalization {
+	if err != nil || got.Name != "uno" || got.Value != "eins" || got.Purpose != cookie.PurposePersonalization {
 		t.Fatalf("%+v %v", got, err)
 	}
 	// The verdict follows the renamed cookie across re-import.
@@ -462,57 +464,6 @@ func TestUpdate(t *testing.T) {
 	one.Value = "ok"
 	if err := j.Update(ctx, one); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("missing id: %v", err)
-	}
-}
-
-func TestValidate(t *testing.T) {
-	ok := Cookie{Source: "s", Domain: "example.com", HostOnly: true, Path: "/", Name: "n", Value: "v", Secure: true, Expires: testNow.Add(time.Hour)}
-	if err := Validate(&ok, testNow); err != nil {
-		t.Fatalf("valid cookie refused: %v", err)
-	}
-	tests := []struct {
-		name  string
-		edit  func(c *Cookie)
-		field string
-	}{
-		{"semicolon in name", func(c *Cookie) { c.Name = "a;b" }, "name"},
-		{"equals in name", func(c *Cookie) { c.Name = "a=b" }, "name"},
-		{"control in name", func(c *Cookie) { c.Name = "a\x01" }, "name"},
-		{"empty name and value", func(c *Cookie) { c.Name, c.Value = "", "" }, "name"},
-		{"semicolon in value", func(c *Cookie) { c.Value = "a;b" }, "value"},
-		{"newline in value", func(c *Cookie) { c.Value = "a\nb" }, "value"},
-		{"host not secure", func(c *Cookie) { c.Name, c.Secure = "__Host-x", false }, "secure"},
-		{"host domain cookie", func(c *Cookie) { c.Name, c.HostOnly, c.Domain = "__Host-x", false, ".example.com" }, "host_only"},
-		{"host path", func(c *Cookie) { c.Name, c.Path = "__Host-x", "/a" }, "path"},
-		{"secure prefix", func(c *Cookie) { c.Name, c.Secure = "__secure-x", false }, "secure"},
-		{"expired", func(c *Cookie) { c.Expires = testNow.Add(-time.Second) }, "expires"},
-		{"persistent without expiry", func(c *Cookie) { c.Expires = time.Time{} }, "expires"},
-		{"session with expiry", func(c *Cookie) { c.Session = true }, "expires"},
-		{"empty domain", func(c *Cookie) { c.Domain = "" }, "domain"},
-		{"space in domain", func(c *Cookie) { c.Domain = "exa mple.com" }, "domain"},
-		{"dot on host-only", func(c *Cookie) { c.Domain = ".example.com" }, "domain"},
-		{"relative path", func(c *Cookie) { c.Path = "a" }, "path"},
-		{"samesite none insecure", func(c *Cookie) { c.SameSite, c.Secure = SameSiteNone, false }, "same_site"},
-		{"chips insecure", func(c *Cookie) {
-			c.Secure = false
-			c.Partition = Partition{Kind: PartitionCHIPS, TopLevelSite: "https://a.com"}
-		}, "secure"},
-		{"no source", func(c *Cookie) { c.Source = "" }, "source"},
-		{"bad purpose", func(c *Cookie) { c.Purpose = "food" }, "purpose"},
-	}
-	for _, tt := range tests {
-		c := ok
-		tt.edit(&c)
-		err := Validate(&c, testNow)
-		var inv *InvalidError
-		if !errors.As(err, &inv) || inv.Field != tt.field {
-			t.Errorf("%s: got %v, want an error on %s", tt.name, err, tt.field)
-		}
-	}
-	c := ok
-	c.Name = "a;b"
-	if got := Validate(&c, testNow).Error(); got != "name: must not contain ';'" {
-		t.Errorf("message %q", got)
 	}
 }
 
@@ -536,11 +487,11 @@ func TestQuery(t *testing.T) {
 		}
 	}
 	for i := 1; i < len(all); i++ {
-		if Site(all[i-1].Domain) > Site(all[i].Domain) {
+		if cookie.Site(all[i-1].Domain) > cookie.Site(all[i].Domain) {
 			t.Fatalf("All not ordered by site at %d", i)
 		}
 	}
-	f := MustParseFilter("is:secure -is:session")
+	f := cookie.MustParseFilter("is:secure -is:session")
 	got, total, err := j.Query(ctx, Query{Filter: f, Sort: SortExpires, Desc: true})
 	if err != nil {
 		t.Fatal(err)
@@ -561,7 +512,7 @@ func TestQuery(t *testing.T) {
 	}
 	// The folded fast path for free words agrees with Match.
 	for _, text := range []string{"EXAMPLE -is:session", "s1", "-goog name:_GA", "%", "é"} {
-		f := MustParseFilter(text)
+		f := cookie.MustParseFilter(text)
 		want := 0
 		for i := range all {
 			if f.Match(&all[i], testNow) {
@@ -587,7 +538,7 @@ func TestQuery(t *testing.T) {
 	if _, err := other.Delete(ctx, []int64{all[0].ID}); err != nil {
 		t.Fatal(err)
 	}
-	if _, total, _ := j.Query(ctx, Query{Filter: MustParseFilter("is:secure")}); total == 0 {
+	if _, total, _ := j.Query(ctx, Query{Filter: cookie.MustParseFilter("is:secure")}); total == 0 {
 		t.Fatal("no secure cookies")
 	}
 	if cs, _ := j.All(ctx); len(cs) != 999 {
@@ -607,18 +558,6 @@ func TestQuery(t *testing.T) {
 	}
 	if counts.Total != 998 || sum != 998 || counts.Trash != 2 {
 		t.Fatalf("%+v", counts)
-	}
-}
-
-func TestSite(t *testing.T) {
-	for in, want := range map[string]string{
-		".www.example.co.uk": "example.co.uk", "a.b.example.com": "example.com", "example.com": "example.com",
-		"localhost": "localhost", "127.0.0.1": "127.0.0.1", "[::1]": "[::1]", "::1": "::1",
-		".Example.COM": "example.com", "co.uk": "co.uk", "": "",
-	} {
-		if got := Site(in); got != want {
-			t.Errorf("Site(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
 
@@ -649,17 +588,6 @@ func TestFileModes(t *testing.T) {
 	j.Close()
 	if p := j.Path(); p != path {
 		t.Errorf("Path %q", p)
-	}
-}
-
-func TestDefaultPath(t *testing.T) {
-	t.Setenv("CRUMBS_JAR", "/x/y.db")
-	if p, err := DefaultPath(); err != nil || p != "/x/y.db" {
-		t.Fatal(p, err)
-	}
-	t.Setenv("CRUMBS_JAR", "")
-	if p, err := DefaultPath(); err != nil || !strings.HasSuffix(p, filepath.Join("crumbs", "jar.db")) {
-		t.Fatal(p, err)
 	}
 }
 
@@ -722,7 +650,7 @@ func TestUndoAfterReclassification(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := []Cookie{{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "_ga", Value: "1", Session: true}}
+	cs := []cookie.Cookie{{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "_ga", Value: "1", Session: true}}
 	mustImport(t, j, ImportOptions{}, Batch{Source: "s", Cookies: cs})
 	all, _ := j.All(ctx)
 	j.Delete(ctx, []int64{all[0].ID})
@@ -744,12 +672,12 @@ func TestUndoAfterReclassification(t *testing.T) {
 func TestImportDuplicatesAndDryRun(t *testing.T) {
 	ctx := context.Background()
 	j, _ := openTest(t)
-	a := Cookie{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "x", Value: "1", Session: true}
+	a := cookie.Cookie{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "x", Value: "1", Session: true}
 	b := a
 	b.Value = "2"
 	// More than one insert chunk before the duplicate, to cross a flush.
 	many := makeCookies(100, 1, testNow, "s")
-	batch := append(append([]Cookie{a}, many...), b)
+	batch := append(append([]cookie.Cookie{a}, many...), b)
 	st := mustImport(t, j, ImportOptions{DryRun: true}, Batch{Source: "s", File: "f", Cookies: batch})
 	if st.Added != 101 || st.Updated != 1 {
 		t.Fatalf("dry run %+v", st)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strings"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // cookieColumnsV1 are the cookie columns of schema 1: one column per field.
@@ -66,7 +68,7 @@ func copyRowsV1(ctx context.Context, tx *sql.Tx, from, to, lead string) error {
 	defer ins.Close()
 	leadVals := make([]int64, nLead)
 	var (
-		c                                                  Cookie
+		c                                                  cookie.Cookie
 		partition, site, extras, enc, verdict, purpose     string
 		hostOnly, secure, httpOnly, sameSite, session, unr int64
 		expires, created, accessed, updated, chash         int64
@@ -81,20 +83,20 @@ func copyRowsV1(ctx context.Context, tx *sql.Tx, from, to, lead string) error {
 		&c.Container.Name, &extras, &enc, &unr, &c.UnreadableReason, &c.OriginalKey,
 		&purpose, &c.Reason, &verdict, &chash)
 	for rows.Next() {
-		c = Cookie{}
+		c = cookie.Cookie{}
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		c.Partition = ParsePartitionKey(partition)
+		c.Partition = cookie.ParsePartitionKey(partition)
 		c.HostOnly, c.Secure, c.HTTPOnly, c.Session, c.ValueUnreadable = hostOnly != 0, secure != 0, httpOnly != 0, session != 0, unr != 0
-		c.SameSite = SameSite(sameSite)
+		c.SameSite = cookie.SameSite(sameSite)
 		c.Expires, c.Created, c.LastAccessed, c.LastUpdated = fromMicro(expires), fromMicro(created), fromMicro(accessed), fromMicro(updated)
 		if extras != "" {
 			// Written by schema 1's encoder; an unreadable one reads as
 			// empty, as schema 1 itself read it.
 			_ = json.Unmarshal([]byte(extras), &c.Extras)
 		}
-		c.Encryption, c.Purpose, c.VerdictBy = Encryption(enc), Purpose(purpose), Evidence(verdict)
+		c.Encryption, c.Purpose, c.VerdictBy = cookie.Encryption(enc), cookie.Purpose(purpose), cookie.Evidence(verdict)
 		leadArgs = leadArgs[:0]
 		for _, v := range leadVals {
 			leadArgs = append(leadArgs, v)

@@ -11,12 +11,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // writeV1Jar builds a schema-1 jar the way schema 1 stored cookies (one
 // column per field, extras as JSON): live cookies cs with ids 1…, the
 // trashed cookie tr, and one undo step holding a before-image of cs[0].
-func writeV1Jar(t *testing.T, path string, cs []Cookie, tr Cookie) {
+func writeV1Jar(t *testing.T, path string, cs []cookie.Cookie, tr cookie.Cookie) {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
@@ -30,14 +32,14 @@ func writeV1Jar(t *testing.T, path string, cs []Cookie, tr Cookie) {
 			t.Fatal(s, err)
 		}
 	}
-	v1 := func(c *Cookie) []any {
+	v1 := func(c *cookie.Cookie) []any {
 		extras := ""
 		if !c.Extras.IsZero() {
 			b, _ := json.Marshal(c.Extras)
 			extras = string(b)
 		}
 		return []any{c.Source, c.Partition.Key(), c.Container.Key, c.Domain, b2i(c.HostOnly), c.Path, c.Name,
-			Site(c.Domain), c.Value, b2i(c.Secure), b2i(c.HTTPOnly), int64(c.SameSite), b2i(c.Session),
+			cookie.Site(c.Domain), c.Value, b2i(c.Secure), b2i(c.HTTPOnly), int64(c.SameSite), b2i(c.Session),
 			toMicro(c.Expires), toMicro(c.Created), toMicro(c.LastAccessed), toMicro(c.LastUpdated),
 			c.Container.Name, extras, string(c.Encryption), b2i(c.ValueUnreadable), c.UnreadableReason,
 			c.OriginalKey, string(c.Purpose), c.Reason, string(c.VerdictBy), int64(12345)}
@@ -93,7 +95,7 @@ func TestMigrateV1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[int64]Cookie{}
+	byID := map[int64]cookie.Cookie{}
 	for _, c := range got {
 		byID[c.ID] = c
 	}
@@ -112,7 +114,7 @@ func TestMigrateV1(t *testing.T) {
 	if len(trash) != 1 || !reflect.DeepEqual(trash[0].Cookie, tr) || !trash[0].DeletedAt.Equal(testNow) {
 		t.Fatalf("trash after migration: %+v", trash)
 	}
-	plain := make([]Cookie, len(cs))
+	plain := make([]cookie.Cookie, len(cs))
 	for i := range cs {
 		plain[i] = cs[i]
 		plain[i].ID = 0
@@ -134,7 +136,7 @@ func TestMoreRecordRoundTrip(t *testing.T) {
 	for _, c := range makeCookies(500, 3, testNow, "firefox:x") {
 		normalize(&c)
 		rec := encodeMore(nil, &c)
-		var got Cookie
+		var got cookie.Cookie
 		if err := decodeMore(string(rec), &got, func(s string) string { return s }); err != nil {
 			t.Fatal(err)
 		}
@@ -158,10 +160,10 @@ func FuzzDecodeMore(f *testing.F) {
 	f.Add([]byte{moreVersion})
 	f.Add([]byte{moreVersion, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, rec []byte) {
-		var got Cookie
+		var got cookie.Cookie
 		if decodeMore(string(rec), &got, func(s string) string { return s }) == nil {
 			again := encodeMore(nil, &got)
-			var back Cookie
+			var back cookie.Cookie
 			if err := decodeMore(string(again), &back, func(s string) string { return s }); err != nil {
 				t.Fatal(err)
 			}

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // childEnv switches the test binary into a helper process that imports
@@ -76,7 +78,7 @@ func TestConcurrentGoroutines(t *testing.T) {
 					errs[i] = fmt.Errorf("import %d: %w", k, err)
 					return
 				}
-				if _, _, err := j.Query(ctx, Query{Filter: MustParseFilter("is:secure"), Limit: 10}); err != nil {
+				if _, _, err := j.Query(ctx, Query{Filter: cookie.MustParseFilter("is:secure"), Limit: 10}); err != nil {
 					errs[i] = fmt.Errorf("query %d: %w", k, err)
 					return
 				}

@@ -3,6 +3,8 @@ package jar
 import (
 	"context"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // SortKey orders a Query.
@@ -31,7 +33,7 @@ func (k SortKey) String() string {
 // Query selects live cookies: those matching Filter, ordered by Sort
 // (reversed if Desc), from Offset, at most Limit of them (0 = all).
 type Query struct {
-	Filter Filter
+	Filter cookie.Filter
 	Sort   SortKey
 	Desc   bool
 	Offset int
@@ -42,7 +44,7 @@ type Query struct {
 type Counts struct {
 	Total     int // live cookies
 	Trash     int // cookies in the trash
-	ByPurpose map[Purpose]int
+	ByPurpose map[cookie.Purpose]int
 }
 
 // SourceInfo is what the jar remembers about a source.
@@ -54,7 +56,7 @@ type SourceInfo struct {
 }
 
 // All returns every live (not trashed) cookie in the default order, IDs set.
-func (j *Jar) All(ctx context.Context) ([]Cookie, error) { return j.all(ctx) }
+func (j *Jar) All(ctx context.Context) ([]cookie.Cookie, error) { return j.all(ctx) }
 
 // Shared returns every live cookie in the default order, like All, but
 // without copying: cs is the jar's own in-process snapshot, shared by every
@@ -65,7 +67,7 @@ func (j *Jar) All(ctx context.Context) ([]Cookie, error) { return j.all(ctx) }
 // the same for the same slice and changes whenever the content may have
 // changed, so a caller can keep derived data (filtered views, folded text)
 // keyed by it.
-func (j *Jar) Shared(ctx context.Context) (cs []Cookie, version uint64, err error) {
+func (j *Jar) Shared(ctx context.Context) (cs []cookie.Cookie, version uint64, err error) {
 	s, err := j.current(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -74,11 +76,11 @@ func (j *Jar) Shared(ctx context.Context) (cs []Cookie, version uint64, err erro
 }
 
 // Get returns the live cookie with the given id, or ErrNotFound.
-func (j *Jar) Get(ctx context.Context, id int64) (Cookie, error) { return j.get(ctx, id) }
+func (j *Jar) Get(ctx context.Context, id int64) (cookie.Cookie, error) { return j.get(ctx, id) }
 
 // Query returns one page of the live cookies that match q.Filter, and how
 // many match in total.
-func (j *Jar) Query(ctx context.Context, q Query) (cookies []Cookie, total int, err error) {
+func (j *Jar) Query(ctx context.Context, q Query) (cookies []cookie.Cookie, total int, err error) {
 	return j.query(ctx, q)
 }
 

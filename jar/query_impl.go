@@ -9,16 +9,18 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // snapshot is an in-process copy of the live cookies in the default order,
 // valid while the database's data_version is unchanged. It makes repeated
 // Query calls (a filter typed key by key) cost a scan in memory, not a read.
 type snapshot struct {
-	version int64      // PRAGMA data_version it was read at (per connection)
-	gen     uint64     // Shared's version: unique per snapshot of this Jar
-	cookies []Cookie   // never modified once built: Shared hands it out
-	mu      sync.Mutex // guards orders and folded, built on first use
+	version int64           // PRAGMA data_version it was read at (per connection)
+	gen     uint64          // Shared's version: unique per snapshot of this Jar
+	cookies []cookie.Cookie // never modified once built: Shared hands it out
+	mu      sync.Mutex      // guards orders and folded, built on first use
 	orders  map[SortKey][]int32
 	// folded[i] is cookies[i]'s domain, name and value, lower-cased and
 	// joined by NULs, built on the first filter with a free word: such a
@@ -32,7 +34,7 @@ func (s *snapshot) foldedText() []string {
 	if s.folded == nil {
 		s.folded = make([]string, len(s.cookies))
 		for i := range s.cookies {
-			s.folded[i] = FoldText(&s.cookies[i])
+			s.folded[i] = cookie.FoldText(&s.cookies[i])
 		}
 	}
 	return s.folded
@@ -85,7 +87,7 @@ func (j *Jar) current(ctx context.Context) (*snapshot, error) {
 // connections at once; if anything was committed meanwhile (data_version
 // moved) the ranges might not fit together and it reads again. v is the
 // data_version before; the one the result matches is returned.
-func (j *Jar) readAll(ctx context.Context, v int64) ([]Cookie, int64, error) {
+func (j *Jar) readAll(ctx context.Context, v int64) ([]cookie.Cookie, int64, error) {
 	var n int
 	var maxID int64
 	if err := j.verConn.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM cookies`).Scan(&n, &maxID); err != nil {
@@ -109,7 +111,7 @@ func (j *Jar) readAll(ctx context.Context, v int64) ([]Cookie, int64, error) {
 			}
 			offsets[p] = offsets[p-1] + k
 		}
-		cs := make([]Cookie, offsets[parts])
+		cs := make([]cookie.Cookie, offsets[parts])
 		errs := make([]error, parts)
 		var wg sync.WaitGroup
 		for p := range parts {
@@ -164,7 +166,7 @@ func (j *Jar) readAll(ctx context.Context, v int64) ([]Cookie, int64, error) {
 // partition, container, source: the order of the identity index. Rows read
 // in table order are often sorted already (an import inserts in this
 // order), which costs one pass to see.
-func sortDefault(cs []Cookie) []Cookie {
+func sortDefault(cs []cookie.Cookie) []cookie.Cookie {
 	sites := siteCache{}
 	type keyed struct {
 		site string
@@ -208,7 +210,7 @@ func sortDefault(cs []Cookie) []Cookie {
 }
 
 // compareDefault orders cookies of one site.
-func compareDefault(x, y *Cookie) int {
+func compareDefault(x, y *cookie.Cookie) int {
 	if c := strings.Compare(x.Domain, y.Domain); c != 0 {
 		return c
 	}
@@ -233,12 +235,12 @@ func compareDefault(x, y *Cookie) int {
 	return strings.Compare(x.Source, y.Source)
 }
 
-func scanCookies(rows *sql.Rows, sizeHint int) ([]Cookie, error) {
+func scanCookies(rows *sql.Rows, sizeHint int) ([]cookie.Cookie, error) {
 	defer rows.Close()
 	s := newRowScanner()
-	out := make([]Cookie, 0, sizeHint)
+	out := make([]cookie.Cookie, 0, sizeHint)
 	for rows.Next() {
-		out = append(out, Cookie{})
+		out = append(out, cookie.Cookie{})
 		if err := s.scan(rows, &out[len(out)-1]); err != nil {
 			return nil, err
 		}
@@ -251,7 +253,7 @@ func scanCookies(rows *sql.Rows, sizeHint int) ([]Cookie, error) {
 var errRegionChanged = errors.New("rows changed during read")
 
 // scanCookiesInto scans exactly len(dst) rows into dst.
-func scanCookiesInto(rows *sql.Rows, dst []Cookie) error {
+func scanCookiesInto(rows *sql.Rows, dst []cookie.Cookie) error {
 	defer rows.Close()
 	s := newRowScanner()
 	i := 0
@@ -273,7 +275,7 @@ func scanCookiesInto(rows *sql.Rows, dst []Cookie) error {
 	return nil
 }
 
-func (j *Jar) all(ctx context.Context) ([]Cookie, error) {
+func (j *Jar) all(ctx context.Context) ([]cookie.Cookie, error) {
 	s, err := j.current(ctx)
 	if err != nil {
 		return nil, err
@@ -281,17 +283,17 @@ func (j *Jar) all(ctx context.Context) ([]Cookie, error) {
 	return slices.Clone(s.cookies), nil
 }
 
-func (j *Jar) get(ctx context.Context, id int64) (Cookie, error) {
+func (j *Jar) get(ctx context.Context, id int64) (cookie.Cookie, error) {
 	rows, err := j.db.QueryContext(ctx, selectCookies+` WHERE id = ?`, id)
 	if err != nil {
-		return Cookie{}, j.fileError(err)
+		return cookie.Cookie{}, j.fileError(err)
 	}
 	cs, err := scanCookies(rows, 1)
 	if err != nil {
-		return Cookie{}, j.fileError(err)
+		return cookie.Cookie{}, j.fileError(err)
 	}
 	if len(cs) == 0 {
-		return Cookie{}, ErrNotFound
+		return cookie.Cookie{}, ErrNotFound
 	}
 	return cs[0], nil
 }
@@ -309,18 +311,18 @@ func (s *snapshot) order(k SortKey) []int32 {
 		o[i] = int32(i)
 	}
 	cs := s.cookies
-	var cmp func(a, b *Cookie) int
+	var cmp func(a, b *cookie.Cookie) int
 	switch k {
 	case SortName:
-		cmp = func(a, b *Cookie) int { return compareFold(a.Name, b.Name) }
+		cmp = func(a, b *cookie.Cookie) int { return compareFold(a.Name, b.Name) }
 	case SortPurpose:
-		cmp = func(a, b *Cookie) int { return purposeRank(a.Purpose) - purposeRank(b.Purpose) }
+		cmp = func(a, b *cookie.Cookie) int { return cookie.PurposeRank(a.Purpose) - cookie.PurposeRank(b.Purpose) }
 	case SortExpires:
 		cmp = compareExpiry
 	case SortSource:
-		cmp = func(a, b *Cookie) int { return strings.Compare(a.Source, b.Source) }
+		cmp = func(a, b *cookie.Cookie) int { return strings.Compare(a.Source, b.Source) }
 	case SortCreated:
-		cmp = func(a, b *Cookie) int { return a.Created.Compare(b.Created) }
+		cmp = func(a, b *cookie.Cookie) int { return a.Created.Compare(b.Created) }
 	}
 	if cmp != nil {
 		slices.SortStableFunc(o, func(a, b int32) int { return cmp(&cs[a], &cs[b]) })
@@ -330,7 +332,7 @@ func (s *snapshot) order(k SortKey) []int32 {
 }
 
 // compareExpiry sorts session cookies after every persistent one.
-func compareExpiry(a, b *Cookie) int {
+func compareExpiry(a, b *cookie.Cookie) int {
 	as, bs := a.Session || a.Expires.IsZero(), b.Session || b.Expires.IsZero()
 	switch {
 	case as && bs:
@@ -341,15 +343,6 @@ func compareExpiry(a, b *Cookie) int {
 		return -1
 	}
 	return a.Expires.Compare(b.Expires)
-}
-
-func purposeRank(p Purpose) int {
-	for i, q := range Purposes {
-		if p == q {
-			return i
-		}
-	}
-	return len(Purposes)
 }
 
 func compareFold(a, b string) int {
@@ -368,7 +361,7 @@ func compareFold(a, b string) int {
 	return len(a) - len(b)
 }
 
-func (j *Jar) query(ctx context.Context, q Query) ([]Cookie, int, error) {
+func (j *Jar) query(ctx context.Context, q Query) ([]cookie.Cookie, int, error) {
 	if q.Offset < 0 {
 		q.Offset = 0
 	}
@@ -381,9 +374,9 @@ func (j *Jar) query(ctx context.Context, q Query) ([]Cookie, int, error) {
 	}
 	order := s.order(q.Sort)
 	now := j.Now()
-	var out []Cookie
+	var out []cookie.Cookie
 	var folded []string
-	if q.Filter.hasWord() {
+	if q.Filter.HasWord() {
 		folded = s.foldedText()
 	}
 	total := 0
@@ -396,7 +389,7 @@ func (j *Jar) query(ctx context.Context, q Query) ([]Cookie, int, error) {
 		ci := order[k]
 		c := &s.cookies[ci]
 		if folded != nil {
-			if !q.Filter.matchFolded(c, folded[ci], now) {
+			if !q.Filter.MatchFolded(c, folded[ci], now) {
 				continue
 			}
 		} else if !q.Filter.Match(c, now) {
@@ -423,7 +416,7 @@ func (j *Jar) cacheFresh(ctx context.Context) bool {
 
 // queryPage reads one page in the default order through the order index:
 // the first frame of the UI needs this before any snapshot exists.
-func (j *Jar) queryPage(ctx context.Context, q Query) ([]Cookie, int, error) {
+func (j *Jar) queryPage(ctx context.Context, q Query) ([]cookie.Cookie, int, error) {
 	tx, err := j.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, 0, j.fileError(err)
@@ -449,8 +442,8 @@ func (j *Jar) queryPage(ctx context.Context, q Query) ([]Cookie, int, error) {
 }
 
 func (j *Jar) counts(ctx context.Context) (Counts, error) {
-	c := Counts{ByPurpose: map[Purpose]int{}}
-	for _, p := range Purposes {
+	c := Counts{ByPurpose: map[cookie.Purpose]int{}}
+	for _, p := range cookie.Purposes {
 		c.ByPurpose[p] = 0
 	}
 	tx, err := j.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -469,7 +462,7 @@ func (j *Jar) counts(ctx context.Context) (Counts, error) {
 			rows.Close()
 			return c, err
 		}
-		c.ByPurpose[Purpose(p)] += n
+		c.ByPurpose[cookie.Purpose(p)] += n
 		c.Total += n
 	}
 	rows.Close()

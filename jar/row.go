@@ -5,12 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"net"
 	"strconv"
-	"strings"
 	"time"
 
-	"golang.org/x/net/publicsuffix"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Times are stored as unix microseconds, the finest any browser keeps. The
@@ -30,19 +28,19 @@ func fromMicro(v int64) time.Time {
 // normalize puts c in the form the jar stores, so that a cookie read back
 // compares equal to the one written: times UTC to the microsecond, an
 // empty purpose as unknown.
-func normalize(c *Cookie) {
+func normalize(c *cookie.Cookie) {
 	c.Expires = normTime(c.Expires)
 	c.Created = normTime(c.Created)
 	c.LastAccessed = normTime(c.LastAccessed)
 	c.LastUpdated = normTime(c.LastUpdated)
 	if c.Purpose == "" {
-		c.Purpose = PurposeUnknown
+		c.Purpose = cookie.PurposeUnknown
 		if c.VerdictBy == "" {
-			c.VerdictBy = EvidenceNone
+			c.VerdictBy = cookie.EvidenceNone
 		}
 	}
 	if c.Encryption == "" {
-		c.Encryption = EncPlain
+		c.Encryption = cookie.EncPlain
 	}
 }
 
@@ -53,26 +51,6 @@ func normTime(t time.Time) time.Time {
 	return fromMicro(toMicro(t))
 }
 
-// Site is the cookie's registrable domain (eTLD+1 by the public suffix
-// list): "a.b.example.co.uk" → "example.co.uk". IP addresses, localhost,
-// public suffixes themselves and anything the list cannot place give the
-// host itself, lower-cased, without a leading dot.
-func Site(domain string) string {
-	host := strings.ToLower(strings.TrimPrefix(domain, "."))
-	host = strings.TrimSuffix(host, ".")
-	if host == "" || host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return host
-	}
-	if strings.HasPrefix(host, "[") || net.ParseIP(host) != nil {
-		return host
-	}
-	site, err := publicsuffix.EffectiveTLDPlusOne(host)
-	if err != nil {
-		return host
-	}
-	return site
-}
-
 // siteCache memoises Site during bulk work: domains repeat a lot.
 type siteCache map[string]string
 
@@ -80,7 +58,7 @@ func (m siteCache) site(domain string) string {
 	if s, ok := m[domain]; ok {
 		return s
 	}
-	s := Site(domain)
+	s := cookie.Site(domain)
 	m[domain] = s
 	return s
 }
@@ -101,7 +79,7 @@ const (
 	flagUnreadable = 32
 )
 
-func cookieFlags(c *Cookie) int64 {
+func cookieFlags(c *cookie.Cookie) int64 {
 	return b2i(c.Secure)*flagSecure | b2i(c.HTTPOnly)*flagHTTPOnly | int64(c.SameSite&3)<<sameSiteShift |
 		b2i(c.Session)*flagSession | b2i(c.ValueUnreadable)*flagUnreadable
 }
@@ -118,7 +96,7 @@ const moreVersion = 1
 // key, extras.priority, extras.sourceScheme and extras.sourceType, each a
 // uvarint length and the bytes. A reader ignores bytes after the fields it
 // knows, so a later version may append fields.
-func encodeMore(dst []byte, c *Cookie) []byte {
+func encodeMore(dst []byte, c *cookie.Cookie) []byte {
 	dst = append(dst, moreVersion)
 	for _, t := range [...]time.Time{c.Created, c.LastAccessed, c.LastUpdated} {
 		dst = binary.AppendVarint(dst, toMicro(t)-zeroMicro)
@@ -126,7 +104,7 @@ func encodeMore(dst []byte, c *Cookie) []byte {
 	dst = binary.AppendVarint(dst, int64(c.Extras.SourcePort))
 	dst = binary.AppendVarint(dst, int64(c.Extras.SchemeMap))
 	enc := string(c.Encryption)
-	if c.Encryption == EncPlain {
+	if c.Encryption == cookie.EncPlain {
 		enc = ""
 	}
 	for _, s := range [...]string{c.Container.Name, enc, c.UnreadableReason, c.OriginalKey,
@@ -142,7 +120,7 @@ var errBadMore = errors.New("damaged cookie record (column more)")
 // decodeMore fills c's fields kept in a "more" record. Strings are
 // substrings of rec (one allocation per row for all of them); in interns
 // the ones that repeat across rows.
-func decodeMore(rec string, c *Cookie, in func(string) string) error {
+func decodeMore(rec string, c *cookie.Cookie, in func(string) string) error {
 	if len(rec) == 0 || rec[0] != moreVersion {
 		return errBadMore
 	}
@@ -178,9 +156,9 @@ func decodeMore(rec string, c *Cookie, in func(string) string) error {
 	c.Extras.SourcePort = int(varint())
 	c.Extras.SchemeMap = int(varint())
 	c.Container.Name = in(str())
-	c.Encryption = Encryption(in(str()))
+	c.Encryption = cookie.Encryption(in(str()))
 	if c.Encryption == "" {
-		c.Encryption = EncPlain
+		c.Encryption = cookie.EncPlain
 	}
 	c.UnreadableReason = in(str())
 	c.OriginalKey = str()
@@ -253,7 +231,7 @@ func contentHash(site, value string, flags, expires int64, purpose, reason, verd
 }
 
 // cookieHash is the chash of a normalized cookie.
-func cookieHash(c *Cookie, site string) int64 {
+func cookieHash(c *cookie.Cookie, site string) int64 {
 	var buf [128]byte
 	return contentHash(site, c.Value, cookieFlags(c), toMicro(c.Expires),
 		string(c.Purpose), c.Reason, string(c.VerdictBy), encodeMore(buf[:0], c))
@@ -261,7 +239,7 @@ func cookieHash(c *Cookie, site string) int64 {
 
 // rowArgs are the values of cookieColumns for c, in order. c must be
 // normalized.
-func rowArgs(c *Cookie, site string) []any {
+func rowArgs(c *cookie.Cookie, site string) []any {
 	var arena []byte
 	return appendRowArgs(make([]any, 0, len(cookieColumns)+1), c, site, &arena)
 }
@@ -269,7 +247,7 @@ func rowArgs(c *Cookie, site string) []any {
 // appendRowArgs is rowArgs appending to dst. The "more" record is appended
 // to *arena and the arguments refer to it there: the caller must not
 // truncate *arena before the statement ran.
-func appendRowArgs(dst []any, c *Cookie, site string, arena *[]byte) []any {
+func appendRowArgs(dst []any, c *cookie.Cookie, site string, arena *[]byte) []any {
 	start := len(*arena)
 	*arena = encodeMore(*arena, c)
 	more := (*arena)[start:len(*arena):len(*arena)]
@@ -314,11 +292,11 @@ func (s *rowScanner) in(v string) string {
 	return v
 }
 
-func (s *rowScanner) scan(rows *sql.Rows, c *Cookie) error {
+func (s *rowScanner) scan(rows *sql.Rows, c *cookie.Cookie) error {
 	if err := rows.Scan(s.dest...); err != nil {
 		return err
 	}
-	*c = Cookie{
+	*c = cookie.Cookie{
 		ID:              s.id,
 		Source:          s.in(s.source),
 		Domain:          s.in(s.domain),
@@ -328,17 +306,17 @@ func (s *rowScanner) scan(rows *sql.Rows, c *Cookie) error {
 		Value:           s.value,
 		Secure:          s.flags&flagSecure != 0,
 		HTTPOnly:        s.flags&flagHTTPOnly != 0,
-		SameSite:        SameSite(s.flags >> sameSiteShift & 3),
+		SameSite:        cookie.SameSite(s.flags >> sameSiteShift & 3),
 		Session:         s.flags&flagSession != 0,
 		ValueUnreadable: s.flags&flagUnreadable != 0,
 		Expires:         fromMicro(s.expires),
-		Container:       Container{Key: s.in(s.container)},
-		Purpose:         Purpose(s.in(s.purpose)),
+		Container:       cookie.Container{Key: s.in(s.container)},
+		Purpose:         cookie.Purpose(s.in(s.purpose)),
 		Reason:          s.in(s.reason),
-		VerdictBy:       Evidence(s.in(s.verd)),
+		VerdictBy:       cookie.Evidence(s.in(s.verd)),
 	}
 	if s.partition != "" {
-		c.Partition = ParsePartitionKey(s.in(s.partition))
+		c.Partition = cookie.ParsePartitionKey(s.in(s.partition))
 	}
 	if err := decodeMore(string(s.more), c, s.in); err != nil {
 		return fmt.Errorf("cookie %d: %w", s.id, err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"reflect"
 	"testing"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 func TestSmokeRoundTrip(t *testing.T) {
@@ -18,7 +20,7 @@ func TestSmokeRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byName := map[string]Cookie{}
+	byName := map[string]cookie.Cookie{}
 	for _, c := range all {
 		byName[c.Name] = c
 	}

@@ -3,16 +3,14 @@ package jar
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/adrg/xdg"
 	_ "modernc.org/sqlite" // the "sqlite" driver, pure Go
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Jar is an open cookie jar: one SQLite file holding the live cookies, the
@@ -39,7 +37,7 @@ type Jar struct {
 // cookie that has no user verdict, on import and whenever Version() differs
 // from the version recorded in the jar.
 type Classifier interface {
-	Classify(c *Cookie) // sets c.Purpose, c.Reason, c.VerdictBy (never EvidenceUser)
+	Classify(c *cookie.Cookie) // sets c.Purpose, c.Reason, c.VerdictBy (never EvidenceUser)
 	Version() string
 }
 
@@ -65,18 +63,6 @@ func WithClock(now func() time.Time) Option {
 // cookies keep the purpose they arrive with.
 func WithClassifier(c Classifier) Option {
 	return func(o *options) { o.classifier = c }
-}
-
-// DefaultPath is where the jar lives unless told otherwise: $CRUMBS_JAR if
-// set, else <XDG data dir>/crumbs/jar.db.
-func DefaultPath() (string, error) {
-	if p := os.Getenv("CRUMBS_JAR"); p != "" {
-		return p, nil
-	}
-	if xdg.DataHome == "" {
-		return "", errors.New("jar: no data directory found (set CRUMBS_JAR or XDG_DATA_HOME)")
-	}
-	return filepath.Join(xdg.DataHome, "crumbs", "jar.db"), nil
 }
 
 // Path is the jar's file.

@@ -3,12 +3,14 @@ package jar
 import (
 	"context"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Trashed is a cookie in the trash. Cookie.ID is the trash entry id, not
 // the id the cookie had while live.
 type Trashed struct {
-	Cookie
+	cookie.Cookie
 	DeletedAt time.Time
 }
 

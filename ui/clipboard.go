@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Copying uses OSC 52: the terminal (also over SSH, and tmux with
@@ -53,13 +53,13 @@ func (m *Model) copyValue() tea.Cmd {
 }
 
 // selectedCookies are the marked cookies, else the one under the cursor.
-func (m *Model) selectedCookies() []jar.Cookie {
+func (m *Model) selectedCookies() []cookie.Cookie {
 	ids := m.selectedIDs()
 	set := make(map[int64]bool, len(ids))
 	for _, id := range ids {
 		set[id] = true
 	}
-	var out []jar.Cookie
+	var out []cookie.Cookie
 	for i := range m.ds.cookies {
 		if set[m.ds.cookies[i].ID] {
 			out = append(out, m.ds.cookies[i])
@@ -78,7 +78,7 @@ func (m *Model) copyAs() tea.Cmd {
 }
 
 // copyPicker asks in which form the selection goes to the clipboard.
-type copyPicker struct{ cookies []jar.Cookie }
+type copyPicker struct{ cookies []cookie.Cookie }
 
 func (p *copyPicker) enableKeys(k *KeyMap) { enable(true, &k.Cancel) }
 
@@ -113,7 +113,7 @@ func (p *copyPicker) view(m *Model, w, h int) string {
 
 // cookieHeader is "name=value; name2=value2" for the given cookies, in
 // order, unreadable values left out.
-func cookieHeader(cs []jar.Cookie) string {
+func cookieHeader(cs []cookie.Cookie) string {
 	var b bytes.Buffer
 	for _, c := range cs {
 		if c.ValueUnreadable {

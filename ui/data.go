@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // dataset is every live cookie the UI knows, in the jar's default order
@@ -16,8 +16,8 @@ import (
 // Per-cookie facts are small indices computed once per load, so filtering
 // and grouping never recompute them per keystroke.
 type dataset struct {
-	cookies []jar.Cookie // read-only: shared with the jar
-	siteOf  []int32      // siteOf[i] indexes siteNames: the registrable domain of cookies[i]
+	cookies []cookie.Cookie // read-only: shared with the jar
+	siteOf  []int32         // siteOf[i] indexes siteNames: the registrable domain of cookies[i]
 	// siteNames are the distinct registrable domains, in the order they
 	// first appear (the jar's order is by site, so sorted by name).
 	siteNames []string
@@ -30,7 +30,7 @@ type dataset struct {
 	byPurpose [4]int
 	sources   []string // distinct sources, sorted
 
-	// The folded text (jar.FoldText) of every cookie, built on the first
+	// The folded text (cookie.FoldText) of every cookie, built on the first
 	// search with a free word: one string holding them all back to back and
 	// the offsets into it, so the text costs its bytes plus 4 per cookie.
 	foldOnce sync.Once
@@ -38,7 +38,7 @@ type dataset struct {
 	foldOff  []uint32 // folded(i) = foldText[foldOff[i]:foldOff[i+1]]
 }
 
-func newDataset(cs []jar.Cookie, total int) *dataset {
+func newDataset(cs []cookie.Cookie, total int) *dataset {
 	ds := &dataset{cookies: cs, siteOf: make([]int32, len(cs)), total: total}
 	ds.complete = len(cs) >= total
 	seenSource := map[string]bool{}
@@ -48,7 +48,7 @@ func newDataset(cs []jar.Cookie, total int) *dataset {
 	for i := range cs {
 		if d := cs[i].Domain; d != prevDomain || i == 0 {
 			prevDomain = d
-			name := jar.Site(d)
+			name := cookie.Site(d)
 			k, ok := siteIndex[name]
 			if !ok {
 				k = int32(len(ds.siteNames))
@@ -87,7 +87,7 @@ func (ds *dataset) buildFolded() {
 		b.Grow(n + n/16) // lower-casing non-ASCII text may change its length
 		off := make([]uint32, len(ds.cookies)+1)
 		for i := range ds.cookies {
-			b.WriteString(jar.FoldText(&ds.cookies[i]))
+			b.WriteString(cookie.FoldText(&ds.cookies[i]))
 			off[i+1] = uint32(b.Len())
 		}
 		ds.foldText, ds.foldOff = b.String(), off
@@ -144,13 +144,13 @@ func (s cookieSort) String() string {
 }
 
 // purposeIndex maps a purpose to its slot in per-purpose counters.
-func purposeIndex(p jar.Purpose) int {
+func purposeIndex(p cookie.Purpose) int {
 	switch p {
-	case jar.PurposeSession:
+	case cookie.PurposeSession:
 		return 0
-	case jar.PurposePersonalization:
+	case cookie.PurposePersonalization:
 		return 1
-	case jar.PurposeTracking:
+	case cookie.PurposeTracking:
 		return 2
 	}
 	return 3
@@ -187,7 +187,7 @@ type result struct {
 // query is everything that decides a result.
 type query struct {
 	gen        int
-	filter     jar.Filter
+	filter     cookie.Filter
 	hasFilter  bool
 	freeWord   bool // the filter may have a free word: match the folded text
 	siteSort   siteSort
@@ -312,7 +312,7 @@ func sortRows(ds *dataset, rows []int32, by cookieSort, desc bool) {
 }
 
 // expirySortKey puts session cookies first.
-func expirySortKey(c *jar.Cookie) time.Time {
+func expirySortKey(c *cookie.Cookie) time.Time {
 	if c.Session {
 		return time.Time{}
 	}

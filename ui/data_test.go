@@ -9,10 +9,11 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // The folded-text path (jar.MatchFolded over the dataset's arena) must show
-// exactly what jar.Filter.Match shows, and the jar's own Query agrees.
+// exactly what cookie.Filter.Match shows, and the jar's own Query agrees.
 func TestFoldedFilterMatchesJar(t *testing.T) {
 	cs := genCookies(400)
 	cs[3].Name, cs[3].Value = "ÄBC_Straße", "GRÜN"
@@ -20,7 +21,7 @@ func TestFoldedFilterMatchesJar(t *testing.T) {
 	m := sized(newModel(t, j, Options{}), 120, 40)
 	drain(m, m.Init())
 	for _, text := range []string{"goo", "GOO", "äbc", "straße", "grün", "-goo", "a", "domain:com goo", "purpose:tracking", "-is:session value:1", `"_ga"`, "nothing-matches-this"} {
-		f, err := jar.ParseFilter(text)
+		f, err := cookie.ParseFilter(text)
 		if err != nil {
 			t.Fatalf("%q: %v", text, err)
 		}

@@ -8,13 +8,13 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // detailLines describes every field of c, one "label value" pair per
 // entry, all text sanitised. The value is masked unless reveal is set; a
 // revealed value is wrapped to w cells when full is set, else cut.
-func (m *Model) detailLines(c *jar.Cookie, w int, full bool) []string {
+func (m *Model) detailLines(c *cookie.Cookie, w int, full bool) []string {
 	label := func(s string) string { return m.th.muted.Render(fmt.Sprintf("%-11s", s)) }
 	yes := func(b bool) string {
 		if b {
@@ -52,7 +52,7 @@ func (m *Model) detailLines(c *jar.Cookie, w int, full bool) []string {
 	}
 
 	by := string(c.VerdictBy)
-	if c.VerdictBy == jar.EvidenceUser {
+	if c.VerdictBy == cookie.EvidenceUser {
 		by = "your verdict"
 	}
 	reason := safe(c.Reason)

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // confirmDialog asks before a bulk, destructive action. Cancel has the
@@ -87,18 +88,18 @@ func (p *purposePicker) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 		return p, nil
 	}
 	k := &m.keys
-	var purpose jar.Purpose
+	var purpose cookie.Purpose
 	switch {
 	case key.Matches(km, k.Cancel):
 		return nil, nil
 	case key.Matches(km, k.OnlySession):
-		purpose = jar.PurposeSession
+		purpose = cookie.PurposeSession
 	case key.Matches(km, k.OnlyPersonal):
-		purpose = jar.PurposePersonalization
+		purpose = cookie.PurposePersonalization
 	case key.Matches(km, k.OnlyTracking):
-		purpose = jar.PurposeTracking
+		purpose = cookie.PurposeTracking
 	case key.Matches(km, k.OnlyUnknown):
-		purpose = jar.PurposeUnknown
+		purpose = cookie.PurposeUnknown
 	case key.Matches(km, k.AllPurposes):
 		ids := p.ids
 		return nil, m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
@@ -123,7 +124,7 @@ func (p *purposePicker) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 
 func (p *purposePicker) view(m *Model, w, h int) string {
 	lines := []string{m.th.title.Render(fmt.Sprintf("Purpose of %s (your verdict)", plural(len(p.ids), "cookie"))), ""}
-	for i, pp := range jar.Purposes {
+	for i, pp := range cookie.Purposes {
 		lines = append(lines, fmt.Sprintf("%d  %s", i+1, m.th.purposeStyle(pp).Render(string(pp))))
 	}
 	lines = append(lines, "0  clear my verdict (classify again)", "", m.th.muted.Render("esc cancel"))

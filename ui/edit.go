@@ -14,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 type fieldKind int
@@ -36,10 +37,10 @@ type formField struct {
 }
 
 // editForm edits every editable field of one cookie. Each change is
-// validated at once with jar.Validate and the error shown next to the
+// validated at once with cookie.Validate and the error shown next to the
 // field; enter saves only a valid cookie.
 type editForm struct {
-	orig    jar.Cookie
+	orig    cookie.Cookie
 	fields  []*formField
 	focus   int
 	formErr string
@@ -48,7 +49,7 @@ type editForm struct {
 
 const expiryLayout = "2006-01-02 15:04:05"
 
-func newEditForm(m *Model, c jar.Cookie) *editForm {
+func newEditForm(m *Model, c cookie.Cookie) *editForm {
 	f := &editForm{orig: c}
 	text := func(label, jarName, v string) *formField {
 		ti := m.newInput()
@@ -108,7 +109,7 @@ func (f *editForm) enableKeys(k *KeyMap) {
 
 // cookie builds the edited cookie; a field that does not parse reports an
 // InvalidError for itself.
-func (f *editForm) cookie() (jar.Cookie, error) {
+func (f *editForm) cookie() (cookie.Cookie, error) {
 	c := f.orig
 	get := func(label string) *formField {
 		for _, ff := range f.fields {
@@ -130,18 +131,18 @@ func (f *editForm) cookie() (jar.Cookie, error) {
 	c.Secure = yes("secure")
 	c.HTTPOnly = yes("httponly")
 	ss := get("samesite")
-	c.SameSite, _ = jar.ParseSameSite(ss.choices[ss.choice])
+	c.SameSite, _ = cookie.ParseSameSite(ss.choices[ss.choice])
 	c.Session = yes("session")
 	exp := strings.TrimSpace(get("expires").input.Value())
 	if c.Session {
 		c.Expires = time.Time{}
 	} else {
 		if exp == "" {
-			return c, &jar.InvalidError{Field: "expires", Reason: "a persistent cookie needs an expiry (YYYY-MM-DD HH:MM:SS, UTC) or session: yes"}
+			return c, &cookie.InvalidError{Field: "expires", Reason: "a persistent cookie needs an expiry (YYYY-MM-DD HH:MM:SS, UTC) or session: yes"}
 		}
 		t, err := parseExpiry(exp)
 		if err != nil {
-			return c, &jar.InvalidError{Field: "expires", Reason: "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (UTC)"}
+			return c, &cookie.InvalidError{Field: "expires", Reason: "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (UTC)"}
 		}
 		c.Expires = t
 	}
@@ -157,7 +158,7 @@ func parseExpiry(s string) (time.Time, error) {
 	return time.Time{}, errors.New("bad time")
 }
 
-// validate runs the form's own parsing and jar.Validate, and puts the
+// validate runs the form's own parsing and cookie.Validate, and puts the
 // error next to the field it concerns.
 func (f *editForm) validate(m *Model) error {
 	for _, ff := range f.fields {
@@ -166,10 +167,10 @@ func (f *editForm) validate(m *Model) error {
 	f.formErr, f.preview = "", ""
 	c, err := f.cookie()
 	if err == nil {
-		err = jar.Validate(&c, m.j.Now())
+		err = cookie.Validate(&c, m.j.Now())
 	}
 	if err != nil {
-		var inv *jar.InvalidError
+		var inv *cookie.InvalidError
 		if errors.As(err, &inv) {
 			for _, ff := range f.fields {
 				if strings.EqualFold(ff.jarName, inv.Field) || strings.EqualFold(ff.label, inv.Field) {
@@ -181,7 +182,7 @@ func (f *editForm) validate(m *Model) error {
 		f.formErr = safe(errText(err))
 		return err
 	}
-	if m.opts.Classifier != nil && c.VerdictBy != jar.EvidenceUser {
+	if m.opts.Classifier != nil && c.VerdictBy != cookie.EvidenceUser {
 		p := c
 		m.opts.Classifier.Classify(&p)
 		f.preview = fmt.Sprintf("purpose when saved: %s — %s", p.Purpose, safe(p.Reason))
@@ -284,7 +285,7 @@ func (f *editForm) view(m *Model, w, h int) string {
 // ---- $EDITOR ----
 
 type editorDoneMsg struct {
-	c   jar.Cookie
+	c   cookie.Cookie
 	dir string
 	err error
 }
@@ -292,7 +293,7 @@ type editorDoneMsg struct {
 // editValueInEditor opens the cookie's value in $VISUAL/$EDITOR (vi if
 // neither is set). The value lives in a 0600 file inside a private 0700
 // temp dir that is removed as soon as the editor exits.
-func (m *Model) editValueInEditor(c jar.Cookie) tea.Cmd {
+func (m *Model) editValueInEditor(c cookie.Cookie) tea.Cmd {
 	if c.ValueUnreadable {
 		return m.setToast("the value of this cookie is unreadable ("+safe(c.UnreadableReason)+")", true)
 	}
@@ -349,7 +350,7 @@ func (m *Model) finishEditor(msg editorDoneMsg) tea.Cmd {
 	}
 	c := msg.c
 	c.Value = v
-	if err := jar.Validate(&c, m.j.Now()); err != nil {
+	if err := cookie.Validate(&c, m.j.Now()); err != nil {
 		return m.setToast("not saved: "+safe(errText(err)), true)
 	}
 	return m.change(func(ctx context.Context, j *jar.Jar) (string, error) {

@@ -12,7 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crumbs-dev/crumbs/importers/netscape"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // exportDialog writes cookies to a file: format (netscape, json, header),
@@ -155,7 +155,7 @@ func (d *exportDialog) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 
 // start collects the cookies in scope and writes them in a Cmd.
 func (d *exportDialog) start(m *Model) tea.Cmd {
-	var cs []jar.Cookie
+	var cs []cookie.Cookie
 	switch exportScopes[d.scope] {
 	case "marked":
 		if len(m.marks) == 0 {
@@ -168,7 +168,7 @@ func (d *exportDialog) start(m *Model) tea.Cmd {
 			}
 		}
 	case "filtered":
-		cs = make([]jar.Cookie, 0, len(m.res.rows))
+		cs = make([]cookie.Cookie, 0, len(m.res.rows))
 		for _, r := range m.res.rows {
 			cs = append(cs, m.ds.cookies[r])
 		}
@@ -266,7 +266,7 @@ func (d *exportDialog) view(m *Model, w, h int) string {
 }
 
 // exportCookies writes cs to path in format and returns the report lines.
-func exportCookies(path, format, url string, cs []jar.Cookie, now time.Time) ([]string, error) {
+func exportCookies(path, format, url string, cs []cookie.Cookie, now time.Time) ([]string, error) {
 	var rep []string
 	switch format {
 	case "netscape":

@@ -5,16 +5,16 @@ import (
 	"time"
 
 	"github.com/crumbs-dev/crumbs/importers/cookiejson"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 	"github.com/crumbs-dev/crumbs/jar/cookieheader"
 )
 
 // writeJSON writes the export JSON (PRODUCT §8) of cs.
-func writeJSON(w io.Writer, cs []jar.Cookie) error { return cookiejson.Write(w, cs) }
+func writeJSON(w io.Writer, cs []cookie.Cookie) error { return cookiejson.Write(w, cs) }
 
 // headerFor is the Cookie header value a browser would send to rawURL
 // (RFC 6265 matching, by jar/cookieheader) and how many cookies it carries.
-func headerFor(cs []jar.Cookie, rawURL string, now time.Time) (string, int, error) {
+func headerFor(cs []cookie.Cookie, rawURL string, now time.Time) (string, int, error) {
 	h, err := cookieheader.Build(cs, rawURL, now)
 	if err != nil {
 		return "", 0, err

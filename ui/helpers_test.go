@@ -14,6 +14,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/internal/gen"
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 	"github.com/crumbs-dev/crumbs/jar/purpose"
 )
 
@@ -22,12 +23,12 @@ var testNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // openJar opens a real jar in a temp dir, classified by the built-in
 // knowledge, and imports cs into it.
-func openJar(t testing.TB, cs []jar.Cookie) *jar.Jar {
+func openJar(t testing.TB, cs []cookie.Cookie) *jar.Jar {
 	t.Helper()
 	return openJarAt(t, filepath.Join(t.TempDir(), "jar.db"), cs)
 }
 
-func openJarAt(t testing.TB, path string, cs []jar.Cookie) *jar.Jar {
+func openJarAt(t testing.TB, path string, cs []cookie.Cookie) *jar.Jar {
 	t.Helper()
 	j, err := jar.Open(path, jar.WithClock(func() time.Time { return testNow }), jar.WithClassifier(purpose.Default()))
 	if err != nil {
@@ -43,7 +44,7 @@ func openJarAt(t testing.TB, path string, cs []jar.Cookie) *jar.Jar {
 	return j
 }
 
-func genCookies(n int) []jar.Cookie { return gen.Cookies(n, 7, testNow, "firefox:test") }
+func genCookies(n int) []cookie.Cookie { return gen.Cookies(n, 7, testNow, "firefox:test") }
 
 func newModel(t testing.TB, j *jar.Jar, opts Options) *Model {
 	t.Helper()
@@ -182,7 +183,7 @@ func checkFrame(t *testing.T, view string, w, h int) {
 
 func count(t testing.TB, j *jar.Jar, terms ...string) int {
 	t.Helper()
-	f, err := jar.ParseFilter(terms...)
+	f, err := cookie.ParseFilter(terms...)
 	if err != nil {
 		t.Fatal(err)
 	}

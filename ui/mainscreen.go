@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // ---- state helpers ----
@@ -39,7 +40,7 @@ func (m *Model) currentSite() *siteAgg {
 }
 
 // currentCookie is the cookie under the cursor of the cookies pane.
-func (m *Model) currentCookie() *jar.Cookie {
+func (m *Model) currentCookie() *cookie.Cookie {
 	if m.screen == scrTrash {
 		return nil
 	}
@@ -276,13 +277,13 @@ func (m *Model) updateMain(msg tea.Msg) tea.Cmd {
 		m.purposeOnly = ""
 		return m.applyFilters()
 	case key.Matches(km, k.OnlySession):
-		return m.togglePurpose(jar.PurposeSession)
+		return m.togglePurpose(cookie.PurposeSession)
 	case key.Matches(km, k.OnlyPersonal):
-		return m.togglePurpose(jar.PurposePersonalization)
+		return m.togglePurpose(cookie.PurposePersonalization)
 	case key.Matches(km, k.OnlyTracking):
-		return m.togglePurpose(jar.PurposeTracking)
+		return m.togglePurpose(cookie.PurposeTracking)
 	case key.Matches(km, k.OnlyUnknown):
-		return m.togglePurpose(jar.PurposeUnknown)
+		return m.togglePurpose(cookie.PurposeUnknown)
 	case key.Matches(km, k.Source):
 		m.sourceOnly = nextSource(m.ds.sources, m.sourceOnly)
 		return m.applyFilters()
@@ -402,7 +403,7 @@ func nextSource(sources []string, cur string) string {
 	return ""
 }
 
-func (m *Model) togglePurpose(p jar.Purpose) tea.Cmd {
+func (m *Model) togglePurpose(p cookie.Purpose) tea.Cmd {
 	if m.purposeOnly == p {
 		m.purposeOnly = ""
 	} else {
@@ -413,7 +414,7 @@ func (m *Model) togglePurpose(p jar.Purpose) tea.Cmd {
 
 // scopeFilter is the filter of everything the main screen shows: search,
 // purpose and source filters together.
-func (m *Model) scopeFilter() (jar.Filter, bool, error) {
+func (m *Model) scopeFilter() (cookie.Filter, bool, error) {
 	var terms []string
 	if m.searchText != "" {
 		terms = append(terms, m.searchText)
@@ -425,9 +426,9 @@ func (m *Model) scopeFilter() (jar.Filter, bool, error) {
 		terms = append(terms, "source:"+quoteTerm(m.sourceOnly))
 	}
 	if len(terms) == 0 {
-		return jar.Filter{}, false, nil
+		return cookie.Filter{}, false, nil
 	}
-	f, err := jar.ParseFilter(terms...)
+	f, err := cookie.ParseFilter(terms...)
 	return f, true, err
 }
 
@@ -531,14 +532,14 @@ func (m *Model) openPurge() tea.Cmd {
 	if err != nil {
 		return m.setToast(err.Error(), true)
 	}
-	tracking, _ := jar.ParseFilter("purpose:tracking")
+	tracking, _ := cookie.ParseFilter("purpose:tracking")
 	f := tracking
 	if has {
 		f = scope.And(tracking)
 	}
 	n, sites := 0, map[string]bool{}
 	for _, r := range m.res.rows {
-		if m.ds.cookies[r].Purpose == jar.PurposeTracking {
+		if m.ds.cookies[r].Purpose == cookie.PurposeTracking {
 			n++
 			sites[m.ds.site(r)] = true
 		}
@@ -642,7 +643,7 @@ func (m *Model) viewHeader() string {
 	parts := []string{m.th.title.Render("crumbs") + " " + m.th.muted.Render(safe(m.j.Path())),
 		fmt.Sprintf("%d cookies", m.ds.total)}
 	if m.ds.complete {
-		for _, p := range jar.Purposes {
+		for _, p := range cookie.Purposes {
 			parts = append(parts, m.th.purposeStyle(p).Render(fmt.Sprintf("%s %d", p, m.ds.byPurpose[purposeIndex(p)])))
 		}
 	}
@@ -724,7 +725,7 @@ func (m *Model) mixBar(s *siteAgg, w int) string {
 		}
 		n = mini(n, w-used)
 		if n > 0 {
-			b.WriteString(m.th.purposeStyle(jar.Purposes[i]).Render(strings.Repeat(glyphs[i], n)))
+			b.WriteString(m.th.purposeStyle(cookie.Purposes[i]).Render(strings.Repeat(glyphs[i], n)))
 			used += n
 		}
 	}
@@ -800,14 +801,14 @@ func (m *Model) viewCookies(w, h int) string {
 	return joinLines(lines)
 }
 
-func verdictMark(c *jar.Cookie) string {
-	if c.VerdictBy == jar.EvidenceUser {
+func verdictMark(c *cookie.Cookie) string {
+	if c.VerdictBy == cookie.EvidenceUser {
 		return "*"
 	}
 	return ""
 }
 
-func expiryShort(c *jar.Cookie, now time.Time) string {
+func expiryShort(c *cookie.Cookie, now time.Time) string {
 	switch {
 	case c.Session:
 		return "session"
@@ -820,7 +821,7 @@ func expiryShort(c *jar.Cookie, now time.Time) string {
 }
 
 // flagString: S secure, H HttpOnly, P partitioned, C container; "-" when off.
-func flagString(c *jar.Cookie) string {
+func flagString(c *cookie.Cookie) string {
 	f := []byte("----")
 	if c.Secure {
 		f[0] = 'S'

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // firstPage is how many cookies are read synchronously before the first
@@ -77,7 +78,7 @@ type Model struct {
 	searching   bool
 	searchText  string
 	searchErr   string
-	purposeOnly jar.Purpose
+	purposeOnly cookie.Purpose
 	sourceOnly  string
 
 	flat               bool
@@ -410,7 +411,7 @@ func (m *Model) tooSmall() bool { return m.w < minWidth || m.h < minHeight }
 // errText renders an error for the status bar; InvalidError reads as
 // "field: reason".
 func errText(err error) string {
-	var inv *jar.InvalidError
+	var inv *cookie.InvalidError
 	if errors.As(err, &inv) {
 		return inv.Field + ": " + inv.Reason
 	}

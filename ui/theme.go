@@ -6,7 +6,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // theme holds every style of the UI, derived in one place from semantic
@@ -20,7 +20,7 @@ type theme struct {
 	title, muted, accent, danger, warn, ok lipgloss.Style
 	cursorRow, marked, header, badge       lipgloss.Style
 	focusTitle, blurTitle, dialog, key     lipgloss.Style
-	purpose                                map[jar.Purpose]lipgloss.Style
+	purpose                                map[cookie.Purpose]lipgloss.Style
 }
 
 // ANSI palette roles. Indices, not RGB: the terminal's theme maps them.
@@ -57,18 +57,18 @@ func newTheme(r *lipgloss.Renderer) *theme {
 	t.blurTitle = s().Foreground(lipgloss.Color(colGray))
 	t.dialog = s().Border(lipgloss.RoundedBorder()).BorderForeground(lipgloss.Color(colBlue)).Padding(0, 1)
 	t.key = s().Bold(true)
-	t.purpose = map[jar.Purpose]lipgloss.Style{
-		jar.PurposeSession:         s().Foreground(lipgloss.Color(colGreen)),
-		jar.PurposePersonalization: s().Foreground(lipgloss.Color(colBlue)),
-		jar.PurposeTracking:        s().Foreground(lipgloss.Color(colRed)),
-		jar.PurposeUnknown:         s().Foreground(lipgloss.Color(colGray)),
+	t.purpose = map[cookie.Purpose]lipgloss.Style{
+		cookie.PurposeSession:         s().Foreground(lipgloss.Color(colGreen)),
+		cookie.PurposePersonalization: s().Foreground(lipgloss.Color(colBlue)),
+		cookie.PurposeTracking:        s().Foreground(lipgloss.Color(colRed)),
+		cookie.PurposeUnknown:         s().Foreground(lipgloss.Color(colGray)),
 	}
 	return t
 }
 
-func (t *theme) purposeStyle(p jar.Purpose) lipgloss.Style {
+func (t *theme) purposeStyle(p cookie.Purpose) lipgloss.Style {
 	if st, ok := t.purpose[p]; ok {
 		return st
 	}
-	return t.purpose[jar.PurposeUnknown]
+	return t.purpose[cookie.PurposeUnknown]
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/internal/gen"
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 func TestFirstFrameShowsCookies(t *testing.T) {
@@ -84,7 +85,7 @@ func TestSearchEscClears(t *testing.T) {
 func TestQuickPurposeFilters(t *testing.T) {
 	j := openJar(t, genCookies(300))
 	m := sized(newModel(t, j, Options{}), 120, 40)
-	for k, p := range map[string]jar.Purpose{"1": jar.PurposeSession, "2": jar.PurposePersonalization, "3": jar.PurposeTracking, "4": jar.PurposeUnknown} {
+	for k, p := range map[string]cookie.Purpose{"1": cookie.PurposeSession, "2": cookie.PurposePersonalization, "3": cookie.PurposeTracking, "4": cookie.PurposeUnknown} {
 		press(m, k)
 		if got, want := len(m.res.rows), count(t, j, "purpose:"+string(p)); got != want {
 			t.Errorf("filter %s: %d rows, jar says %d", p, got, want)
@@ -125,7 +126,7 @@ func TestPurgeTrackingCancelConfirmUndo(t *testing.T) {
 		t.Errorf("trash holds %d, want the %d tracking cookies", len(trash), tracking)
 	}
 	for _, c := range trash {
-		if c.Purpose != jar.PurposeTracking {
+		if c.Purpose != cookie.PurposeTracking {
 			t.Errorf("trash holds a %s cookie %s", c.Purpose, c.Name)
 		}
 	}
@@ -293,7 +294,7 @@ func TestSetPurposeVerdict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Purpose != jar.PurposeTracking || c.VerdictBy != jar.EvidenceUser {
+	if c.Purpose != cookie.PurposeTracking || c.VerdictBy != cookie.EvidenceUser {
 		t.Errorf("verdict: %s by %s", c.Purpose, c.VerdictBy)
 	}
 }
@@ -605,7 +606,7 @@ func TestMarkAllVisibleAndSort(t *testing.T) {
 }
 
 func TestExportHeader(t *testing.T) {
-	cs := []jar.Cookie{
+	cs := []cookie.Cookie{
 		{Source: "file:t", Domain: ".example.com", Path: "/", Name: "a", Value: "1", Expires: testNow.AddDate(1, 0, 0), Secure: true},
 		{Source: "file:t", Domain: "example.com", HostOnly: true, Path: "/", Name: "b", Value: "2", Session: true},
 		{Source: "file:t", Domain: ".other.org", Path: "/", Name: "c", Value: "3", Session: true},

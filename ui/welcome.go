@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // The welcome screen greets a first run on an empty jar: it lists the
@@ -42,30 +43,30 @@ type demoCookie struct {
 }
 
 // demoCookies decodes the embedded demo set, dated relative to now.
-func demoCookies(now time.Time) ([]jar.Cookie, error) {
+func demoCookies(now time.Time) ([]cookie.Cookie, error) {
 	var ds []demoCookie
 	if err := json.Unmarshal(demoJSON, &ds); err != nil {
 		return nil, fmt.Errorf("demo.json: %w", err)
 	}
-	out := make([]jar.Cookie, 0, len(ds))
+	out := make([]cookie.Cookie, 0, len(ds))
 	for _, d := range ds {
-		c := jar.Cookie{
+		c := cookie.Cookie{
 			Source: demoSource, Domain: d.Domain, HostOnly: d.HostOnly, Path: d.Path,
 			Name: d.Name, Value: d.Value, Secure: d.Secure, HTTPOnly: d.HTTPOnly,
 			Created: now.Add(-72 * time.Hour), LastAccessed: now.Add(-time.Hour),
-			LastUpdated: now.Add(-time.Hour), Encryption: jar.EncPlain,
+			LastUpdated: now.Add(-time.Hour), Encryption: cookie.EncPlain,
 		}
-		c.SameSite, _ = jar.ParseSameSite(d.SameSite)
+		c.SameSite, _ = cookie.ParseSameSite(d.SameSite)
 		if d.Days == 0 {
 			c.Session = true
 		} else {
 			c.Expires = now.Add(time.Duration(d.Days) * 24 * time.Hour).Truncate(time.Second).UTC()
 		}
 		if d.Partitioned != "" {
-			c.Partition = jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: d.Partitioned}
+			c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: d.Partitioned}
 		}
 		if d.ContainerKey != "" {
-			c.Container = jar.Container{Key: d.ContainerKey, Name: d.Container}
+			c.Container = cookie.Container{Key: d.ContainerKey, Name: d.Container}
 		}
 		out = append(out, c)
 	}

@@ -32,7 +32,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/chromium/oscrypt"
 	"github.com/crumbs-dev/crumbs/importers/snapshot"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // CurrentMetaVersion is the newest schema crumbs knows (Chrome ~130+).
@@ -629,7 +629,7 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 
 	all := snapshot.MakeCookies(total)
 	filled := make([]bool, total)
-	var extra []jar.Cookie // rows beyond the count (never, unless the count failed)
+	var extra []cookie.Cookie // rows beyond the count (never, unless the count failed)
 	kept := 0
 	tally := unreadableTally{counts: map[string]int{}}
 	bothWarned := 0
@@ -651,14 +651,14 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 			if len(rs.enc) == 0 {
 				// Plaintext row (rookie skips these).
 				c.Value = rs.value
-				c.Encryption = jar.EncPlain
+				c.Encryption = cookie.EncPlain
 			} else {
 				if rs.value != "" && bothWarned < maxRowWarnings {
 					bothWarned++
 					res.Warnf("%s: cookie %q on %s has both a plain and an encrypted value; the encrypted one is used", file, rs.name, rs.host)
 				}
 				plain, scheme, err := dec.Decrypt(ctx, rs.host, rs.enc)
-				c.Encryption = jar.Encryption(scheme)
+				c.Encryption = cookie.Encryption(scheme)
 				if err != nil {
 					c.ValueUnreadable = true
 					c.UnreadableReason = err.Error()
@@ -718,7 +718,7 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 }
 
 // add records one unreadable value; the first few get a warning each.
-func (t *unreadableTally) add(res *importers.Result, file string, c *jar.Cookie, err error) {
+func (t *unreadableTally) add(res *importers.Result, file string, c *cookie.Cookie, err error) {
 	var ue *oscrypt.UnreadableError
 	cause := err.Error()
 	if errors.As(err, &ue) {
@@ -749,8 +749,8 @@ func (t *unreadableTally) summarise(res *importers.Result, file string) {
 }
 
 // cookie builds the model cookie from the scanned row.
-func (r *rowState) cookie(s *schema, source string) jar.Cookie {
-	c := jar.Cookie{
+func (r *rowState) cookie(s *schema, source string) cookie.Cookie {
+	c := cookie.Cookie{
 		Source:       source,
 		Domain:       r.host,
 		HostOnly:     !strings.HasPrefix(r.host, "."),
@@ -771,9 +771,9 @@ func (r *rowState) cookie(s *schema, source string) jar.Cookie {
 	if r.topFrame != "" {
 		// has_cross_site_ancestor is meaningful only with a partition key:
 		// Chrome writes 1 on unpartitioned rows too.
-		c.Partition = jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: r.topFrame, CrossSiteAncestor: r.crossSite == 1}
+		c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: r.topFrame, CrossSiteAncestor: r.crossSite == 1}
 	}
-	c.Extras = jar.Extras{
+	c.Extras = cookie.Extras{
 		Priority:     enumName(r.priority, priorityNames),
 		SourceScheme: enumName(r.scheme, schemeNames),
 		SourceType:   enumName(r.srcType, sourceTypeNames),
@@ -801,19 +801,19 @@ func enumName(v int64, names []string) string {
 // 2 strict, 3 (old "extended") unspecified. The older firstpartyonly column
 // (meta 8–10) held 0 for "no attribute", which Chromium's own migration to
 // meta 11 turned into unspecified, and 1/2 for lax/strict.
-func sameSite(v int64, firstPartyOnly bool) jar.SameSite {
+func sameSite(v int64, firstPartyOnly bool) cookie.SameSite {
 	switch v {
 	case 0:
 		if firstPartyOnly {
-			return jar.SameSiteUnspecified
+			return cookie.SameSiteUnspecified
 		}
-		return jar.SameSiteNone
+		return cookie.SameSiteNone
 	case 1:
-		return jar.SameSiteLax
+		return cookie.SameSiteLax
 	case 2:
-		return jar.SameSiteStrict
+		return cookie.SameSiteStrict
 	}
-	return jar.SameSiteUnspecified
+	return cookie.SameSiteUnspecified
 }
 
 // chromeTime turns microseconds since 1601 into UTC time; 0 (and anything

@@ -17,7 +17,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/chromium/oscrypt"
 	"github.com/crumbs-dev/crumbs/internal/testshared"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // fakeKeys stands in for the OS secret stores.
@@ -106,7 +106,7 @@ func TestManifestFixture(t *testing.T) {
 			if len(res.Cookies) != len(m.Cookies) {
 				t.Fatalf("got %d cookies, manifest has %d", len(res.Cookies), len(m.Cookies))
 			}
-			byKey := map[string]jar.Cookie{}
+			byKey := map[string]cookie.Cookie{}
 			for _, c := range res.Cookies {
 				byKey[c.Domain+"|"+c.Name+"|"+c.Partition.TopLevelSite] = c
 			}
@@ -120,7 +120,7 @@ func TestManifestFixture(t *testing.T) {
 					t.Errorf("%s: %s %s missing", want.SpecID, want.Domain, want.Name)
 					continue
 				}
-				if c.Source != "chromium:Default" || c.Encryption != jar.EncV10 || c.ValueUnreadable {
+				if c.Source != "chromium:Default" || c.Encryption != cookie.EncV10 || c.ValueUnreadable {
 					t.Errorf("%s: source %q encryption %q unreadable %v", want.SpecID, c.Source, c.Encryption, c.ValueUnreadable)
 				}
 				if c.HostOnly != want.HostOnly || c.Path != want.Path || c.Value != want.Value ||
@@ -140,7 +140,7 @@ func TestManifestFixture(t *testing.T) {
 				}
 				if want.PartitionKey != nil {
 					p := c.Partition
-					if p.Kind != jar.PartitionCHIPS || p.TopLevelSite != want.PartitionKey.TopLevelSite || p.CrossSiteAncestor != want.PartitionKey.HasCrossSiteAncestor {
+					if p.Kind != cookie.PartitionCHIPS || p.TopLevelSite != want.PartitionKey.TopLevelSite || p.CrossSiteAncestor != want.PartitionKey.HasCrossSiteAncestor {
 						t.Errorf("%s: partition %+v, want %+v", want.SpecID, p, *want.PartitionKey)
 					}
 				} else if !c.Partition.IsZero() {
@@ -286,10 +286,10 @@ func TestOddStores(t *testing.T) {
 		t.Fatalf("refused %d, %d cookies", res.Refused, len(res.Cookies))
 	}
 	ok, nulls, both := res.Cookies[0], res.Cookies[1], res.Cookies[2]
-	if ok.Value != "v1" || !ok.Secure || ok.SameSite != jar.SameSiteStrict || ok.Session || ok.Expires.IsZero() {
+	if ok.Value != "v1" || !ok.Secure || ok.SameSite != cookie.SameSiteStrict || ok.Session || ok.Expires.IsZero() {
 		t.Errorf("ok: %+v", ok)
 	}
-	if nulls.Name != "nulls" || nulls.Value != "" || !nulls.Session || !nulls.Created.IsZero() || nulls.SameSite != jar.SameSiteUnspecified {
+	if nulls.Name != "nulls" || nulls.Value != "" || !nulls.Session || !nulls.Created.IsZero() || nulls.SameSite != cookie.SameSiteUnspecified {
 		t.Errorf("nulls: %+v", nulls)
 	}
 	if !both.ValueUnreadable || both.Value != "" {

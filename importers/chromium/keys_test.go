@@ -17,27 +17,27 @@ import (
 	"github.com/crumbs-dev/crumbs/importers/chromium/keyring"
 	"github.com/crumbs-dev/crumbs/importers/chromium/oscrypt"
 	"github.com/crumbs-dev/crumbs/internal/gen"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // testCookies is a small hand-made list covering the value shapes that
 // matter to the key check: empty, one block, several blocks, UTF-8.
-func testCookies(n int) []jar.Cookie {
+func testCookies(n int) []cookie.Cookie {
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	values := []string{"", "a", "0123456789abcde", "0123456789abcdef", "Zürich ☕ café",
 		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc", strings.Repeat("x", 300), "q=\"quoted\", comma"}
-	out := make([]jar.Cookie, n)
+	out := make([]cookie.Cookie, n)
 	for i := range out {
 		host := fmt.Sprintf("site%d.example.com", i%7)
 		hostOnly := i%2 == 0
 		if !hostOnly {
 			host = "." + host
 		}
-		out[i] = jar.Cookie{
+		out[i] = cookie.Cookie{
 			Domain: host, HostOnly: hostOnly, Path: "/", Name: fmt.Sprintf("c%d", i),
 			Value: values[i%len(values)], Secure: i%3 == 0, HTTPOnly: i%4 == 0,
 			Created: base.Add(time.Duration(i) * time.Second), LastAccessed: base,
-			Expires: base.Add(400 * 24 * time.Hour), SameSite: jar.SameSite(i % 4),
+			Expires: base.Add(400 * 24 * time.Hour), SameSite: cookie.SameSite(i % 4),
 		}
 		if i%5 == 4 {
 			out[i].Session, out[i].Expires = true, time.Time{}
@@ -55,15 +55,15 @@ func sealWith(t testing.TB, k *oscrypt.Key, prefix, host, value string, hostPref
 	return b
 }
 
-func hostKeyOf(c *jar.Cookie) string { return c.Domain }
+func hostKeyOf(c *cookie.Cookie) string { return c.Domain }
 
 // checkValues compares every cookie's value, encryption and readability.
-func checkValues(t *testing.T, res *importers.Result, want []jar.Cookie, enc func(i int) jar.Encryption) {
+func checkValues(t *testing.T, res *importers.Result, want []cookie.Cookie, enc func(i int) cookie.Encryption) {
 	t.Helper()
 	if len(res.Cookies) != len(want) {
 		t.Fatalf("got %d cookies, want %d (warnings %q)", len(res.Cookies), len(want), res.Warnings)
 	}
-	byName := map[string]jar.Cookie{}
+	byName := map[string]cookie.Cookie{}
 	for _, c := range res.Cookies {
 		byName[c.Name] = c
 	}
@@ -91,7 +91,7 @@ func TestLinuxMixedKeys(t *testing.T) {
 			keyOf := func(i int) *oscrypt.Key { return []*oscrypt.Key{peanuts, keyringKey, empty, empty}[i%4] }
 			path := filepath.Join(t.TempDir(), "Cookies")
 			err := gen.WriteChromiumStore(path, cs, gen.ChromiumStoreOptions{MetaVersion: meta,
-				Override: func(i int, c *jar.Cookie) (string, []byte, bool) {
+				Override: func(i int, c *cookie.Cookie) (string, []byte, bool) {
 					return "", sealWith(t, keyOf(i), prefixOf(i), hostKeyOf(c), c.Value, meta >= 24), true
 				}})
 			if err != nil {
@@ -105,7 +105,7 @@ func TestLinuxMixedKeys(t *testing.T) {
 			if len(res.Warnings) != 0 {
 				t.Errorf("warnings: %q", res.Warnings)
 			}
-			checkValues(t, res, cs, func(i int) jar.Encryption { return jar.Encryption(prefixOf(i)) })
+			checkValues(t, res, cs, func(i int) cookie.Encryption { return cookie.Encryption(prefixOf(i)) })
 			if keys.calls != 1 {
 				t.Errorf("keyring asked %d times, want once", keys.calls)
 			}
@@ -119,7 +119,7 @@ func TestNoKeyring(t *testing.T) {
 	cs := testCookies(30)
 	kr := oscrypt.CBCKey("", "only-in-the-keyring", 1)
 	path := filepath.Join(t.TempDir(), "Cookies")
-	err := gen.WriteChromiumStore(path, cs, gen.ChromiumStoreOptions{Override: func(i int, c *jar.Cookie) (string, []byte, bool) {
+	err := gen.WriteChromiumStore(path, cs, gen.ChromiumStoreOptions{Override: func(i int, c *cookie.Cookie) (string, []byte, bool) {
 		if i%2 == 0 {
 			return "", sealWith(t, kr, "v11", c.Domain, c.Value, true), true
 		}
@@ -139,10 +139,10 @@ func TestNoKeyring(t *testing.T) {
 	for i, c := range res.Cookies {
 		if c.ValueUnreadable {
 			unreadable++
-			if c.Value != "" || c.Encryption != jar.EncV11 || c.UnreadableReason == "" {
+			if c.Value != "" || c.Encryption != cookie.EncV11 || c.UnreadableReason == "" {
 				t.Errorf("row %d: %+v", i, c)
 			}
-		} else if c.Encryption != jar.EncV10 {
+		} else if c.Encryption != cookie.EncV10 {
 			t.Errorf("row %d readable with %s", i, c.Encryption)
 		}
 	}
@@ -160,7 +160,7 @@ func TestNoKeyring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkValues(t, res, cs, func(i int) jar.Encryption { return []jar.Encryption{jar.EncV11, jar.EncV10}[i%2] })
+	checkValues(t, res, cs, func(i int) cookie.Encryption { return []cookie.Encryption{cookie.EncV11, cookie.EncV10}[i%2] })
 }
 
 // TestMacKeychain: macOS v10 at 1003 rounds, from the Keychain (fake) and
@@ -176,14 +176,14 @@ func TestMacKeychain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkValues(t, res, cs, func(int) jar.Encryption { return jar.EncV10 })
+	checkValues(t, res, cs, func(int) cookie.Encryption { return cookie.EncV10 })
 
 	// Copied to Linux: only --password can read it; the macOS scheme verifies.
 	res, err = Reader{Keys: noOS(), Platform: "linux"}.Read(context.Background(), path, importers.Options{Password: "mac-keychain-pw"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkValues(t, res, cs, func(int) jar.Encryption { return jar.EncV10 })
+	checkValues(t, res, cs, func(int) cookie.Encryption { return cookie.EncV10 })
 
 	// A wrong password: values unreadable, never garbage.
 	res, err = Reader{Keys: noOS(), Platform: "darwin"}.Read(context.Background(), path, importers.Options{Password: "wrong"})
@@ -227,7 +227,7 @@ func TestWindows(t *testing.T) {
 	cs := testCookies(24)
 	kind := func(i int) string { return []string{"v10", "v10", "dpapi", "v20", "corrupt", "v10"}[i%6] }
 	path := filepath.Join(profile, "Cookies")
-	err = gen.WriteChromiumStore(path, cs, gen.ChromiumStoreOptions{Override: func(i int, c *jar.Cookie) (string, []byte, bool) {
+	err = gen.WriteChromiumStore(path, cs, gen.ChromiumStoreOptions{Override: func(i int, c *cookie.Cookie) (string, []byte, bool) {
 		switch kind(i) {
 		case "v10":
 			return "", sealWith(t, gcm, "v10", c.Domain, c.Value, true), true
@@ -260,15 +260,15 @@ func TestWindows(t *testing.T) {
 		}
 		switch kind(i) {
 		case "v10", "dpapi":
-			enc := jar.EncV10
+			enc := cookie.EncV10
 			if kind(i) == "dpapi" {
-				enc = jar.EncDPAPI
+				enc = cookie.EncDPAPI
 			}
 			if c.ValueUnreadable || c.Value != want.Value || c.Encryption != enc {
 				t.Errorf("%s (%s): %q unreadable=%v %s %s", c.Name, kind(i), c.Value, c.ValueUnreadable, c.Encryption, c.UnreadableReason)
 			}
 		case "v20":
-			if !c.ValueUnreadable || c.Value != "" || c.Encryption != jar.EncV20 || !strings.Contains(c.UnreadableReason, "app-bound") {
+			if !c.ValueUnreadable || c.Value != "" || c.Encryption != cookie.EncV20 || !strings.Contains(c.UnreadableReason, "app-bound") {
 				t.Errorf("%s v20: %+v", c.Name, c)
 			}
 			if c.Domain != want.Domain || c.Path != want.Path || !c.Created.Equal(want.Created) {

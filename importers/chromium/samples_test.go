@@ -9,7 +9,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/internal/testshared"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Public samples from other projects (../shared/fixtures/samples, never
@@ -27,10 +27,10 @@ func TestSamplePlasoMeta5(t *testing.T) {
 	for _, w := range res.Warnings {
 		t.Logf("warning: %s", w)
 	}
-	var first *jar.Cookie
+	var first *cookie.Cookie
 	for i := range res.Cookies {
 		c := &res.Cookies[i]
-		if c.Encryption != jar.EncPlain || c.ValueUnreadable {
+		if c.Encryption != cookie.EncPlain || c.ValueUnreadable {
 			t.Errorf("%s: %s unreadable=%v", c.Name, c.Encryption, c.ValueUnreadable)
 		}
 		if c.Domain == ".tools.google.com" && c.Name == "__utma" {
@@ -74,10 +74,10 @@ func TestSampleChrome68Meta10(t *testing.T) {
 	for _, c := range res.Cookies {
 		reasonOK := strings.Contains(c.UnreadableReason, "no key decrypts it") ||
 			(c.Name == "__cfduid" && strings.Contains(c.UnreadableReason, "corrupt"))
-		if c.Encryption != jar.EncV11 || !c.ValueUnreadable || c.Value != "" || !reasonOK {
+		if c.Encryption != cookie.EncV11 || !c.ValueUnreadable || c.Value != "" || !reasonOK {
 			t.Errorf("%s: %s %q unreadable=%v %q", c.Name, c.Encryption, c.Value, c.ValueUnreadable, c.UnreadableReason)
 		}
-		if c.Domain == "" || c.Path == "" || c.Created.IsZero() || c.Extras.Priority != "medium" || c.SameSite != jar.SameSiteUnspecified {
+		if c.Domain == "" || c.Path == "" || c.Created.IsZero() || c.Extras.Priority != "medium" || c.SameSite != cookie.SameSiteUnspecified {
 			t.Errorf("%s: %+v", c.Name, c)
 		}
 	}
@@ -101,7 +101,7 @@ func TestSampleKookyMacMeta9(t *testing.T) {
 	}
 	c := res.Cookies[0]
 	want := time.Date(2038, 1, 17, 19, 14, 7, 876554000, time.UTC)
-	if c.Value != "zellyn&p2EXEjsXVNPxXcrZiK8DoezI4Erqt0vA" || c.Encryption != jar.EncV10 || !c.Expires.Equal(want) ||
+	if c.Value != "zellyn&p2EXEjsXVNPxXcrZiK8DoezI4Erqt0vA" || c.Encryption != cookie.EncV10 || !c.Expires.Equal(want) ||
 		c.Domain != "news.ycombinator.com" || !c.HostOnly || c.Name != "user" || !c.Secure || !c.HTTPOnly || c.Session {
 		t.Errorf("got %+v", c)
 	}

@@ -2,7 +2,7 @@
 // shape that Cookie-Editor and EditThisCookie export and import, extended
 // with "partitionKey" and crumbs' own fields under "crumbs".
 //
-// It is crumbs' lossless format: every field of jar.Cookie survives a
+// It is crumbs' lossless format: every field of cookie.Cookie survives a
 // write and a read, including sub-microsecond expiries and values that are
 // not valid UTF-8 (kept as base64 under crumbs.raw). docs/formats.md has
 // the full shape and every decision.
@@ -28,7 +28,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crumbs-dev/crumbs/importers"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // MaxFileBytes is the largest JSON file read (a 100k-cookie export is
@@ -68,22 +68,22 @@ type container struct {
 
 // crumbsFields are the model's fields the chrome.cookies shape lacks.
 type crumbsFields struct {
-	ID               int64       `json:"id,omitempty"`
-	Source           string      `json:"source,omitempty"`
-	Purpose          string      `json:"purpose,omitempty"`
-	Reason           string      `json:"reason,omitempty"`
-	VerdictBy        string      `json:"verdictBy,omitempty"`
-	Container        *container  `json:"container,omitempty"`
-	Created          string      `json:"created,omitempty"`
-	LastAccessed     string      `json:"lastAccessed,omitempty"`
-	LastUpdated      string      `json:"lastUpdated,omitempty"`
-	Expires          string      `json:"expires,omitempty"` // exact expiry, only when expirationDate cannot carry it
-	PartitionKind    *string     `json:"partitionKind,omitempty"`
-	Extras           *jar.Extras `json:"extras,omitempty"`
-	Encryption       string      `json:"encryption,omitempty"`
-	ValueUnreadable  bool        `json:"valueUnreadable,omitempty"`
-	UnreadableReason string      `json:"unreadableReason,omitempty"`
-	OriginalKey      string      `json:"originalKey,omitempty"`
+	ID               int64          `json:"id,omitempty"`
+	Source           string         `json:"source,omitempty"`
+	Purpose          string         `json:"purpose,omitempty"`
+	Reason           string         `json:"reason,omitempty"`
+	VerdictBy        string         `json:"verdictBy,omitempty"`
+	Container        *container     `json:"container,omitempty"`
+	Created          string         `json:"created,omitempty"`
+	LastAccessed     string         `json:"lastAccessed,omitempty"`
+	LastUpdated      string         `json:"lastUpdated,omitempty"`
+	Expires          string         `json:"expires,omitempty"` // exact expiry, only when expirationDate cannot carry it
+	PartitionKind    *string        `json:"partitionKind,omitempty"`
+	Extras           *cookie.Extras `json:"extras,omitempty"`
+	Encryption       string         `json:"encryption,omitempty"`
+	ValueUnreadable  bool           `json:"valueUnreadable,omitempty"`
+	UnreadableReason string         `json:"unreadableReason,omitempty"`
+	OriginalKey      string         `json:"originalKey,omitempty"`
 	// Raw holds, base64-encoded, the exact bytes of name, value, domain or
 	// path when they are not valid UTF-8 (JSON strings cannot carry them).
 	Raw map[string]string `json:"raw,omitempty"`
@@ -93,7 +93,7 @@ type crumbsFields struct {
 
 // Write writes cs as a JSON array, one cookie object per line, in the
 // order given. Every cookie is written, expired ones included.
-func Write(w io.Writer, cs []jar.Cookie) error {
+func Write(w io.Writer, cs []cookie.Cookie) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -116,7 +116,7 @@ func Write(w io.Writer, cs []jar.Cookie) error {
 
 // WriteFile writes cs to path with mode 0600 through a temporary file
 // renamed into place.
-func WriteFile(path string, cs []jar.Cookie) error {
+func WriteFile(path string, cs []cookie.Cookie) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".crumbs-*.json")
 	if err != nil {
 		return err
@@ -159,7 +159,7 @@ func expirationDate(t time.Time) (n json.Number, exact bool) {
 	return json.Number(strconv.FormatFloat(f, 'f', -1, 64)), back.Equal(t)
 }
 
-func toEntry(c *jar.Cookie) *entry {
+func toEntry(c *cookie.Cookie) *entry {
 	e := &entry{
 		Domain:   c.Domain,
 		HostOnly: ptr(c.HostOnly),
@@ -203,7 +203,7 @@ func toEntry(c *jar.Cookie) *entry {
 		e.PartitionKey = &partitionKey{TopLevelSite: c.Partition.TopLevelSite, HasCrossSiteAncestor: c.Partition.CrossSiteAncestor}
 		x.PartitionKind = ptr(string(c.Partition.Kind))
 	}
-	if c.Container != (jar.Container{}) {
+	if c.Container != (cookie.Container{}) {
 		x.Container = &container{Key: c.Container.Key, Name: c.Container.Name}
 	}
 	if !c.Extras.IsZero() {
@@ -314,7 +314,7 @@ func parse(ctx context.Context, r io.Reader, name string, opts importers.Options
 
 	res := &importers.Result{}
 	reasons := map[string]int{}
-	index := map[jar.Identity]int{}
+	index := map[cookie.Identity]int{}
 	dups := 0
 	for i := 0; dec.More(); i++ {
 		if i&4095 == 0 {
@@ -324,7 +324,7 @@ func parse(ctx context.Context, r io.Reader, name string, opts importers.Options
 		}
 		var e inEntry
 		err := dec.Decode(&e)
-		var c jar.Cookie
+		var c cookie.Cookie
 		var reason string
 		var te *json.UnmarshalTypeError
 		switch {
@@ -461,8 +461,8 @@ func seekCookiesArray(dec *json.Decoder) error {
 }
 
 // decode turns one array element into a cookie, or says why it cannot.
-func decode(in *inEntry, opts importers.Options) (jar.Cookie, string) {
-	var c jar.Cookie
+func decode(in *inEntry, opts importers.Options) (cookie.Cookie, string) {
+	var c cookie.Cookie
 	if in.Domain == nil || in.Name == nil {
 		return c, "no domain or name: not a cookie object"
 	}
@@ -523,7 +523,7 @@ func decode(in *inEntry, opts importers.Options) (jar.Cookie, string) {
 	c.Name, c.Value = e.Name, e.Value
 	c.Secure, c.HTTPOnly = e.Secure, e.HTTPOnly
 	if e.SameSite != nil {
-		c.SameSite, _ = jar.ParseSameSite(*e.SameSite) // unknown spellings: unspecified
+		c.SameSite, _ = cookie.ParseSameSite(*e.SameSite) // unknown spellings: unspecified
 	}
 
 	// Expiry: session wins; else expirationDate; crumbs.expires refines it
@@ -559,13 +559,13 @@ func decode(in *inEntry, opts importers.Options) (jar.Cookie, string) {
 	}
 
 	if e.PartitionKey != nil {
-		c.Partition = jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: e.PartitionKey.TopLevelSite, CrossSiteAncestor: e.PartitionKey.HasCrossSiteAncestor}
+		c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: e.PartitionKey.TopLevelSite, CrossSiteAncestor: e.PartitionKey.HasCrossSiteAncestor}
 		if x.PartitionKind != nil {
-			c.Partition.Kind = jar.PartitionKind(*x.PartitionKind)
+			c.Partition.Kind = cookie.PartitionKind(*x.PartitionKind)
 		}
 	}
 	if x.Container != nil {
-		c.Container = jar.Container{Key: x.Container.Key, Name: x.Container.Name}
+		c.Container = cookie.Container{Key: x.Container.Key, Name: x.Container.Name}
 	} else if e.StoreID != nil {
 		c.Container = containerFromStore(*e.StoreID)
 	}
@@ -591,12 +591,12 @@ func decode(in *inEntry, opts importers.Options) (jar.Cookie, string) {
 	if c.Source == "" {
 		c.Source = opts.Source
 	}
-	c.Purpose = jar.Purpose(x.Purpose)
+	c.Purpose = cookie.Purpose(x.Purpose)
 	c.Reason = x.Reason
-	c.VerdictBy = jar.Evidence(x.VerdictBy)
-	c.Encryption = jar.Encryption(x.Encryption)
+	c.VerdictBy = cookie.Evidence(x.VerdictBy)
+	c.Encryption = cookie.Encryption(x.Encryption)
 	if e.Crumbs == nil {
-		c.Encryption = jar.EncPlain
+		c.Encryption = cookie.EncPlain
 	}
 	c.ValueUnreadable = x.ValueUnreadable
 	c.UnreadableReason = x.UnreadableReason
@@ -605,17 +605,17 @@ func decode(in *inEntry, opts importers.Options) (jar.Cookie, string) {
 }
 
 // containerFromStore maps Firefox's WebExtension store ids to containers.
-func containerFromStore(id string) jar.Container {
+func containerFromStore(id string) cookie.Container {
 	switch {
 	case strings.HasPrefix(id, "firefox-container-"):
 		n := strings.TrimPrefix(id, "firefox-container-")
 		if _, err := strconv.ParseUint(n, 10, 32); err == nil {
-			return jar.Container{Key: "userContextId=" + n}
+			return cookie.Container{Key: "userContextId=" + n}
 		}
 	case id == "firefox-private":
-		return jar.Container{Key: "privateBrowsingId=1"}
+		return cookie.Container{Key: "privateBrowsingId=1"}
 	}
-	return jar.Container{}
+	return cookie.Container{}
 }
 
 const maxUnix = 253402300799 // 9999-12-31T23:59:59Z

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"unsafe"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // originAttrs is a parsed originAttributes suffix ("^userContextId=2&partitionKey=…").
 type originAttrs struct {
-	partition jar.Partition
+	partition cookie.Partition
 	// container is the canonical suffix without partitionKey, keys sorted.
 	container     string
 	userContextID int
@@ -63,20 +63,20 @@ func parseOriginAttributes(suffix string, chips bool) originAttrs {
 // parsePartitionKey reads a decoded partitionKey: "(scheme,host)",
 // "(scheme,host,port)", either with a trailing ",f" (the foreign-ancestor
 // bit), or the bare base domain older Firefox versions wrote.
-func parsePartitionKey(key string, chips bool) jar.Partition {
+func parsePartitionKey(key string, chips bool) cookie.Partition {
 	if key == "" {
-		return jar.Partition{}
+		return cookie.Partition{}
 	}
-	kind := jar.PartitionFirefox
+	kind := cookie.PartitionFirefox
 	if chips {
-		kind = jar.PartitionCHIPS
+		kind = cookie.PartitionCHIPS
 	}
 	if !strings.HasPrefix(key, "(") || !strings.HasSuffix(key, ")") {
 		// Firefox before schemeful partitioning: only the base domain.
-		return jar.Partition{Kind: kind, TopLevelSite: key}
+		return cookie.Partition{Kind: kind, TopLevelSite: key}
 	}
 	parts := strings.Split(key[1:len(key)-1], ",")
-	p := jar.Partition{Kind: kind}
+	p := cookie.Partition{Kind: kind}
 	if len(parts) < 2 {
 		p.TopLevelSite = key[1 : len(key)-1]
 		return p
@@ -100,19 +100,19 @@ func parsePartitionKey(key string, chips bool) jar.Partition {
 // sameSite held the effective value and rawSameSite what the server sent;
 // Firefox's own 14→15 migration turned (effective lax, sent none) into
 // "unset", and so does crumbs, so that an old and a migrated store agree.
-func sameSite(v, raw int64, hasRaw bool) jar.SameSite {
+func sameSite(v, raw int64, hasRaw bool) cookie.SameSite {
 	if hasRaw && v == 1 && raw == 0 {
-		return jar.SameSiteUnspecified
+		return cookie.SameSiteUnspecified
 	}
 	switch v {
 	case 0:
-		return jar.SameSiteNone
+		return cookie.SameSiteNone
 	case 1:
-		return jar.SameSiteLax
+		return cookie.SameSiteLax
 	case 2:
-		return jar.SameSiteStrict
+		return cookie.SameSiteStrict
 	}
-	return jar.SameSiteUnspecified // 256 = SAMESITE_UNSET and anything unknown
+	return cookie.SameSiteUnspecified // 256 = SAMESITE_UNSET and anything unknown
 }
 
 // EncodeKey returns the OriginalKey of a moz_cookies row: Firefox's unique

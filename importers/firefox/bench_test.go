@@ -12,7 +12,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/internal/gen"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 var (
@@ -66,7 +66,7 @@ func TestGeneratedStoreRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := readOne(t, p, importers.Options{Source: "firefox:gen"})
-	want := map[jar.Identity]jar.Cookie{}
+	want := map[cookie.Identity]cookie.Cookie{}
 	for _, c := range cs {
 		if !c.Session {
 			want[c.Identity()] = c

@@ -27,7 +27,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/snapshot"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // SchemaVersion is the newest moz_cookies schema crumbs knows.
@@ -204,7 +204,7 @@ func (r *rowReader) readDB(ctx context.Context) error {
 	hasRaw := have["rawSameSite"]
 	millis := version >= 16
 
-	// The count sizes the result once (a jar.Cookie is large, so growing the
+	// The count sizes the result once (a cookie.Cookie is large, so growing the
 	// slice would copy megabytes) and feeds progress reports.
 	total := 0
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM moz_cookies").Scan(&total); err != nil {
@@ -359,7 +359,7 @@ func (r *rowReader) addRow(v []driver.Value, hasRaw, millis bool) {
 		attrs = parseOriginAttributes(oa, false)
 		r.attrs[oa] = attrs
 	}
-	c := jar.Cookie{
+	c := cookie.Cookie{
 		Source:       r.opts.Source,
 		Domain:       host,
 		HostOnly:     !strings.HasPrefix(host, "."),
@@ -375,20 +375,20 @@ func (r *rowReader) addRow(v []driver.Value, hasRaw, millis bool) {
 		LastUpdated:  microTime(asInt(v[9])),
 		Partition:    attrs.partition,
 		Container:    r.container(attrs, appID, inBrowser),
-		Extras:       jar.Extras{SchemeMap: schemeMap},
-		Encryption:   jar.EncPlain,
+		Extras:       cookie.Extras{SchemeMap: schemeMap},
+		Encryption:   cookie.EncPlain,
 		OriginalKey:  r.keys.encode(name, host, path, oa),
 	}
-	if partitioned && c.Partition.Kind == jar.PartitionFirefox {
-		c.Partition.Kind = jar.PartitionCHIPS
+	if partitioned && c.Partition.Kind == cookie.PartitionFirefox {
+		c.Partition.Kind = cookie.PartitionCHIPS
 	}
 	r.res.Cookies = append(r.res.Cookies, c)
 }
 
 // container builds the cookie's container from its parsed attributes and,
 // for schema ≤ 6 stores, the appId/inBrowserElement columns.
-func (r *rowReader) container(a originAttrs, appID, inBrowser int64) jar.Container {
-	c := jar.Container{Key: a.container}
+func (r *rowReader) container(a originAttrs, appID, inBrowser int64) cookie.Container {
+	c := cookie.Container{Key: a.container}
 	if appID != 0 || inBrowser != 0 {
 		var extra []string
 		if appID != 0 {

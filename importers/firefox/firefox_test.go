@@ -17,7 +17,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/mozlz4"
 	"github.com/crumbs-dev/crumbs/internal/testshared"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 
 	_ "modernc.org/sqlite"
 )
@@ -99,7 +99,7 @@ func manifestKey(domain, name, path, site string) string {
 	return domain + "|" + name + "|" + path + "|" + site
 }
 
-func cookieKey(c *jar.Cookie) string {
+func cookieKey(c *cookie.Cookie) string {
 	return manifestKey(c.Domain, c.Name, c.Path, c.Partition.TopLevelSite)
 }
 
@@ -164,7 +164,7 @@ func site(m manifestCookie) string {
 	return m.PartitionKey.TopLevelSite
 }
 
-func checkAgainstManifest(t *testing.T, c *jar.Cookie, m manifestCookie) {
+func checkAgainstManifest(t *testing.T, c *cookie.Cookie, m manifestCookie) {
 	t.Helper()
 	k := cookieKey(c)
 	if c.HostOnly != m.HostOnly {
@@ -188,11 +188,11 @@ func checkAgainstManifest(t *testing.T, c *jar.Cookie, m manifestCookie) {
 	if m.Expires == nil && !c.Expires.IsZero() {
 		t.Errorf("%s: expires %v, want none", k, c.Expires)
 	}
-	wantKind := jar.PartitionNone
+	wantKind := cookie.PartitionNone
 	if m.PartitionKey != nil {
-		wantKind = jar.PartitionFirefox
+		wantKind = cookie.PartitionFirefox
 		if m.Firefox.IsPartitioned {
-			wantKind = jar.PartitionCHIPS
+			wantKind = cookie.PartitionCHIPS
 		}
 	}
 	if c.Partition.Kind != wantKind || c.Partition.CrossSiteAncestor {
@@ -201,10 +201,10 @@ func checkAgainstManifest(t *testing.T, c *jar.Cookie, m manifestCookie) {
 	if c.Extras.SchemeMap != m.Firefox.SchemeMap {
 		t.Errorf("%s: schemeMap %d, want %d", k, c.Extras.SchemeMap, m.Firefox.SchemeMap)
 	}
-	if c.Container != (jar.Container{}) {
+	if c.Container != (cookie.Container{}) {
 		t.Errorf("%s: container %+v, want default", k, c.Container)
 	}
-	if c.Encryption != jar.EncPlain || c.Source != "firefox:test" {
+	if c.Encryption != cookie.EncPlain || c.Source != "firefox:test" {
 		t.Errorf("%s: encryption %q source %q", k, c.Encryption, c.Source)
 	}
 	if c.Created.IsZero() || c.LastAccessed.IsZero() || c.LastUpdated.IsZero() || c.Created.Location() != time.UTC {
@@ -444,8 +444,8 @@ func readOne(t *testing.T, path string, opts importers.Options) *importers.Resul
 	return res
 }
 
-func byName(res *importers.Result) map[string]jar.Cookie {
-	m := map[string]jar.Cookie{}
+func byName(res *importers.Result) map[string]cookie.Cookie {
+	m := map[string]cookie.Cookie{}
 	for _, c := range res.Cookies {
 		m[c.Name] = c
 	}
@@ -482,21 +482,21 @@ func TestOriginAttributesContainersAndPartitions(t *testing.T) {
 	}
 	got := byName(res)
 	want := map[string]struct {
-		container jar.Container
-		partition jar.Partition
+		container cookie.Container
+		partition cookie.Partition
 	}{
 		"plain":    {},
-		"work":     {jar.Container{Key: "userContextId=2", Name: "Work"}, jar.Partition{}},
-		"personal": {jar.Container{Key: "userContextId=1", Name: "Personal"}, jar.Partition{}},
-		"custom":   {jar.Container{Key: "userContextId=6", Name: "Gaming"}, jar.Partition{}},
-		"private":  {jar.Container{Key: "privateBrowsingId=1", Name: "Private browsing"}, jar.Partition{}},
-		"fpi":      {jar.Container{Key: "firstPartyDomain=example.org"}, jar.Partition{}},
-		"gv":       {jar.Container{Key: "geckoViewSessionContextId=abc&userContextId=3", Name: "Banking"}, jar.Partition{}},
-		"tcp":      {jar.Container{}, jar.Partition{Kind: jar.PartitionFirefox, TopLevelSite: "https://example.com"}},
-		"chips":    {jar.Container{}, jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: "https://example.com"}},
-		"port":     {jar.Container{}, jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: "http://localhost:8080"}},
-		"ancestor": {jar.Container{Key: "userContextId=2", Name: "Work"}, jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: "https://example.com", CrossSiteAncestor: true}},
-		"old":      {jar.Container{}, jar.Partition{Kind: jar.PartitionFirefox, TopLevelSite: "example.net"}},
+		"work":     {cookie.Container{Key: "userContextId=2", Name: "Work"}, cookie.Partition{}},
+		"personal": {cookie.Container{Key: "userContextId=1", Name: "Personal"}, cookie.Partition{}},
+		"custom":   {cookie.Container{Key: "userContextId=6", Name: "Gaming"}, cookie.Partition{}},
+		"private":  {cookie.Container{Key: "privateBrowsingId=1", Name: "Private browsing"}, cookie.Partition{}},
+		"fpi":      {cookie.Container{Key: "firstPartyDomain=example.org"}, cookie.Partition{}},
+		"gv":       {cookie.Container{Key: "geckoViewSessionContextId=abc&userContextId=3", Name: "Banking"}, cookie.Partition{}},
+		"tcp":      {cookie.Container{}, cookie.Partition{Kind: cookie.PartitionFirefox, TopLevelSite: "https://example.com"}},
+		"chips":    {cookie.Container{}, cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com"}},
+		"port":     {cookie.Container{}, cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "http://localhost:8080"}},
+		"ancestor": {cookie.Container{Key: "userContextId=2", Name: "Work"}, cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com", CrossSiteAncestor: true}},
+		"old":      {cookie.Container{}, cookie.Partition{Kind: cookie.PartitionFirefox, TopLevelSite: "example.net"}},
 		"domain":   {},
 	}
 	if len(got) != len(want) {
@@ -520,7 +520,7 @@ func TestOriginAttributesContainersAndPartitions(t *testing.T) {
 		t.Errorf("expiry 1900000000500 ms → %d s, want 1900000001", e)
 	}
 	d := got["domain"]
-	if d.HostOnly || d.Domain != ".b.example" || d.SameSite != jar.SameSiteStrict || d.Extras.SchemeMap != 3 {
+	if d.HostOnly || d.Domain != ".b.example" || d.SameSite != cookie.SameSiteStrict || d.Extras.SchemeMap != 3 {
 		t.Errorf("domain cookie: %+v", d)
 	}
 	if !got["plain"].HostOnly {
@@ -538,7 +538,7 @@ func TestOldSchemas(t *testing.T) {
 	res := readOne(t, p5, importers.Options{})
 	got := byName(res)
 	if len(got) != 2 || got["app"].Container.Key != "appId=7" || got["plain"].Container.Key != "" ||
-		got["plain"].SameSite != jar.SameSiteUnspecified || !got["plain"].HTTPOnly ||
+		got["plain"].SameSite != cookie.SameSiteUnspecified || !got["plain"].HTTPOnly ||
 		got["plain"].Expires.Unix() != 1900000000 {
 		t.Errorf("schema 5: %+v", res.Cookies)
 	}
@@ -551,8 +551,8 @@ func TestOldSchemas(t *testing.T) {
 		row("a.example", "strict", "sameSite", 2, "rawSameSite", 2),
 	})
 	got = byName(readOne(t, p10, importers.Options{}))
-	for name, want := range map[string]jar.SameSite{"laxbydefault": jar.SameSiteUnspecified,
-		"lax": jar.SameSiteLax, "none": jar.SameSiteNone, "strict": jar.SameSiteStrict} {
+	for name, want := range map[string]cookie.SameSite{"laxbydefault": cookie.SameSiteUnspecified,
+		"lax": cookie.SameSiteLax, "none": cookie.SameSiteNone, "strict": cookie.SameSiteStrict} {
 		if got[name].SameSite != want {
 			t.Errorf("schema 10 %s: sameSite %v, want %v", name, got[name].SameSite, want)
 		}
@@ -567,7 +567,7 @@ func TestOldSchemas(t *testing.T) {
 		t.Errorf("schema 14 expiry %d", e)
 	}
 	c16 := byName(readOne(t, p16, importers.Options{}))["ms"]
-	if c16.Expires.Unix() != 1900000000 || c16.SameSite != jar.SameSiteUnspecified || !c16.LastUpdated.IsZero() {
+	if c16.Expires.Unix() != 1900000000 || c16.SameSite != cookie.SameSiteUnspecified || !c16.LastUpdated.IsZero() {
 		t.Errorf("schema 16: %+v", c16)
 	}
 }
@@ -658,9 +658,9 @@ func TestPublicSamples(t *testing.T) {
 	cases := []struct {
 		file  string
 		count int
-		check func(t *testing.T, got map[string]jar.Cookie)
+		check func(t *testing.T, got map[string]cookie.Cookie)
 	}{
-		{"kooky_firefox-cookies.sqlite", 1, func(t *testing.T, got map[string]jar.Cookie) {
+		{"kooky_firefox-cookies.sqlite", 1, func(t *testing.T, got map[string]cookie.Cookie) {
 			c := got["GODOC_ORG_SESSION_ID"]
 			if c.Value != "a748915ba19c6d0b" || c.Domain != "godoc.org" || !c.HostOnly ||
 				c.Path != "/github.com/go-sqlite/" || c.Expires.Unix() != 1516245891 ||
@@ -668,28 +668,28 @@ func TestPublicSamples(t *testing.T) {
 				t.Errorf("kooky v8: %+v", c)
 			}
 		}},
-		{"kooky_firefox-v82-linux-cookies.sqlite", 4, func(t *testing.T, got map[string]jar.Cookie) {
+		{"kooky_firefox-v82-linux-cookies.sqlite", 4, func(t *testing.T, got map[string]cookie.Cookie) {
 			c := got["CONSENT"]
 			if c.Domain != ".google.de" || c.HostOnly || c.Expires.Unix() != 2145916800 || c.Secure ||
-				c.Extras.SchemeMap != 2 || c.SameSite != jar.SameSiteNone {
+				c.Extras.SchemeMap != 2 || c.SameSite != cookie.SameSiteNone {
 				t.Errorf("kooky v12 CONSENT: %+v", c)
 			}
 			if c := got["OTZ"]; c.Domain != "consent.google.de" || !c.HostOnly || !c.Secure || c.HTTPOnly {
 				t.Errorf("kooky v12 OTZ: %+v", c)
 			}
 		}},
-		{"plaso_firefox_2_cookies.sqlite", 90, func(t *testing.T, got map[string]jar.Cookie) {
+		{"plaso_firefox_2_cookies.sqlite", 90, func(t *testing.T, got map[string]cookie.Cookie) {
 			c := got["i00"]
 			if c.Domain != ".tns-cs.net" || c.Value != "6d6352718055b0610004" || c.Expires.Unix() != 1698530136 {
 				t.Errorf("plaso v5 i00: %+v", c)
 			}
 		}},
-		{"plaso_firefox_10_cookies.sqlite", 13, func(t *testing.T, got map[string]jar.Cookie) {
+		{"plaso_firefox_10_cookies.sqlite", 13, func(t *testing.T, got map[string]cookie.Cookie) {
 			if c := got["GPS"]; c.Domain != ".youtube.com" || c.Expires.Unix() != 1683304237 ||
-				c.SameSite != jar.SameSiteUnspecified || !c.Secure || !c.HTTPOnly {
+				c.SameSite != cookie.SameSiteUnspecified || !c.Secure || !c.HTTPOnly {
 				t.Errorf("plaso v12 GPS: %+v", c)
 			}
-			if c := got["VISITOR_INFO1_LIVE"]; c.SameSite != jar.SameSiteNone {
+			if c := got["VISITOR_INFO1_LIVE"]; c.SameSite != cookie.SameSiteNone {
 				t.Errorf("plaso v12 VISITOR_INFO1_LIVE sameSite %v", c.SameSite)
 			}
 		}},
@@ -712,7 +712,7 @@ func TestPublicSamples(t *testing.T) {
 	for _, c := range res.Cookies {
 		if !c.Partition.IsZero() {
 			n++
-			if c.Partition != (jar.Partition{Kind: jar.PartitionFirefox, TopLevelSite: "https://wikipedia.org"}) || c.Domain != "login.wikimedia.org" {
+			if c.Partition != (cookie.Partition{Kind: cookie.PartitionFirefox, TopLevelSite: "https://wikipedia.org"}) || c.Domain != "login.wikimedia.org" {
 				t.Errorf("partitioned cookie %+v", c)
 			}
 		}
@@ -755,10 +755,10 @@ func TestSessionStoreContainersAndPartitions(t *testing.T) {
 			"originAttributes": map[string]any{"userContextId": 0, "partitionKey": "(https,example.com)"}},
 	})
 	got := byName(readOne(t, profile, importers.Options{}))
-	if c := got["shop"]; c.Container != (jar.Container{Key: "userContextId=4", Name: "Shopping"}) || c.SameSite != jar.SameSiteStrict || !c.Session {
+	if c := got["shop"]; c.Container != (cookie.Container{Key: "userContextId=4", Name: "Shopping"}) || c.SameSite != cookie.SameSiteStrict || !c.Session {
 		t.Errorf("container session cookie %+v", c)
 	}
-	if c := got["part"]; c.Partition != (jar.Partition{Kind: jar.PartitionFirefox, TopLevelSite: "https://example.com"}) || c.Container.Key != "" {
+	if c := got["part"]; c.Partition != (cookie.Partition{Kind: cookie.PartitionFirefox, TopLevelSite: "https://example.com"}) || c.Container.Key != "" {
 		t.Errorf("partitioned session cookie %+v", c)
 	}
 }

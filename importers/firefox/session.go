@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/crumbs-dev/crumbs/importers/mozlz4"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // sessionFiles are where Firefox keeps its session store, newest first
@@ -44,7 +44,7 @@ type sessionCookie struct {
 // sessionKey identifies a cookie for "the DB wins" de-duplication.
 type sessionKey struct{ host, name, path, container, partition string }
 
-func keyOf(c *jar.Cookie) sessionKey {
+func keyOf(c *cookie.Cookie) sessionKey {
 	return sessionKey{c.Domain, c.Name, c.Path, c.Container.Key, c.Partition.TopLevelSite}
 }
 
@@ -100,7 +100,7 @@ func (r *rowReader) readSessionStore(ctx context.Context, profileDir string) err
 		if sc.SameSite != nil {
 			ss = *sc.SameSite
 		}
-		c := jar.Cookie{
+		c := cookie.Cookie{
 			Source:      r.opts.Source,
 			Domain:      sc.Host,
 			HostOnly:    !strings.HasPrefix(sc.Host, "."),
@@ -113,8 +113,8 @@ func (r *rowReader) readSessionStore(ctx context.Context, profileDir string) err
 			Session:     true,
 			Partition:   attrs.partition,
 			Container:   r.container(attrs, 0, 0),
-			Extras:      jar.Extras{SchemeMap: sc.SchemeMap},
-			Encryption:  jar.EncPlain,
+			Extras:      cookie.Extras{SchemeMap: sc.SchemeMap},
+			Encryption:  cookie.EncPlain,
 			OriginalKey: EncodeKey(sc.Name, sc.Host, sc.Path, suffix) + "&store=session",
 		}
 		if seen[keyOf(&c)] {

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/crumbs-dev/crumbs/importers"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // TestCurlSendsWhatWeWrite writes a cookies.txt with Write and lets the
@@ -42,7 +42,7 @@ func TestCurlSendsWhatWeWrite(t *testing.T) {
 
 	now := time.Now()
 	exp := now.Add(48 * time.Hour)
-	cs := []jar.Cookie{
+	cs := []cookie.Cookie{
 		{Domain: "example.com", HostOnly: true, Path: "/", Name: "hostonly", Value: "h", Expires: exp},
 		{Domain: ".example.com", Path: "/", Name: "domain", Value: "d", Expires: exp},
 		{Domain: "sub.example.com", HostOnly: true, Path: "/", Name: "subonly", Value: "s", Expires: exp},

@@ -14,13 +14,13 @@ import (
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/internal/gen"
 	"github.com/crumbs-dev/crumbs/internal/testshared"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // short renders what a cookies.txt carries of a cookie, for comparisons.
-func short(c jar.Cookie) string {
+func short(c cookie.Cookie) string {
 	var b strings.Builder
 	b.WriteString(c.Domain)
 	if c.HostOnly {
@@ -101,7 +101,7 @@ func TestParseLines(t *testing.T) {
 			res := parseString(t, tt.in)
 			var got []string
 			for _, c := range res.Cookies {
-				if c.Source != "file:test.txt" || c.Encryption != jar.EncPlain {
+				if c.Source != "file:test.txt" || c.Encryption != cookie.EncPlain {
 					t.Errorf("source %q encryption %q", c.Source, c.Encryption)
 				}
 				got = append(got, short(c))
@@ -226,7 +226,7 @@ func TestKookySample(t *testing.T) {
 	}
 }
 
-func writeString(t *testing.T, cs []jar.Cookie, opts WriteOptions) (string, WriteReport) {
+func writeString(t *testing.T, cs []cookie.Cookie, opts WriteOptions) (string, WriteReport) {
 	t.Helper()
 	if opts.Now.IsZero() {
 		opts.Now = now
@@ -241,60 +241,60 @@ func writeString(t *testing.T, cs []jar.Cookie, opts WriteOptions) (string, Writ
 
 func TestWriteRules(t *testing.T) {
 	exp := time.Date(2026, 1, 1, 0, 0, 0, 500e6, time.UTC)
-	base := jar.Cookie{Domain: ".example.com", Path: "/", Name: "n", Value: "v", Expires: exp}
-	with := func(f func(c *jar.Cookie)) jar.Cookie { c := base; f(&c); return c }
+	base := cookie.Cookie{Domain: ".example.com", Path: "/", Name: "n", Value: "v", Expires: exp}
+	with := func(f func(c *cookie.Cookie)) cookie.Cookie { c := base; f(&c); return c }
 	tests := []struct {
 		name string
-		c    jar.Cookie
+		c    cookie.Cookie
 		line string // "" = left out
 		why  string
 	}{
 		{"domain cookie", base, ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\tv", ""},
-		{"host-only", with(func(c *jar.Cookie) { c.Domain, c.HostOnly = "example.com", true }), "example.com\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
-		{"session", with(func(c *jar.Cookie) { c.Session, c.Expires = true, time.Time{} }), ".example.com\tTRUE\t/\tFALSE\t0\tn\tv", ""},
-		{"empty value keeps tab", with(func(c *jar.Cookie) { c.Value = "" }), ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\t", ""},
-		{"httponly secure", with(func(c *jar.Cookie) { c.HTTPOnly, c.Secure = true, true }), "#HttpOnly_.example.com\tTRUE\t/\tTRUE\t1767225600\tn\tv", ""},
-		{"empty path", with(func(c *jar.Cookie) { c.Path = "" }), ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\tv", ""},
-		{"upper case domain", with(func(c *jar.Cookie) { c.Domain = ".ExAmple.COM" }), ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\tv", ""},
-		{"idn", with(func(c *jar.Cookie) { c.Domain = ".münchen.de" }), ".xn--mnchen-3ya.de\tTRUE\t/\tFALSE\t1767225600\tn\tv", ""},
-		{"ipv4 domain → host-only", with(func(c *jar.Cookie) { c.Domain = ".10.0.0.1" }), "10.0.0.1\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
-		{"ipv6 bare", with(func(c *jar.Cookie) { c.Domain, c.HostOnly = "[::1]", true }), "::1\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
-		{"port dropped", with(func(c *jar.Cookie) { c.Domain, c.HostOnly = "example.com:8080", true }), "example.com\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
-		{"localhost host-only", with(func(c *jar.Cookie) { c.Domain = ".localhost" }), "localhost\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
-		{"value bytes kept", with(func(c *jar.Cookie) { c.Value = ` a "b"=#,%ü ` }), ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\t a \"b\"=#,%ü ", ""},
-		{"expired", with(func(c *jar.Cookie) { c.Expires = now.Add(-time.Second) }), "", LeftExpired},
-		{"empty name", with(func(c *jar.Cookie) { c.Name = "" }), "", LeftEmptyName},
-		{"tab in value", with(func(c *jar.Cookie) { c.Value = "a\tb" }), "", LeftControl},
-		{"newline in name", with(func(c *jar.Cookie) { c.Name = "a\nb" }), "", LeftControl},
-		{"del in path", with(func(c *jar.Cookie) { c.Path = "/\x7f" }), "", LeftControl},
-		{"escape in domain", with(func(c *jar.Cookie) { c.Domain = ".e\x1bx.com" }), "", LeftControl},
-		{"bad utf8", with(func(c *jar.Cookie) { c.Value = "\xff" }), "", LeftUTF8},
-		{"relative path", with(func(c *jar.Cookie) { c.Path = "x" }), "", LeftPath},
-		{"bad domain", with(func(c *jar.Cookie) { c.Domain = "#evil.com" }), "", LeftDomain},
-		{"safari file domain", with(func(c *jar.Cookie) { c.Domain = ".^filecookies^" }), "", LeftDomain},
-		{"too long", with(func(c *jar.Cookie) {
+		{"host-only", with(func(c *cookie.Cookie) { c.Domain, c.HostOnly = "example.com", true }), "example.com\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
+		{"session", with(func(c *cookie.Cookie) { c.Session, c.Expires = true, time.Time{} }), ".example.com\tTRUE\t/\tFALSE\t0\tn\tv", ""},
+		{"empty value keeps tab", with(func(c *cookie.Cookie) { c.Value = "" }), ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\t", ""},
+		{"httponly secure", with(func(c *cookie.Cookie) { c.HTTPOnly, c.Secure = true, true }), "#HttpOnly_.example.com\tTRUE\t/\tTRUE\t1767225600\tn\tv", ""},
+		{"empty path", with(func(c *cookie.Cookie) { c.Path = "" }), ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\tv", ""},
+		{"upper case domain", with(func(c *cookie.Cookie) { c.Domain = ".ExAmple.COM" }), ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\tv", ""},
+		{"idn", with(func(c *cookie.Cookie) { c.Domain = ".münchen.de" }), ".xn--mnchen-3ya.de\tTRUE\t/\tFALSE\t1767225600\tn\tv", ""},
+		{"ipv4 domain → host-only", with(func(c *cookie.Cookie) { c.Domain = ".10.0.0.1" }), "10.0.0.1\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
+		{"ipv6 bare", with(func(c *cookie.Cookie) { c.Domain, c.HostOnly = "[::1]", true }), "::1\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
+		{"port dropped", with(func(c *cookie.Cookie) { c.Domain, c.HostOnly = "example.com:8080", true }), "example.com\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
+		{"localhost host-only", with(func(c *cookie.Cookie) { c.Domain = ".localhost" }), "localhost\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
+		{"value bytes kept", with(func(c *cookie.Cookie) { c.Value = ` a "b"=#,%ü ` }), ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\t a \"b\"=#,%ü ", ""},
+		{"expired", with(func(c *cookie.Cookie) { c.Expires = now.Add(-time.Second) }), "", LeftExpired},
+		{"empty name", with(func(c *cookie.Cookie) { c.Name = "" }), "", LeftEmptyName},
+		{"tab in value", with(func(c *cookie.Cookie) { c.Value = "a\tb" }), "", LeftControl},
+		{"newline in name", with(func(c *cookie.Cookie) { c.Name = "a\nb" }), "", LeftControl},
+		{"del in path", with(func(c *cookie.Cookie) { c.Path = "/\x7f" }), "", LeftControl},
+		{"escape in domain", with(func(c *cookie.Cookie) { c.Domain = ".e\x1bx.com" }), "", LeftControl},
+		{"bad utf8", with(func(c *cookie.Cookie) { c.Value = "\xff" }), "", LeftUTF8},
+		{"relative path", with(func(c *cookie.Cookie) { c.Path = "x" }), "", LeftPath},
+		{"bad domain", with(func(c *cookie.Cookie) { c.Domain = "#evil.com" }), "", LeftDomain},
+		{"safari file domain", with(func(c *cookie.Cookie) { c.Domain = ".^filecookies^" }), "", LeftDomain},
+		{"too long", with(func(c *cookie.Cookie) {
 			c.Value = strings.Repeat("x", 4998-len(".example.com\tTRUE\t/\tFALSE\t1767225600\tn\t")+1)
 		}), "", LeftTooLong},
-		{"longest allowed", with(func(c *jar.Cookie) {
+		{"longest allowed", with(func(c *cookie.Cookie) {
 			c.Value = strings.Repeat("x", 4998-len(".example.com\tTRUE\t/\tFALSE\t1767225600\tn\t"))
 		}),
 			".example.com\tTRUE\t/\tFALSE\t1767225600\tn\t" + strings.Repeat("x", 4998-len(".example.com\tTRUE\t/\tFALSE\t1767225600\tn\t")), ""},
-		{"prefix counts in length", with(func(c *jar.Cookie) {
+		{"prefix counts in length", with(func(c *cookie.Cookie) {
 			c.HTTPOnly = true
 			c.Value = strings.Repeat("x", 4998-len(".example.com\tTRUE\t/\tFALSE\t1767225600\tn\t"))
 		}), "", LeftTooLong},
-		{"__Host- ok", with(func(c *jar.Cookie) { c.Name, c.Domain, c.HostOnly, c.Secure = "__Host-s", "example.com", true, true }), "example.com\tFALSE\t/\tTRUE\t1767225600\t__Host-s\tv", ""},
-		{"__Host- domain cookie", with(func(c *jar.Cookie) { c.Name, c.Secure = "__Host-s", true }), "", LeftPrefix},
-		{"__Host- path", with(func(c *jar.Cookie) {
+		{"__Host- ok", with(func(c *cookie.Cookie) { c.Name, c.Domain, c.HostOnly, c.Secure = "__Host-s", "example.com", true, true }), "example.com\tFALSE\t/\tTRUE\t1767225600\t__Host-s\tv", ""},
+		{"__Host- domain cookie", with(func(c *cookie.Cookie) { c.Name, c.Secure = "__Host-s", true }), "", LeftPrefix},
+		{"__Host- path", with(func(c *cookie.Cookie) {
 			c.Name, c.Domain, c.HostOnly, c.Secure, c.Path = "__Host-s", "example.com", true, true, "/a"
 		}), "", LeftPrefix},
-		{"__Secure- not secure", with(func(c *jar.Cookie) { c.Name = "__Secure-s" }), "", LeftPrefix},
-		{"__secure- lower case not secure", with(func(c *jar.Cookie) { c.Name = "__secure-s" }), "", LeftPrefix},
-		{"unreadable", with(func(c *jar.Cookie) { c.ValueUnreadable = true }), "", LeftUnreadable},
+		{"__Secure- not secure", with(func(c *cookie.Cookie) { c.Name = "__Secure-s" }), "", LeftPrefix},
+		{"__secure- lower case not secure", with(func(c *cookie.Cookie) { c.Name = "__secure-s" }), "", LeftPrefix},
+		{"unreadable", with(func(c *cookie.Cookie) { c.ValueUnreadable = true }), "", LeftUnreadable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, rep := writeString(t, []jar.Cookie{tt.c}, WriteOptions{})
+			out, rep := writeString(t, []cookie.Cookie{tt.c}, WriteOptions{})
 			if !strings.HasPrefix(out, Header) {
 				t.Fatalf("no header: %q", out)
 			}
@@ -317,14 +317,14 @@ func TestWriteRules(t *testing.T) {
 
 func TestWriteOptionsAndReport(t *testing.T) {
 	exp := now.Add(24 * time.Hour)
-	cs := []jar.Cookie{
-		{Source: "a", Domain: ".e.com", Path: "/", Name: "x", Value: "1", Expires: exp, HTTPOnly: true, SameSite: jar.SameSiteLax,
-			Container: jar.Container{Key: "userContextId=2"}, Extras: jar.Extras{Priority: "high"}},
-		{Source: "b", Domain: ".e.com", Path: "/", Name: "x", Value: "2", Expires: exp, Partition: jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: "https://t.com"}},
+	cs := []cookie.Cookie{
+		{Source: "a", Domain: ".e.com", Path: "/", Name: "x", Value: "1", Expires: exp, HTTPOnly: true, SameSite: cookie.SameSiteLax,
+			Container: cookie.Container{Key: "userContextId=2"}, Extras: cookie.Extras{Priority: "high"}},
+		{Source: "b", Domain: ".e.com", Path: "/", Name: "x", Value: "2", Expires: exp, Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"}},
 		{Source: "c", Domain: ".e.com", Path: "/", Name: "x", Value: "3", Expires: exp},
 		{Source: "c", Domain: ".e.com", Path: "/", Name: "old", Value: "4", Expires: now.Add(-time.Hour)},
 		{Source: "c", Domain: ".e.com", Path: "/", Name: "ancient", Value: "5", Expires: time.Unix(-5, 0)},
-		{Source: "c", Domain: ".e.com", Path: "/", Name: "p", Value: "6", Expires: exp, Partition: jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: "https://t.com"}},
+		{Source: "c", Domain: ".e.com", Path: "/", Name: "p", Value: "6", Expires: exp, Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"}},
 	}
 	out, rep := writeString(t, cs, WriteOptions{})
 	body := strings.TrimPrefix(out, Header)
@@ -360,7 +360,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // carried is what a cookies.txt keeps of a cookie after Write's
 // normalisation (whole-second expiry).
-func carried(c jar.Cookie) string {
+func carried(c cookie.Cookie) string {
 	if !c.Session {
 		c.Expires = time.Unix(c.Expires.Unix(), 0).UTC()
 	}
@@ -369,7 +369,7 @@ func carried(c jar.Cookie) string {
 
 func TestRoundTripGenerated(t *testing.T) {
 	cs := gen.Cookies(20000, 42, now, "gen")
-	cs = append(cs, jar.Cookie{Domain: "e.com", HostOnly: true, Path: "/", Name: "sp ace", Value: " v=\"#,%ü🍪 ", Session: true})
+	cs = append(cs, cookie.Cookie{Domain: "e.com", HostOnly: true, Path: "/", Name: "sp ace", Value: " v=\"#,%ü🍪 ", Session: true})
 	out, rep := writeString(t, cs, WriteOptions{})
 	res, err := Parse(strings.NewReader(out), "rt.txt", importers.Options{Source: "gen"})
 	if err != nil {

@@ -26,7 +26,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crumbs-dev/crumbs/importers"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // MaxLineBytes is the longest line the reader looks at. Longer lines are
@@ -245,7 +245,7 @@ const httpOnlyPrefix = "#HttpOnly_"
 
 // parseLine parses one line. isCookie is false for blank lines and
 // comments; reason is non-empty when a cookie line is refused.
-func parseLine(line []byte) (c jar.Cookie, isCookie bool, reason string) {
+func parseLine(line []byte) (c cookie.Cookie, isCookie bool, reason string) {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return c, false, ""
 	}
@@ -325,7 +325,7 @@ func parseLine(line []byte) (c jar.Cookie, isCookie bool, reason string) {
 	}
 	c.Name = f[5]
 	c.Value = f[6]
-	c.Encryption = jar.EncPlain
+	c.Encryption = cookie.EncPlain
 	return c, true, ""
 }
 
@@ -388,7 +388,7 @@ func hasControl(s string) bool {
 // dedup finds an earlier cookie with the same domain, scope, path and name
 // (the rest of the identity is the same for every line of a file). It keys
 // a small map by a hash and compares the cookies themselves, which costs far
-// less memory than a map keyed by jar.Identity.
+// less memory than a map keyed by cookie.Identity.
 type dedup struct {
 	seed maphash.Seed
 	idx  map[uint64]int
@@ -399,7 +399,7 @@ func newDedup(sizeHint int) *dedup {
 	return &dedup{seed: maphash.MakeSeed(), idx: make(map[uint64]int, sizeHint)}
 }
 
-func (d *dedup) hash(c *jar.Cookie) uint64 {
+func (d *dedup) hash(c *cookie.Cookie) uint64 {
 	var h maphash.Hash
 	h.SetSeed(d.seed)
 	h.WriteString(c.Domain)
@@ -410,11 +410,11 @@ func (d *dedup) hash(c *jar.Cookie) uint64 {
 	return h.Sum64()
 }
 
-func sameLine(a, b *jar.Cookie) bool {
+func sameLine(a, b *cookie.Cookie) bool {
 	return a.Domain == b.Domain && a.HostOnly == b.HostOnly && a.Path == b.Path && a.Name == b.Name
 }
 
-func (d *dedup) find(cs *chunks, c *jar.Cookie) (int, bool) {
+func (d *dedup) find(cs *chunks, c *cookie.Cookie) (int, bool) {
 	h := d.hash(c)
 	if i, ok := d.idx[h]; ok {
 		if sameLine(cs.at(i), c) {
@@ -429,7 +429,7 @@ func (d *dedup) find(cs *chunks, c *jar.Cookie) (int, bool) {
 	return 0, false
 }
 
-func (d *dedup) add(c *jar.Cookie, i int) {
+func (d *dedup) add(c *cookie.Cookie, i int) {
 	h := d.hash(c)
 	if _, ok := d.idx[h]; !ok {
 		d.idx[h] = i
@@ -444,28 +444,28 @@ func (d *dedup) add(c *jar.Cookie, i int) {
 // chunks collects cookies in fixed blocks and copies them once at the end:
 // growing one slice of 440-byte cookies by append would copy it many times.
 type chunks struct {
-	blocks [][]jar.Cookie
+	blocks [][]cookie.Cookie
 	n      int
 }
 
 const chunkSize = 4096
 
-func (c *chunks) add(x jar.Cookie) {
+func (c *chunks) add(x cookie.Cookie) {
 	if c.n%chunkSize == 0 {
-		c.blocks = append(c.blocks, make([]jar.Cookie, 0, chunkSize))
+		c.blocks = append(c.blocks, make([]cookie.Cookie, 0, chunkSize))
 	}
 	b := &c.blocks[len(c.blocks)-1]
 	*b = append(*b, x)
 	c.n++
 }
 
-func (c *chunks) at(i int) *jar.Cookie { return &c.blocks[i/chunkSize][i%chunkSize] }
+func (c *chunks) at(i int) *cookie.Cookie { return &c.blocks[i/chunkSize][i%chunkSize] }
 
-func (c *chunks) flatten() []jar.Cookie {
+func (c *chunks) flatten() []cookie.Cookie {
 	if len(c.blocks) == 1 {
 		return c.blocks[0]
 	}
-	out := make([]jar.Cookie, 0, c.n)
+	out := make([]cookie.Cookie, 0, c.n)
 	for _, b := range c.blocks {
 		out = append(out, b...)
 	}

@@ -16,7 +16,7 @@ import (
 
 	"golang.org/x/net/idna"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Header is the first lines crumbs writes: curl's header, so that curl,
@@ -112,7 +112,7 @@ func sortedKeys(m map[string]int) []string {
 
 // WriteFile writes cs to path with mode 0600, through a temporary file in
 // the same directory renamed into place, so a crash never leaves half a file.
-func WriteFile(path string, cs []jar.Cookie, opts WriteOptions) (WriteReport, error) {
+func WriteFile(path string, cs []cookie.Cookie, opts WriteOptions) (WriteReport, error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".crumbs-*.txt")
 	if err != nil {
@@ -148,7 +148,7 @@ type key struct {
 // When two cookies would become the same line (same domain, host-only
 // flag, path and name: from two sources, containers or partitions), the
 // first unpartitioned one in the default container is kept, else the first.
-func Write(w io.Writer, cs []jar.Cookie, opts WriteOptions) (WriteReport, error) {
+func Write(w io.Writer, cs []cookie.Cookie, opts WriteOptions) (WriteReport, error) {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -158,8 +158,8 @@ func Write(w io.Writer, cs []jar.Cookie, opts WriteOptions) (WriteReport, error)
 	// That is one allocation for 100k lines instead of one per line.
 	type entry struct {
 		start, end int
-		c          *jar.Cookie // nil: a duplicate, not written
-		hash       uint64      // of the line's key, when collisions are possible
+		c          *cookie.Cookie // nil: a duplicate, not written
+		hash       uint64         // of the line's key, when collisions are possible
 	}
 	entries := make([]entry, 0, len(cs))
 	arena := make([]byte, 0, 160*len(cs))
@@ -254,7 +254,7 @@ func Write(w io.Writer, cs []jar.Cookie, opts WriteOptions) (WriteReport, error)
 		if c.Container.Key != "" {
 			rep.Lost[LostContainer]++
 		}
-		if c.SameSite != jar.SameSiteUnspecified {
+		if c.SameSite != cookie.SameSiteUnspecified {
 			rep.Lost[LostSameSite]++
 		}
 		if p := c.Extras.Priority; p != "" && !strings.EqualFold(p, "medium") {
@@ -320,7 +320,7 @@ func (b bitset) testAndSet(h uint64) bool {
 
 // mayCollide reports whether two cookies of cs could share one line: only
 // when they come from several sources or from partitions or containers.
-func mayCollide(cs []jar.Cookie) bool {
+func mayCollide(cs []cookie.Cookie) bool {
 	for i := range cs {
 		c := &cs[i]
 		if c.Source != cs[0].Source || !c.Partition.IsZero() || c.Container.Key != "" {
@@ -332,8 +332,8 @@ func mayCollide(cs []jar.Cookie) bool {
 
 // preferred reports whether c should replace prev as the one line for
 // their shared key: unpartitioned and default-container cookies win.
-func preferred(c, prev *jar.Cookie) bool {
-	score := func(c *jar.Cookie) int {
+func preferred(c, prev *cookie.Cookie) bool {
+	score := func(c *cookie.Cookie) int {
 		s := 0
 		if !c.Partition.IsZero() {
 			s += 2
@@ -414,7 +414,7 @@ func isASCII(s string) bool {
 
 // format appends c's line (with its newline) to buf and returns the extended
 // buf, or returns why the cookie cannot be written.
-func format(buf []byte, c *jar.Cookie, now time.Time, opts WriteOptions) (k key, line []byte, reason string) {
+func format(buf []byte, c *cookie.Cookie, now time.Time, opts WriteOptions) (k key, line []byte, reason string) {
 	start := len(buf)
 	switch {
 	case c.ValueUnreadable:

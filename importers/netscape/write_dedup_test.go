@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/crumbs-dev/crumbs/internal/gen"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Write's duplicate check keys a map by a hash of the line's key. With every
@@ -19,7 +19,7 @@ func TestWriteDedupSurvivesHashCollisions(t *testing.T) {
 		c := cs[i]
 		c.Source = "b"
 		if i%2 == 0 {
-			c.Partition = jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: "https://t.com"}
+			c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"}
 		}
 		cs = append(cs, c)
 	}

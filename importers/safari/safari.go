@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/crumbs-dev/crumbs/importers"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Magic starts every Cookies.binarycookies file.
@@ -213,13 +213,13 @@ func (p *parser) page(num int, page []byte) {
 }
 
 // record decodes the record at off within page, or says why it cannot.
-func (p *parser) record(page []byte, off uint64) (jar.Cookie, string) {
+func (p *parser) record(page []byte, off uint64) (cookie.Cookie, string) {
 	if off+recHeaderSize > uint64(len(page)) {
-		return jar.Cookie{}, "record offset outside its page"
+		return cookie.Cookie{}, "record offset outside its page"
 	}
 	size := uint64(binary.LittleEndian.Uint32(page[off+recSize:]))
 	if size < recHeaderSize || off+size > uint64(len(page)) {
-		return jar.Cookie{}, fmt.Sprintf("record size %d does not fit its page", size)
+		return cookie.Cookie{}, fmt.Sprintf("record size %d does not fit its page", size)
 	}
 	rec := page[off : off+size]
 	u32 := func(at int) uint32 { return binary.LittleEndian.Uint32(rec[at:]) }
@@ -229,24 +229,24 @@ func (p *parser) record(page []byte, off uint64) (jar.Cookie, string) {
 	for i, at := range []int{recDomainOff, recNameOff, recPathOff, recValueOff} {
 		s, ok := cString(rec, u32(at))
 		if !ok {
-			return jar.Cookie{}, "string offset outside its record or not NUL-terminated"
+			return cookie.Cookie{}, "string offset outside its record or not NUL-terminated"
 		}
 		fields[i] = s
 	}
 	domain, name, path, value := fields[0], fields[1], fields[2], fields[3]
 	if domain == "" || domain == "." {
-		return jar.Cookie{}, "empty domain"
+		return cookie.Cookie{}, "empty domain"
 	}
 	if hasControl(domain, false) || hasControl(name, false) || hasControl(path, false) || hasControl(value, true) {
-		return jar.Cookie{}, "control character in domain, name, path or value"
+		return cookie.Cookie{}, "control character in domain, name, path or value"
 	}
 	expires, ok := macTime(f64(recExpires))
 	if !ok {
-		return jar.Cookie{}, "expiry is not a valid time"
+		return cookie.Cookie{}, "expiry is not a valid time"
 	}
 	created, _ := macTime(f64(recCreated))
 	flags := u32(recFlags)
-	c := jar.Cookie{
+	c := cookie.Cookie{
 		Source:      p.opts.Source,
 		Domain:      domain,
 		HostOnly:    !strings.HasPrefix(domain, "."),
@@ -257,7 +257,7 @@ func (p *parser) record(page []byte, off uint64) (jar.Cookie, string) {
 		HTTPOnly:    flags&FlagHTTPOnly != 0,
 		Expires:     expires,
 		Created:     created,
-		Encryption:  jar.EncPlain,
+		Encryption:  cookie.EncPlain,
 		OriginalKey: EncodeKey(domain, name, path),
 	}
 	if expires.IsZero() {

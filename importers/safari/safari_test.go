@@ -13,7 +13,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/internal/testshared"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // rec is one cookie for the test writer.
@@ -133,7 +133,7 @@ func TestParseBothOffsetOrders(t *testing.T) {
 					c.HostOnly == strings.HasPrefix(w.domain, ".") ||
 					c.Secure != (w.flags&FlagSecure != 0) || c.HTTPOnly != (w.flags&FlagHTTPOnly != 0) ||
 					!c.Expires.Equal(t2030) || !c.Created.Equal(t2024) || c.Session ||
-					c.Source != "safari:test" || c.Encryption != jar.EncPlain || c.SameSite != jar.SameSiteUnspecified {
+					c.Source != "safari:test" || c.Encryption != cookie.EncPlain || c.SameSite != cookie.SameSiteUnspecified {
 					t.Errorf("%s/%d: cookie %d = %+v, want %+v", order, footer, i, c, w)
 				}
 			}

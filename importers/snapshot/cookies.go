@@ -3,7 +3,7 @@ package snapshot
 import (
 	"unsafe"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // hugeMin is the size from which MakeCookies asks for huge pages: below a
@@ -16,9 +16,9 @@ const hugeMin = 8 << 20
 // filling 100k cookies (44 MB) then costs a few dozen page faults instead
 // of ~10,000, which, with two readers faulting at once, was a third of the
 // wall time of "crumbs export --from". Elsewhere it is a plain make.
-func MakeCookies(n int) []jar.Cookie {
-	cs := make([]jar.Cookie, n)
-	if size := n * int(unsafe.Sizeof(jar.Cookie{})); size >= hugeMin {
+func MakeCookies(n int) []cookie.Cookie {
+	cs := make([]cookie.Cookie, n)
+	if size := n * int(unsafe.Sizeof(cookie.Cookie{})); size >= hugeMin {
 		adviseHuge(unsafe.Pointer(unsafe.SliceData(cs)), size)
 	}
 	return cs

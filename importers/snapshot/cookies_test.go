@@ -4,12 +4,12 @@ import (
 	"testing"
 	"unsafe"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // MakeCookies hands out ordinary zeroed slices, small or huge-page backed.
 func TestMakeCookies(t *testing.T) {
-	big := hugeMin/int(unsafe.Sizeof(jar.Cookie{})) + 12345
+	big := hugeMin/int(unsafe.Sizeof(cookie.Cookie{})) + 12345
 	for _, n := range []int{0, 1, 1000, big} {
 		cs := MakeCookies(n)
 		if len(cs) != n || cap(cs) != n {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 	"github.com/crumbs-dev/crumbs/jar/purpose"
 )
 
@@ -74,7 +75,7 @@ input.`,
 func classifyStream(in io.Reader, out io.Writer, c jar.Classifier) error {
 	r := bufio.NewReaderSize(in, 256<<10)
 	w := bufio.NewWriterSize(out, 256<<10)
-	var ck jar.Cookie
+	var ck cookie.Cookie
 	for lineNo := 1; ; lineNo++ {
 		if r.Buffered() == 0 {
 			// About to wait for input: hand over what is done, so that an
@@ -106,11 +107,11 @@ func classifyStream(in io.Reader, out io.Writer, c jar.Classifier) error {
 				name = name[:j] // extra columns are ignored
 			}
 		}
-		ck = jar.Cookie{Domain: string(domain), Name: string(name)}
+		ck = cookie.Cookie{Domain: string(domain), Name: string(name)}
 		c.Classify(&ck)
 		p := ck.Purpose
 		if p == "" {
-			p = jar.PurposeUnknown
+			p = cookie.PurposeUnknown
 		}
 		w.Write(domain)
 		w.WriteByte('\t')

@@ -24,7 +24,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers/cookiejson"
 	"github.com/crumbs-dev/crumbs/importers/netscape"
 	"github.com/crumbs-dev/crumbs/internal/testshared"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 var (
@@ -157,7 +157,7 @@ func (s *sandbox) write(name string, data []byte) string {
 // clock, so generated expiries are relative to the test's start.
 var now = time.Now().UTC().Truncate(time.Second)
 
-func jsonOf(t testing.TB, cs []jar.Cookie) []byte {
+func jsonOf(t testing.TB, cs []cookie.Cookie) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := cookiejson.Write(&b, cs); err != nil {
@@ -166,7 +166,7 @@ func jsonOf(t testing.TB, cs []jar.Cookie) []byte {
 	return b.Bytes()
 }
 
-func netscapeOf(t testing.TB, cs []jar.Cookie) []byte {
+func netscapeOf(t testing.TB, cs []cookie.Cookie) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if _, err := netscape.Write(&b, cs, netscape.WriteOptions{Now: now}); err != nil {

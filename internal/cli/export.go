@@ -14,6 +14,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers/cookiejson"
 	"github.com/crumbs-dev/crumbs/importers/netscape"
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 	"github.com/crumbs-dev/crumbs/jar/cookieheader"
 )
 
@@ -77,7 +78,7 @@ place; without -o (or with -o -) the data goes to stdout.
 				return err
 			}
 
-			var cs []jar.Cookie
+			var cs []cookie.Cookie
 			now := a.env.Now()
 			if from != "" {
 				// A one-shot read of a whole store: nearly everything
@@ -174,12 +175,12 @@ place; without -o (or with -o -) the data goes to stdout.
 // cookiesFrom reads SOURCE straight from its store for export --from. It
 // classifies only when the output or the filter needs a purpose, so the
 // common "browser → cookies.txt" path is read, filter, write.
-func (a *app) cookiesFrom(cmd *cobra.Command, from, password, format string, f jar.Filter) ([]jar.Cookie, error) {
+func (a *app) cookiesFrom(cmd *cobra.Command, from, password, format string, f cookie.Filter) ([]cookie.Cookie, error) {
 	reads, err := a.readSources(cmd.Context(), []string{from}, a.password(password))
 	if err != nil {
 		return nil, err
 	}
-	var cs []jar.Cookie
+	var cs []cookie.Cookie
 	if len(reads) == 1 {
 		cs = reads[0].Result.Cookies
 	} else {
@@ -217,7 +218,7 @@ func (a *app) cookiesFrom(cmd *cobra.Command, from, password, format string, f j
 
 // jsonWarnings says what the JSON export carries that its readers may trip
 // on: values that could not be decrypted are written empty.
-func jsonWarnings(cs []jar.Cookie) []string {
+func jsonWarnings(cs []cookie.Cookie) []string {
 	n := 0
 	for i := range cs {
 		if cs[i].ValueUnreadable {

@@ -10,18 +10,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // fakeClassifier marks names starting with "_" as tracking.
 type fakeClassifier struct{}
 
-func (fakeClassifier) Classify(c *jar.Cookie) {
+func (fakeClassifier) Classify(c *cookie.Cookie) {
 	if strings.HasPrefix(c.Name, "_") {
-		c.Purpose, c.Reason = jar.PurposeTracking, "underscore\tname\nreason"
+		c.Purpose, c.Reason = cookie.PurposeTracking, "underscore\tname\nreason"
 		return
 	}
-	c.Purpose, c.Reason = jar.PurposeUnknown, "nothing known"
+	c.Purpose, c.Reason = cookie.PurposeUnknown, "nothing known"
 }
 func (fakeClassifier) Version() string { return "fake" }
 

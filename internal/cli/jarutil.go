@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/crumbs-dev/crumbs/internal/jarpath"
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // jarFile resolves the jar's path: --jar, then $CRUMBS_JAR, then the default.
@@ -16,7 +18,7 @@ func (a *app) jarFile() (string, error) {
 	if p := a.env.Getenv("CRUMBS_JAR"); p != "" {
 		return p, nil
 	}
-	p, err := jar.DefaultPath()
+	p, err := jarpath.Default()
 	if err != nil {
 		return "", fmt.Errorf("cannot find a place for the jar (use --jar PATH): %w", err)
 	}
@@ -53,17 +55,17 @@ func (a *app) withJar(fn func(j *jar.Jar) error) (err error) {
 }
 
 // parseFilter parses FILTER arguments; a syntax error is a usage error.
-func parseFilter(terms []string) (jar.Filter, error) {
-	f, err := jar.ParseFilter(terms...)
+func parseFilter(terms []string) (cookie.Filter, error) {
+	f, err := cookie.ParseFilter(terms...)
 	if err != nil {
-		return jar.Filter{}, &usageError{err}
+		return cookie.Filter{}, &usageError{err}
 	}
 	return f, nil
 }
 
 // parsePurpose accepts a purpose name or an unambiguous prefix.
-func parsePurpose(s string) (jar.Purpose, error) {
-	p, ok := jar.ParsePurpose(s)
+func parsePurpose(s string) (cookie.Purpose, error) {
+	p, ok := cookie.ParsePurpose(s)
 	if !ok {
 		return "", usageErrorf("unknown purpose %q (want one of %s)", s, purposeList())
 	}
@@ -71,29 +73,29 @@ func parsePurpose(s string) (jar.Purpose, error) {
 }
 
 func purposeList() string {
-	names := make([]string, len(jar.Purposes))
-	for i, p := range jar.Purposes {
+	names := make([]string, len(cookie.Purposes))
+	for i, p := range cookie.Purposes {
 		names[i] = string(p)
 	}
 	return strings.Join(names, ", ")
 }
 
 // matching returns every live cookie the filter selects.
-func matching(ctx context.Context, j *jar.Jar, f jar.Filter) ([]jar.Cookie, error) {
+func matching(ctx context.Context, j *jar.Jar, f cookie.Filter) ([]cookie.Cookie, error) {
 	cs, _, err := j.Query(ctx, jar.Query{Filter: f})
 	return cs, err
 }
 
 // siteCount counts the distinct registrable domains among cs.
-func siteCount(cs []jar.Cookie) int {
+func siteCount(cs []cookie.Cookie) int {
 	sites := make(map[string]struct{}, len(cs)/4+1)
 	for i := range cs {
-		sites[jar.Site(cs[i].Domain)] = struct{}{}
+		sites[cookie.Site(cs[i].Domain)] = struct{}{}
 	}
 	return len(sites)
 }
 
-func ids(cs []jar.Cookie) []int64 {
+func ids(cs []cookie.Cookie) []int64 {
 	out := make([]int64, len(cs))
 	for i := range cs {
 		out[i] = cs[i].ID

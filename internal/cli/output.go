@@ -13,6 +13,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/internal/termsafe"
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // isTerminal reports whether w is a terminal.
@@ -29,11 +30,11 @@ func (a *app) colorOn(w io.Writer) bool {
 
 // ANSI colours by palette index so the user's terminal theme decides the
 // actual colour.
-var purposeColor = map[jar.Purpose]string{
-	jar.PurposeSession:         "\x1b[32m", // green
-	jar.PurposePersonalization: "\x1b[34m", // blue
-	jar.PurposeTracking:        "\x1b[31m", // red
-	jar.PurposeUnknown:         "\x1b[2m",  // dim
+var purposeColor = map[cookie.Purpose]string{
+	cookie.PurposeSession:         "\x1b[32m", // green
+	cookie.PurposePersonalization: "\x1b[34m", // blue
+	cookie.PurposeTracking:        "\x1b[31m", // red
+	cookie.PurposeUnknown:         "\x1b[2m",  // dim
 }
 
 const colorReset = "\x1b[0m"
@@ -42,7 +43,7 @@ const colorReset = "\x1b[0m"
 const maskedValue = "********"
 
 // valueCell renders a cookie value for a table cell.
-func valueCell(c *jar.Cookie, show bool, max int) string {
+func valueCell(c *cookie.Cookie, show bool, max int) string {
 	switch {
 	case c.ValueUnreadable:
 		return "(unreadable)"
@@ -55,7 +56,7 @@ func valueCell(c *jar.Cookie, show bool, max int) string {
 }
 
 // expiresCell renders the expiry: "session", "expired" or a UTC date.
-func expiresCell(c *jar.Cookie, now time.Time) string {
+func expiresCell(c *cookie.Cookie, now time.Time) string {
 	switch {
 	case c.Session || c.Expires.IsZero():
 		return "session"
@@ -67,7 +68,7 @@ func expiresCell(c *jar.Cookie, now time.Time) string {
 
 // flagsCell renders the boolean attributes as letters, "-" where unset:
 // S secure, H HttpOnly, P partitioned, C container, X value unreadable.
-func flagsCell(c *jar.Cookie) string {
+func flagsCell(c *cookie.Cookie) string {
 	b := []byte("-----")
 	if c.Secure {
 		b[0] = 'S'
@@ -158,7 +159,7 @@ func plural(n int, one, many string) string {
 }
 
 // cookieTable renders cookies as list's table.
-func (a *app) cookieTable(cs []jar.Cookie, values bool, j *jar.Jar) *table {
+func (a *app) cookieTable(cs []cookie.Cookie, values bool, j *jar.Jar) *table {
 	now := j.Now()
 	t := &table{header: []string{"DOMAIN", "NAME", "PURPOSE", "SOURCE", "EXPIRES", "FLAGS", "VALUE"}}
 	t.rows = make([][]string, 0, len(cs))
@@ -166,9 +167,9 @@ func (a *app) cookieTable(cs []jar.Cookie, values bool, j *jar.Jar) *table {
 		c := &cs[i]
 		purpose := string(c.Purpose)
 		if purpose == "" {
-			purpose = string(jar.PurposeUnknown)
+			purpose = string(cookie.PurposeUnknown)
 		}
-		if c.VerdictBy == jar.EvidenceUser {
+		if c.VerdictBy == cookie.EvidenceUser {
 			purpose += "*"
 		}
 		t.add(

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 func (a *app) setPurposeCommand() *cobra.Command {
@@ -40,7 +41,7 @@ One change: 'crumbs undo' reverts it.
 		},
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			auto := strings.EqualFold(args[0], "auto")
-			var p jar.Purpose
+			var p cookie.Purpose
 			if !auto {
 				var err error
 				if p, err = parsePurpose(args[0]); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers/cookiejson"
 	"github.com/crumbs-dev/crumbs/internal/termsafe"
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 func (a *app) trashCommand() *cobra.Command {
@@ -24,7 +25,7 @@ func (a *app) trashCommand() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				cs := make([]jar.Cookie, len(ts))
+				cs := make([]cookie.Cookie, len(ts))
 				for i := range ts {
 					cs[i] = ts[i].Cookie
 				}
@@ -156,7 +157,7 @@ Restoring is one change, so 'crumbs undo' reverts it.`,
 
 // trashMatching returns the trashed cookies the filter selects, newest first
 // as the jar returns them.
-func trashMatching(cmd *cobra.Command, j *jar.Jar, f jar.Filter) ([]jar.Trashed, error) {
+func trashMatching(cmd *cobra.Command, j *jar.Jar, f cookie.Filter) ([]jar.Trashed, error) {
 	ts, err := j.Trash(cmd.Context())
 	if err != nil || f.IsEmpty() {
 		return ts, err

@@ -9,9 +9,10 @@ import (
 
 	"github.com/crumbs-dev/crumbs/internal/gen"
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
-func genCookies(n int, seed int64, source string) []jar.Cookie {
+func genCookies(n int, seed int64, source string) []cookie.Cookie {
 	return gen.Cookies(n, seed, now, source)
 }
 
@@ -55,7 +56,7 @@ func TestUndoRevertsEveryKindOfChange(t *testing.T) {
 	t.Run("import", func(t *testing.T) {
 		second := genCookies(200, 12, "file:second.txt")
 		// The same identities with other values, so the import updates too.
-		changed := append([]jar.Cookie(nil), first[:50]...)
+		changed := append([]cookie.Cookie(nil), first[:50]...)
 		for i := range changed {
 			changed[i].Value += "-changed"
 		}
@@ -90,7 +91,7 @@ func TestUndoRevertsEveryKindOfChange(t *testing.T) {
 		}
 		var id int64
 		withJar(func(j *jar.Jar) {
-			cs, _, err := j.Query(ctx, jar.Query{Limit: 1, Filter: jar.MustParseFilter("-is:expired", "-is:session", "is:secure", "-is:partitioned")})
+			cs, _, err := j.Query(ctx, jar.Query{Limit: 1, Filter: cookie.MustParseFilter("-is:expired", "-is:session", "is:secure", "-is:partitioned")})
 			if err != nil || len(cs) != 1 {
 				t.Fatalf("query: %v %d", err, len(cs))
 			}

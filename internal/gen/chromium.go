@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/crumbs-dev/crumbs/importers/chromium/oscrypt"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
@@ -36,12 +36,12 @@ type ChromiumStoreOptions struct {
 	// Override, if set, may replace the stored value of cookie i: it
 	// returns the value column and the encrypted_value blob to write, and
 	// ok=false to keep the default. Tests use it to mix schemes in one store.
-	Override func(i int, c *jar.Cookie) (value string, encrypted []byte, ok bool)
+	Override func(i int, c *cookie.Cookie) (value string, encrypted []byte, ok bool)
 }
 
 // WriteChromiumStore writes cs as a real Chromium Cookies SQLite file at
 // path (which must not exist), mode 0600.
-func WriteChromiumStore(path string, cs []jar.Cookie, opts ChromiumStoreOptions) error {
+func WriteChromiumStore(path string, cs []cookie.Cookie, opts ChromiumStoreOptions) error {
 	if opts.MetaVersion == 0 {
 		opts.MetaVersion = 24
 	}
@@ -156,19 +156,19 @@ func b2i(b bool) int {
 	return 0
 }
 
-func sameSiteOf(s jar.SameSite) int {
+func sameSiteOf(s cookie.SameSite) int {
 	switch s {
-	case jar.SameSiteNone:
+	case cookie.SameSiteNone:
 		return 0
-	case jar.SameSiteLax:
+	case cookie.SameSiteLax:
 		return 1
-	case jar.SameSiteStrict:
+	case cookie.SameSiteStrict:
 		return 2
 	}
 	return -1
 }
 
-func priorityOf(c *jar.Cookie) int {
+func priorityOf(c *cookie.Cookie) int {
 	switch c.Extras.Priority {
 	case "low":
 		return 0
@@ -178,7 +178,7 @@ func priorityOf(c *jar.Cookie) int {
 	return 1
 }
 
-func schemeOf(c *jar.Cookie) (scheme, port int) {
+func schemeOf(c *cookie.Cookie) (scheme, port int) {
 	switch c.Extras.SourceScheme {
 	case "unset":
 		scheme = 0
@@ -203,7 +203,7 @@ func schemeOf(c *jar.Cookie) (scheme, port int) {
 	return scheme, port
 }
 
-func sourceTypeOf(c *jar.Cookie) int {
+func sourceTypeOf(c *cookie.Cookie) int {
 	switch c.Extras.SourceType {
 	case "unknown":
 		return 0

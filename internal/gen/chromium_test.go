@@ -11,7 +11,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/chromium"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // TestChromiumStoreSchema: the written file has exactly the schema of a
@@ -63,13 +63,13 @@ func TestChromiumStoreRoundTrip(t *testing.T) {
 		name string
 		opts ChromiumStoreOptions
 		read importers.Options
-		enc  jar.Encryption
+		enc  cookie.Encryption
 	}{
-		{"v10-meta24", ChromiumStoreOptions{}, importers.Options{}, jar.EncV10},
-		{"v10-meta23", ChromiumStoreOptions{MetaVersion: 23}, importers.Options{}, jar.EncV10},
-		{"v11-password", ChromiumStoreOptions{Scheme: "v11", Password: "pw"}, importers.Options{Password: "pw"}, jar.EncV11},
-		{"mac-1003", ChromiumStoreOptions{Password: "mac", Iterations: 1003}, importers.Options{Password: "mac"}, jar.EncV10},
-		{"plain", ChromiumStoreOptions{Scheme: "plain"}, importers.Options{}, jar.EncPlain},
+		{"v10-meta24", ChromiumStoreOptions{}, importers.Options{}, cookie.EncV10},
+		{"v10-meta23", ChromiumStoreOptions{MetaVersion: 23}, importers.Options{}, cookie.EncV10},
+		{"v11-password", ChromiumStoreOptions{Scheme: "v11", Password: "pw"}, importers.Options{Password: "pw"}, cookie.EncV11},
+		{"mac-1003", ChromiumStoreOptions{Password: "mac", Iterations: 1003}, importers.Options{Password: "mac"}, cookie.EncV10},
+		{"plain", ChromiumStoreOptions{Scheme: "plain"}, importers.Options{}, cookie.EncPlain},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "Cookies")

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
@@ -23,7 +23,7 @@ const FirefoxSchema = `CREATE TABLE moz_cookies (id INTEGER PRIMARY KEY, originA
 // replacing any file there. Session cookies are left out, as Firefox never
 // persists them. The file uses a rollback journal so it is complete on its
 // own (Firefox itself would switch it to WAL on open).
-func WriteFirefoxStore(path string, cs []jar.Cookie) error {
+func WriteFirefoxStore(path string, cs []cookie.Cookie) error {
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 		if err := os.Remove(path + suffix); err != nil && !os.IsNotExist(err) {
 			return err
@@ -69,7 +69,7 @@ func WriteFirefoxStore(path string, cs []jar.Cookie) error {
 		}
 		if _, err := stmt.Exec(FirefoxOriginAttributes(c), c.Name, c.Value, firefoxHost(c), c.Path,
 			c.Expires.UnixMilli(), ffMicros(c.LastAccessed, now), created, ffBool(c.Secure), ffBool(c.HTTPOnly),
-			firefoxSameSite(c.SameSite), schemeMap, ffBool(c.Partition.Kind == jar.PartitionCHIPS),
+			firefoxSameSite(c.SameSite), schemeMap, ffBool(c.Partition.Kind == cookie.PartitionCHIPS),
 			ffMicros(c.LastUpdated, now)); err != nil {
 			return fmt.Errorf("%s: cookie %s: %v", path, c.Identity(), err)
 		}
@@ -79,7 +79,7 @@ func WriteFirefoxStore(path string, cs []jar.Cookie) error {
 
 // FirefoxOriginAttributes is the originAttributes suffix Firefox would store
 // for c: its container key plus the URL-encoded partitionKey, keys sorted.
-func FirefoxOriginAttributes(c *jar.Cookie) string {
+func FirefoxOriginAttributes(c *cookie.Cookie) string {
 	var parts []string
 	if c.Container.Key != "" {
 		parts = strings.Split(c.Container.Key, "&")
@@ -106,7 +106,7 @@ func FirefoxOriginAttributes(c *jar.Cookie) string {
 	return "^" + strings.Join(parts, "&")
 }
 
-func firefoxHost(c *jar.Cookie) string {
+func firefoxHost(c *cookie.Cookie) string {
 	h := strings.TrimPrefix(c.Domain, ".")
 	if !c.HostOnly {
 		return "." + h
@@ -114,13 +114,13 @@ func firefoxHost(c *jar.Cookie) string {
 	return h
 }
 
-func firefoxSameSite(s jar.SameSite) int {
+func firefoxSameSite(s cookie.SameSite) int {
 	switch s {
-	case jar.SameSiteNone:
+	case cookie.SameSiteNone:
 		return 0
-	case jar.SameSiteLax:
+	case cookie.SameSiteLax:
 		return 1
-	case jar.SameSiteStrict:
+	case cookie.SameSiteStrict:
 		return 2
 	}
 	return 256

@@ -19,24 +19,24 @@ import (
 	"strings"
 	"time"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Cookies returns n realistic cookies deterministically from seed, with
 // expiries and creation times relative to now. Every cookie's Source is
-// source and every identity (jar.Cookie.Identity) is unique.
+// source and every identity (cookie.Cookie.Identity) is unique.
 //
 // About 15% are session cookies, about 3% have already expired, about 2%
 // are partitioned (CHIPS). Purpose, Reason and VerdictBy are left empty: the
 // classifier decides them. Times are UTC; Expires has whole seconds, the
 // other times microseconds (what browsers store).
-func Cookies(n int, seed int64, now time.Time, source string) []jar.Cookie {
+func Cookies(n int, seed int64, now time.Time, source string) []cookie.Cookie {
 	if n <= 0 {
 		return nil
 	}
 	g := newGenerator(seed, now, n)
-	out := make([]jar.Cookie, 0, n)
-	seen := make(map[jar.Identity]struct{}, n)
+	out := make([]cookie.Cookie, 0, n)
+	seen := make(map[cookie.Identity]struct{}, n)
 	for len(out) < n {
 		c := g.cookie(source)
 		id := c.Identity()
@@ -215,8 +215,8 @@ var appWords = []string{"cart", "user", "pref", "ab", "exp", "flag", "seen", "ba
 
 func (g *generator) pct(p int) bool { return g.r.IntN(1000) < p*10 }
 
-func (g *generator) cookie(source string) jar.Cookie {
-	c := jar.Cookie{Source: source, Encryption: jar.EncPlain}
+func (g *generator) cookie(source string) cookie.Cookie {
+	c := cookie.Cookie{Source: source, Encryption: cookie.EncPlain}
 
 	// Host shape.
 	reg := g.pickSite()
@@ -288,14 +288,14 @@ func (g *generator) cookie(source string) jar.Cookie {
 	}
 	switch x := g.r.IntN(100); {
 	case x < 30:
-		c.SameSite = jar.SameSiteUnspecified
+		c.SameSite = cookie.SameSiteUnspecified
 	case x < 65:
-		c.SameSite = jar.SameSiteLax
+		c.SameSite = cookie.SameSiteLax
 	case x < 90:
-		c.SameSite = jar.SameSiteNone
+		c.SameSite = cookie.SameSiteNone
 		c.Secure = c.Secure || !special // browsers require Secure for None
 	default:
-		c.SameSite = jar.SameSiteStrict
+		c.SameSite = cookie.SameSiteStrict
 	}
 	if strings.HasPrefix(c.Name, "__Host-") {
 		if special {
@@ -334,9 +334,9 @@ func (g *generator) cookie(source string) jar.Cookie {
 	// CHIPS: partitioned cookies are Secure and keyed to another top-level site.
 	if !special && g.pct(2) {
 		top := g.pickSite()
-		c.Partition = jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: "https://" + top, CrossSiteAncestor: g.pct(20)}
+		c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://" + top, CrossSiteAncestor: g.pct(20)}
 		c.Secure = true
-		c.SameSite = jar.SameSiteNone
+		c.SameSite = cookie.SameSiteNone
 	}
 	return c
 }
@@ -471,18 +471,18 @@ func (g *generator) value(kind nameKind, name string) string {
 // invalid UTF-8, a 4 KB value, right-to-left overrides, wide CJK and emoji,
 // a name with '=' and ';', and an empty name. Use them in UI and security
 // tests. Identities are unique; expiries are far in the future (2038).
-func Hostile() []jar.Cookie {
+func Hostile() []cookie.Cookie {
 	exp := time.Date(2038, 1, 1, 0, 0, 0, 0, time.UTC)
 	created := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	mk := func(domain, name, value string) jar.Cookie {
-		return jar.Cookie{
+	mk := func(domain, name, value string) cookie.Cookie {
+		return cookie.Cookie{
 			Source: "file:hostile.txt", Domain: domain, HostOnly: !strings.HasPrefix(domain, "."),
 			Path: "/", Name: name, Value: value, Expires: exp, Created: created,
-			LastAccessed: created, Encryption: jar.EncPlain,
+			LastAccessed: created, Encryption: cookie.EncPlain,
 		}
 	}
 	long := strings.Repeat("A", 4096)
-	return []jar.Cookie{
+	return []cookie.Cookie{
 		mk(".evil.example", "ansi", "\x1b[2J\x1b[31mRED\x1b[0m"),
 		mk(".evil.example", "\x1b]0;pwned\x07title", "osc"),
 		mk(".evil.example", "osc52", "\x1b]52;c;ZWNobyBwd25lZA==\x07"),
@@ -498,6 +498,6 @@ func Hostile() []jar.Cookie {
 		mk(".evil.example", "", "nameless"),
 		mk("evil.example\x1b[0m", "esc-domain", "x"),
 		mk(".evil.example", "path", "x"),
-		{Source: "file:hostile.txt", Domain: "evil.example", HostOnly: true, Path: "/\x1b[1m/../", Name: "esc-path", Value: "x", Session: true, Encryption: jar.EncPlain},
+		{Source: "file:hostile.txt", Domain: "evil.example", HostOnly: true, Path: "/\x1b[1m/../", Name: "esc-path", Value: "x", Session: true, Encryption: cookie.EncPlain},
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -23,7 +23,7 @@ func TestCookiesDeterministicAndUnique(t *testing.T) {
 	if len(a) != 20000 {
 		t.Fatalf("got %d cookies, want 20000", len(a))
 	}
-	seen := map[jar.Identity]bool{}
+	seen := map[cookie.Identity]bool{}
 	var session, expired, partitioned, hostOnly, empty, long, secure int
 	sites := map[string]bool{}
 	for i := range a {
@@ -64,7 +64,7 @@ func TestCookiesDeterministicAndUnique(t *testing.T) {
 		}
 		if !c.Partition.IsZero() {
 			partitioned++
-			if !c.Secure || c.Partition.Kind != jar.PartitionCHIPS || !strings.HasPrefix(c.Partition.TopLevelSite, "https://") {
+			if !c.Secure || c.Partition.Kind != cookie.PartitionCHIPS || !strings.HasPrefix(c.Partition.TopLevelSite, "https://") {
 				t.Fatalf("bad partitioned cookie %+v", c)
 			}
 		}
@@ -110,7 +110,7 @@ func TestCookiesSmall(t *testing.T) {
 }
 
 func TestHostileUnique(t *testing.T) {
-	seen := map[jar.Identity]bool{}
+	seen := map[cookie.Identity]bool{}
 	var ctl, long bool
 	for _, c := range Hostile() {
 		if seen[c.Identity()] {

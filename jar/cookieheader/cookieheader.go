@@ -22,13 +22,13 @@ import (
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Header returns the Cookie header value ("a=1; b=2") for rawURL at now,
 // or "" when no cookie matches or rawURL is not a usable URL. Use Build to
 // tell the two apart.
-func Header(cs []jar.Cookie, rawURL string, now time.Time) string {
+func Header(cs []cookie.Cookie, rawURL string, now time.Time) string {
 	h, _ := Build(cs, rawURL, now)
 	return h
 }
@@ -47,7 +47,7 @@ func CheckURL(rawURL string) error {
 // created one is sent, as one browser jar would hold one of them. Cookies
 // whose value could not be decrypted, or whose name or value holds a
 // control character (it would break the header), are never sent.
-func Build(cs []jar.Cookie, rawURL string, now time.Time) (string, error) {
+func Build(cs []cookie.Cookie, rawURL string, now time.Time) (string, error) {
 	t, err := parseTarget(rawURL)
 	if err != nil {
 		return "", err
@@ -60,7 +60,7 @@ func Build(cs []jar.Cookie, rawURL string, now time.Time) (string, error) {
 		part     string
 	}
 	picked := map[key]int{}
-	var out []*jar.Cookie
+	var out []*cookie.Cookie
 	for i := range cs {
 		c := &cs[i]
 		if !t.matches(c, now) {
@@ -153,11 +153,11 @@ func parseTarget(rawURL string) (target, error) {
 	return t, nil
 }
 
-func (t *target) matches(c *jar.Cookie, now time.Time) bool {
+func (t *target) matches(c *cookie.Cookie, now time.Time) bool {
 	if c.Expired(now) || c.ValueUnreadable || (c.Secure && !t.secure) {
 		return false
 	}
-	if !c.Partition.IsZero() && (c.Partition.Kind != jar.PartitionCHIPS || c.Partition.CrossSiteAncestor || c.Partition.TopLevelSite != t.site) {
+	if !c.Partition.IsZero() && (c.Partition.Kind != cookie.PartitionCHIPS || c.Partition.CrossSiteAncestor || c.Partition.TopLevelSite != t.site) {
 		return false
 	}
 	if hasControl(c.Name) || hasControl(c.Value) {
@@ -168,7 +168,7 @@ func (t *target) matches(c *jar.Cookie, now time.Time) bool {
 
 // domainMatch is RFC 6265 §5.1.3, with host-only cookies matching their
 // host exactly (§5.4 step 1).
-func domainMatch(t *target, c *jar.Cookie) bool {
+func domainMatch(t *target, c *cookie.Cookie) bool {
 	d := strings.ToLower(strings.TrimPrefix(c.Domain, "."))
 	if strings.HasPrefix(d, "[") && strings.HasSuffix(d, "]") {
 		d = d[1 : len(d)-1]

@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -20,8 +20,8 @@ var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 func TestHeader(t *testing.T) {
 	exp := now.Add(time.Hour)
 	t0 := now.Add(-time.Hour)
-	chips := jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: "https://example.com"}
-	cs := []jar.Cookie{
+	chips := cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com"}
+	cs := []cookie.Cookie{
 		{Domain: "example.com", HostOnly: true, Path: "/", Name: "host", Value: "1", Expires: exp, Created: t0},
 		{Domain: ".example.com", Path: "/", Name: "dom", Value: "2", Session: true, Created: t0.Add(time.Second)},
 		{Domain: ".example.com", Path: "/app", Name: "app", Value: "3", Expires: exp, Created: t0.Add(2 * time.Second)},
@@ -29,7 +29,7 @@ func TestHeader(t *testing.T) {
 		{Domain: ".example.com", Path: "/", Name: "sec", Value: "5", Secure: true, Expires: exp, Created: t0.Add(3 * time.Second)},
 		{Domain: ".example.com", Path: "/", Name: "old", Value: "6", Expires: now.Add(-time.Second), Created: t0},
 		{Domain: ".example.com", Path: "/", Name: "part", Value: "7", Secure: true, Partition: chips, Session: true, Created: t0.Add(4 * time.Second)},
-		{Domain: ".example.com", Path: "/", Name: "xpart", Value: "8", Secure: true, Partition: jar.Partition{Kind: jar.PartitionCHIPS, TopLevelSite: "https://other.com"}, Session: true},
+		{Domain: ".example.com", Path: "/", Name: "xpart", Value: "8", Secure: true, Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://other.com"}, Session: true},
 		{Domain: ".example.com", Path: "/", Name: "enc", ValueUnreadable: true, Session: true},
 		{Domain: ".example.com", Path: "/", Name: "crlf", Value: "a\r\nX-Evil: 1", Session: true},
 		{Domain: ".ample.com", Path: "/", Name: "suffix", Value: "9", Session: true},
@@ -83,10 +83,10 @@ func TestAgainstGoCookiejar(t *testing.T) {
 	realNow := time.Now()
 	for round := 0; round < 50; round++ {
 		gj, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
-		var cs []jar.Cookie
+		var cs []cookie.Cookie
 		for i := 0; i < 30; i++ {
 			host := hosts[r.IntN(len(hosts))]
-			c := jar.Cookie{Path: paths[r.IntN(len(paths))], Name: fmt.Sprintf("c%d", i), Value: fmt.Sprint(r.IntN(100)),
+			c := cookie.Cookie{Path: paths[r.IntN(len(paths))], Name: fmt.Sprintf("c%d", i), Value: fmt.Sprint(r.IntN(100)),
 				Secure: r.IntN(3) == 0, Created: realNow.Add(time.Duration(i) * time.Millisecond), Session: true}
 			hc := &http.Cookie{Name: c.Name, Value: c.Value, Path: c.Path, Secure: c.Secure}
 			if r.IntN(2) == 0 {
@@ -127,7 +127,7 @@ func FuzzHeader(f *testing.F) {
 	f.Add("http://[::1]:80/", "::1", "", "", "x", false)
 	f.Add("http://münchen.de", "xn--mnchen-3ya.de", "/", "a;b", "c\n", false)
 	f.Fuzz(func(t *testing.T, rawURL, domain, path, name, value string, hostOnly bool) {
-		cs := []jar.Cookie{{Domain: domain, HostOnly: hostOnly, Path: path, Name: name, Value: value, Session: true}}
+		cs := []cookie.Cookie{{Domain: domain, HostOnly: hostOnly, Path: path, Name: name, Value: value, Session: true}}
 		h, err := Build(cs, rawURL, now)
 		if err != nil {
 			return
@@ -139,9 +139,9 @@ func FuzzHeader(f *testing.F) {
 }
 
 func BenchmarkHeader100k(b *testing.B) {
-	var cs []jar.Cookie
+	var cs []cookie.Cookie
 	for i := 0; i < 100000; i++ {
-		cs = append(cs, jar.Cookie{Domain: fmt.Sprintf(".site%d.com", i%3000), Path: "/", Name: fmt.Sprint("n", i), Value: "v", Session: true})
+		cs = append(cs, cookie.Cookie{Domain: fmt.Sprintf(".site%d.com", i%3000), Path: "/", Name: fmt.Sprint("n", i), Value: "v", Session: true})
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // benchCookies is a varied jar-like mix: known names, vendor patterns,
 // tracker domains, heuristic-only names and unknown ones, over many hosts.
-func benchCookies(n int) []jar.Cookie {
+func benchCookies(n int) []cookie.Cookie {
 	names := []string{"_ga", "_gid", "_ga_X1Y2Z3", "PHPSESSID", "JSESSIONID", "sessionid", "csrftoken", "IDE",
 		"_fbp", "fr", "AMCV_1234%40AdobeOrg", "_hjSessionUser_99", "__cf_bm", "cf_clearance", "OptanonConsent",
 		"lang", "ui_theme", "user_pref_layout", "utm_campaign", "visitor_uid", "x7f3k2", "wordpress_logged_in_abc",
@@ -17,13 +17,13 @@ func benchCookies(n int) []jar.Cookie {
 		"remember_web_0123456789", "laravel_session", "_myshop_session", "li_at", "bcookie", "cto_bundle", "a1b2c3"}
 	domains := []string{".google.com", ".doubleclick.net", ".facebook.com", "www.example.com", ".shop.example.co.uk",
 		"news.example.org", ".adnxs.com", "api.service.io", ".linkedin.com", "blog.example.net", "localhost", "10.0.0.1"}
-	cs := make([]jar.Cookie, n)
+	cs := make([]cookie.Cookie, n)
 	for i := range cs {
 		d := domains[i%len(domains)]
 		if i%7 == 0 {
 			d = fmt.Sprintf("h%d.%s", i%50, d)
 		}
-		cs[i] = jar.Cookie{Domain: d, Name: names[(i*7+i/len(domains))%len(names)], Value: "0123456789abcdef0123456789abcdef",
+		cs[i] = cookie.Cookie{Domain: d, Name: names[(i*7+i/len(domains))%len(names)], Value: "0123456789abcdef0123456789abcdef",
 			HTTPOnly: i%3 == 0, Secure: i%2 == 0}
 	}
 	return cs

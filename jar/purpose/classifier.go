@@ -3,7 +3,7 @@
 // the evidence that decided it.
 //
 // Evidence, strongest first: the user's verdict (kept by the jar: a cookie
-// whose VerdictBy is jar.EvidenceUser is never touched here); the user's
+// whose VerdictBy is cookie.EvidenceUser is never touched here); the user's
 // rules file, then an optional Open Cookie Database CSV; a known cookie name
 // (a name tied to a domain beats the same name untied); a known name
 // pattern; a clearly session-like name (session, auth, token, csrf…, so a
@@ -30,7 +30,7 @@ import (
 
 	"github.com/adrg/xdg"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 //go:embed knowledge.toml
@@ -141,8 +141,8 @@ func (c *Classifier) Version() string { return c.version }
 
 // Classify sets ck.Purpose, ck.Reason and ck.VerdictBy. A cookie carrying
 // the user's own verdict is left alone.
-func (c *Classifier) Classify(ck *jar.Cookie) {
-	if ck.VerdictBy == jar.EvidenceUser {
+func (c *Classifier) Classify(ck *cookie.Cookie) {
+	if ck.VerdictBy == cookie.EvidenceUser {
 		return
 	}
 	ck.Purpose, ck.Reason, ck.VerdictBy = c.decide(ck.Domain, ck.Name, ck)
@@ -151,15 +151,15 @@ func (c *Classifier) Classify(ck *jar.Cookie) {
 // Explain classifies a bare (domain, name) pair, as `crumbs classify`
 // does: only evidence from the name and domain is used. domain may be ""
 // (unknown), in which case rules tied to a domain still apply.
-func (c *Classifier) Explain(domain, name string) (jar.Purpose, string, jar.Evidence) {
+func (c *Classifier) Explain(domain, name string) (cookie.Purpose, string, cookie.Evidence) {
 	return c.decide(domain, name, nil)
 }
 
-func (c *Classifier) decide(domain, name string, ck *jar.Cookie) (jar.Purpose, string, jar.Evidence) {
+func (c *Classifier) decide(domain, name string, ck *cookie.Cookie) (cookie.Purpose, string, cookie.Evidence) {
 	host := normalHost(domain)
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return jar.PurposeUnknown, "no name", jar.EvidenceNone
+		return cookie.PurposeUnknown, "no name", cookie.EvidenceNone
 	}
 	var buf [128]byte
 	var lname string
@@ -187,28 +187,28 @@ func (c *Classifier) decide(domain, name string, ck *jar.Cookie) (jar.Purpose, s
 		// A vendor's catch-all prefix ("_dy*") does not outvote a name
 		// that says session in the part the prefix does not cover
 		// ("_dyjsession"): calling a session cookie tracking signs people out.
-		if e.purpose != jar.PurposeSession && e.glob != "" {
+		if e.purpose != cookie.PurposeSession && e.glob != "" {
 			if rest, ok := catchAllRest(e.glob, lname); ok && sessionWord(rest) {
-				return jar.PurposeSession, "name says session (beyond the vendor prefix " + strings.TrimSuffix(e.glob, "*") + ")", jar.EvidenceHeuristic
+				return cookie.PurposeSession, "name says session (beyond the vendor prefix " + strings.TrimSuffix(e.glob, "*") + ")", cookie.EvidenceHeuristic
 			}
 		}
 		return e.purpose, e.reason, e.evidence
 	}
 	v = readName(name, lname)
 	if v.session != "" {
-		return jar.PurposeSession, v.session, jar.EvidenceHeuristic
+		return cookie.PurposeSession, v.session, cookie.EvidenceHeuristic
 	}
 	if v.test != "" {
-		return jar.PurposeSession, v.test, jar.EvidenceHeuristic
+		return cookie.PurposeSession, v.test, cookie.EvidenceHeuristic
 	}
 	if v.optout != "" {
-		return jar.PurposePersonalization, v.optout, jar.EvidenceHeuristic
+		return cookie.PurposePersonalization, v.optout, cookie.EvidenceHeuristic
 	}
 	if e := c.builtin.matchDomain(host, c.sites); e != nil {
 		return e.purpose, e.reason, e.evidence
 	}
 	if p, why, ok := heuristic(v, name, ck); ok {
-		return p, why, jar.EvidenceHeuristic
+		return p, why, cookie.EvidenceHeuristic
 	}
 	return fallback(name, ck)
 }
@@ -228,14 +228,14 @@ const (
 // tracking never deletes it. A name that is not a cookie-name token, or a
 // jar cookie built to be sent cross-site, stays unknown: there the guess
 // would not be sensible.
-func fallback(name string, ck *jar.Cookie) (jar.Purpose, string, jar.Evidence) {
+func fallback(name string, ck *cookie.Cookie) (cookie.Purpose, string, cookie.Evidence) {
 	if !tokenName(name) {
-		return jar.PurposeUnknown, reasonNotAName, jar.EvidenceNone
+		return cookie.PurposeUnknown, reasonNotAName, cookie.EvidenceNone
 	}
 	if thirdPartyish(ck) {
-		return jar.PurposeUnknown, reasonCrossSiteNone, jar.EvidenceNone
+		return cookie.PurposeUnknown, reasonCrossSiteNone, cookie.EvidenceNone
 	}
-	return jar.PurposeSession, reasonOwnFunctional, jar.EvidenceHeuristic
+	return cookie.PurposeSession, reasonOwnFunctional, cookie.EvidenceHeuristic
 }
 
 // tokenName reports whether name is a cookie-name token in the sense of

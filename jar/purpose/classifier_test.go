@@ -10,264 +10,264 @@ import (
 	"testing"
 	"time"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // knownCases are written from crumbs' authors' knowledge of vendors and
 // frameworks (not from the shared dev set): (domain, name) → purpose.
 var knownCases = []struct {
 	domain, name string
-	want         jar.Purpose
+	want         cookie.Purpose
 }{
 	// Google Analytics / Ads
-	{".example.com", "_ga", jar.PurposeTracking},
-	{".example.com", "_gid", jar.PurposeTracking},
-	{".example.com", "_gat", jar.PurposeTracking},
-	{".example.com", "_gat_UA-1234-1", jar.PurposeTracking},
-	{".example.com", "_ga_ABC123XYZ", jar.PurposeTracking},
-	{".example.com", "__utma", jar.PurposeTracking},
-	{".example.com", "__utmz", jar.PurposeTracking},
-	{".example.com", "_gcl_au", jar.PurposeTracking},
-	{".example.com", "_gcl_aw", jar.PurposeTracking},
-	{".example.com", "_gac_UA-1-1", jar.PurposeTracking},
-	{".example.com", "_dc_gtm_UA-99", jar.PurposeTracking},
-	{".example.com", "AMP_TOKEN", jar.PurposeTracking},
-	{".example.com", "FPID", jar.PurposeTracking},
-	{".example.com", "__gads", jar.PurposeTracking},
-	{".example.com", "__gpi", jar.PurposeTracking},
-	{".doubleclick.net", "IDE", jar.PurposeTracking},
-	{".doubleclick.net", "test_cookie", jar.PurposeTracking},
-	{".doubleclick.net", "DSID", jar.PurposeTracking},
-	{".doubleclick.net", "id", jar.PurposeTracking},
-	{".google.com", "NID", jar.PurposeTracking},
-	{".google.de", "NID", jar.PurposeTracking},
-	{".google.co.uk", "1P_JAR", jar.PurposeTracking},
-	{"stats.g.doubleclick.net", "whatever", jar.PurposeTracking},
-	{"www.google-analytics.com", "x", jar.PurposeTracking},
+	{".example.com", "_ga", cookie.PurposeTracking},
+	{".example.com", "_gid", cookie.PurposeTracking},
+	{".example.com", "_gat", cookie.PurposeTracking},
+	{".example.com", "_gat_UA-1234-1", cookie.PurposeTracking},
+	{".example.com", "_ga_ABC123XYZ", cookie.PurposeTracking},
+	{".example.com", "__utma", cookie.PurposeTracking},
+	{".example.com", "__utmz", cookie.PurposeTracking},
+	{".example.com", "_gcl_au", cookie.PurposeTracking},
+	{".example.com", "_gcl_aw", cookie.PurposeTracking},
+	{".example.com", "_gac_UA-1-1", cookie.PurposeTracking},
+	{".example.com", "_dc_gtm_UA-99", cookie.PurposeTracking},
+	{".example.com", "AMP_TOKEN", cookie.PurposeTracking},
+	{".example.com", "FPID", cookie.PurposeTracking},
+	{".example.com", "__gads", cookie.PurposeTracking},
+	{".example.com", "__gpi", cookie.PurposeTracking},
+	{".doubleclick.net", "IDE", cookie.PurposeTracking},
+	{".doubleclick.net", "test_cookie", cookie.PurposeTracking},
+	{".doubleclick.net", "DSID", cookie.PurposeTracking},
+	{".doubleclick.net", "id", cookie.PurposeTracking},
+	{".google.com", "NID", cookie.PurposeTracking},
+	{".google.de", "NID", cookie.PurposeTracking},
+	{".google.co.uk", "1P_JAR", cookie.PurposeTracking},
+	{"stats.g.doubleclick.net", "whatever", cookie.PurposeTracking},
+	{"www.google-analytics.com", "x", cookie.PurposeTracking},
 	// Google sign-in
-	{".google.com", "SID", jar.PurposeSession},
-	{".google.com", "HSID", jar.PurposeSession},
-	{".google.com", "SSID", jar.PurposeSession},
-	{".google.com", "APISID", jar.PurposeSession},
-	{".google.com", "SAPISID", jar.PurposeSession},
-	{".google.com", "__Secure-1PSID", jar.PurposeSession},
-	{".google.com", "__Secure-3PSID", jar.PurposeSession},
-	{".google.com", "__Secure-1PSIDTS", jar.PurposeSession},
-	{".google.com", "SIDCC", jar.PurposeSession},
-	{"accounts.google.com", "__Host-GAPS", jar.PurposeSession},
-	{".google.com", "AEC", jar.PurposeSession},
-	{".google.com", "SOCS", jar.PurposePersonalization},
-	{".google.com", "CONSENT", jar.PurposePersonalization},
-	{".example.com", "_GRECAPTCHA", jar.PurposeSession},
+	{".google.com", "SID", cookie.PurposeSession},
+	{".google.com", "HSID", cookie.PurposeSession},
+	{".google.com", "SSID", cookie.PurposeSession},
+	{".google.com", "APISID", cookie.PurposeSession},
+	{".google.com", "SAPISID", cookie.PurposeSession},
+	{".google.com", "__Secure-1PSID", cookie.PurposeSession},
+	{".google.com", "__Secure-3PSID", cookie.PurposeSession},
+	{".google.com", "__Secure-1PSIDTS", cookie.PurposeSession},
+	{".google.com", "SIDCC", cookie.PurposeSession},
+	{"accounts.google.com", "__Host-GAPS", cookie.PurposeSession},
+	{".google.com", "AEC", cookie.PurposeSession},
+	{".google.com", "SOCS", cookie.PurposePersonalization},
+	{".google.com", "CONSENT", cookie.PurposePersonalization},
+	{".example.com", "_GRECAPTCHA", cookie.PurposeSession},
 	// YouTube
-	{".youtube.com", "VISITOR_INFO1_LIVE", jar.PurposeTracking},
-	{".youtube.com", "YSC", jar.PurposeTracking},
-	{".youtube.com", "PREF", jar.PurposePersonalization},
-	{".youtube.com", "LOGIN_INFO", jar.PurposeSession},
-	{".youtube.com", "SID", jar.PurposeSession},
+	{".youtube.com", "VISITOR_INFO1_LIVE", cookie.PurposeTracking},
+	{".youtube.com", "YSC", cookie.PurposeTracking},
+	{".youtube.com", "PREF", cookie.PurposePersonalization},
+	{".youtube.com", "LOGIN_INFO", cookie.PurposeSession},
+	{".youtube.com", "SID", cookie.PurposeSession},
 	// Adobe
-	{".example.com", "AMCV_1234%40AdobeOrg", jar.PurposeTracking},
-	{".example.com", "AMCVS_1234%40AdobeOrg", jar.PurposeTracking},
-	{".example.com", "s_cc", jar.PurposeTracking},
-	{".example.com", "s_vi", jar.PurposeTracking},
-	{".example.com", "s_fid", jar.PurposeTracking},
-	{".example.com", "mbox", jar.PurposeTracking},
-	{".demdex.net", "demdex", jar.PurposeTracking},
-	{".omtrdc.net", "mboxEdgeCluster", jar.PurposeTracking},
+	{".example.com", "AMCV_1234%40AdobeOrg", cookie.PurposeTracking},
+	{".example.com", "AMCVS_1234%40AdobeOrg", cookie.PurposeTracking},
+	{".example.com", "s_cc", cookie.PurposeTracking},
+	{".example.com", "s_vi", cookie.PurposeTracking},
+	{".example.com", "s_fid", cookie.PurposeTracking},
+	{".example.com", "mbox", cookie.PurposeTracking},
+	{".demdex.net", "demdex", cookie.PurposeTracking},
+	{".omtrdc.net", "mboxEdgeCluster", cookie.PurposeTracking},
 	// Hotjar, Matomo, Mixpanel, Amplitude, Segment, Heap, Clarity, Yandex
-	{".example.com", "_hjSessionUser_123456", jar.PurposeTracking},
-	{".example.com", "_hjSession_123456", jar.PurposeTracking},
-	{".example.com", "_hjid", jar.PurposeTracking},
-	{".example.com", "_hjOptOut", jar.PurposePersonalization},
-	{"example.com", "_pk_id.1.1fff", jar.PurposeTracking},
-	{"example.com", "_pk_ses.1.1fff", jar.PurposeTracking},
-	{"example.com", "mtm_consent", jar.PurposePersonalization},
-	{".example.com", "mp_abcdef0123_mixpanel", jar.PurposeTracking},
-	{".example.com", "amp_abc123", jar.PurposeTracking},
-	{".example.com", "AMP_abc123def4", jar.PurposeTracking},
-	{".example.com", "ajs_anonymous_id", jar.PurposeTracking},
-	{".example.com", "ajs_user_id", jar.PurposeTracking},
-	{".example.com", "_hp2_id.12345", jar.PurposeTracking},
-	{".example.com", "_clck", jar.PurposeTracking},
-	{".example.com", "_clsk", jar.PurposeTracking},
-	{".clarity.ms", "CLID", jar.PurposeTracking},
-	{".example.com", "_ym_uid", jar.PurposeTracking},
-	{".example.com", "_ym_d", jar.PurposeTracking},
-	{".example.com", "__qca", jar.PurposeTracking},
-	{".scorecardresearch.com", "UID", jar.PurposeTracking},
-	{".example.com", "_chartbeat2", jar.PurposeTracking},
-	{".example.com", "_cb", jar.PurposeTracking},
-	{".example.com", "optimizelyEndUserId", jar.PurposeTracking},
-	{".example.com", "_vwo_uuid_v2", jar.PurposeTracking},
-	{".example.com", "_fbp", jar.PurposeTracking},
-	{".example.com", "_fbc", jar.PurposeTracking},
+	{".example.com", "_hjSessionUser_123456", cookie.PurposeTracking},
+	{".example.com", "_hjSession_123456", cookie.PurposeTracking},
+	{".example.com", "_hjid", cookie.PurposeTracking},
+	{".example.com", "_hjOptOut", cookie.PurposePersonalization},
+	{"example.com", "_pk_id.1.1fff", cookie.PurposeTracking},
+	{"example.com", "_pk_ses.1.1fff", cookie.PurposeTracking},
+	{"example.com", "mtm_consent", cookie.PurposePersonalization},
+	{".example.com", "mp_abcdef0123_mixpanel", cookie.PurposeTracking},
+	{".example.com", "amp_abc123", cookie.PurposeTracking},
+	{".example.com", "AMP_abc123def4", cookie.PurposeTracking},
+	{".example.com", "ajs_anonymous_id", cookie.PurposeTracking},
+	{".example.com", "ajs_user_id", cookie.PurposeTracking},
+	{".example.com", "_hp2_id.12345", cookie.PurposeTracking},
+	{".example.com", "_clck", cookie.PurposeTracking},
+	{".example.com", "_clsk", cookie.PurposeTracking},
+	{".clarity.ms", "CLID", cookie.PurposeTracking},
+	{".example.com", "_ym_uid", cookie.PurposeTracking},
+	{".example.com", "_ym_d", cookie.PurposeTracking},
+	{".example.com", "__qca", cookie.PurposeTracking},
+	{".scorecardresearch.com", "UID", cookie.PurposeTracking},
+	{".example.com", "_chartbeat2", cookie.PurposeTracking},
+	{".example.com", "_cb", cookie.PurposeTracking},
+	{".example.com", "optimizelyEndUserId", cookie.PurposeTracking},
+	{".example.com", "_vwo_uuid_v2", cookie.PurposeTracking},
+	{".example.com", "_fbp", cookie.PurposeTracking},
+	{".example.com", "_fbc", cookie.PurposeTracking},
 	// Advertising
-	{".facebook.com", "fr", jar.PurposeTracking},
-	{".facebook.com", "c_user", jar.PurposeSession},
-	{".facebook.com", "xs", jar.PurposeSession},
-	{".facebook.com", "datr", jar.PurposeSession},
-	{".facebook.com", "locale", jar.PurposePersonalization},
-	{".bing.com", "MUID", jar.PurposeTracking},
-	{".example.com", "_uetsid", jar.PurposeTracking},
-	{".example.com", "_uetvid", jar.PurposeTracking},
-	{".linkedin.com", "bcookie", jar.PurposeTracking},
-	{".linkedin.com", "li_sugr", jar.PurposeTracking},
-	{".linkedin.com", "UserMatchHistory", jar.PurposeTracking},
-	{".linkedin.com", "AnalyticsSyncHistory", jar.PurposeTracking},
-	{".linkedin.com", "li_at", jar.PurposeSession},
-	{".linkedin.com", "JSESSIONID", jar.PurposeSession},
-	{".linkedin.com", "lidc", jar.PurposeSession},
-	{".linkedin.com", "li_gc", jar.PurposePersonalization},
-	{".twitter.com", "personalization_id", jar.PurposeTracking},
-	{".twitter.com", "guest_id", jar.PurposeTracking},
-	{".x.com", "auth_token", jar.PurposeSession},
-	{".x.com", "ct0", jar.PurposeSession},
-	{".example.com", "_ttp", jar.PurposeTracking},
-	{".example.com", "_tt_enable_cookie", jar.PurposeTracking},
-	{".example.com", "_pinterest_ct_ua", jar.PurposeTracking},
-	{".example.com", "_pin_unauth", jar.PurposeTracking},
-	{".example.com", "cto_bundle", jar.PurposeTracking},
-	{".criteo.com", "uid", jar.PurposeTracking},
-	{".taboola.com", "t_gid", jar.PurposeTracking},
-	{".outbrain.com", "obuid", jar.PurposeTracking},
-	{".adnxs.com", "uuid2", jar.PurposeTracking},
-	{".adnxs.com", "anj", jar.PurposeTracking},
-	{".adnxs.com", "sess", jar.PurposeTracking}, // a known name on its own domain beats the session heuristic
-	{".rubiconproject.com", "khaos", jar.PurposeTracking},
-	{".pubmatic.com", "KRTBCOOKIE_123", jar.PurposeTracking},
-	{".adsrvr.org", "TDID", jar.PurposeTracking},
-	{".adsrvr.org", "TTDOptOut", jar.PurposePersonalization},
-	{".amazon-adsystem.com", "ad-id", jar.PurposeTracking},
-	{".yahoo.com", "A3", jar.PurposeTracking},
-	{".adform.net", "uid", jar.PurposeTracking},
-	{".smartadserver.com", "pid", jar.PurposeTracking},
-	{".casalemedia.com", "CMID", jar.PurposeTracking},
-	{".openx.net", "i", jar.PurposeTracking},
-	{".example.com", "_cc_id", jar.PurposeTracking},
-	{".example.com", "panoramaId", jar.PurposeTracking},
-	{".example.com", "__hstc", jar.PurposeTracking},
-	{".example.com", "hubspotutk", jar.PurposeTracking},
-	{".example.com", "__hssc", jar.PurposeTracking},
-	{".example.com", "_mkto_trk", jar.PurposeTracking},
-	{".example.com", "__adroll", jar.PurposeTracking},
-	{".example.com", "__kla_id", jar.PurposeTracking},
-	{".example.com", "_shopify_y", jar.PurposeTracking},
-	{".example.com", "_shopify_s", jar.PurposeTracking},
+	{".facebook.com", "fr", cookie.PurposeTracking},
+	{".facebook.com", "c_user", cookie.PurposeSession},
+	{".facebook.com", "xs", cookie.PurposeSession},
+	{".facebook.com", "datr", cookie.PurposeSession},
+	{".facebook.com", "locale", cookie.PurposePersonalization},
+	{".bing.com", "MUID", cookie.PurposeTracking},
+	{".example.com", "_uetsid", cookie.PurposeTracking},
+	{".example.com", "_uetvid", cookie.PurposeTracking},
+	{".linkedin.com", "bcookie", cookie.PurposeTracking},
+	{".linkedin.com", "li_sugr", cookie.PurposeTracking},
+	{".linkedin.com", "UserMatchHistory", cookie.PurposeTracking},
+	{".linkedin.com", "AnalyticsSyncHistory", cookie.PurposeTracking},
+	{".linkedin.com", "li_at", cookie.PurposeSession},
+	{".linkedin.com", "JSESSIONID", cookie.PurposeSession},
+	{".linkedin.com", "lidc", cookie.PurposeSession},
+	{".linkedin.com", "li_gc", cookie.PurposePersonalization},
+	{".twitter.com", "personalization_id", cookie.PurposeTracking},
+	{".twitter.com", "guest_id", cookie.PurposeTracking},
+	{".x.com", "auth_token", cookie.PurposeSession},
+	{".x.com", "ct0", cookie.PurposeSession},
+	{".example.com", "_ttp", cookie.PurposeTracking},
+	{".example.com", "_tt_enable_cookie", cookie.PurposeTracking},
+	{".example.com", "_pinterest_ct_ua", cookie.PurposeTracking},
+	{".example.com", "_pin_unauth", cookie.PurposeTracking},
+	{".example.com", "cto_bundle", cookie.PurposeTracking},
+	{".criteo.com", "uid", cookie.PurposeTracking},
+	{".taboola.com", "t_gid", cookie.PurposeTracking},
+	{".outbrain.com", "obuid", cookie.PurposeTracking},
+	{".adnxs.com", "uuid2", cookie.PurposeTracking},
+	{".adnxs.com", "anj", cookie.PurposeTracking},
+	{".adnxs.com", "sess", cookie.PurposeTracking}, // a known name on its own domain beats the session heuristic
+	{".rubiconproject.com", "khaos", cookie.PurposeTracking},
+	{".pubmatic.com", "KRTBCOOKIE_123", cookie.PurposeTracking},
+	{".adsrvr.org", "TDID", cookie.PurposeTracking},
+	{".adsrvr.org", "TTDOptOut", cookie.PurposePersonalization},
+	{".amazon-adsystem.com", "ad-id", cookie.PurposeTracking},
+	{".yahoo.com", "A3", cookie.PurposeTracking},
+	{".adform.net", "uid", cookie.PurposeTracking},
+	{".smartadserver.com", "pid", cookie.PurposeTracking},
+	{".casalemedia.com", "CMID", cookie.PurposeTracking},
+	{".openx.net", "i", cookie.PurposeTracking},
+	{".example.com", "_cc_id", cookie.PurposeTracking},
+	{".example.com", "panoramaId", cookie.PurposeTracking},
+	{".example.com", "__hstc", cookie.PurposeTracking},
+	{".example.com", "hubspotutk", cookie.PurposeTracking},
+	{".example.com", "__hssc", cookie.PurposeTracking},
+	{".example.com", "_mkto_trk", cookie.PurposeTracking},
+	{".example.com", "__adroll", cookie.PurposeTracking},
+	{".example.com", "__kla_id", cookie.PurposeTracking},
+	{".example.com", "_shopify_y", cookie.PurposeTracking},
+	{".example.com", "_shopify_s", cookie.PurposeTracking},
 	// Chat widgets
-	{".example.com", "intercom-session-abc123", jar.PurposeSession},
-	{".example.com", "intercom-id-abc123", jar.PurposeSession},
-	{".example.com", "__zlcmid", jar.PurposeSession},
+	{".example.com", "intercom-session-abc123", cookie.PurposeSession},
+	{".example.com", "intercom-id-abc123", cookie.PurposeSession},
+	{".example.com", "__zlcmid", cookie.PurposeSession},
 	// Consent managers
-	{".example.com", "OptanonConsent", jar.PurposePersonalization},
-	{".example.com", "OptanonAlertBoxClosed", jar.PurposePersonalization},
-	{".example.com", "eupubconsent-v2", jar.PurposePersonalization},
-	{".example.com", "euconsent-v2", jar.PurposePersonalization},
-	{".example.com", "CookieConsent", jar.PurposePersonalization},
-	{".example.com", "didomi_token", jar.PurposePersonalization},
-	{".example.com", "notice_behavior", jar.PurposePersonalization},
-	{".example.com", "cmapi_cookie_privacy", jar.PurposePersonalization},
-	{".example.com", "uc_settings", jar.PurposePersonalization},
-	{".example.com", "osano_consentmanager", jar.PurposePersonalization},
-	{".example.com", "cmplz_marketing", jar.PurposePersonalization},
-	{".example.com", "cookieyes-consent", jar.PurposePersonalization},
-	{".example.com", "klaro", jar.PurposePersonalization},
-	{".example.com", "usprivacy", jar.PurposePersonalization},
-	{".example.com", "addtl_consent", jar.PurposePersonalization},
+	{".example.com", "OptanonConsent", cookie.PurposePersonalization},
+	{".example.com", "OptanonAlertBoxClosed", cookie.PurposePersonalization},
+	{".example.com", "eupubconsent-v2", cookie.PurposePersonalization},
+	{".example.com", "euconsent-v2", cookie.PurposePersonalization},
+	{".example.com", "CookieConsent", cookie.PurposePersonalization},
+	{".example.com", "didomi_token", cookie.PurposePersonalization},
+	{".example.com", "notice_behavior", cookie.PurposePersonalization},
+	{".example.com", "cmapi_cookie_privacy", cookie.PurposePersonalization},
+	{".example.com", "uc_settings", cookie.PurposePersonalization},
+	{".example.com", "osano_consentmanager", cookie.PurposePersonalization},
+	{".example.com", "cmplz_marketing", cookie.PurposePersonalization},
+	{".example.com", "cookieyes-consent", cookie.PurposePersonalization},
+	{".example.com", "klaro", cookie.PurposePersonalization},
+	{".example.com", "usprivacy", cookie.PurposePersonalization},
+	{".example.com", "addtl_consent", cookie.PurposePersonalization},
 	// E-commerce
-	{"shop.example.com", "cart", jar.PurposeSession},
-	{"shop.example.com", "secure_customer_sig", jar.PurposeSession},
-	{"shop.example.com", "_secure_session_id", jar.PurposeSession},
-	{"shop.example.com", "_tracking_consent", jar.PurposePersonalization},
-	{"shop.example.com", "cart_currency", jar.PurposePersonalization},
-	{"shop.example.com", "form_key", jar.PurposeSession},
-	{"shop.example.com", "mage-cache-sessid", jar.PurposeSession},
-	{"shop.example.com", "woocommerce_cart_hash", jar.PurposeSession},
-	{"shop.example.com", "wp_woocommerce_session_abc123", jar.PurposeSession},
-	{"shop.example.com", "dwsid", jar.PurposeSession},
-	{"shop.example.com", "dwanonymous_abc", jar.PurposeSession},
-	{"shop.example.com", "SHOP_SESSION_TOKEN", jar.PurposeSession},
+	{"shop.example.com", "cart", cookie.PurposeSession},
+	{"shop.example.com", "secure_customer_sig", cookie.PurposeSession},
+	{"shop.example.com", "_secure_session_id", cookie.PurposeSession},
+	{"shop.example.com", "_tracking_consent", cookie.PurposePersonalization},
+	{"shop.example.com", "cart_currency", cookie.PurposePersonalization},
+	{"shop.example.com", "form_key", cookie.PurposeSession},
+	{"shop.example.com", "mage-cache-sessid", cookie.PurposeSession},
+	{"shop.example.com", "woocommerce_cart_hash", cookie.PurposeSession},
+	{"shop.example.com", "wp_woocommerce_session_abc123", cookie.PurposeSession},
+	{"shop.example.com", "dwsid", cookie.PurposeSession},
+	{"shop.example.com", "dwanonymous_abc", cookie.PurposeSession},
+	{"shop.example.com", "SHOP_SESSION_TOKEN", cookie.PurposeSession},
 	// CDNs and bot protection
-	{".example.com", "__cf_bm", jar.PurposeSession},
-	{".example.com", "cf_clearance", jar.PurposeSession},
-	{".example.com", "__cflb", jar.PurposeSession},
-	{".example.com", "_cfuvid", jar.PurposeSession},
-	{".example.com", "ak_bmsc", jar.PurposeSession},
-	{".example.com", "bm_sv", jar.PurposeSession},
-	{".example.com", "_abck", jar.PurposeSession},
-	{".example.com", "bm_sz", jar.PurposeSession},
-	{"example.com", "AWSALB", jar.PurposeSession},
-	{"example.com", "AWSALBCORS", jar.PurposeSession},
-	{"example.com", "AWSELB", jar.PurposeSession},
-	{".example.com", "incap_ses_123_456", jar.PurposeSession},
-	{".example.com", "visid_incap_123", jar.PurposeSession},
-	{".example.com", "nlbi_123", jar.PurposeSession},
-	{".example.com", "datadome", jar.PurposeSession},
-	{".example.com", "_px3", jar.PurposeSession},
-	{".example.com", "_pxhd", jar.PurposeSession},
-	{".example.com", "TS01a2b3c4", jar.PurposeSession},
-	{"example.com", "BIGipServer~pool_web", jar.PurposeSession},
-	{"example.com", "ARRAffinity", jar.PurposeSession},
+	{".example.com", "__cf_bm", cookie.PurposeSession},
+	{".example.com", "cf_clearance", cookie.PurposeSession},
+	{".example.com", "__cflb", cookie.PurposeSession},
+	{".example.com", "_cfuvid", cookie.PurposeSession},
+	{".example.com", "ak_bmsc", cookie.PurposeSession},
+	{".example.com", "bm_sv", cookie.PurposeSession},
+	{".example.com", "_abck", cookie.PurposeSession},
+	{".example.com", "bm_sz", cookie.PurposeSession},
+	{"example.com", "AWSALB", cookie.PurposeSession},
+	{"example.com", "AWSALBCORS", cookie.PurposeSession},
+	{"example.com", "AWSELB", cookie.PurposeSession},
+	{".example.com", "incap_ses_123_456", cookie.PurposeSession},
+	{".example.com", "visid_incap_123", cookie.PurposeSession},
+	{".example.com", "nlbi_123", cookie.PurposeSession},
+	{".example.com", "datadome", cookie.PurposeSession},
+	{".example.com", "_px3", cookie.PurposeSession},
+	{".example.com", "_pxhd", cookie.PurposeSession},
+	{".example.com", "TS01a2b3c4", cookie.PurposeSession},
+	{"example.com", "BIGipServer~pool_web", cookie.PurposeSession},
+	{"example.com", "ARRAffinity", cookie.PurposeSession},
 	// Frameworks
-	{"example.com", "PHPSESSID", jar.PurposeSession},
-	{"example.com", "JSESSIONID", jar.PurposeSession},
-	{"example.com", "ASP.NET_SessionId", jar.PurposeSession},
-	{"example.com", ".AspNetCore.Session", jar.PurposeSession},
-	{"example.com", ".AspNetCore.Antiforgery.x7Yz", jar.PurposeSession},
-	{"example.com", "__RequestVerificationToken", jar.PurposeSession},
-	{"example.com", ".ASPXAUTH", jar.PurposeSession},
-	{"example.com", "_myapp_session", jar.PurposeSession},
-	{"example.com", "sessionid", jar.PurposeSession},
-	{"example.com", "csrftoken", jar.PurposeSession},
-	{"example.com", "django_language", jar.PurposePersonalization},
-	{"example.com", "laravel_session", jar.PurposeSession},
-	{"example.com", "XSRF-TOKEN", jar.PurposeSession},
-	{"example.com", "remember_web_59ba36addc2b2f9401580f014c7f58ea4e30989d", jar.PurposeSession},
-	{"example.com", "connect.sid", jar.PurposeSession},
-	{"example.com", "session", jar.PurposeSession},
-	{"example.com", "next-auth.session-token", jar.PurposeSession},
-	{"example.com", "__Secure-next-auth.session-token", jar.PurposeSession},
-	{"example.com", "SESSION", jar.PurposeSession},
-	{"example.com", "CFID", jar.PurposeSession},
-	{"example.com", "CFTOKEN", jar.PurposeSession},
-	{"example.com", "wordpress_logged_in_0123456789abcdef", jar.PurposeSession},
-	{"example.com", "wordpress_sec_0123456789abcdef", jar.PurposeSession},
-	{"example.com", "wp-settings-1", jar.PurposePersonalization},
-	{"example.com", "wp-settings-time-1", jar.PurposePersonalization},
-	{"example.com", "SESS0123456789abcdef0123456789abcdef", jar.PurposeSession},
-	{"example.com", "SSESS0123456789abcdef0123456789abcdef", jar.PurposeSession},
-	{"sso.example.com", "KEYCLOAK_SESSION", jar.PurposeSession},
-	{"sso.example.com", "AUTH_SESSION_ID", jar.PurposeSession},
-	{"example.okta.com", "idx", jar.PurposeSession},
-	{"example.com", "PLAY_SESSION", jar.PurposeSession},
+	{"example.com", "PHPSESSID", cookie.PurposeSession},
+	{"example.com", "JSESSIONID", cookie.PurposeSession},
+	{"example.com", "ASP.NET_SessionId", cookie.PurposeSession},
+	{"example.com", ".AspNetCore.Session", cookie.PurposeSession},
+	{"example.com", ".AspNetCore.Antiforgery.x7Yz", cookie.PurposeSession},
+	{"example.com", "__RequestVerificationToken", cookie.PurposeSession},
+	{"example.com", ".ASPXAUTH", cookie.PurposeSession},
+	{"example.com", "_myapp_session", cookie.PurposeSession},
+	{"example.com", "sessionid", cookie.PurposeSession},
+	{"example.com", "csrftoken", cookie.PurposeSession},
+	{"example.com", "django_language", cookie.PurposePersonalization},
+	{"example.com", "laravel_session", cookie.PurposeSession},
+	{"example.com", "XSRF-TOKEN", cookie.PurposeSession},
+	{"example.com", "remember_web_59ba36addc2b2f9401580f014c7f58ea4e30989d", cookie.PurposeSession},
+	{"example.com", "connect.sid", cookie.PurposeSession},
+	{"example.com", "session", cookie.PurposeSession},
+	{"example.com", "next-auth.session-token", cookie.PurposeSession},
+	{"example.com", "__Secure-next-auth.session-token", cookie.PurposeSession},
+	{"example.com", "SESSION", cookie.PurposeSession},
+	{"example.com", "CFID", cookie.PurposeSession},
+	{"example.com", "CFTOKEN", cookie.PurposeSession},
+	{"example.com", "wordpress_logged_in_0123456789abcdef", cookie.PurposeSession},
+	{"example.com", "wordpress_sec_0123456789abcdef", cookie.PurposeSession},
+	{"example.com", "wp-settings-1", cookie.PurposePersonalization},
+	{"example.com", "wp-settings-time-1", cookie.PurposePersonalization},
+	{"example.com", "SESS0123456789abcdef0123456789abcdef", cookie.PurposeSession},
+	{"example.com", "SSESS0123456789abcdef0123456789abcdef", cookie.PurposeSession},
+	{"sso.example.com", "KEYCLOAK_SESSION", cookie.PurposeSession},
+	{"sso.example.com", "AUTH_SESSION_ID", cookie.PurposeSession},
+	{"example.okta.com", "idx", cookie.PurposeSession},
+	{"example.com", "PLAY_SESSION", cookie.PurposeSession},
 	// Heuristics from tokens
-	{"example.com", "user_session", jar.PurposeSession},
-	{"example.com", "authToken", jar.PurposeSession},
-	{"example.com", "my_csrf", jar.PurposeSession},
-	{"example.com", "ui-lang", jar.PurposePersonalization},
-	{"example.com", "preferredTheme", jar.PurposePersonalization},
-	{"example.com", "selected_currency", jar.PurposePersonalization},
-	{"example.com", "utm_source", jar.PurposeTracking},
-	{"example.com", "visitor_tracking_id", jar.PurposeTracking},
-	{"example.com", "exp_bucket", jar.PurposeTracking},
-	{"example.com", "cookies-functional", jar.PurposePersonalization},
+	{"example.com", "user_session", cookie.PurposeSession},
+	{"example.com", "authToken", cookie.PurposeSession},
+	{"example.com", "my_csrf", cookie.PurposeSession},
+	{"example.com", "ui-lang", cookie.PurposePersonalization},
+	{"example.com", "preferredTheme", cookie.PurposePersonalization},
+	{"example.com", "selected_currency", cookie.PurposePersonalization},
+	{"example.com", "utm_source", cookie.PurposeTracking},
+	{"example.com", "visitor_tracking_id", cookie.PurposeTracking},
+	{"example.com", "exp_bucket", cookie.PurposeTracking},
+	{"example.com", "cookies-functional", cookie.PurposePersonalization},
 	// Session names win over tracker domains; opt-outs too
-	{".doubleclick.net", "my_login_session", jar.PurposeSession},
-	{".doubleclick.net", "x_nonce", jar.PurposeSession},
-	{".criteo.com", "optout", jar.PurposePersonalization},
+	{".doubleclick.net", "my_login_session", cookie.PurposeSession},
+	{".doubleclick.net", "x_nonce", cookie.PurposeSession},
+	{".criteo.com", "optout", cookie.PurposePersonalization},
 	// No evidence: the site's own functional cookie (the safe side: a
 	// purge of tracking keeps it) …
-	{"example.com", "zq8x", jar.PurposeSession},
-	{"", "appVersion", jar.PurposeSession},
+	{"example.com", "zq8x", cookie.PurposeSession},
+	{"", "appVersion", cookie.PurposeSession},
 	// … unless the name is not a cookie-name token.
-	{"example.com", "a b", jar.PurposeUnknown},
-	{"example.com", "path/like", jar.PurposeUnknown},
-	{"example.com", "___", jar.PurposeUnknown},
+	{"example.com", "a b", cookie.PurposeUnknown},
+	{"example.com", "path/like", cookie.PurposeUnknown},
+	{"example.com", "___", cookie.PurposeUnknown},
 	// A vendor's distinctive case: Cxense writes cX_; CX_ is not theirs.
-	{"", "cX_P", jar.PurposeTracking},
-	{"", "CX_P", jar.PurposeSession},
+	{"", "cX_P", cookie.PurposeTracking},
+	{"", "CX_P", cookie.PurposeSession},
 	// A tracking word inside a longer token yields to a machinery word.
-	{"", "videoPixelratio_player_state", jar.PurposeSession},
-	{"", "site_analytics_state", jar.PurposeTracking},
+	{"", "videoPixelratio_player_state", cookie.PurposeSession},
+	{"", "site_analytics_state", cookie.PurposeTracking},
 }
 
 func TestKnownCookies(t *testing.T) {
@@ -305,14 +305,14 @@ func TestEvidence(t *testing.T) {
 	c := Default()
 	for _, tc := range []struct {
 		domain, name string
-		want         jar.Evidence
+		want         cookie.Evidence
 	}{
-		{"", "_ga", jar.EvidenceName},
-		{"", "_ga_XYZ", jar.EvidencePattern},
-		{".doubleclick.net", "zzz", jar.EvidenceDomain},
-		{"", "mysite_sess", jar.EvidenceHeuristic},
-		{"", "zq8x", jar.EvidenceHeuristic},
-		{"", "x y", jar.EvidenceNone},
+		{"", "_ga", cookie.EvidenceName},
+		{"", "_ga_XYZ", cookie.EvidencePattern},
+		{".doubleclick.net", "zzz", cookie.EvidenceDomain},
+		{"", "mysite_sess", cookie.EvidenceHeuristic},
+		{"", "zq8x", cookie.EvidenceHeuristic},
+		{"", "x y", cookie.EvidenceNone},
 	} {
 		if _, _, ev := c.Explain(tc.domain, tc.name); ev != tc.want {
 			t.Errorf("%s %s: evidence %s, want %s", tc.domain, tc.name, ev, tc.want)
@@ -324,20 +324,20 @@ func TestClassifyCookieAttributes(t *testing.T) {
 	c := Default()
 	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
-		ck   jar.Cookie
-		want jar.Purpose
+		ck   cookie.Cookie
+		want cookie.Purpose
 	}{
-		{jar.Cookie{Domain: "example.com", Name: "xq", Value: "GA1.2.1234567890.1700000000"}, jar.PurposeTracking},
-		{jar.Cookie{Domain: "example.com", Name: "xq", Value: "fb.1.1700000000000.123456789"}, jar.PurposeTracking},
-		{jar.Cookie{Domain: "example.com", Name: "__Host-xq", Value: "v", Secure: true, Path: "/"}, jar.PurposeSession},
-		{jar.Cookie{Domain: "example.com", Name: "xq", Value: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", HTTPOnly: true, Secure: true}, jar.PurposeSession},
-		{jar.Cookie{Domain: "example.com", Name: "uid", Value: "123", SameSite: jar.SameSiteNone, Secure: true}, jar.PurposeTracking},
-		{jar.Cookie{Domain: "example.com", Name: "uid", Value: "123", Created: now, Expires: now.Add(400 * 24 * time.Hour)}, jar.PurposeTracking},
+		{cookie.Cookie{Domain: "example.com", Name: "xq", Value: "GA1.2.1234567890.1700000000"}, cookie.PurposeTracking},
+		{cookie.Cookie{Domain: "example.com", Name: "xq", Value: "fb.1.1700000000000.123456789"}, cookie.PurposeTracking},
+		{cookie.Cookie{Domain: "example.com", Name: "__Host-xq", Value: "v", Secure: true, Path: "/"}, cookie.PurposeSession},
+		{cookie.Cookie{Domain: "example.com", Name: "xq", Value: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", HTTPOnly: true, Secure: true}, cookie.PurposeSession},
+		{cookie.Cookie{Domain: "example.com", Name: "uid", Value: "123", SameSite: cookie.SameSiteNone, Secure: true}, cookie.PurposeTracking},
+		{cookie.Cookie{Domain: "example.com", Name: "uid", Value: "123", Created: now, Expires: now.Add(400 * 24 * time.Hour)}, cookie.PurposeTracking},
 		// A browser-session id the site keeps to itself: its own cookie.
-		{jar.Cookie{Domain: "example.com", Name: "uid", Value: "123", Session: true}, jar.PurposeSession},
+		{cookie.Cookie{Domain: "example.com", Name: "uid", Value: "123", Session: true}, cookie.PurposeSession},
 		// No evidence, but built to be sent cross-site: no guess.
-		{jar.Cookie{Domain: "example.com", Name: "xq", Value: "1", SameSite: jar.SameSiteNone, Secure: true}, jar.PurposeUnknown},
-		{jar.Cookie{Domain: "example.com", Name: "xq", Value: "1", Partition: jar.Partition{TopLevelSite: "https://other.example", CrossSiteAncestor: true}}, jar.PurposeUnknown},
+		{cookie.Cookie{Domain: "example.com", Name: "xq", Value: "1", SameSite: cookie.SameSiteNone, Secure: true}, cookie.PurposeUnknown},
+		{cookie.Cookie{Domain: "example.com", Name: "xq", Value: "1", Partition: cookie.Partition{TopLevelSite: "https://other.example", CrossSiteAncestor: true}}, cookie.PurposeUnknown},
 	}
 	for _, tc := range cases {
 		ck := tc.ck
@@ -345,14 +345,14 @@ func TestClassifyCookieAttributes(t *testing.T) {
 		if ck.Purpose != tc.want {
 			t.Errorf("%+v: got %s (%s), want %s", tc.ck, ck.Purpose, ck.Reason, tc.want)
 		}
-		if ck.VerdictBy == jar.EvidenceUser || ck.VerdictBy == "" {
+		if ck.VerdictBy == cookie.EvidenceUser || ck.VerdictBy == "" {
 			t.Errorf("%s: VerdictBy %q", ck.Name, ck.VerdictBy)
 		}
 	}
 	// The user's verdict is never touched.
-	ck := jar.Cookie{Domain: ".example.com", Name: "_ga", Purpose: jar.PurposeSession, Reason: "mine", VerdictBy: jar.EvidenceUser}
+	ck := cookie.Cookie{Domain: ".example.com", Name: "_ga", Purpose: cookie.PurposeSession, Reason: "mine", VerdictBy: cookie.EvidenceUser}
 	c.Classify(&ck)
-	if ck.Purpose != jar.PurposeSession || ck.Reason != "mine" || ck.VerdictBy != jar.EvidenceUser {
+	if ck.Purpose != cookie.PurposeSession || ck.Reason != "mine" || ck.VerdictBy != cookie.EvidenceUser {
 		t.Errorf("user verdict overwritten: %+v", ck)
 	}
 }
@@ -399,16 +399,16 @@ purpose = "session"
 	}
 	for _, tc := range []struct {
 		domain, name string
-		want         jar.Purpose
-		ev           jar.Evidence
+		want         cookie.Purpose
+		ev           cookie.Evidence
 	}{
-		{"app.intranet.example", "_ga", jar.PurposeSession, jar.EvidenceRule},
-		{"other.example", "_ga", jar.PurposeTracking, jar.EvidenceName},
-		{"a.example", "ACME_theme", jar.PurposePersonalization, jar.EvidenceRule},
-		{"a.example", "X42Y", jar.PurposeTracking, jar.EvidenceRule},
-		{"cdn.tracker.example", "anything", jar.PurposeTracking, jar.EvidenceRule},
+		{"app.intranet.example", "_ga", cookie.PurposeSession, cookie.EvidenceRule},
+		{"other.example", "_ga", cookie.PurposeTracking, cookie.EvidenceName},
+		{"a.example", "ACME_theme", cookie.PurposePersonalization, cookie.EvidenceRule},
+		{"a.example", "X42Y", cookie.PurposeTracking, cookie.EvidenceRule},
+		{"cdn.tracker.example", "anything", cookie.PurposeTracking, cookie.EvidenceRule},
 		// Earlier rule wins: the domain rule comes first.
-		{"tracker.example", "keep", jar.PurposeTracking, jar.EvidenceRule},
+		{"tracker.example", "keep", cookie.PurposeTracking, cookie.EvidenceRule},
 	} {
 		p, _, ev := c.Explain(tc.domain, tc.name)
 		if p != tc.want || ev != tc.ev {
@@ -449,7 +449,7 @@ func TestMalformedRules(t *testing.T) {
 		}
 	}
 	// The built-in classifier still works after a failure.
-	if p, _, _ := Default().Explain("", "_ga"); p != jar.PurposeTracking {
+	if p, _, _ := Default().Explain("", "_ga"); p != cookie.PurposeTracking {
 		t.Errorf("Default after a bad rules file: %s", p)
 	}
 	_, err := New(Options{RulesFile: filepath.Join(t.TempDir(), "missing.toml")})
@@ -503,20 +503,20 @@ func TestOpenCookieDatabaseCSV(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		domain, name string
-		want         jar.Purpose
+		want         cookie.Purpose
 	}{
-		{"x.acme.example", "acme_vid", jar.PurposeTracking},
+		{"x.acme.example", "acme_vid", cookie.PurposeTracking},
 		// The CSV ties acme_vid to acme.example: elsewhere nothing is known.
-		{"other.example", "acme_vid", jar.PurposeSession},
-		{"", "acmesess_1234", jar.PurposeSession},
-		{"any.example", "acme_lang", jar.PurposePersonalization},
+		{"other.example", "acme_vid", cookie.PurposeSession},
+		{"", "acmesess_1234", cookie.PurposeSession},
+		{"any.example", "acme_lang", cookie.PurposePersonalization},
 	} {
 		if p, _, _ := c.Explain(tc.domain, tc.name); p != tc.want {
 			t.Errorf("%s %s: %s, want %s", tc.domain, tc.name, p, tc.want)
 		}
 	}
 	_, why, ev := c.Explain("", "acme_vid")
-	if ev != jar.EvidenceRule || !strings.Contains(why, "Acme Analytics") {
+	if ev != cookie.EvidenceRule || !strings.Contains(why, "Acme Analytics") {
 		t.Errorf("reason %q evidence %s", why, ev)
 	}
 	bad := writeFile(t, "bad.csv", csvText+"5,Acme,Weird,foo,,d,r,c,p,0\n")
@@ -557,9 +557,9 @@ func TestConcurrentClassify(t *testing.T) {
 	for g := 0; g < 4; g++ {
 		go func(g int) {
 			for i := 0; i < 500; i++ {
-				ck := jar.Cookie{Domain: fmt.Sprintf("h%d.site%d.example.co.uk", i, g), Name: "_ga"}
+				ck := cookie.Cookie{Domain: fmt.Sprintf("h%d.site%d.example.co.uk", i, g), Name: "_ga"}
 				c.Classify(&ck)
-				if ck.Purpose != jar.PurposeTracking {
+				if ck.Purpose != cookie.PurposeTracking {
 					t.Errorf("concurrent: %s", ck.Purpose)
 				}
 			}
@@ -606,7 +606,7 @@ func FuzzExplain(f *testing.F) {
 	c := Default()
 	f.Fuzz(func(t *testing.T, domain, name string) {
 		p, _, _ := c.Explain(domain, name)
-		if _, ok := jar.ParsePurpose(string(p)); !ok {
+		if _, ok := cookie.ParsePurpose(string(p)); !ok {
 			t.Fatalf("purpose %q", p)
 		}
 	})
@@ -622,12 +622,12 @@ func TestMatchCaseRule(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		want jar.Evidence
+		want cookie.Evidence
 	}{
-		{"AcmeID", jar.EvidenceRule},
-		{"acmeid", jar.EvidenceHeuristic}, // not the rule's spelling
-		{"ACME_x", jar.EvidenceRule},
-		{"acme_x", jar.EvidenceHeuristic},
+		{"AcmeID", cookie.EvidenceRule},
+		{"acmeid", cookie.EvidenceHeuristic}, // not the rule's spelling
+		{"ACME_x", cookie.EvidenceRule},
+		{"acme_x", cookie.EvidenceHeuristic},
 	} {
 		if _, _, ev := c.Explain("example.com", tc.name); ev != tc.want {
 			t.Errorf("%s: evidence %s, want %s", tc.name, ev, tc.want)

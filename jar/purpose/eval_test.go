@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/crumbs-dev/crumbs/internal/testshared"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 type evalRow struct{ domain, name, gold string }
@@ -158,5 +158,5 @@ func TestComputeMetricsMatchesScorePy(t *testing.T) {
 	if m.macroF1 != 0.5 {
 		t.Fatalf("macro-F1 %v", m.macroF1)
 	}
-	_ = jar.PurposeSession
+	_ = cookie.PurposeSession
 }

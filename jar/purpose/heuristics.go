@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Heuristics look at what a cookie's name says about itself (its tokens:
@@ -302,18 +302,18 @@ func readName(name, lname string) nameVerdict {
 // thirdPartyish reports whether the cookie is built to be sent in a
 // cross-site context: SameSite=None, or partitioned under a top-level site
 // other than its own.
-func thirdPartyish(ck *jar.Cookie) bool {
+func thirdPartyish(ck *cookie.Cookie) bool {
 	if ck == nil {
 		return false
 	}
-	if ck.SameSite == jar.SameSiteNone || ck.Partition.CrossSiteAncestor {
+	if ck.SameSite == cookie.SameSiteNone || ck.Partition.CrossSiteAncestor {
 		return true
 	}
 	return false
 }
 
 // longLived reports a lifetime of more than 180 days.
-func longLived(ck *jar.Cookie) bool {
+func longLived(ck *cookie.Cookie) bool {
 	if ck == nil || ck.Session || ck.Expires.IsZero() {
 		return false
 	}
@@ -387,54 +387,54 @@ const (
 // heuristic decides from the name and, when ck is given, the attributes.
 // The session part of the name is handled by the caller before domain
 // evidence; this is the rest.
-func heuristic(v nameVerdict, name string, ck *jar.Cookie) (jar.Purpose, string, bool) {
+func heuristic(v nameVerdict, name string, ck *cookie.Cookie) (cookie.Purpose, string, bool) {
 	if ck != nil && !ck.ValueUnreadable {
 		if why, ok := gaLikeValue(ck.Value); ok {
-			return jar.PurposeTracking, why, true
+			return cookie.PurposeTracking, why, true
 		}
 	}
 	if v.consent {
-		return jar.PurposePersonalization, reasonConsentCategory, true
+		return cookie.PurposePersonalization, reasonConsentCategory, true
 	}
 	if v.personal != "" {
-		return jar.PurposePersonalization, v.personal, true
+		return cookie.PurposePersonalization, v.personal, true
 	}
 	if v.tracking != "" {
 		// Precision on tracking matters more than recall: a tracking word
 		// buried in a longer token is weak, and a name that also says it
 		// is the site's machinery ("wistia-http2-push-…") is kept.
 		if v.trackingWeak && v.functional != "" {
-			return jar.PurposeSession, v.functional + " (outweighs the weak tracking hint)", true
+			return cookie.PurposeSession, v.functional + " (outweighs the weak tracking hint)", true
 		}
-		return jar.PurposeTracking, v.tracking, true
+		return cookie.PurposeTracking, v.tracking, true
 	}
 	if v.test != "" {
-		return jar.PurposeSession, v.test, true
+		return cookie.PurposeSession, v.test, true
 	}
 	if ck != nil {
 		if strings.HasPrefix(name, "__Host-") {
-			return jar.PurposeSession, reasonHostPrefix, true
+			return cookie.PurposeSession, reasonHostPrefix, true
 		}
 		if strings.HasPrefix(name, "__Secure-") && ck.HTTPOnly {
-			return jar.PurposeSession, reasonSecurePrefix, true
+			return cookie.PurposeSession, reasonSecurePrefix, true
 		}
 		if v.ident != "" {
 			if thirdPartyish(ck) {
-				return jar.PurposeTracking, reasonIdent3P, true
+				return cookie.PurposeTracking, reasonIdent3P, true
 			}
 			if longLived(ck) && !ck.HTTPOnly {
-				return jar.PurposeTracking, reasonIdentLong, true
+				return cookie.PurposeTracking, reasonIdentLong, true
 			}
 		}
 		if ck.HTTPOnly && ck.Secure && !ck.ValueUnreadable && randomToken(ck.Value, 32) && !thirdPartyish(ck) {
-			return jar.PurposeSession, reasonHTTPOnlyRand, true
+			return cookie.PurposeSession, reasonHTTPOnlyRand, true
 		}
 		if ck.HTTPOnly && ck.Secure && ck.ValueUnreadable && ck.Session {
-			return jar.PurposeSession, "HttpOnly, Secure cookie that ends with the browser session: most likely a session", true
+			return cookie.PurposeSession, "HttpOnly, Secure cookie that ends with the browser session: most likely a session", true
 		}
 	}
 	if v.functional != "" && !thirdPartyish(ck) {
-		return jar.PurposeSession, v.functional, true
+		return cookie.PurposeSession, v.functional, true
 	}
 	return "", "", false
 }

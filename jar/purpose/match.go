@@ -5,16 +5,16 @@ import (
 	"regexp/syntax"
 	"strings"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // entry is one compiled matcher: an exact name, a glob, a regexp or a bare
 // domain, with the purpose and reason of the rule it came from.
 type entry struct {
 	order    int // position in its file: lower wins among rules of one level
-	purpose  jar.Purpose
+	purpose  cookie.Purpose
 	reason   string
-	evidence jar.Evidence
+	evidence cookie.Evidence
 
 	ties []tie // the cookie's domain must match one of these; nil = any domain
 

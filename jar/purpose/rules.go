@@ -11,7 +11,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // rulesFile is the schema shared by the built-in knowledge and the user's
@@ -136,16 +136,16 @@ func parseRules(file string, data []byte, builtin bool, orderBase int) (*ruleSet
 
 type specError struct{ key, msg string }
 
-func parsePurposeWord(s string) (jar.Purpose, bool) {
-	switch jar.Purpose(strings.ToLower(strings.TrimSpace(s))) {
-	case jar.PurposeSession:
-		return jar.PurposeSession, true
-	case jar.PurposePersonalization, "personalisation", "preferences":
-		return jar.PurposePersonalization, true
-	case jar.PurposeTracking:
-		return jar.PurposeTracking, true
-	case jar.PurposeUnknown:
-		return jar.PurposeUnknown, true
+func parsePurposeWord(s string) (cookie.Purpose, bool) {
+	switch cookie.Purpose(strings.ToLower(strings.TrimSpace(s))) {
+	case cookie.PurposeSession:
+		return cookie.PurposeSession, true
+	case cookie.PurposePersonalization, "personalisation", "preferences":
+		return cookie.PurposePersonalization, true
+	case cookie.PurposeTracking:
+		return cookie.PurposeTracking, true
+	case cookie.PurposeUnknown:
+		return cookie.PurposeUnknown, true
 	}
 	return "", false
 }
@@ -209,9 +209,9 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError
 	if reason == "" {
 		reason = "your rules file"
 	}
-	mk := func(ev jar.Evidence) *entry {
+	mk := func(ev cookie.Evidence) *entry {
 		if !builtin {
-			ev = jar.EvidenceRule
+			ev = cookie.EvidenceRule
 		}
 		return &entry{order: order, purpose: p, reason: reason, evidence: ev, ties: ties}
 	}
@@ -220,7 +220,7 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError
 		if n == "" || strings.ContainsAny(n, ";=\t\r\n") {
 			return &specError{"name", fmt.Sprintf("name %q is not a cookie name", n)}
 		}
-		e := mk(jar.EvidenceName)
+		e := mk(cookie.EvidenceName)
 		if spec.MatchCase {
 			e.cased = n
 		}
@@ -231,7 +231,7 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError
 		if g == "" || strings.Trim(g, "*") == "" {
 			return &specError{"pattern", fmt.Sprintf("pattern %q matches every name; use domain for a whole domain", g)}
 		}
-		e := mk(jar.EvidencePattern)
+		e := mk(cookie.EvidencePattern)
 		if spec.MatchCase {
 			e.cased = g
 		}
@@ -246,7 +246,7 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError
 		if err != nil {
 			return &specError{"regexp", fmt.Sprintf("regexp %q: %v", spec.Regexp, err)}
 		}
-		e := mk(jar.EvidencePattern)
+		e := mk(cookie.EvidencePattern)
 		e.re = re
 		e.rePrefix, e.suffix, e.fixedLen = regexpFilter(spec.Regexp)
 		e.spec = len(e.rePrefix)
@@ -258,7 +258,7 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError
 	if len(names) == 0 && len(patterns) == 0 && spec.Regexp == "" {
 		// Only a domain: every cookie of that domain.
 		for _, t := range ties {
-			e := mk(jar.EvidenceDomain)
+			e := mk(cookie.EvidenceDomain)
 			e.ties = nil
 			rs.addDomain(t, e)
 		}
@@ -282,14 +282,14 @@ const (
 )
 
 // ocdPurpose maps the database's categories onto crumbs' purposes.
-func ocdPurpose(category string) (jar.Purpose, bool) {
+func ocdPurpose(category string) (cookie.Purpose, bool) {
 	switch strings.ToLower(strings.TrimSpace(category)) {
 	case "analytics", "marketing", "advertising", "tracking":
-		return jar.PurposeTracking, true
+		return cookie.PurposeTracking, true
 	case "functional", "security", "necessary", "strictly necessary", "essential":
-		return jar.PurposeSession, true
+		return cookie.PurposeSession, true
 	case "preferences", "preference", "personalization", "personalisation":
-		return jar.PurposePersonalization, true
+		return cookie.PurposePersonalization, true
 	}
 	return "", false
 }
@@ -352,7 +352,7 @@ func parseOCD(file string, r io.Reader, orderBase int) (*ruleSet, error) {
 			reason = "Open Cookie Database"
 		}
 		reason += " " + strings.ToLower(strings.TrimSpace(rec[ocdCategory])) + " cookie (Open Cookie Database)"
-		e := &entry{order: orderBase + row, purpose: p, reason: reason, evidence: jar.EvidenceRule}
+		e := &entry{order: orderBase + row, purpose: p, reason: reason, evidence: cookie.EvidenceRule}
 		if d := rec[ocdDomain]; plainDomain(d) {
 			if t, ok := parseTie(d); ok {
 				e.ties = []tie{t}

@@ -35,7 +35,7 @@ import (
 	"unicode/utf8"
 )
 
-// Scheme names how a value was stored; the names are jar.Encryption's.
+// Scheme names how a value was stored; the names are cookie.Encryption's.
 type Scheme string
 
 // The schemes.

@@ -1,4 +1,4 @@
-package jar
+package cookie
 
 import (
 	"math/rand/v2"

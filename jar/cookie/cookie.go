@@ -1,11 +1,11 @@
-// Package jar holds crumbs' cookie model and its persistent store: one SQLite
-// file that every importer writes into and the UI and command line read from.
-//
-// The model carries everything a browser stores about a cookie, nothing
-// flattened away (PRODUCT §2). The store (Jar) upserts by identity, keeps an
-// undo history and a trash inside the same file, and takes its clock from the
-// caller so that tests are deterministic.
-package jar
+// Package cookie is crumbs' cookie model: a cookie with every attribute a
+// browser stores, nothing flattened away (PRODUCT §2), its identity, its
+// validation, its site (registrable domain) and the filter language that
+// selects cookies. It is a leaf: it knows nothing of SQLite, of the jar that
+// stores cookies, of the readers that produce them or of the UI, so that a
+// cookies.txt parser or the classifier can use it without linking a database
+// engine.
+package cookie
 
 import (
 	"strings"
@@ -180,6 +180,17 @@ const (
 	EncV20   Encryption = "v20" // Windows app-bound: unreadable outside the browser
 	EncDPAPI Encryption = "dpapi"
 )
+
+// PurposeRank is p's place in Purposes (display and sort order);
+// len(Purposes) for a purpose crumbs does not know.
+func PurposeRank(p Purpose) int {
+	for i, q := range Purposes {
+		if p == q {
+			return i
+		}
+	}
+	return len(Purposes)
+}
 
 // Cookie is one cookie with every attribute a browser stores.
 //

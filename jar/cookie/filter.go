@@ -1,4 +1,4 @@
-package jar
+package cookie
 
 import (
 	"fmt"
@@ -249,8 +249,8 @@ func (f Filter) MatchFolded(c *Cookie, folded string, now time.Time) bool {
 	return f.matchFolded(c, folded, now)
 }
 
-// hasWord reports whether f has a free word, which matchFolded speeds up.
-func (f Filter) hasWord() bool {
+// HasWord reports whether f has a free word, which MatchFolded speeds up.
+func (f Filter) HasWord() bool {
 	for i := range f.terms {
 		if f.terms[i].kind == termWord {
 			return true

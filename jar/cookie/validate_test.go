@@ -1,0 +1,74 @@
+package cookie
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func TestValidate(t *testing.T) {
+	ok := Cookie{Source: "s", Domain: "example.com", HostOnly: true, Path: "/", Name: "n", Value: "v", Secure: true, Expires: testNow.Add(time.Hour)}
+	if err := Validate(&ok, testNow); err != nil {
+		t.Fatalf("valid cookie refused: %v", err)
+	}
+	tests := []struct {
+		name  string
+		edit  func(c *Cookie)
+		field string
+	}{
+		{"semicolon in name", func(c *Cookie) { c.Name = "a;b" }, "name"},
+		{"equals in name", func(c *Cookie) { c.Name = "a=b" }, "name"},
+		{"control in name", func(c *Cookie) { c.Name = "a\x01" }, "name"},
+		{"empty name and value", func(c *Cookie) { c.Name, c.Value = "", "" }, "name"},
+		{"semicolon in value", func(c *Cookie) { c.Value = "a;b" }, "value"},
+		{"newline in value", func(c *Cookie) { c.Value = "a\nb" }, "value"},
+		{"host not secure", func(c *Cookie) { c.Name, c.Secure = "__Host-x", false }, "secure"},
+		{"host domain cookie", func(c *Cookie) { c.Name, c.HostOnly, c.Domain = "__Host-x", false, ".example.com" }, "host_only"},
+		{"host path", func(c *Cookie) { c.Name, c.Path = "__Host-x", "/a" }, "path"},
+		{"secure prefix", func(c *Cookie) { c.Name, c.Secure = "__secure-x", false }, "secure"},
+		{"expired", func(c *Cookie) { c.Expires = testNow.Add(-time.Second) }, "expires"},
+		{"persistent without expiry", func(c *Cookie) { c.Expires = time.Time{} }, "expires"},
+		{"session with expiry", func(c *Cookie) { c.Session = true }, "expires"},
+		{"empty domain", func(c *Cookie) { c.Domain = "" }, "domain"},
+		{"space in domain", func(c *Cookie) { c.Domain = "exa mple.com" }, "domain"},
+		{"dot on host-only", func(c *Cookie) { c.Domain = ".example.com" }, "domain"},
+		{"relative path", func(c *Cookie) { c.Path = "a" }, "path"},
+		{"samesite none insecure", func(c *Cookie) { c.SameSite, c.Secure = SameSiteNone, false }, "same_site"},
+		{"chips insecure", func(c *Cookie) {
+			c.Secure = false
+			c.Partition = Partition{Kind: PartitionCHIPS, TopLevelSite: "https://a.com"}
+		}, "secure"},
+		{"no source", func(c *Cookie) { c.Source = "" }, "source"},
+		{"bad purpose", func(c *Cookie) { c.Purpose = "food" }, "purpose"},
+	}
+	for _, tt := range tests {
+		c := ok
+		tt.edit(&c)
+		err := Validate(&c, testNow)
+		var inv *InvalidError
+		if !errors.As(err, &inv) || inv.Field != tt.field {
+			t.Errorf("%s: got %v, want an error on %s", tt.name, err, tt.field)
+		}
+	}
+	c := ok
+	c.Name = "a;b"
+	if got := Validate(&c, testNow).Error(); got != "name: must not contain ';'" {
+		t.Errorf("message %q", got)
+	}
+}
+
+
+func TestSite(t *testing.T) {
+	for in, want := range map[string]string{
+		".www.example.co.uk": "example.co.uk", "a.b.example.com": "example.com", "example.com": "example.com",
+		"localhost": "localhost", "127.0.0.1": "127.0.0.1", "[::1]": "[::1]", "::1": "::1",
+		".Example.COM": "example.com", "co.uk": "co.uk", "": "",
+	} {
+		if got := Site(in); got != want {
+			t.Errorf("Site(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
