@@ -59,7 +59,6 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-
 func TestSite(t *testing.T) {
 	for in, want := range map[string]string{
 		".www.example.co.uk": "example.co.uk", "a.b.example.com": "example.com", "example.com": "example.com",
@@ -71,4 +70,3 @@ func TestSite(t *testing.T) {
 		}
 	}
 }
-
