@@ -576,7 +576,7 @@ func FuzzRules(f *testing.F) {
 	f.Add([]byte("[[rule]]\nregexp = '(['\npurpose = \"x\"\n"))
 	f.Add([]byte("version = 1\n[[rule]]\ndomains = [\"google.*\"]\npurpose = \"tracking\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rs, _, err := parseRules("fuzz.toml", data, false, 0)
+		rs, _, err := parseRules("fuzz.toml", data, false, 0, nil)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.toml") {
 				t.Fatalf("error does not name the file: %v", err)

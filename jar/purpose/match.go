@@ -15,6 +15,7 @@ type entry struct {
 	purpose  cookie.Purpose
 	reason   string
 	evidence cookie.Evidence
+	vendor   *Vendor // the product behind the cookie; nil when the rule names none
 
 	ties []tie // the cookie's domain must match one of these; nil = any domain
 
@@ -280,10 +281,55 @@ type ruleSet struct {
 	domains  map[string][]*entry // domain-only entries by domain suffix
 	brands   map[string][]*entry // domain-only entries by brand ("google.*")
 	n        int
+
+	vendors       map[string]*Vendor // [[vendor]] tables by lower-case name
+	vendorDomains map[string]*Vendor // a vendor's domains (and its domain rules' domains)
+	vendorBrands  map[string]*Vendor // a vendor's brands ("yahoo.*")
 }
 
 func newRuleSet() *ruleSet {
-	return &ruleSet{exact: map[string][]*entry{}, domains: map[string][]*entry{}, brands: map[string][]*entry{}}
+	return &ruleSet{exact: map[string][]*entry{}, domains: map[string][]*entry{}, brands: map[string][]*entry{},
+		vendors: map[string]*Vendor{}, vendorDomains: map[string]*Vendor{}, vendorBrands: map[string]*Vendor{}}
+}
+
+// addVendorDomain records that a domain belongs to a vendor; the first
+// vendor to claim a domain keeps it.
+func (rs *ruleSet) addVendorDomain(t tie, v *Vendor) {
+	if t.brand != "" {
+		if rs.vendorBrands[t.brand] == nil {
+			rs.vendorBrands[t.brand] = v
+		}
+		return
+	}
+	if rs.vendorDomains[t.suffix] == nil {
+		rs.vendorDomains[t.suffix] = v
+	}
+}
+
+// domainVendor finds the vendor owning host or its closest parent domain,
+// then its brand.
+func (rs *ruleSet) domainVendor(host string, sites *siteCache) *Vendor {
+	if rs == nil || host == "" {
+		return nil
+	}
+	if len(rs.vendorDomains) > 0 {
+		for h := host; h != ""; {
+			if v := rs.vendorDomains[h]; v != nil {
+				return v
+			}
+			i := strings.IndexByte(h, '.')
+			if i < 0 {
+				break
+			}
+			h = h[i+1:]
+		}
+	}
+	if len(rs.vendorBrands) > 0 {
+		if v := rs.vendorBrands[sites.brand(host)]; v != nil {
+			return v
+		}
+	}
+	return nil
 }
 
 func (rs *ruleSet) addExact(lname string, e *entry) {

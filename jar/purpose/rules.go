@@ -17,8 +17,18 @@ import (
 // rulesFile is the schema shared by the built-in knowledge and the user's
 // rules file: a list of [[rule]] tables, earlier rules winning.
 type rulesFile struct {
-	Version string     `toml:"version"`
-	Rule    []ruleSpec `toml:"rule"`
+	Version string       `toml:"version"`
+	Vendor  []vendorSpec `toml:"vendor"`
+	Rule    []ruleSpec   `toml:"rule"`
+}
+
+// vendorSpec is one [[vendor]] table: a product behind trackers, the
+// organisation that runs it (its own name when omitted) and the domains it
+// serves from.
+type vendorSpec struct {
+	Name    string   `toml:"name"`
+	Org     string   `toml:"org"`
+	Domains []string `toml:"domains"`
 }
 
 type ruleSpec struct {
@@ -31,6 +41,12 @@ type ruleSpec struct {
 	Domains  []string `toml:"domains"`
 	Purpose  string   `toml:"purpose"`
 	Reason   string   `toml:"reason"`
+	// Vendor names the product behind the cookie ("Google Analytics"); in
+	// the built-in file it must be one of the [[vendor]] tables. Org
+	// overrides the vendor's organisation (the user's rules only need it
+	// for a vendor crumbs does not know).
+	Vendor string `toml:"vendor"`
+	Org    string `toml:"org"`
 	// MatchCase makes the rule's names and patterns match only in the
 	// case written, for vendors whose spelling is distinctive (Cxense
 	// writes "cX_P"; "CX_…" is someone else's cookie).
@@ -91,6 +107,21 @@ func (li *lineIndex) line(i int, key string) int {
 	return start + 1
 }
 
+// vendorLine returns the 1-based line of the i-th [[vendor]] header, 0 when
+// unknown.
+func (li *lineIndex) vendorLine(i int) int {
+	n := 0
+	for l, s := range li.lines {
+		if strings.HasPrefix(strings.ReplaceAll(strings.TrimSpace(s), " ", ""), "[[vendor]]") {
+			if n == i {
+				return l + 1
+			}
+			n++
+		}
+	}
+	return 0
+}
+
 // anyKeyLine finds the first line assigning key anywhere, for undecoded keys.
 func (li *lineIndex) anyKeyLine(key string) int {
 	for l, s := range li.lines {
@@ -105,7 +136,7 @@ func (li *lineIndex) anyKeyLine(key string) int {
 // parseRules decodes and compiles a rules file. builtin selects the
 // evidence recorded (name/pattern/domain for crumbs' knowledge, rule for the
 // user's) and requires a version and reasons.
-func parseRules(file string, data []byte, builtin bool, orderBase int) (*ruleSet, string, error) {
+func parseRules(file string, data []byte, builtin bool, orderBase int, known *ruleSet) (*ruleSet, string, error) {
 	var rf rulesFile
 	md, err := toml.Decode(string(data), &rf)
 	if err != nil {
@@ -120,14 +151,19 @@ func parseRules(file string, data []byte, builtin bool, orderBase int) (*ruleSet
 		k := und[0]
 		last := k[len(k)-1]
 		return nil, "", &ruleError{file: file, line: li.anyKeyLine(last),
-			msg: fmt.Sprintf("unknown key %q (a rule has name, names, pattern, patterns, regexp, domain, domains, purpose, reason, match_case)", k.String())}
+			msg: fmt.Sprintf("unknown key %q (a rule has name, names, pattern, patterns, regexp, domain, domains, purpose, reason, vendor, org, match_case; a vendor has name, org, domains)", k.String())}
 	}
 	if builtin && rf.Version == "" {
 		return nil, "", &ruleError{file: file, msg: "no version"}
 	}
 	rs := newRuleSet()
+	for i, vs := range rf.Vendor {
+		if err := rs.addVendor(vs); err != nil {
+			return nil, "", &ruleError{file: file, line: li.vendorLine(i), msg: fmt.Sprintf("vendor %d: %s", i+1, err.msg)}
+		}
+	}
 	for i, spec := range rf.Rule {
-		if err := compileRule(rs, spec, orderBase+i, builtin); err != nil {
+		if err := compileRule(rs, spec, orderBase+i, builtin, known); err != nil {
 			return nil, "", &ruleError{file: file, line: li.line(i, err.key), msg: fmt.Sprintf("rule %d: %s", i+1, err.msg)}
 		}
 	}
@@ -167,7 +203,64 @@ func parseTie(d string) (tie, bool) {
 	return tie{suffix: d}, true
 }
 
-func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError {
+// addVendor compiles one [[vendor]] table.
+func (rs *ruleSet) addVendor(vs vendorSpec) *specError {
+	name := strings.TrimSpace(vs.Name)
+	if name == "" {
+		return &specError{"", "no name"}
+	}
+	key := strings.ToLower(name)
+	if rs.vendors[key] != nil {
+		return &specError{"", fmt.Sprintf("vendor %q is defined twice", name)}
+	}
+	v := &Vendor{Name: name, Org: strings.TrimSpace(vs.Org)}
+	if v.Org == "" {
+		v.Org = name
+	}
+	rs.vendors[key] = v
+	for _, d := range vs.Domains {
+		t, ok := parseTie(d)
+		if !ok {
+			return &specError{"", fmt.Sprintf("domain %q is not a domain (example.com, .example.com or brand.*)", d)}
+		}
+		rs.addVendorDomain(t, v)
+	}
+	return nil
+}
+
+// resolveVendor finds the vendor a rule names: this file's [[vendor]]
+// tables, then the built-in ones (known). The built-in file must name a
+// vendor it defines (a typo would silently split a vendor in the report);
+// the user's rules may name any product.
+func resolveVendor(rs, known *ruleSet, spec ruleSpec, builtin bool) (*Vendor, *specError) {
+	name, org := strings.TrimSpace(spec.Vendor), strings.TrimSpace(spec.Org)
+	if name == "" {
+		if org != "" {
+			return nil, &specError{"org", "org needs vendor"}
+		}
+		return nil, nil
+	}
+	key := strings.ToLower(name)
+	v := rs.vendors[key]
+	if v == nil && known != nil {
+		v = known.vendors[key]
+	}
+	if v == nil {
+		if builtin {
+			return nil, &specError{"vendor", fmt.Sprintf("vendor %q has no [[vendor]] table", name)}
+		}
+		if org == "" {
+			org = name
+		}
+		return &Vendor{Name: name, Org: org}, nil
+	}
+	if org != "" && org != v.Org {
+		return &Vendor{Name: v.Name, Org: org}, nil
+	}
+	return v, nil
+}
+
+func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool, known *ruleSet) *specError {
 	p, ok := parsePurposeWord(spec.Purpose)
 	if !ok {
 		if spec.Purpose == "" {
@@ -209,11 +302,15 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError
 	if reason == "" {
 		reason = "your rules file"
 	}
+	vend, verr := resolveVendor(rs, known, spec, builtin)
+	if verr != nil {
+		return verr
+	}
 	mk := func(ev cookie.Evidence) *entry {
 		if !builtin {
 			ev = cookie.EvidenceRule
 		}
-		return &entry{order: order, purpose: p, reason: reason, evidence: ev, ties: ties}
+		return &entry{order: order, purpose: p, reason: reason, evidence: ev, ties: ties, vendor: vend}
 	}
 	for _, n := range names {
 		n = strings.TrimSpace(n)
@@ -261,6 +358,9 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool) *specError
 			e := mk(cookie.EvidenceDomain)
 			e.ties = nil
 			rs.addDomain(t, e)
+			if vend != nil {
+				rs.addVendorDomain(t, vend)
+			}
 		}
 	}
 	return nil
@@ -352,7 +452,7 @@ func parseOCD(file string, r io.Reader, orderBase int) (*ruleSet, error) {
 			reason = "Open Cookie Database"
 		}
 		reason += " " + strings.ToLower(strings.TrimSpace(rec[ocdCategory])) + " cookie (Open Cookie Database)"
-		e := &entry{order: orderBase + row, purpose: p, reason: reason, evidence: cookie.EvidenceRule}
+		e := &entry{order: orderBase + row, purpose: p, reason: reason, evidence: cookie.EvidenceRule, vendor: ocdVendor(rec[ocdPlatform], rec[ocdController])}
 		if d := rec[ocdDomain]; plainDomain(d) {
 			if t, ok := parseTie(d); ok {
 				e.ties = []tie{t}
@@ -367,6 +467,22 @@ func parseOCD(file string, r io.Reader, orderBase int) (*ruleSet, error) {
 		}
 	}
 	return rs, nil
+}
+
+// ocdVendor is the database's platform (the product) and data controller
+// (the organisation), nil when the row names neither.
+func ocdVendor(platform, controller string) *Vendor {
+	platform, controller = strings.TrimSpace(platform), strings.TrimSpace(controller)
+	if platform == "" {
+		platform = controller
+	}
+	if platform == "" {
+		return nil
+	}
+	if controller == "" {
+		controller = platform
+	}
+	return &Vendor{Name: platform, Org: controller}
 }
 
 // parseOCDBytes is parseOCD over a byte slice.
