@@ -28,6 +28,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/chromium/oscrypt"
@@ -190,8 +191,10 @@ func (r Reader) Read(ctx context.Context, path string, opts importers.Options) (
 	if snap.Unstable {
 		res.Warnf("%s: the store kept changing while it was copied (%s is running?); the newest changes may be missing", loc.DB, browser)
 	}
-	if err := readStore(ctx, db, loc.DB, cfg, opts, res); err != nil {
-		return nil, err
+	rctx, cancel := snapshot.WithDeadline(ctx)
+	defer cancel()
+	if err := readStore(rctx, db, loc.DB, cfg, opts, res); err != nil {
+		return nil, snapshot.DeadlineErr(rctx, loc.DB, err)
 	}
 	return res, nil
 }
@@ -294,16 +297,20 @@ type schema struct {
 	firstPartyOnly bool            // samesite comes from the old firstpartyonly column
 }
 
-func probe(db *sql.DB, file string, res *importers.Result) (*schema, error) {
-	var n int
-	if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='cookies'").Scan(&n); err != nil {
-		return nil, importers.Errorf(file, "unreadable SQLite database: %v", err)
+func probe(ctx context.Context, db *sql.DB, file string, res *importers.Result) (*schema, error) {
+	found, err := snapshot.RequireTable(ctx, db, file, "cookies")
+	if err != nil {
+		return nil, err
 	}
-	if n == 0 {
+	if !found {
 		return nil, importers.Errorf(file, "not a Chromium cookie store: no cookies table")
 	}
+	hasMeta, err := snapshot.RequireTable(ctx, db, file, "meta")
+	if err != nil {
+		return nil, err
+	}
 	s := &schema{has: map[string]bool{}}
-	rows, err := db.Query("PRAGMA table_info(cookies)")
+	rows, err := db.QueryContext(ctx, "PRAGMA table_info(cookies)")
 	if err != nil {
 		return nil, importers.Errorf(file, "reading the cookies table's columns: %v", err)
 	}
@@ -344,7 +351,9 @@ func probe(db *sql.DB, file string, res *importers.Result) (*schema, error) {
 	s.firstPartyOnly = s.used[colSameSite] == "firstpartyonly"
 
 	var version string
-	if err := db.QueryRow("SELECT value FROM meta WHERE key='version'").Scan(&version); err != nil {
+	if !hasMeta {
+		res.Warnf("%s: no meta table; reading the columns found", file)
+	} else if err := db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key='version'").Scan(&version); err != nil {
 		res.Warnf("%s: no meta version (%v); reading the columns found", file, err)
 	} else if v, err := strconv.Atoi(strings.TrimSpace(version)); err != nil {
 		res.Warnf("%s: meta version %q is not a number; reading the columns found", file, version)
@@ -380,11 +389,56 @@ func (s *schema) selectSQL() string {
 		}
 		// No COALESCE here: it costs every row; a NULL in a damaged row is
 		// handled by scanLoose instead.
+		if capped[i] {
+			// Never load a string over snapshot.MaxValue: octet_length
+			// reads its size from the record header.
+			fmt.Fprintf(&b, "CASE WHEN octet_length(%q) > %d THEN NULL ELSE %q END", s.used[i], snapshot.MaxValue, s.used[i])
+			continue
+		}
 		fmt.Fprintf(&b, "%q", s.used[i])
 	}
-	b.WriteString(" FROM cookies")
+	// The last column says whether any string was over the limit.
+	b.WriteString(", (0")
+	for i := range columns {
+		if capped[i] && s.used[i] != "" {
+			fmt.Fprintf(&b, " OR COALESCE(octet_length(%q),0) > %d", s.used[i], snapshot.MaxValue)
+		}
+	}
+	b.WriteString(") FROM cookies")
 	return b.String()
 }
+
+// badRow says why a row's name or host cannot be a cookie Chromium kept,
+// or "": Chromium's CanonicalCookie refuses control characters (NUL
+// included) in both, and a name must be UTF-8 to be sent or shown.
+func badRow(name, host string) string {
+	switch {
+	case host == "" || host == ".":
+		return "empty host"
+	case hasControl(name) || strings.ContainsAny(name, ";="):
+		return "control character, ';' or '=' in name"
+	case !utf8.ValidString(name):
+		return "name is not valid UTF-8"
+	case hasControl(host) || !utf8.ValidString(host):
+		return "control character or invalid UTF-8 in host"
+	}
+	return ""
+}
+
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// capped marks the string and blob columns held to snapshot.MaxValue.
+var capped = [numCols]bool{colHost: true, colTopFrame: true, colName: true, colValue: true, colEncrypted: true, colPath: true}
+
+// errTooLarge refuses a row with a string over snapshot.MaxValue.
+var errTooLarge = errors.New(snapshot.TooLarge("a name, value, host or path"))
 
 // def0 is the NULL replacement of a present column.
 func (c column) def0() string {
@@ -410,6 +464,9 @@ type rowState struct {
 // number in text is parsed, anything else refuses the row. The driver's
 // []byte values are fresh copies, so the encrypted value is kept as is.
 func scan(vals []driver.Value) (r rowState, err error) {
+	if n, _ := asInt(vals[numCols]); n != 0 {
+		return rowState{}, errTooLarge
+	}
 	for i, p := range [...]*int64{
 		colCreation: &r.creation, colExpires: &r.expires, colSecure: &r.secure, colHTTPOnly: &r.httpOnly,
 		colAccess: &r.access, colHasExpires: &r.hasExpires, colPersistent: &r.persistent,
@@ -587,7 +644,7 @@ type unreadableTally struct {
 // runs in its own goroutine and hands batches to this one, which decrypts
 // and builds cookies: on two cores the halves overlap.
 func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config, opts importers.Options, res *importers.Result) error {
-	s, err := probe(db, file, res)
+	s, err := probe(ctx, db, file, res)
 	if err != nil {
 		return err
 	}
@@ -598,7 +655,12 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 	// step by step costs more than the count), splits large stores and
 	// feeds Progress.
 	total := 0
-	_ = db.QueryRowContext(ctx, "SELECT count(*) FROM cookies").Scan(&total)
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM cookies").Scan(&total); err != nil {
+		return importers.Errorf(file, "reading cookies (damaged store): %v", err)
+	}
+	if total > snapshot.MaxCookies {
+		return snapshot.TooMany(file, total)
+	}
 	if opts.Progress != nil {
 		opts.Progress(0, total)
 	}
@@ -635,9 +697,18 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 	bothWarned := 0
 	keyBuf := make([]byte, 0, 256)
 	done := 0
+	var damaged error // the first row refused as damaged (a wrong type where the schema has another)
 	for b := range full {
 		for i := range b.rows {
 			rs := &b.rows[i]
+			if rs.err != nil && !errors.Is(rs.err, errTooLarge) && damaged == nil {
+				damaged = fmt.Errorf("row %d: %v", rs.n, rs.err)
+			}
+			if rs.err == nil {
+				if why := badRow(rs.name, rs.host); why != "" {
+					rs.err = errors.New(why)
+				}
+			}
 			if rs.err != nil {
 				res.Refused++
 				if res.Refused <= maxRowWarnings {
@@ -697,6 +768,9 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 		}
 		res.Cookies = append(out, extra...)
 	}
+	// A read that stopped part way (a malformed page) or met damaged rows
+	// is a failed read: importing the rest would make --prune and the jar
+	// believe cookies were gone that are only unreadable.
 	for _, err := range scanErrs {
 		if err == nil {
 			continue
@@ -707,8 +781,10 @@ func readStore(ctx context.Context, db *sql.DB, file string, cfg oscrypt.Config,
 		if len(res.Cookies) == 0 {
 			return importers.Errorf(file, "reading cookies: %v", err)
 		}
-		res.Warnf("%s: reading stopped after %d cookies: %v", file, len(res.Cookies), err)
-		break
+		return importers.Errorf(file, "damaged store: reading stopped after %d cookies: %v", len(res.Cookies), err)
+	}
+	if damaged != nil {
+		return importers.Errorf(file, "damaged store: %v (%d rows refused in all)", damaged, res.Refused)
 	}
 	if res.Refused > maxRowWarnings {
 		res.Warnf("%s: %d rows refused in all", file, res.Refused)

@@ -254,8 +254,8 @@ func TestBadFiles(t *testing.T) {
 	}
 }
 
-// TestOddStores: a newer meta version with an unknown column, NULLs and a
-// text in an integer column (damaged rows), a row with both a plain and an
+// TestOddStores: a newer meta version with an unknown column, NULLs, a
+// NUL in a name (a row Chromium would refuse), a row with both a plain and an
 // encrypted value, an old firstpartyonly column, and a running browser.
 func TestOddStores(t *testing.T) {
 	userData := t.TempDir()
@@ -269,7 +269,7 @@ func TestOddStores(t *testing.T) {
 		"CREATE TABLE cookies(creation_utc INTEGER, host_key TEXT, name TEXT, value TEXT, encrypted_value BLOB, path TEXT, expires_utc INTEGER, is_secure INTEGER, firstpartyonly INTEGER, quantum_flag INTEGER)",
 		"INSERT INTO cookies VALUES (13300000000000000, 'a.example', 'ok', 'v1', x'', '/', 13400000000000000, 1, 2, 7)",
 		"INSERT INTO cookies VALUES (NULL, 'b.example', 'nulls', NULL, NULL, '/', NULL, NULL, 0, NULL)",
-		"INSERT INTO cookies VALUES (13300000000000000, 'c.example', 'badint', 'v3', x'', '/', 'soon', 0, 1, 0)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'c.example', 'bad'||char(0)||'name', 'v3', x'', '/', 0, 0, 1, 0)",
 		"INSERT INTO cookies VALUES (13300000000000000, 'd.example', 'both', 'plain', x'7631306e6f', '/', 0, 0, 0, 0)",
 	)
 	res, err := Reader{Keys: noOS(), Platform: "linux"}.Read(context.Background(), userData, importers.Options{})
@@ -334,5 +334,51 @@ func TestProgressAndCancel(t *testing.T) {
 	cancel()
 	if _, err := (Reader{Keys: noOS(), Platform: "linux"}).Read(ctx, userData, importers.Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled read: %v", err)
+	}
+}
+
+// TestDamagedRowFailsRead (issue 8 item 2): a row whose column holds a type
+// the schema cannot have is damage, and a damaged read is a failed read
+// naming the file and the row, not a partial import.
+func TestDamagedRowFailsRead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "Cookies")
+	writeSQLite(t, path,
+		"CREATE TABLE meta(key LONGVARCHAR NOT NULL UNIQUE PRIMARY KEY, value LONGVARCHAR)",
+		"INSERT INTO meta VALUES ('version','24')",
+		"CREATE TABLE cookies(creation_utc INTEGER, host_key TEXT, name TEXT, value TEXT, encrypted_value BLOB, path TEXT, expires_utc INTEGER)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'a.example', 'ok', 'v1', x'', '/', 13400000000000000)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'c.example', 'badint', 'v3', x'', '/', 'soon')",
+	)
+	res, err := Reader{Keys: noOS(), Platform: "linux"}.Read(context.Background(), path, importers.Options{})
+	if err == nil {
+		t.Fatalf("damaged store read without error: %d cookies, warnings %q", len(res.Cookies), res.Warnings)
+	}
+	if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), "row 2") {
+		t.Fatalf("error does not name the file, the damage and the row: %v", err)
+	}
+}
+
+// TestChromiumRefusesBadNames (issue 8 item 12): a NUL or invalid UTF-8 in
+// a name is refused with a warning, as the Firefox reader does.
+func TestChromiumRefusesBadNames(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "Cookies")
+	writeSQLite(t, path,
+		"CREATE TABLE meta(key LONGVARCHAR NOT NULL UNIQUE PRIMARY KEY, value LONGVARCHAR)",
+		"INSERT INTO meta VALUES ('version','24')",
+		"CREATE TABLE cookies(creation_utc INTEGER, host_key TEXT, name TEXT, value TEXT, encrypted_value BLOB, path TEXT, expires_utc INTEGER)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'a.example', 'ok', 'v1', x'', '/', 13400000000000000)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'b.example', 'nul'||char(0)||'x', 'v', x'', '/', 13400000000000000)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'c.example', CAST(x'ff6e616d65' AS TEXT), 'v', x'', '/', 13400000000000000)",
+	)
+	res, err := Reader{Keys: noOS(), Platform: "linux"}.Read(context.Background(), path, importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Cookies) != 1 || res.Cookies[0].Name != "ok" || res.Refused != 2 {
+		t.Fatalf("%d cookies, %d refused, warnings %q", len(res.Cookies), res.Refused, res.Warnings)
+	}
+	all := strings.Join(res.Warnings, "\n")
+	if !strings.Contains(all, "control character") || !strings.Contains(all, "UTF-8") {
+		t.Fatalf("warnings do not say why: %q", all)
 	}
 }

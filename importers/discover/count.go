@@ -36,9 +36,23 @@ func CountCookies(ctx context.Context, p Profile) (int, error) {
 		return 0, err
 	}
 	defer db.Close()
+	ctx, cancel := snapshot.WithDeadline(ctx)
+	defer cancel()
+	found, err := snapshot.RequireTable(ctx, db, p.Store, table)
+	if err != nil {
+		return 0, err
+	}
+	if !found {
+		return 0, importers.Errorf(p.Store, "not a %s cookie store: no %s table", p.Family, table)
+	}
+	if p.Family == Chromium {
+		if _, err := snapshot.RequireTable(ctx, db, p.Store, "meta"); err != nil {
+			return 0, err
+		}
+	}
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
-		return 0, importers.Errorf(p.Store, "not a %s cookie store: %v", p.Family, err)
+		return 0, snapshot.DeadlineErr(ctx, p.Store, importers.Errorf(p.Store, "not a %s cookie store: %v", p.Family, err))
 	}
 	return n, nil
 }

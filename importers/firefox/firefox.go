@@ -156,7 +156,23 @@ func (r *rowReader) readDB(ctx context.Context) error {
 		return err
 	}
 	defer db.Close()
+	ctx, cancel := snapshot.WithDeadline(ctx)
+	defer cancel()
+	if err := r.readTable(ctx, db); err != nil {
+		return snapshot.DeadlineErr(ctx, r.path, err)
+	}
+	return nil
+}
 
+// readTable reads moz_cookies of the opened snapshot.
+func (r *rowReader) readTable(ctx context.Context, db *sql.DB) error {
+	found, err := snapshot.RequireTable(ctx, db, r.path, "moz_cookies")
+	if err != nil {
+		return err
+	}
+	if !found {
+		return importers.Errorf(r.path, "not a Firefox cookie store (no moz_cookies table)")
+	}
 	var version int
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return importers.Errorf(r.path, "reading schema version: %v", err)
@@ -188,6 +204,19 @@ func (r *rowReader) readDB(ctx context.Context) error {
 			expr[c.name] = c.fallback
 		}
 	}
+	// Strings longer than snapshot.MaxValue are never loaded: octet_length
+	// reads the size from the record header, and the row is refused.
+	var over []string
+	for _, name := range []string{"originAttributes", "name", "value", "host", "path"} {
+		if have[name] {
+			expr[name] = fmt.Sprintf("CASE WHEN octet_length(%s) > %d THEN '' ELSE %s END", name, snapshot.MaxValue, expr[name])
+			over = append(over, fmt.Sprintf("COALESCE(octet_length(%s),0)", name))
+		}
+	}
+	oversize := "0"
+	if len(over) > 0 {
+		oversize = "(max(" + strings.Join(over, ", ") + ",0) > " + strconv.Itoa(snapshot.MaxValue) + ")"
+	}
 	// Small integer columns travel packed into one value: every column the
 	// driver hands over costs two locked calls into SQLite, which at 100k
 	// rows is most of the read time.
@@ -198,7 +227,8 @@ func (r *rowReader) readDB(ctx context.Context) error {
 		" | (((" + expr["rawSameSite"] + ") IS NOT NULL)<<4)" +
 		" | ((COALESCE(" + expr["rawSameSite"] + ",0)&1023)<<8)" +
 		" | (((" + expr["sameSite"] + ")&1023)<<20)" +
-		" | (((" + expr["schemeMap"] + ")&255)<<32)"
+		" | (((" + expr["schemeMap"] + ")&255)<<32)" +
+		" | (" + oversize + "<<40)"
 	sel := []string{expr["id"], expr["originAttributes"], expr["name"], expr["value"], expr["host"], expr["path"],
 		expr["expiry"], expr["lastAccessed"], expr["creationTime"], expr["updateTime"], expr["appId"], packed}
 	hasRaw := have["rawSameSite"]
@@ -209,6 +239,9 @@ func (r *rowReader) readDB(ctx context.Context) error {
 	total := 0
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM moz_cookies").Scan(&total); err != nil {
 		return importers.Errorf(r.path, "reading moz_cookies (corrupt file?): %v", err)
+	}
+	if total > snapshot.MaxCookies {
+		return snapshot.TooMany(r.path, total)
 	}
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM moz_cookies"
 	return r.readRows(ctx, db, query, total, hasRaw, millis)
@@ -346,6 +379,10 @@ func (r *rowReader) addRow(v []driver.Value, hasRaw, millis bool) {
 		ss               = bits >> 20 & 1023
 		schemeMap        = int(bits >> 32 & 255)
 	)
+	if bits>>40&1 != 0 {
+		r.refuse("row id %d: %s", id, snapshot.TooLarge("a name, value, host or path"))
+		return
+	}
 	if why := badRow(name, value, host, path); why != "" {
 		r.refuse("row id %d (host %q): %s", id, printable(host), why)
 		return

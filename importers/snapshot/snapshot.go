@@ -284,9 +284,13 @@ func checkHeader(path string, hasWAL bool) error {
 
 // Open opens the private copy. It is opened read-write so that SQLite can
 // replay the WAL (or roll back a hot journal) into the copy; query_only then
-// keeps every statement from writing. The *sql.DB uses a single connection.
+// keeps every statement from writing. The file is inert: trusted_schema=OFF
+// keeps functions with side effects out of its views, triggers and
+// defaults, and extension loading stays off (the driver never enables
+// sqlite3_enable_load_extension, so load_extension() is "not authorized").
+// The *sql.DB uses a single connection.
 func (s *Snapshot) Open() (*sql.DB, error) {
-	db, err := sql.Open("sqlite", fileURI(s.Path)+"?_pragma=query_only(1)&_pragma=temp_store(memory)")
+	db, err := sql.Open("sqlite", fileURI(s.Path)+"?_pragma=query_only(1)&_pragma=temp_store(memory)&_pragma=trusted_schema(0)")
 	if err != nil {
 		return nil, importers.Errorf(s.Source, "opening private copy: %v", err)
 	}

@@ -97,7 +97,9 @@ func sniffSQLite(ctx context.Context, path string) (string, error) {
 		return "", err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table'")
+	// Views count here so that a view named like a cookie table reaches its
+	// reader, which refuses it by name (snapshot.RequireTable).
+	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
 	if err != nil {
 		return "", importers.Errorf(path, "unreadable SQLite database: %v", err)
 	}
