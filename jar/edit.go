@@ -31,7 +31,11 @@ func liveIDs(ctx context.Context, tx *sql.Tx, ids []int64) ([]int64, error) {
 	return out, rows.Err()
 }
 
-func (j *Jar) update(ctx context.Context, c cookie.Cookie) error {
+// Update replaces the live cookie c.ID with c after validating it. The
+// identity may change unless it collides with another live cookie. A
+// cookie whose VerdictBy is EvidenceUser keeps its purpose as the user's
+// verdict; any other is re-classified. One undo step.
+func (j *Jar) Update(ctx context.Context, c cookie.Cookie) error {
 	if c.ID <= 0 {
 		return ErrNotFound
 	}
@@ -39,7 +43,7 @@ func (j *Jar) update(ctx context.Context, c cookie.Cookie) error {
 	if err := cookie.Validate(&c, now); err != nil {
 		return err
 	}
-	_, err := j.change(ctx, KindEdit, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+	_, err := j.change(ctx, kindEdit, func(tx *sql.Tx, rec *recorder) (string, int, error) {
 		rows, err := tx.QueryContext(ctx, selectCookies+` WHERE id = ?`, c.ID)
 		if err != nil {
 			return "", 0, j.fileError(err)
@@ -166,11 +170,12 @@ func (j *Jar) putVerdicts(ctx context.Context, tx *sql.Tx, rec *recorder, ids []
 	return nil
 }
 
-func (j *Jar) deleteIDs(ctx context.Context, ids []int64, kind, summary string) (int, error) {
+// Delete moves the live cookies with these ids to the trash. One undo step.
+func (j *Jar) Delete(ctx context.Context, ids []int64) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	return j.change(ctx, kind, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+	return j.change(ctx, kindDelete, func(tx *sql.Tx, rec *recorder) (string, int, error) {
 		live, err := liveIDs(ctx, tx, ids)
 		if err != nil {
 			return "", 0, j.fileError(err)
@@ -179,15 +184,14 @@ func (j *Jar) deleteIDs(ctx context.Context, ids []int64, kind, summary string) 
 		if err != nil {
 			return "", 0, err
 		}
-		if summary == "" {
-			summary = "delete " + plural(n, "cookie")
-		}
-		return summary, n, nil
+		return "delete " + plural(n, "cookie"), n, nil
 	})
 }
 
-func (j *Jar) purge(ctx context.Context, f cookie.Filter) (int, error) {
-	return j.change(ctx, KindPurge, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+// Purge moves every live cookie matching f to the trash (all of them if f
+// is empty). One undo step.
+func (j *Jar) Purge(ctx context.Context, f cookie.Filter) (int, error) {
+	return j.change(ctx, kindPurge, func(tx *sql.Tx, rec *recorder) (string, int, error) {
 		rows, err := tx.QueryContext(ctx, selectCookies)
 		if err != nil {
 			return "", 0, j.fileError(err)
@@ -253,7 +257,10 @@ func (j *Jar) rewrite(ctx context.Context, tx *sql.Tx, rec *recorder, cs []cooki
 	return nil
 }
 
-func (j *Jar) setPurpose(ctx context.Context, ids []int64, p cookie.Purpose) (int, error) {
+// SetPurpose records the user's verdict p for these cookies (EvidenceUser).
+// The verdict is kept by identity, so it survives re-import, prune and
+// re-import, and knowledge updates. One undo step.
+func (j *Jar) SetPurpose(ctx context.Context, ids []int64, p cookie.Purpose) (int, error) {
 	if cookie.PurposeRank(p) == len(cookie.Purposes) {
 		return 0, &cookie.InvalidError{Field: "purpose", Reason: fmt.Sprintf("unknown purpose %q", p)}
 	}
@@ -268,7 +275,9 @@ func (j *Jar) setPurpose(ctx context.Context, ids []int64, p cookie.Purpose) (in
 	})
 }
 
-func (j *Jar) clearVerdict(ctx context.Context, ids []int64) (int, error) {
+// ClearVerdict forgets the user's verdict for these cookies and classifies
+// them again. One undo step.
+func (j *Jar) ClearVerdict(ctx context.Context, ids []int64) (int, error) {
 	return j.changeVerdicts(ctx, ids, func(cs []cookie.Cookie, tx *sql.Tx, rec *recorder, idents []cookie.Identity) (string, error) {
 		for i := range cs {
 			cs[i].Purpose, cs[i].Reason, cs[i].VerdictBy = cookie.PurposeUnknown, "", cookie.EvidenceNone
@@ -292,7 +301,7 @@ func (j *Jar) changeVerdicts(ctx context.Context, ids []int64, apply func(cs []c
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	return j.change(ctx, KindVerdict, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+	return j.change(ctx, kindVerdict, func(tx *sql.Tx, rec *recorder) (string, int, error) {
 		cs, err := loadLive(ctx, tx, ids)
 		if err != nil {
 			return "", 0, j.fileError(err)

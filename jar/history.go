@@ -7,7 +7,35 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
+
+// ErrNothingToUndo is returned by Undo when the history is empty.
+var ErrNothingToUndo = errors.New("nothing to undo")
+
+// Change is one entry of the undo history.
+type Change struct {
+	ID      int64
+	Kind    string // import, edit, delete, purge, verdict, restore, empty-trash
+	Summary string // for people: "import firefox:default-release: 12 added, 3 updated"
+	Count   int    // cookies affected
+	At      time.Time
+}
+
+// Change kinds.
+const (
+	kindImport     = "import"
+	kindEdit       = "edit"
+	kindDelete     = "delete"
+	kindPurge      = "purge"
+	kindVerdict    = "verdict"
+	kindRestore    = "restore"
+	kindEmptyTrash = "empty-trash"
+)
+
+// historyLimit is how many changes the undo history keeps; older ones are
+// forgotten (and can no longer be undone).
+const historyLimit = 50
 
 // How undo works. Every change runs in one transaction that first writes
 // its row in changes, with the largest row id of cookies, trash and
@@ -59,8 +87,8 @@ func (j *Jar) change(ctx context.Context, kind string, fn func(tx *sql.Tx, rec *
 		if _, err := tx.ExecContext(ctx, `UPDATE changes SET summary = ?, count = ? WHERE id = ?`, summary, n, rec.change); err != nil {
 			return err
 		}
-		// Keep the last HistoryLimit changes.
-		old := rec.change - HistoryLimit
+		// Keep the last historyLimit changes.
+		old := rec.change - historyLimit
 		if old > 0 {
 			for _, t := range []string{"undo_cookies", "undo_trash", "undo_verdicts"} {
 				if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE change_id <= ?`, old); err != nil {
@@ -135,7 +163,8 @@ func (j *Jar) moveToTrash(ctx context.Context, tx *sql.Tx, rec *recorder, ids []
 	return int(n), err
 }
 
-func (j *Jar) lastChange(ctx context.Context) (Change, bool, error) {
+// LastChange is the change Undo would revert, if any.
+func (j *Jar) LastChange(ctx context.Context) (Change, bool, error) {
 	var c Change
 	var at int64
 	err := j.db.QueryRowContext(ctx, `SELECT id, kind, summary, count, at FROM changes ORDER BY id DESC LIMIT 1`).
@@ -170,7 +199,9 @@ func (j *Jar) History(ctx context.Context) ([]Change, error) {
 	return out, rows.Err()
 }
 
-func (j *Jar) undo(ctx context.Context) (Change, error) {
+// Undo reverts the last change exactly, whoever made it. It is not itself
+// recorded: there is no redo.
+func (j *Jar) Undo(ctx context.Context) (Change, error) {
 	var c Change
 	err := j.write(ctx, func(tx *sql.Tx) error {
 		var at, maxCookie, maxTrash, maxVerdict int64

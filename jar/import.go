@@ -2,6 +2,11 @@ package jar
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
@@ -32,11 +37,454 @@ type ImportStats struct {
 	BySource map[string]ImportStats
 }
 
+// errDryRun rolls a dry run's transaction back once the counting is done.
+var errDryRun = errors.New("dry run")
+
 // Import upserts the batches by identity in one transaction: new cookies
 // are added, changed ones updated, identical ones left alone. It is one undo
 // step if it changed anything (an import that changes nothing records no
 // step). Cookies are classified with the jar's classifier unless the user
 // gave a verdict for their identity.
 func (j *Jar) Import(ctx context.Context, batches []Batch, opt ImportOptions) (ImportStats, error) {
-	return j.importBatches(ctx, batches, opt)
+	im, err := newImporter(ctx, j, batches, opt)
+	if err != nil {
+		return ImportStats{}, err
+	}
+	_, err = j.change(ctx, kindImport, im.run)
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	if err != nil {
+		return im.stats, err
+	}
+	im.stats.BySource = make(map[string]ImportStats, len(im.sources))
+	for i, src := range im.sources {
+		im.stats.BySource[src] = im.per[i]
+	}
+	return im.stats, nil
+}
+
+// importer is one Import: its steps are the methods below, in the order
+// run calls them (load what the jar holds, prepare the statements, place
+// every cookie, flush the pending inserts, prune, record the sources).
+type importer struct {
+	j       *Jar
+	ctx     context.Context
+	opt     ImportOptions
+	batches []Batch
+
+	sources  []string          // in first-seen order; Prune works per source
+	files    map[string]string // source → the file it was read from
+	srcIndex map[string]int    // source → index in sources and per
+	per      []ImportStats
+	stats    ImportStats
+
+	tx       *sql.Tx
+	rec      *recorder
+	now      int64                           // the import's time (unix microseconds)
+	verdicts map[string]map[string]verdict   // source → identityKey → the user's verdict
+	have     map[string]map[string]*existing // source → identityKey → what the jar holds
+	slab     []existing                      // backs the *existing values, 4096 at a time
+
+	ins, insMany, upd, save *sql.Stmt
+
+	// New cookies wait in pending (insertChunk rows per statement); their
+	// "more" records are in arena, which pending refers to.
+	pending   []any
+	arena     []byte
+	pendingEx []*existing
+
+	sites  siteCache
+	fakeID int64  // ids of cookies not inserted yet: -1, -2, …
+	key    []byte // identityKey scratch
+	args   []any  // one row's arguments, reused
+}
+
+// existing is what the jar holds for one identity of an imported source.
+type existing struct {
+	id   int64 // < 0 for a cookie of this import not inserted yet
+	hash int64
+	seen bool // the import has this identity
+}
+
+type verdict struct {
+	purpose cookie.Purpose
+	reason  string
+}
+
+// insertChunk is how many new cookies one INSERT statement carries.
+const insertChunk = 32
+
+func newImporter(ctx context.Context, j *Jar, batches []Batch, opt ImportOptions) (*importer, error) {
+	im := &importer{j: j, ctx: ctx, opt: opt, batches: batches,
+		files: map[string]string{}, srcIndex: map[string]int{}, sites: siteCache{}, fakeID: -1}
+	for _, b := range batches {
+		if b.Source == "" {
+			return nil, fmt.Errorf("jar %s: import: a batch without a source", j.path)
+		}
+		if _, ok := im.files[b.Source]; !ok {
+			im.srcIndex[b.Source] = len(im.sources)
+			im.sources = append(im.sources, b.Source)
+		}
+		im.files[b.Source] = b.File
+	}
+	im.per = make([]ImportStats, len(im.sources))
+	return im, nil
+}
+
+// run is the import's undo step (see Jar.change).
+func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
+	im.tx, im.rec, im.now = tx, rec, toMicro(im.j.Now())
+	if err := im.loadExisting(); err != nil {
+		return "", 0, err
+	}
+	if !im.opt.DryRun {
+		defer im.closeStatements()
+		if err := im.prepare(); err != nil {
+			return "", 0, err
+		}
+	}
+	for oi, r := range im.order() {
+		if oi%4096 == 0 {
+			if err := im.ctx.Err(); err != nil {
+				return "", 0, err
+			}
+		}
+		if err := im.place(&im.batches[r.b], int(r.c)); err != nil {
+			return "", 0, err
+		}
+	}
+	if err := im.flush(); err != nil {
+		return "", 0, err
+	}
+	if err := im.prune(); err != nil {
+		return "", 0, err
+	}
+	if im.opt.DryRun {
+		return "", 0, errDryRun
+	}
+	if err := im.recordSources(); err != nil {
+		return "", 0, err
+	}
+	s := &im.stats
+	summary := "import " + strings.Join(im.sources, ", ") + ": " + joinNonEmpty(
+		nonZero(s.Added, "added"), nonZero(s.Updated, "updated"), nonZero(s.Pruned, "pruned"))
+	return summary, s.Added + s.Updated + s.Pruned, nil
+}
+
+// loadExisting reads the user's verdicts and, per source, what the jar
+// holds now: identity → id and content hash.
+func (im *importer) loadExisting() error {
+	var err error
+	if im.verdicts, err = loadVerdicts(im.ctx, im.tx, im.sources); err != nil {
+		return im.j.fileError(err)
+	}
+	im.have = make(map[string]map[string]*existing, len(im.sources))
+	for _, src := range im.sources {
+		m := map[string]*existing{}
+		im.have[src] = m
+		rows, err := im.tx.QueryContext(im.ctx, `SELECT id, chash, partition_key, container_key, domain, host_only, path, name
+			FROM cookies WHERE source = ?`, src)
+		if err != nil {
+			return im.j.fileError(err)
+		}
+		var p, c, d, path, name sql.RawBytes
+		var id, hash, ho int64
+		for rows.Next() {
+			if err := rows.Scan(&id, &hash, &p, &c, &d, &ho, &path, &name); err != nil {
+				rows.Close()
+				return err
+			}
+			im.key = identityKey(im.key, string(p), string(c), string(d), ho != 0, string(path), string(name))
+			m[string(im.key)] = im.newExisting(existing{id: id, hash: hash})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newExisting allocates from a slab: one allocation per 4096 entries.
+func (im *importer) newExisting(e existing) *existing {
+	if len(im.slab) == cap(im.slab) {
+		im.slab = make([]existing, 0, 4096)
+	}
+	im.slab = append(im.slab, e)
+	return &im.slab[len(im.slab)-1]
+}
+
+// loadVerdicts reads the user's verdicts for these sources: source →
+// identityKey → verdict.
+func loadVerdicts(ctx context.Context, tx *sql.Tx, sources []string) (map[string]map[string]verdict, error) {
+	out := map[string]map[string]verdict{}
+	var buf []byte
+	for _, src := range sources {
+		rows, err := tx.QueryContext(ctx, `SELECT partition_key, container_key, domain, host_only, path, name, purpose, reason
+			FROM verdicts WHERE source = ?`, src)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var p, c, d, path, name, purpose, reason string
+			var ho int64
+			if err := rows.Scan(&p, &c, &d, &ho, &path, &name, &purpose, &reason); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			buf = identityKey(buf, p, c, d, ho != 0, path, name)
+			if out[src] == nil {
+				out[src] = map[string]verdict{}
+			}
+			out[src][string(buf)] = verdict{cookie.Purpose(purpose), reason}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// prepare makes the statements a real (not dry) import writes with.
+func (im *importer) prepare() error {
+	rows := make([]string, insertChunk)
+	for i := range rows {
+		rows[i] = "(" + placeholders(len(cookieColumns)) + ")"
+	}
+	sets := make([]string, len(cookieColumns))
+	for i, c := range cookieColumns {
+		sets[i] = c.name + " = ?"
+	}
+	for _, s := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&im.ins, `INSERT INTO cookies (` + colList + `) VALUES (` + placeholders(len(cookieColumns)) + `)`},
+		{&im.insMany, `INSERT INTO cookies (` + colList + `) VALUES ` + strings.Join(rows, ", ")},
+		{&im.upd, `UPDATE cookies SET ` + strings.Join(sets, ", ") + ` WHERE id = ?`},
+		{&im.save, `INSERT OR IGNORE INTO undo_cookies (change_id, id, ` + colList + `)
+			SELECT ?, id, ` + colList + ` FROM cookies WHERE id = ? AND id <= ?`},
+	} {
+		var err error
+		if *s.stmt, err = im.tx.PrepareContext(im.ctx, s.sql); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (im *importer) closeStatements() {
+	for _, s := range []*sql.Stmt{im.ins, im.insMany, im.upd, im.save} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// ref is one cookie of the import: batch b, cookie c, and its site.
+type ref struct {
+	site string
+	b, c int32
+}
+
+// order lists every cookie of the import in the order of the identity
+// index: appending to the index costs far less than inserting at random
+// places. Of two equal identities the later (by batch, then position)
+// comes last and so wins.
+func (im *importer) order() []ref {
+	var order []ref
+	for bi := range im.batches {
+		for ci := range im.batches[bi].Cookies {
+			order = append(order, ref{im.sites.site(im.batches[bi].Cookies[ci].Domain), int32(bi), int32(ci)})
+		}
+	}
+	slices.SortFunc(order, func(x, y ref) int {
+		if c := strings.Compare(x.site, y.site); c != 0 {
+			return c
+		}
+		a, b := &im.batches[x.b].Cookies[x.c], &im.batches[y.b].Cookies[y.c]
+		if c := strings.Compare(a.Domain, b.Domain); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		if x.b != y.b {
+			return int(x.b - y.b)
+		}
+		return int(x.c - y.c)
+	})
+	return order
+}
+
+// place decides what cookie ci of batch b is to the jar (new, unchanged or
+// updated) and writes it accordingly.
+func (im *importer) place(b *Batch, ci int) error {
+	c := b.Cookies[ci] // a copy: the caller's batch is not changed
+	// The batch's source wins: Prune and the per-source state are the batch's.
+	c.Source = b.Source
+	im.key = identityKey(im.key, c.Partition.Key(), c.Container.Key, c.Domain, c.HostOnly, c.Path, c.Name)
+	im.classify(&c)
+	normalize(&c)
+	site := im.sites.site(c.Domain)
+	mark := len(im.arena)
+	im.args = appendRowArgs(im.args[:0], &c, site, &im.arena)
+	hash := im.args[len(im.args)-2].(int64)
+	m := im.have[c.Source]
+	ps := &im.per[im.srcIndex[c.Source]]
+	ex := m[string(im.key)]
+	switch {
+	case ex == nil:
+		im.stats.Added++
+		ps.Added++
+		ex = im.newExisting(existing{id: im.fakeID, hash: hash, seen: true})
+		im.fakeID--
+		m[string(im.key)] = ex
+		if im.opt.DryRun {
+			return nil
+		}
+		im.pending = append(im.pending, im.args...)
+		im.pendingEx = append(im.pendingEx, ex)
+		if len(im.pendingEx) == insertChunk {
+			return im.flush()
+		}
+		return nil
+	case ex.hash == hash:
+		if !ex.seen {
+			im.stats.Unchanged++
+			ps.Unchanged++
+		}
+		ex.seen = true
+		im.arena = im.arena[:mark]
+		return nil
+	}
+	im.stats.Updated++
+	ps.Updated++
+	ex.seen, ex.hash = true, hash
+	if !im.opt.DryRun {
+		if err := im.update(ex, b.Source); err != nil {
+			return err
+		}
+	}
+	im.arena = im.arena[:min(mark, len(im.arena))] // flush may have emptied it
+	return nil
+}
+
+// classify gives c the user's verdict for its identity (im.key) if there is
+// one, else the classifier's.
+func (im *importer) classify(c *cookie.Cookie) {
+	if v, ok := im.verdicts[c.Source][string(im.key)]; ok {
+		c.Purpose, c.Reason, c.VerdictBy = v.purpose, v.reason, cookie.EvidenceUser
+		return
+	}
+	if im.j.classifier != nil {
+		if c.VerdictBy == cookie.EvidenceUser {
+			c.VerdictBy = ""
+		}
+		im.j.classifier.Classify(c)
+		return
+	}
+	if c.VerdictBy == cookie.EvidenceUser {
+		// A user verdict that the jar does not hold is not one.
+		c.VerdictBy = cookie.EvidenceNone
+	}
+}
+
+// update rewrites the cookie ex with im.args, saving its before-image.
+func (im *importer) update(ex *existing, source string) error {
+	if ex.id < 0 { // a duplicate of a cookie not inserted yet
+		if err := im.flush(); err != nil {
+			return err
+		}
+	}
+	if _, err := im.save.ExecContext(im.ctx, im.rec.change, ex.id, im.rec.maxCookie); err != nil {
+		return err
+	}
+	if _, err := im.upd.ExecContext(im.ctx, append(im.args, ex.id)...); err != nil {
+		return fmt.Errorf("jar %s: import %s: %w", im.j.path, source, err)
+	}
+	return nil
+}
+
+// flush inserts the pending new cookies. Their ids are consecutive (max+1
+// each, under our write lock), so the last insert id gives them all.
+func (im *importer) flush() error {
+	k := len(im.pendingEx)
+	if k == 0 {
+		return nil
+	}
+	defer func() { im.pending, im.pendingEx, im.arena = im.pending[:0], im.pendingEx[:0], im.arena[:0] }()
+	if k < insertChunk {
+		n := len(cookieColumns)
+		for i, ex := range im.pendingEx {
+			res, err := im.ins.ExecContext(im.ctx, im.pending[i*n:(i+1)*n]...)
+			if err != nil {
+				return fmt.Errorf("jar %s: import: %w", im.j.path, err)
+			}
+			if ex.id, err = res.LastInsertId(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	res, err := im.insMany.ExecContext(im.ctx, im.pending...)
+	if err != nil {
+		return fmt.Errorf("jar %s: import: %w", im.j.path, err)
+	}
+	last, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	for i, ex := range im.pendingEx {
+		ex.id = last - int64(k-1-i)
+	}
+	return nil
+}
+
+// prune moves the cookies of the imported sources that the import did not
+// have to the trash (with ImportOptions.Prune).
+func (im *importer) prune() error {
+	if !im.opt.Prune {
+		return nil
+	}
+	var gone []int64
+	for si, src := range im.sources {
+		for _, ex := range im.have[src] {
+			if !ex.seen {
+				gone = append(gone, ex.id)
+				im.per[si].Pruned++
+			}
+		}
+	}
+	slices.Sort(gone)
+	im.stats.Pruned = len(gone)
+	if im.opt.DryRun {
+		return nil
+	}
+	_, err := im.j.moveToTrash(im.ctx, im.tx, im.rec, gone)
+	return err
+}
+
+// recordSources remembers, per source, the file and the time of this import.
+func (im *importer) recordSources() error {
+	for _, src := range im.sources {
+		if _, err := im.tx.ExecContext(im.ctx, `INSERT INTO sources (source, file, last_import) VALUES (?, ?, ?)
+			ON CONFLICT (source) DO UPDATE SET file = excluded.file, last_import = excluded.last_import`,
+			src, im.files[src], im.now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nonZero(n int, what string) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d %s", n, what)
 }

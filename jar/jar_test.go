@@ -271,16 +271,16 @@ func fmtInt(i int) string {
 func TestHistoryBounded(t *testing.T) {
 	ctx := context.Background()
 	j, _ := openTest(t)
-	mustImport(t, j, ImportOptions{}, Batch{Source: "s", Cookies: makeCookies(HistoryLimit+10, 1, testNow, "s")})
+	mustImport(t, j, ImportOptions{}, Batch{Source: "s", Cookies: makeCookies(historyLimit+10, 1, testNow, "s")})
 	all, _ := j.All(ctx)
-	for i := 0; i < HistoryLimit+5; i++ {
+	for i := 0; i < historyLimit+5; i++ {
 		if _, err := j.Delete(ctx, []int64{all[i].ID}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	hist, _ := j.History(ctx)
-	if len(hist) != HistoryLimit {
-		t.Fatalf("history has %d entries, want %d", len(hist), HistoryLimit)
+	if len(hist) != historyLimit {
+		t.Fatalf("history has %d entries, want %d", len(hist), historyLimit)
 	}
 	if n := count(t, j.db, `SELECT count(*) FROM undo_cookies WHERE change_id NOT IN (SELECT id FROM changes)`); n != 0 {
 		t.Fatalf("%d orphaned before-images", n)

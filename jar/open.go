@@ -141,7 +141,7 @@ func prepareFile(path, abs string) error {
 	defer f.Close()
 	head := make([]byte, len(sqliteHeader))
 	n, err := io.ReadFull(f, head)
-	if n == 0 && (err == io.EOF || err == nil) {
+	if n == 0 && (err == nil || errors.Is(err, io.EOF)) {
 		return nil // empty: becomes a new jar
 	}
 	if string(head[:n]) != sqliteHeader {
