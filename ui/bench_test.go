@@ -70,7 +70,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 			b.Fatal(err)
 		}
 		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-		if v := m.View(); len(m.res.rows) == 0 || len(v) == 0 {
+		if v := m.View(); len(m.main.res.rows) == 0 || len(v) == 0 {
 			b.Fatal("first frame shows no cookies")
 		}
 		b.StopTimer()
@@ -88,7 +88,7 @@ func BenchmarkFullLoad(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if m != nil {
 			b.StopTimer()
-			m.j.Close()
+			m.c.jar.Close()
 			m = nil
 			runtime.GC()
 			b.StartTimer()
@@ -106,9 +106,9 @@ func BenchmarkFullLoad(b *testing.B) {
 		_ = m.View()
 	}
 	b.StopTimer()
-	defer m.j.Close()
-	if len(m.res.rows) != benchN {
-		b.Fatalf("loaded %d", len(m.res.rows))
+	defer m.c.jar.Close()
+	if len(m.main.res.rows) != benchN {
+		b.Fatalf("loaded %d", len(m.main.res.rows))
 	}
 	runtime.GC()
 	var ms runtime.MemStats
@@ -127,8 +127,8 @@ func loadedModel(b *testing.B) *Model {
 	m.toastTTL = 0
 	sized(m, 120, 40)
 	drain(m, m.Init())
-	if len(m.res.rows) != benchN {
-		b.Fatalf("loaded %d", len(m.res.rows))
+	if len(m.main.res.rows) != benchN {
+		b.Fatalf("loaded %d", len(m.main.res.rows))
 	}
 	return m
 }

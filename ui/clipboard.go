@@ -18,12 +18,12 @@ import (
 
 // copyText sends text to the clipboard and says what was copied (never
 // the text itself).
-func (m *Model) copyText(text, what string) tea.Cmd {
+func copyText(c *Context, text, what string) tea.Cmd {
 	seq := osc52.New(text)
 	if os.Getenv("TMUX") != "" {
 		seq = seq.Tmux()
 	}
-	out := m.opts.output()
+	out := c.opts.output()
 	return func() tea.Msg {
 		var b bytes.Buffer
 		_, _ = seq.WriteTo(&b)
@@ -41,39 +41,23 @@ type changedToast struct {
 	err  bool
 }
 
-func (m *Model) copyValue() tea.Cmd {
-	c := m.currentCookie()
-	if c == nil {
+// copyValue copies ck's value.
+func copyValue(c *Context, ck *cookie.Cookie) tea.Cmd {
+	if ck == nil {
 		return nil
 	}
-	if c.ValueUnreadable {
-		return m.setToast("the value of "+safe(c.Name)+" is unreadable", true)
+	if ck.ValueUnreadable {
+		return c.nav.setToast("the value of "+safe(ck.Name)+" is unreadable", true)
 	}
-	return m.copyText(c.Value, fmt.Sprintf("the value of %s (%d bytes)", safe(c.Name), len(c.Value)))
+	return copyText(c, ck.Value, fmt.Sprintf("the value of %s (%d bytes)", safe(ck.Name), len(ck.Value)))
 }
 
-// selectedCookies are the marked cookies, else the one under the cursor.
-func (m *Model) selectedCookies() []cookie.Cookie {
-	ids := m.selectedIDs()
-	set := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		set[id] = true
-	}
-	var out []cookie.Cookie
-	for i := range m.ds.cookies {
-		if set[m.ds.cookies[i].ID] {
-			out = append(out, m.ds.cookies[i])
-		}
-	}
-	return out
-}
-
-func (m *Model) copyAs() tea.Cmd {
-	cs := m.selectedCookies()
+// copyAs asks in which form cs go to the clipboard.
+func copyAs(c *Context, cs []cookie.Cookie) tea.Cmd {
 	if len(cs) == 0 {
 		return nil
 	}
-	m.modal = &copyPicker{cookies: cs}
+	c.nav.open(&copyPicker{cookies: cs})
 	return nil
 }
 
@@ -82,32 +66,32 @@ type copyPicker struct{ cookies []cookie.Cookie }
 
 func (p *copyPicker) enableKeys(k *KeyMap) { enable(true, &k.Cancel) }
 
-func (p *copyPicker) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
+func (p *copyPicker) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return p, nil
 	}
 	switch {
-	case key.Matches(km, m.keys.Cancel):
+	case key.Matches(km, c.keys.Cancel):
 		return nil, nil
 	case km.String() == "h":
-		return nil, m.copyText(cookieHeader(p.cookies), "a Cookie header of "+plural(len(p.cookies), "cookie"))
+		return nil, copyText(c, cookieHeader(p.cookies), "a Cookie header of "+plural(len(p.cookies), "cookie"))
 	case km.String() == "j":
 		var b bytes.Buffer
 		if err := writeJSON(&b, p.cookies); err != nil {
-			return nil, m.setToast("copy failed: "+err.Error(), true)
+			return nil, c.nav.setToast("copy failed: "+err.Error(), true)
 		}
-		return nil, m.copyText(b.String(), "the JSON of "+plural(len(p.cookies), "cookie"))
+		return nil, copyText(c, b.String(), "the JSON of "+plural(len(p.cookies), "cookie"))
 	}
 	return p, nil
 }
 
-func (p *copyPicker) view(m *Model, w, h int) string {
-	return m.th.dialog.Render(joinLines([]string{
-		m.th.title.Render("Copy " + plural(len(p.cookies), "cookie") + " as"), "",
+func (p *copyPicker) view(c *Context, w, h int) string {
+	return c.th.dialog.Render(joinLines([]string{
+		c.th.title.Render("Copy " + plural(len(p.cookies), "cookie") + " as"), "",
 		"h  Cookie header (name=value; …)",
 		"j  JSON (chrome.cookies shape, as export)", "",
-		m.th.muted.Render("esc cancel"),
+		c.th.muted.Render("esc cancel"),
 	}))
 }
 

@@ -25,12 +25,12 @@ func TestFoldedFilterMatchesJar(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", text, err)
 		}
-		q := m.q
+		q := m.main.q
 		q.filter, q.hasFilter, q.freeWord = f, true, hasFreeWord(text)
 		q.gen, q.latest = 0, nil
-		folded := compute(m.ds, q)
+		folded := compute(m.c.ds(), q)
 		q.freeWord = false
-		plain := compute(m.ds, q)
+		plain := compute(m.c.ds(), q)
 		if fmt.Sprint(folded.rows) != fmt.Sprint(plain.rows) {
 			t.Errorf("%q: folded rows differ from Match", text)
 		}
@@ -76,21 +76,21 @@ func TestSourceFilterWithSpace(t *testing.T) {
 	if want == 0 {
 		t.Fatal("jar has no cookies of the source")
 	}
-	for i := 0; i < 3 && m.sourceOnly != "chrome:Profile 1"; i++ {
+	for i := 0; i < 3 && m.main.sourceOnly != "chrome:Profile 1"; i++ {
 		press(m, "o")
 	}
-	if m.sourceOnly != "chrome:Profile 1" {
-		t.Fatalf("o never selected the source; sources %q", m.ds.sources)
+	if m.main.sourceOnly != "chrome:Profile 1" {
+		t.Fatalf("o never selected the source; sources %q", m.c.ds().sources)
 	}
-	if m.searchErr != "" {
-		t.Fatalf("filter error: %s", m.searchErr)
+	if m.main.searchErr != "" {
+		t.Fatalf("filter error: %s", m.main.searchErr)
 	}
-	if len(m.res.rows) != want {
-		t.Errorf("source filter shows %d, want %d", len(m.res.rows), want)
+	if len(m.main.res.rows) != want {
+		t.Errorf("source filter shows %d, want %d", len(m.main.res.rows), want)
 	}
-	for _, r := range m.res.rows {
-		if m.ds.cookies[r].Source != "chrome:Profile 1" {
-			t.Fatalf("row from source %q", m.ds.cookies[r].Source)
+	for _, r := range m.main.res.rows {
+		if m.c.ds().cookies[r].Source != "chrome:Profile 1" {
+			t.Fatalf("row from source %q", m.c.ds().cookies[r].Source)
 		}
 	}
 	if v := m.View(); !strings.Contains(v, "chrome:Profile 1") {
@@ -103,7 +103,7 @@ func TestSourceFilterWithSpace(t *testing.T) {
 func TestPurgeWhileLoadingOpensWhenLoaded(t *testing.T) {
 	j := openJar(t, genCookies(firstPage*3))
 	m := sized(newModel(t, j, Options{}), 120, 40)
-	if m.ds.complete {
+	if m.c.ds().complete {
 		t.Fatal("expected a partial first page")
 	}
 	_, cmd := m.Update(keyMsg("P"))

@@ -14,8 +14,9 @@ import (
 // detailLines describes every field of c, one "label value" pair per
 // entry, all text sanitised. The value is masked unless reveal is set; a
 // revealed value is wrapped to w cells when full is set, else cut.
-func (m *Model) detailLines(c *cookie.Cookie, w int, full bool) []string {
-	label := func(s string) string { return m.th.muted.Render(fmt.Sprintf("%-11s", s)) }
+func detailLines(cx *Context, c *cookie.Cookie, w int, full bool) []string {
+	th := cx.th
+	label := func(s string) string { return th.muted.Render(fmt.Sprintf("%-11s", s)) }
 	yes := func(b bool) string {
 		if b {
 			return "yes"
@@ -32,9 +33,9 @@ func (m *Model) detailLines(c *cookie.Cookie, w int, full bool) []string {
 	valW := maxi(w-11, 1)
 	switch {
 	case c.ValueUnreadable:
-		out = append(out, label("value")+m.th.warn.Render("unreadable: "+safe(c.UnreadableReason)))
-	case !m.reveal:
-		out = append(out, label("value")+strings.Repeat("•", mini(len(c.Value), 16))+m.th.muted.Render(fmt.Sprintf("  (%d bytes · v shows)", len(c.Value))))
+		out = append(out, label("value")+th.warn.Render("unreadable: "+safe(c.UnreadableReason)))
+	case !cx.reveal:
+		out = append(out, label("value")+strings.Repeat("•", mini(len(c.Value), 16))+th.muted.Render(fmt.Sprintf("  (%d bytes · v shows)", len(c.Value))))
 	case full:
 		parts := wrap(safe(c.Value), valW)
 		if len(parts) == 0 {
@@ -59,7 +60,7 @@ func (m *Model) detailLines(c *cookie.Cookie, w int, full bool) []string {
 	if reason == "" {
 		reason = "no reason recorded"
 	}
-	out = append(out, label("purpose")+m.th.purposeStyle(c.Purpose).Render(string(c.Purpose))+" — "+reason+m.th.muted.Render(" (by "+by+")"))
+	out = append(out, label("purpose")+th.purposeStyle(c.Purpose).Render(string(c.Purpose))+" — "+reason+th.muted.Render(" (by "+by+")"))
 
 	exp := "session (until the browser closes)"
 	if !c.Session {
@@ -67,7 +68,7 @@ func (m *Model) detailLines(c *cookie.Cookie, w int, full bool) []string {
 			exp = "not stored"
 		} else {
 			exp = c.Expires.UTC().Format("2006-01-02 15:04:05 UTC")
-			if c.Expired(m.j.Now()) {
+			if c.Expired(cx.jar.Now()) {
 				exp += " (expired)"
 			}
 		}
@@ -75,6 +76,17 @@ func (m *Model) detailLines(c *cookie.Cookie, w int, full bool) []string {
 	out = append(out, label("expires")+exp+"   "+label("secure")+yes(c.Secure)+"   "+label("httponly")+yes(c.HTTPOnly)+"   "+label("samesite")+c.SameSite.String())
 	out = append(out, label("source")+safe(c.Source)+"   "+label("created")+fmtTime(c.Created)+"   "+label("accessed")+fmtTime(c.LastAccessed)+"   "+label("updated")+fmtTime(c.LastUpdated))
 
+	out = append(out, storageLines(c, label)...)
+	if full && c.OriginalKey != "" {
+		out = append(out, label("store key")+safe(c.OriginalKey))
+	}
+	return out
+}
+
+// storageLines are the partition, container, encryption and browser-extras
+// lines of the details.
+func storageLines(c *cookie.Cookie, label func(string) string) []string {
+	var out []string
 	part := "none"
 	if !c.Partition.IsZero() {
 		part = string(c.Partition.Kind) + " " + safe(c.Partition.TopLevelSite)
@@ -114,9 +126,6 @@ func (m *Model) detailLines(c *cookie.Cookie, w int, full bool) []string {
 		}
 		out = append(out, label("extras")+strings.Join(xs, ", "))
 	}
-	if full && c.OriginalKey != "" {
-		out = append(out, label("store key")+safe(c.OriginalKey))
-	}
 	return out
 }
 
@@ -128,14 +137,18 @@ func fmtTime(t time.Time) string {
 }
 
 // viewDetailsPane is the bottom pane of the main screen.
-func (m *Model) viewDetailsPane(w, h int) string {
-	lines := []string{m.th.blurTitle.Render(fit("Details"+m.detailsHint(), w))}
-	if c := m.currentCookie(); c != nil {
-		for _, l := range m.detailLines(c, w, false) {
+func viewDetailsPane(c *Context, ck *cookie.Cookie, w, h int) string {
+	hint := ""
+	if ck != nil {
+		hint = " · enter: all fields"
+	}
+	lines := []string{c.th.blurTitle.Render(fit("Details"+hint, w))}
+	if ck != nil {
+		for _, l := range detailLines(c, ck, w, false) {
 			lines = append(lines, fit(l, w))
 		}
 	} else {
-		lines = append(lines, m.th.muted.Render(fit("  no cookie selected", w)))
+		lines = append(lines, c.th.muted.Render(fit("  no cookie selected", w)))
 	}
 	if len(lines) > h {
 		lines = lines[:h]
@@ -143,63 +156,81 @@ func (m *Model) viewDetailsPane(w, h int) string {
 	return clampLines(joinLines(lines), w, h)
 }
 
-func (m *Model) detailsHint() string {
-	if m.currentCookie() == nil {
-		return ""
-	}
-	return " · enter: all fields"
+// detailsScreen shows every field of the main screen's current cookie, the
+// value wrapped in full when revealed.
+type detailsScreen struct {
+	main   *mainScreen
+	scroll int
 }
 
-func (m *Model) viewDetailsScreen() string {
-	c := m.currentCookie()
-	if c == nil {
-		m.screen = m.backScreen
-		return m.viewMain()
+func (d *detailsScreen) enableKeys(c *Context, k *KeyMap) {
+	enable(true, &k.Up, &k.Down, &k.Back, &k.Reveal, &k.Quit, &k.Help, &k.Copy, &k.CopyAs)
+	if !c.opts.ReadOnly && d.main.currentCookie() != nil {
+		enable(true, &k.Edit, &k.EditValue, &k.SetPurpose)
 	}
-	lines := []string{m.th.title.Render(fit("Cookie "+safe(c.Name)+" on "+safe(c.Domain), m.w))}
-	body := m.detailLines(c, m.w, true)
-	bodyH := maxi(m.h-3, 0)
-	m.detailsScroll = clamp(m.detailsScroll, 0, maxi(len(body)-bodyH, 0))
-	body = body[m.detailsScroll:]
+}
+
+func (d *detailsScreen) shortHelp(k *KeyMap) []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Reveal, k.Copy, k.Edit, k.Back, k.Help, k.Quit}
+}
+
+// body is the lines of the screen below its title and how many fit.
+func (d *detailsScreen) body(c *Context) (lines []string, height int) {
+	ck := d.main.currentCookie()
+	if ck == nil {
+		return nil, 0
+	}
+	return detailLines(c, ck, c.w, true), maxi(c.h-3, 0)
+}
+
+func (d *detailsScreen) view(c *Context) string {
+	ck := d.main.currentCookie()
+	if ck == nil {
+		return d.main.view(c) // gone: the root pops this screen on the next result
+	}
+	lines := []string{c.th.title.Render(fit("Cookie "+safe(ck.Name)+" on "+safe(ck.Domain), c.w))}
+	body, bodyH := d.body(c)
+	scroll := clamp(d.scroll, 0, maxi(len(body)-bodyH, 0))
+	body = body[scroll:]
 	if len(body) > bodyH {
 		body = body[:bodyH]
 	}
-	lines = append(lines, body...)
-	for len(lines) < m.h-2 {
-		lines = append(lines, "")
-	}
-	lines = append(lines, m.viewStatus(), m.helpLine())
-	return joinLines(lines)
+	lines = fill(append(lines, body...), c.h-2)
+	return joinLines(append(lines, d.main.viewStatus(c)))
 }
 
-func (m *Model) updateDetails(msg tea.Msg) tea.Cmd {
+func (d *detailsScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil
 	}
-	k := &m.keys
+	k := &c.keys
+	ck := d.main.currentCookie()
 	switch {
-	case key.Matches(km, k.Up):
-		m.detailsScroll = maxi(m.detailsScroll-1, 0)
-	case key.Matches(km, k.Down):
-		m.detailsScroll++
+	case key.Matches(km, k.Up), key.Matches(km, k.Down):
+		body, bodyH := d.body(c)
+		step := 1
+		if key.Matches(km, k.Up) {
+			step = -1
+		}
+		d.scroll = clamp(d.scroll+step, 0, maxi(len(body)-bodyH, 0))
 	case key.Matches(km, k.Back):
-		m.screen = m.backScreen
+		c.nav.pop()
 	case key.Matches(km, k.Quit):
 		return tea.Quit
 	case key.Matches(km, k.Help):
-		m.screen = scrHelp
+		c.nav.push(&helpScreen{under: d})
 	case key.Matches(km, k.Reveal):
-		m.reveal = !m.reveal
+		c.reveal = !c.reveal
 	case key.Matches(km, k.Copy):
-		return m.copyValue()
+		return copyValue(c, ck)
 	case key.Matches(km, k.CopyAs):
-		return m.copyAs()
+		return copyAs(c, d.main.selectedCookies(c.ds()))
 	case key.Matches(km, k.Edit, k.EditValue):
-		return m.editCurrent(key.Matches(km, k.EditValue))
+		return editCookie(c, ck, key.Matches(km, k.EditValue))
 	case key.Matches(km, k.SetPurpose):
-		if c := m.currentCookie(); c != nil {
-			m.modal = &purposePicker{ids: []int64{c.ID}}
+		if ck != nil {
+			c.nav.open(&purposePicker{ids: []int64{ck.ID}})
 		}
 	}
 	return nil

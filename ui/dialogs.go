@@ -27,12 +27,12 @@ func (d *confirmDialog) enableKeys(k *KeyMap) {
 	k.Save.SetHelp("enter", "press focused button")
 }
 
-func (d *confirmDialog) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
+func (d *confirmDialog) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return d, nil
 	}
-	k := &m.keys
+	k := &c.keys
 	switch {
 	case key.Matches(km, k.Confirm):
 		return nil, d.onYes
@@ -49,10 +49,10 @@ func (d *confirmDialog) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 	return d, nil
 }
 
-func (d *confirmDialog) view(m *Model, w, h int) string {
+func (d *confirmDialog) view(c *Context, w, h int) string {
 	btn := func(label string, focused bool) string {
 		if focused {
-			return m.th.cursorRow.Render("[ " + label + " ]")
+			return c.th.cursorRow.Render("[ " + label + " ]")
 		}
 		return "  " + label + "  "
 	}
@@ -63,13 +63,13 @@ func (d *confirmDialog) view(m *Model, w, h int) string {
 	} else {
 		cancel = "▸" + cancel
 	}
-	lines := []string{m.th.danger.Render(d.title), ""}
+	lines := []string{c.th.danger.Render(d.title), ""}
 	inner := mini(maxi(w-8, 10), 70)
 	for _, l := range splitLines(d.body) {
 		lines = append(lines, wrap(l, inner)...)
 	}
 	lines = append(lines, "", cancel+"   "+yes)
-	return m.th.dialog.Render(joinLines(lines))
+	return c.th.dialog.Render(joinLines(lines))
 }
 
 // purposePicker sets the user's verdict on the selected cookies.
@@ -82,12 +82,12 @@ func (p *purposePicker) enableKeys(k *KeyMap) {
 	k.AllPurposes.SetHelp("0", "clear verdict")
 }
 
-func (p *purposePicker) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
+func (p *purposePicker) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return p, nil
 	}
-	k := &m.keys
+	k := &c.keys
 	var purpose cookie.Purpose
 	switch {
 	case key.Matches(km, k.Cancel):
@@ -102,7 +102,7 @@ func (p *purposePicker) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 		purpose = cookie.PurposeUnknown
 	case key.Matches(km, k.AllPurposes):
 		ids := p.ids
-		return nil, m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+		return nil, c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
 			n, err := j.ClearVerdict(ctx, ids)
 			if err != nil {
 				return "", err
@@ -113,7 +113,7 @@ func (p *purposePicker) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 		return p, nil
 	}
 	ids := p.ids
-	return nil, m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+	return nil, c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
 		n, err := j.SetPurpose(ctx, ids, purpose)
 		if err != nil {
 			return "", err
@@ -122,11 +122,11 @@ func (p *purposePicker) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 	})
 }
 
-func (p *purposePicker) view(m *Model, w, h int) string {
-	lines := []string{m.th.title.Render(fmt.Sprintf("Purpose of %s (your verdict)", plural(len(p.ids), "cookie"))), ""}
+func (p *purposePicker) view(c *Context, w, h int) string {
+	lines := []string{c.th.title.Render(fmt.Sprintf("Purpose of %s (your verdict)", plural(len(p.ids), "cookie"))), ""}
 	for i, pp := range cookie.Purposes {
-		lines = append(lines, fmt.Sprintf("%d  %s", i+1, m.th.purposeStyle(pp).Render(string(pp))))
+		lines = append(lines, fmt.Sprintf("%d  %s", i+1, c.th.purposeStyle(pp).Render(string(pp))))
 	}
-	lines = append(lines, "0  clear my verdict (classify again)", "", m.th.muted.Render("esc cancel"))
-	return m.th.dialog.Render(joinLines(lines))
+	lines = append(lines, "0  clear my verdict (classify again)", "", c.th.muted.Render("esc cancel"))
+	return c.th.dialog.Render(joinLines(lines))
 }

@@ -49,10 +49,10 @@ type editForm struct {
 
 const expiryLayout = "2006-01-02 15:04:05"
 
-func newEditForm(m *Model, c cookie.Cookie) *editForm {
+func newEditForm(cx *Context, c cookie.Cookie) *editForm {
 	f := &editForm{orig: c}
 	text := func(label, jarName, v string) *formField {
-		ti := m.newInput()
+		ti := newInput(cx)
 		ti.CharLimit = 8192
 		ti.SetValue(v)
 		ti.Width = 48
@@ -78,7 +78,7 @@ func newEditForm(m *Model, c cookie.Cookie) *editForm {
 		exp = c.Expires.UTC().Format(expiryLayout)
 	}
 	value := text("value", "value", c.Value)
-	if !m.reveal {
+	if !cx.reveal {
 		value.input.Masked = true
 	}
 	f.fields = []*formField{
@@ -98,7 +98,7 @@ func newEditForm(m *Model, c cookie.Cookie) *editForm {
 		value.input.Placeholder = "unreadable: " + safe(c.UnreadableReason)
 	}
 	f.fields[0].input.Focus()
-	f.validate(m)
+	f.validate(cx)
 	return f
 }
 
@@ -160,14 +160,14 @@ func parseExpiry(s string) (time.Time, error) {
 
 // validate runs the form's own parsing and cookie.Validate, and puts the
 // error next to the field it concerns.
-func (f *editForm) validate(m *Model) error {
+func (f *editForm) validate(cx *Context) error {
 	for _, ff := range f.fields {
 		ff.err = ""
 	}
 	f.formErr, f.preview = "", ""
 	c, err := f.cookie()
 	if err == nil {
-		err = cookie.Validate(&c, m.j.Now())
+		err = cookie.Validate(&c, cx.jar.Now())
 	}
 	if err != nil {
 		var inv *cookie.InvalidError
@@ -182,9 +182,9 @@ func (f *editForm) validate(m *Model) error {
 		f.formErr = safe(errText(err))
 		return err
 	}
-	if m.opts.Classifier != nil && c.VerdictBy != cookie.EvidenceUser {
+	if cx.opts.Classifier != nil && c.VerdictBy != cookie.EvidenceUser {
 		p := c
-		m.opts.Classifier.Classify(&p)
+		cx.opts.Classifier.Classify(&p)
 		f.preview = fmt.Sprintf("purpose when saved: %s — %s", p.Purpose, safe(p.Reason))
 	}
 	return nil
@@ -198,12 +198,12 @@ func (f *editForm) setFocus(i int) {
 	}
 }
 
-func (f *editForm) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
+func (f *editForm) update(cx *Context, msg tea.Msg) (modal, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return f, nil
 	}
-	k := &m.keys
+	k := &cx.keys
 	ff := f.fields[f.focus]
 	switch {
 	case key.Matches(km, k.Cancel):
@@ -215,11 +215,11 @@ func (f *editForm) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 		f.setFocus(f.focus - 1)
 		return f, nil
 	case key.Matches(km, k.Save):
-		if f.validate(m) != nil {
+		if f.validate(cx) != nil {
 			return f, nil
 		}
 		c, _ := f.cookie()
-		return nil, m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+		return nil, cx.change(func(ctx context.Context, j *jar.Jar) (string, error) {
 			if err := j.Update(ctx, c); err != nil {
 				return "", err
 			}
@@ -231,22 +231,22 @@ func (f *editForm) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 		} else {
 			ff.choice = (ff.choice + 1) % len(ff.choices)
 		}
-		f.validate(m)
+		f.validate(cx)
 		return f, nil
 	}
 	if ff.kind != fieldText {
 		return f, nil
 	}
 	if ff.input.Update(km) {
-		f.validate(m)
+		f.validate(cx)
 	}
 	return f, nil
 }
 
-func (f *editForm) view(m *Model, w, h int) string {
+func (f *editForm) view(cx *Context, w, h int) string {
 	inner := mini(maxi(w-6, 20), 90)
 	labelW := 11
-	lines := []string{m.th.title.Render(trunc("Edit "+safe(f.orig.Name)+" on "+safe(f.orig.Domain), inner)), ""}
+	lines := []string{cx.th.title.Render(trunc("Edit "+safe(f.orig.Name)+" on "+safe(f.orig.Domain), inner)), ""}
 	for i, ff := range f.fields {
 		cur := " "
 		if i == f.focus {
@@ -257,29 +257,30 @@ func (f *editForm) view(m *Model, w, h int) string {
 			var opts []string
 			for j, c := range ff.choices {
 				if j == ff.choice {
-					opts = append(opts, m.th.cursorRow.Render("["+c+"]"))
+					opts = append(opts, cx.th.cursorRow.Render("["+c+"]"))
 				} else {
 					opts = append(opts, " "+c+" ")
 				}
 			}
 			v = strings.Join(opts, " ")
 		} else {
-			ff.input.Width = maxi(inner-labelW-3, 4)
-			v = ff.input.View()
+			in := ff.input // a copy: drawing changes nothing
+			in.Width = maxi(inner-labelW-3, 4)
+			v = in.View()
 		}
 		lines = append(lines, cur+" "+fit(ff.label, labelW)+trunc(v, inner-labelW-2))
 		if ff.err != "" {
-			lines = append(lines, spaces(labelW+2)+m.th.danger.Render(trunc("✗ "+ff.err, inner-labelW-2)))
+			lines = append(lines, spaces(labelW+2)+cx.th.danger.Render(trunc("✗ "+ff.err, inner-labelW-2)))
 		}
 	}
 	lines = append(lines, "")
 	if f.formErr != "" {
-		lines = append(lines, m.th.danger.Render(trunc("✗ "+f.formErr, inner)))
+		lines = append(lines, cx.th.danger.Render(trunc("✗ "+f.formErr, inner)))
 	} else if f.preview != "" {
-		lines = append(lines, m.th.muted.Render(trunc(f.preview, inner)))
+		lines = append(lines, cx.th.muted.Render(trunc(f.preview, inner)))
 	}
-	lines = append(lines, m.th.muted.Render(trunc("enter save · tab/↑↓ field · space/←→ choice · esc cancel · expiry in UTC", inner)))
-	return m.th.dialog.Render(joinLines(lines))
+	lines = append(lines, cx.th.muted.Render(trunc("enter save · tab/↑↓ field · space/←→ choice · esc cancel · expiry in UTC", inner)))
+	return cx.th.dialog.Render(joinLines(lines))
 }
 
 // ---- $EDITOR ----
@@ -293,13 +294,13 @@ type editorDoneMsg struct {
 // editValueInEditor opens the cookie's value in $VISUAL/$EDITOR (vi if
 // neither is set). The value lives in a 0600 file inside a private 0700
 // temp dir that is removed as soon as the editor exits.
-func (m *Model) editValueInEditor(c cookie.Cookie) tea.Cmd {
+func editValueInEditor(cx *Context, c cookie.Cookie) tea.Cmd {
 	if c.ValueUnreadable {
-		return m.setToast("the value of this cookie is unreadable ("+safe(c.UnreadableReason)+")", true)
+		return cx.nav.setToast("the value of this cookie is unreadable ("+safe(c.UnreadableReason)+")", true)
 	}
 	cmd, dir, err := prepareEditor(c.Value)
 	if err != nil {
-		return m.setToast(err.Error(), true)
+		return cx.nav.setToast(err.Error(), true)
 	}
 	return tea.ExecProcess(cmd, func(err error) tea.Msg {
 		return editorDoneMsg{c: c, dir: dir, err: err}
@@ -335,28 +336,41 @@ func editorCommand(file string) *exec.Cmd {
 
 // finishEditor reads the edited value back, removes the temp dir and
 // commits the change.
-func (m *Model) finishEditor(msg editorDoneMsg) tea.Cmd {
+func finishEditor(cx *Context, msg editorDoneMsg) tea.Cmd {
 	defer os.RemoveAll(msg.dir)
 	if msg.err != nil {
-		return m.setToast("editor failed: "+msg.err.Error(), true)
+		return cx.nav.setToast("editor failed: "+msg.err.Error(), true)
 	}
 	b, err := os.ReadFile(filepath.Join(msg.dir, "value.txt"))
 	if err != nil {
-		return m.setToast("reading the edited value: "+err.Error(), true)
+		return cx.nav.setToast("reading the edited value: "+err.Error(), true)
 	}
 	v := strings.TrimRight(string(b), "\r\n") // editors add a final newline
 	if v == msg.c.Value {
-		return m.setToast("value unchanged", false)
+		return cx.nav.setToast("value unchanged", false)
 	}
 	c := msg.c
 	c.Value = v
-	if err := cookie.Validate(&c, m.j.Now()); err != nil {
-		return m.setToast("not saved: "+safe(errText(err)), true)
+	if err := cookie.Validate(&c, cx.jar.Now()); err != nil {
+		return cx.nav.setToast("not saved: "+safe(errText(err)), true)
 	}
-	return m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+	return cx.change(func(ctx context.Context, j *jar.Jar) (string, error) {
 		if err := j.Update(ctx, c); err != nil {
 			return "", err
 		}
 		return "saved the value of " + safe(c.Name) + " — u to undo", nil
 	})
+}
+
+// editCookie opens the edit form on c, or with inEditor its value in
+// $EDITOR (the same keys on the main and details screens).
+func editCookie(cx *Context, c *cookie.Cookie, inEditor bool) tea.Cmd {
+	if c == nil {
+		return nil
+	}
+	if inEditor {
+		return editValueInEditor(cx, *c)
+	}
+	cx.nav.open(newEditForm(cx, *c))
+	return nil
 }

@@ -24,9 +24,11 @@ type exportDialog struct {
 	path, url     lineInput
 	pathEdited    bool
 	counts        [3]int // marked, filtered, all
-	running       bool
-	report        []string
-	failed        bool
+	// collect returns the cookies of a scope (marked, filtered, all).
+	collect func(scope string) []cookie.Cookie
+	running bool
+	report  []string
+	failed  bool
 }
 
 var exportFormats = []string{"netscape", "json", "header"}
@@ -36,27 +38,47 @@ func defaultExportName(format int) string {
 	return [...]string{"cookies.txt", "cookies.json", "cookie-header.txt"}[format]
 }
 
-func newExportDialog(m *Model) *exportDialog {
-	d := &exportDialog{path: m.newInput(), url: m.newInput()}
-	d.counts = [3]int{len(m.marks), len(m.res.rows), len(m.ds.cookies)}
+func newExportDialog(c *Context, ms *mainScreen) *exportDialog {
+	d := &exportDialog{path: newInput(c), url: newInput(c)}
+	ds, res, marks := c.ds(), ms.res, ms.marks
+	d.counts = [3]int{len(marks), len(res.rows), len(ds.cookies)}
+	d.collect = func(scope string) []cookie.Cookie {
+		switch scope {
+		case "marked":
+			var cs []cookie.Cookie
+			for i := range ds.cookies {
+				if _, ok := marks[ds.cookies[i].ID]; ok {
+					cs = append(cs, ds.cookies[i])
+				}
+			}
+			return cs
+		case "filtered":
+			cs := make([]cookie.Cookie, 0, len(res.rows))
+			for _, r := range res.rows {
+				cs = append(cs, res.ds.cookies[r])
+			}
+			return cs
+		}
+		return ds.cookies
+	}
 	switch {
-	case len(m.marks) > 0:
+	case len(marks) > 0:
 		d.scope = 0
-	case m.filtersActive():
+	case ms.filtersActive():
 		d.scope = 1
 	default:
 		d.scope = 2
 	}
-	d.path.SetValue(filepath.Join(m.exportDir(), defaultExportName(0)))
+	d.path.SetValue(filepath.Join(exportDir(c), defaultExportName(0)))
 	d.path.CharLimit = 4096
 	d.url.Placeholder = "https://example.com/"
 	d.setField(0)
 	return d
 }
 
-func (m *Model) exportDir() string {
-	if m.opts.ExportDir != "" {
-		return m.opts.ExportDir
+func exportDir(c *Context) string {
+	if c.opts.ExportDir != "" {
+		return c.opts.ExportDir
 	}
 	if wd, err := os.Getwd(); err == nil {
 		return wd
@@ -99,7 +121,7 @@ type exportDoneMsg struct {
 	err    error
 }
 
-func (d *exportDialog) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
+func (d *exportDialog) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 	if done, ok := msg.(exportDoneMsg); ok {
 		d.running = false
 		if done.err != nil {
@@ -114,7 +136,7 @@ func (d *exportDialog) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 	if !ok || d.running {
 		return d, nil
 	}
-	k := &m.keys
+	k := &c.keys
 	if d.report != nil {
 		if key.Matches(km, k.Cancel) || key.Matches(km, k.Save) {
 			return nil, nil
@@ -129,7 +151,7 @@ func (d *exportDialog) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 	case key.Matches(km, k.PrevField):
 		d.setField(d.field - 1)
 	case key.Matches(km, k.Save):
-		return d, d.start(m)
+		return d, d.start(c)
 	case d.field < 2 && key.Matches(km, k.Toggle):
 		step := 1
 		if km.String() == "left" {
@@ -138,7 +160,7 @@ func (d *exportDialog) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 		if d.field == 0 {
 			d.format = (d.format + step + len(exportFormats)) % len(exportFormats)
 			if !d.pathEdited {
-				d.path.SetValue(filepath.Join(m.exportDir(), defaultExportName(d.format)))
+				d.path.SetValue(filepath.Join(exportDir(c), defaultExportName(d.format)))
 			}
 		} else {
 			d.scope = (d.scope + step + len(exportScopes)) % len(exportScopes)
@@ -154,27 +176,13 @@ func (d *exportDialog) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 }
 
 // start collects the cookies in scope and writes them in a Cmd.
-func (d *exportDialog) start(m *Model) tea.Cmd {
-	var cs []cookie.Cookie
-	switch exportScopes[d.scope] {
-	case "marked":
-		if len(m.marks) == 0 {
-			d.report, d.failed = []string{"nothing is marked: mark cookies with space, or pick another scope"}, true
-			return nil
-		}
-		for i := range m.ds.cookies {
-			if _, ok := m.marks[m.ds.cookies[i].ID]; ok {
-				cs = append(cs, m.ds.cookies[i])
-			}
-		}
-	case "filtered":
-		cs = make([]cookie.Cookie, 0, len(m.res.rows))
-		for _, r := range m.res.rows {
-			cs = append(cs, m.ds.cookies[r])
-		}
-	default:
-		cs = m.ds.cookies
+func (d *exportDialog) start(c *Context) tea.Cmd {
+	scope := exportScopes[d.scope]
+	if scope == "marked" && d.counts[0] == 0 {
+		d.report, d.failed = []string{"nothing is marked: mark cookies with space, or pick another scope"}, true
+		return nil
 	}
+	cs := d.collect(scope)
 	path := strings.TrimSpace(d.path.Value())
 	if strings.HasPrefix(path, "~/") {
 		if home, err := os.UserHomeDir(); err == nil {
@@ -191,7 +199,7 @@ func (d *exportDialog) start(m *Model) tea.Cmd {
 		d.report, d.failed = []string{"the header format needs the URL the request goes to"}, true
 		return nil
 	}
-	now := m.j.Now()
+	now := c.jar.Now()
 	d.running = true
 	return func() tea.Msg {
 		rep, err := exportCookies(path, format, url, cs, now)
@@ -199,13 +207,13 @@ func (d *exportDialog) start(m *Model) tea.Cmd {
 	}
 }
 
-func (d *exportDialog) view(m *Model, w, h int) string {
+func (d *exportDialog) view(c *Context, w, h int) string {
 	inner := mini(maxi(w-6, 20), 80)
-	lines := []string{m.th.title.Render("Export cookies"), ""}
+	lines := []string{c.th.title.Render("Export cookies"), ""}
 	if d.report != nil {
-		st := m.th.ok
+		st := c.th.ok
 		if d.failed {
-			st = m.th.danger
+			st = c.th.danger
 		}
 		for i, l := range d.report {
 			for _, p := range wrap(l, inner) {
@@ -215,8 +223,8 @@ func (d *exportDialog) view(m *Model, w, h int) string {
 				lines = append(lines, p)
 			}
 		}
-		lines = append(lines, "", m.th.muted.Render("enter or esc closes"))
-		return m.th.dialog.Render(joinLines(lines))
+		lines = append(lines, "", c.th.muted.Render("enter or esc closes"))
+		return c.th.dialog.Render(joinLines(lines))
 	}
 	cur := func(i int) string {
 		if d.field == i {
@@ -229,7 +237,7 @@ func (d *exportDialog) view(m *Model, w, h int) string {
 		for i, o := range opts {
 			t := o + extra(i)
 			if i == sel {
-				ps = append(ps, m.th.cursorRow.Render("["+t+"]"))
+				ps = append(ps, c.th.cursorRow.Render("["+t+"]"))
 			} else {
 				ps = append(ps, " "+t+" ")
 			}
@@ -239,30 +247,32 @@ func (d *exportDialog) view(m *Model, w, h int) string {
 	none := func(int) string { return "" }
 	lines = append(lines, cur(0)+fit("format", 8)+choice(exportFormats, d.format, none))
 	lines = append(lines, cur(1)+fit("scope", 8)+choice(exportScopes, d.scope, func(i int) string { return fmt.Sprintf(" %d", d.counts[i]) }))
-	d.path.Width = inner - 10
-	lines = append(lines, cur(2)+fit("file", 8)+d.path.View())
+	path := d.path // copies: drawing changes nothing
+	path.Width = inner - 10
+	lines = append(lines, cur(2)+fit("file", 8)+path.View())
 	if exportFormats[d.format] == "header" {
-		d.url.Width = inner - 10
-		lines = append(lines, cur(3)+fit("url", 8)+d.url.View())
+		url := d.url
+		url.Width = inner - 10
+		lines = append(lines, cur(3)+fit("url", 8)+url.View())
 	}
 	lines = append(lines, "")
 	switch exportFormats[d.format] {
 	case "netscape":
-		lines = append(lines, m.th.muted.Render("cookies.txt for curl, wget, yt-dlp, Python; expired and unsafe cookies are left out"))
+		lines = append(lines, c.th.muted.Render("cookies.txt for curl, wget, yt-dlp, Python; expired and unsafe cookies are left out"))
 	case "json":
-		lines = append(lines, m.th.muted.Render("lossless JSON (chrome.cookies shape + crumbs fields); every cookie in scope"))
+		lines = append(lines, c.th.muted.Render("lossless JSON (chrome.cookies shape + crumbs fields); every cookie in scope"))
 	case "header":
-		lines = append(lines, m.th.muted.Render("the Cookie: header a browser would send to the URL"))
+		lines = append(lines, c.th.muted.Render("the Cookie: header a browser would send to the URL"))
 	}
 	if d.running {
-		lines = append(lines, m.th.warn.Render("exporting…"))
+		lines = append(lines, c.th.warn.Render("exporting…"))
 	} else {
-		lines = append(lines, m.th.muted.Render("enter export · tab field · space/←→ choice · esc cancel"))
+		lines = append(lines, c.th.muted.Render("enter export · tab field · space/←→ choice · esc cancel"))
 	}
 	for i, l := range lines {
 		lines[i] = trunc(l, inner)
 	}
-	return m.th.dialog.Render(joinLines(lines))
+	return c.th.dialog.Render(joinLines(lines))
 }
 
 // exportCookies writes cs to path in format and returns the report lines.

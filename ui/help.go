@@ -7,41 +7,54 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// The help screen shows the bindings of the screen it was opened from —
-// computed from the same KeyMap with that screen's bindings enabled, so it
+// helpScreen shows the bindings of the screen it was opened over —
+// computed from a fresh KeyMap with that screen's bindings enabled, so it
 // never lists a key that does nothing there.
+type helpScreen struct {
+	under screen
+}
 
-func (m *Model) updateHelp(msg tea.Msg) tea.Cmd {
+func (hs *helpScreen) enableKeys(c *Context, k *KeyMap) {
+	enable(true, &k.Back, &k.Help, &k.Quit)
+}
+
+func (hs *helpScreen) shortHelp(k *KeyMap) []key.Binding {
+	return []key.Binding{k.Back, k.Help, k.Quit}
+}
+
+func (hs *helpScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil
 	}
 	switch {
-	case key.Matches(km, m.keys.Back), key.Matches(km, m.keys.Help):
-		m.screen = m.backScreen
-	case key.Matches(km, m.keys.Quit):
+	case key.Matches(km, c.keys.Back), key.Matches(km, c.keys.Help):
+		c.nav.pop()
+	case key.Matches(km, c.keys.Quit):
 		return tea.Quit
 	}
 	return nil
 }
 
-func (m *Model) viewHelp() string {
-	// Enable the bindings of the screen behind the help to list them.
-	saved := m.keys
-	m.screen, m.backScreen = m.backScreen, m.screen
-	m.syncKeys()
-	groups := m.keys.groups()
-	m.screen, m.backScreen = m.backScreen, m.screen
-	m.keys = saved
+// groups are the enabled bindings of the screen under the help.
+func (hs *helpScreen) groups(c *Context) []helpGroup {
+	k := newKeyMap()
+	enable(false, k.all()...)
+	enable(true, &k.ForceQuit)
+	hs.under.enableKeys(c, &k)
+	return k.groups()
+}
 
+func (hs *helpScreen) view(c *Context) string {
+	th := c.th
 	var cols []string
 	colW := 0
-	for _, g := range groups {
+	for _, g := range hs.groups(c) {
 		var lines []string
-		lines = append(lines, m.th.title.Render(g.title))
+		lines = append(lines, th.title.Render(g.title))
 		for _, b := range g.keys {
 			h := b.Help()
-			lines = append(lines, m.th.key.Render(fit(h.Key, 12))+h.Desc)
+			lines = append(lines, th.key.Render(fit(h.Key, 12))+h.Desc)
 		}
 		for _, l := range lines {
 			colW = maxi(colW, width(l))
@@ -49,15 +62,15 @@ func (m *Model) viewHelp() string {
 		cols = append(cols, joinLines(lines))
 	}
 	colW += 3
-	perRow := maxi(m.w/maxi(colW, 1), 1)
+	perRow := maxi(c.w/maxi(colW, 1), 1)
 	var out []string
-	out = append(out, m.th.focusTitle.Render("crumbs help")+m.th.muted.Render("  — keys that work on this screen; esc or ? closes"), "")
+	out = append(out, th.focusTitle.Render("crumbs help")+th.muted.Render("  — keys that work on this screen; esc or ? closes"), "")
 	for i := 0; i < len(cols); i += perRow {
 		end := mini(i+perRow, len(cols))
 		blocks := make([][]string, 0, end-i)
 		height := 0
-		for _, c := range cols[i:end] {
-			ls := splitLines(c)
+		for _, col := range cols[i:end] {
+			ls := splitLines(col)
 			blocks = append(blocks, ls)
 			height = maxi(height, len(ls))
 		}
@@ -74,10 +87,10 @@ func (m *Model) viewHelp() string {
 		}
 		out = append(out, "")
 	}
-	out = append(out, m.th.muted.Render("Filters: free words match domain, name and value; domain: name: value: purpose: source:"),
-		m.th.muted.Render("is:session is:expired is:partitioned is:secure is:httponly; a leading - negates a term."))
-	if m.opts.ReadOnly {
-		out = append(out, "", m.th.badge.Render(" READ-ONLY ")+" changes are off: delete, purge, edit, import and undo are hidden.")
+	out = append(out, th.muted.Render("Filters: free words match domain, name and value; domain: name: value: purpose: source:"),
+		th.muted.Render("is:session is:expired is:partitioned is:secure is:httponly; a leading - negates a term."))
+	if c.opts.ReadOnly {
+		out = append(out, "", th.badge.Render(" READ-ONLY ")+" changes are off: delete, purge, edit, import and undo are hidden.")
 	}
 	return joinLines(out)
 }

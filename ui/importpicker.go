@@ -51,24 +51,23 @@ type importStepMsg struct {
 }
 type importFinishedMsg struct{}
 
-func (m *Model) openImport() tea.Cmd {
-	if m.opts.Discover == nil || m.opts.Read == nil {
-		return m.setToast("importing is not available here; use crumbs import", true)
+func openImport(c *Context) tea.Cmd {
+	if !c.canImport() {
+		return c.nav.setToast("importing is not available here; use crumbs import", true)
 	}
-	p := &importPicker{marks: map[int]bool{}}
-	m.modal = p
-	if m.profiles == nil && !m.discovering {
-		return m.discoverCmd()
+	c.nav.open(&importPicker{marks: map[int]bool{}})
+	if c.data.profiles == nil && !c.data.discovering {
+		return c.nav.discover()
 	}
 	return nil
 }
 
 // importAll opens the picker and starts importing every readable profile.
-func (m *Model) importAll() tea.Cmd {
+func importAll(c *Context) tea.Cmd {
 	p := &importPicker{marks: map[int]bool{}}
-	m.modal = p
+	c.nav.open(p)
 	var queue []Profile
-	for _, pr := range m.profiles {
+	for _, pr := range c.data.profiles {
 		if pr.Err == "" {
 			queue = append(queue, pr)
 		}
@@ -76,7 +75,7 @@ func (m *Model) importAll() tea.Cmd {
 	if len(queue) == 0 {
 		return nil
 	}
-	return p.start(m, queue)
+	return p.start(c, queue)
 }
 
 func (p *importPicker) enableKeys(k *KeyMap) {
@@ -95,13 +94,13 @@ func (p *importPicker) enableKeys(k *KeyMap) {
 	}
 }
 
-func (p *importPicker) start(m *Model, queue []Profile) tea.Cmd {
-	ctx, cancel := context.WithCancel(m.ctx)
+func (p *importPicker) start(c *Context, queue []Profile) tea.Cmd {
+	ctx, cancel := context.WithCancel(c.ctx)
 	p.cancel = cancel
 	p.state, p.queue, p.step, p.done, p.total, p.results = importRunning, queue, 0, 0, 0, nil
 	ch := make(chan tea.Msg, 4)
 	p.ch = ch
-	read, j := m.opts.Read, m.j
+	read, j := c.opts.Read, c.jar
 	go func() {
 		defer close(ch)
 		for i, pr := range queue {
@@ -135,7 +134,7 @@ func waitImport(ch chan tea.Msg) tea.Cmd {
 	}
 }
 
-func (p *importPicker) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
+func (p *importPicker) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 	switch msg := msg.(type) {
 	case profilesMsg:
 		return p, nil
@@ -161,13 +160,14 @@ func (p *importPicker) update(m *Model, msg tea.Msg) (modal, tea.Cmd) {
 		toast := fmt.Sprintf("imported %s: %d new cookies — u undoes the last one", plural(len(p.results)-failed, "profile"), added)
 		return p, func() tea.Msg { return changedMsg{toast: toast} }
 	case tea.KeyMsg:
-		return p.key(m, msg)
+		return p.key(c, msg)
 	}
 	return p, nil
 }
 
-func (p *importPicker) key(m *Model, km tea.KeyMsg) (modal, tea.Cmd) {
-	k := &m.keys
+func (p *importPicker) key(c *Context, km tea.KeyMsg) (modal, tea.Cmd) {
+	k := &c.keys
+	profiles := c.data.profiles
 	switch p.state {
 	case importRunning:
 		if key.Matches(km, k.Cancel) && p.cancel != nil {
@@ -180,7 +180,7 @@ func (p *importPicker) key(m *Model, km tea.KeyMsg) (modal, tea.Cmd) {
 		}
 		return p, nil
 	}
-	n := len(m.profiles)
+	n := len(profiles)
 	switch {
 	case key.Matches(km, k.Cancel):
 		return nil, nil
@@ -194,95 +194,95 @@ func (p *importPicker) key(m *Model, km tea.KeyMsg) (modal, tea.Cmd) {
 		}
 	case key.Matches(km, k.Import): // a: all
 		var q []Profile
-		for _, pr := range m.profiles {
+		for _, pr := range profiles {
 			if pr.Err == "" {
 				q = append(q, pr)
 			}
 		}
 		if len(q) > 0 {
-			return p, p.start(m, q)
+			return p, p.start(c, q)
 		}
 	case key.Matches(km, k.Save):
 		var q []Profile
-		for i, pr := range m.profiles {
+		for i, pr := range profiles {
 			if p.marks[i] && pr.Err == "" {
 				q = append(q, pr)
 			}
 		}
-		if len(q) == 0 && p.cur < n && m.profiles[p.cur].Err == "" {
-			q = []Profile{m.profiles[p.cur]}
+		if len(q) == 0 && p.cur < n && profiles[p.cur].Err == "" {
+			q = []Profile{profiles[p.cur]}
 		}
 		if len(q) > 0 {
-			return p, p.start(m, q)
+			return p, p.start(c, q)
 		}
 	}
 	return p, nil
 }
 
-func (p *importPicker) view(m *Model, w, h int) string {
+func (p *importPicker) view(c *Context, w, h int) string {
+	d := c.data
 	inner := mini(maxi(w-6, 20), 96)
-	lines := []string{m.th.title.Render("Import from browsers"), ""}
+	lines := []string{c.th.title.Render("Import from browsers"), ""}
 	switch p.state {
 	case importPicking:
 		switch {
-		case m.discovering:
+		case d.discovering:
 			lines = append(lines, "looking for browsers…")
-		case m.profilesErr != nil:
-			lines = append(lines, m.th.danger.Render("discovery failed: "+safe(m.profilesErr.Error())))
-		case len(m.profiles) == 0:
+		case d.profilesErr != nil:
+			lines = append(lines, c.th.danger.Render("discovery failed: "+safe(d.profilesErr.Error())))
+		case len(d.profiles) == 0:
 			lines = append(lines, "no browser profiles found on this machine", "import a file instead: crumbs import PATH")
 		}
-		lines = append(lines, profileLines(m, m.profiles, p.cur, p.marks, inner, maxi(h-12, 3))...)
-		lines = append(lines, "", m.th.muted.Render("enter import · space mark · a all · esc close"))
+		lines = append(lines, profileLines(c, d.profiles, p.cur, p.marks, inner, maxi(h-12, 3))...)
+		lines = append(lines, "", c.th.muted.Render("enter import · space mark · a all · esc close"))
 	default:
-		for i, r := range p.results {
-			lines = append(lines, resultLines(m, r, inner)...)
-			_ = i
+		for _, r := range p.results {
+			lines = append(lines, resultLines(c, r, inner)...)
 		}
 		if p.state == importRunning && p.step < len(p.queue) {
 			pr := p.queue[p.step]
 			lines = append(lines, fmt.Sprintf("reading %s (%d of %d)", safe(pr.Spec), p.step+1, len(p.queue)))
-			lines = append(lines, m.progressBar(p.done, p.total, mini(inner, 60)))
-			lines = append(lines, "", m.th.muted.Render("esc stop"))
+			lines = append(lines, progressBar(c, p.done, p.total, mini(inner, 60)))
+			lines = append(lines, "", c.th.muted.Render("esc stop"))
 		}
 		if p.state == importDone {
-			lines = append(lines, "", m.th.muted.Render("enter or esc closes"))
+			lines = append(lines, "", c.th.muted.Render("enter or esc closes"))
 		}
 	}
 	for i, l := range lines {
 		lines[i] = trunc(l, inner)
 	}
-	return m.th.dialog.Render(joinLines(lines))
+	return c.th.dialog.Render(joinLines(lines))
 }
 
-func resultLines(m *Model, r importResult, w int) []string {
+func resultLines(c *Context, r importResult, w int) []string {
 	if r.err != nil {
-		out := []string{m.th.danger.Render("✗ " + safe(r.spec))}
+		out := []string{c.th.danger.Render("✗ " + safe(r.spec))}
 		for _, l := range wrap(safe(errText(r.err)), w-2) {
-			out = append(out, "  "+m.th.danger.Render(l))
+			out = append(out, "  "+c.th.danger.Render(l))
 		}
 		return out
 	}
 	s := r.stats
-	out := []string{m.th.ok.Render("✓ "+safe(r.spec)) + fmt.Sprintf(": %d added, %d updated, %d unchanged", s.Added, s.Updated, s.Unchanged)}
+	out := []string{c.th.ok.Render("✓ "+safe(r.spec)) + fmt.Sprintf(": %d added, %d updated, %d unchanged", s.Added, s.Updated, s.Unchanged)}
 	for i, wl := range r.warnings {
 		if i == 3 {
-			out = append(out, m.th.warn.Render(fmt.Sprintf("  … and %d more warnings", len(r.warnings)-3)))
+			out = append(out, c.th.warn.Render(fmt.Sprintf("  … and %d more warnings", len(r.warnings)-3)))
 			break
 		}
-		out = append(out, m.th.warn.Render("  ! "+trunc(safe(wl), w-4)))
+		out = append(out, c.th.warn.Render("  ! "+trunc(safe(wl), w-4)))
 	}
 	return out
 }
 
 // profileLines renders profiles as a table (browser, profile, running,
 // cookies), at most max rows around the cursor.
-func profileLines(m *Model, ps []Profile, cur int, marks map[int]bool, w, max int) []string {
+func profileLines(c *Context, ps []Profile, cur int, marks map[int]bool, w, max int) []string {
 	var out []string
 	if len(ps) == 0 {
 		return nil
 	}
-	out = append(out, m.th.header.Render(fit("  "+fit("browser", 12)+fit("profile", 28)+fit("state", 10)+"cookies", w)))
+	out = append(out, c.th.header.Render(fit("  "+fit("browser", 12)+fit("profile", 28)+fit("state", 10)+"cookies", w)))
 	top := scrollTop(0, cur, max, len(ps))
 	for i := top; i < len(ps) && i < top+max; i++ {
 		pr := ps[i]
@@ -292,18 +292,18 @@ func profileLines(m *Model, ps []Profile, cur int, marks map[int]bool, w, max in
 		}
 		mk := " "
 		if marks[i] {
-			mk = m.th.marked.Render("●")
+			mk = c.th.marked.Render("●")
 		}
 		state := ""
 		if pr.Running {
-			state = m.th.warn.Render("running")
+			state = c.th.warn.Render("running")
 		}
 		count := "?"
 		if pr.Cookies >= 0 {
 			count = fmt.Sprint(pr.Cookies)
 		}
 		if pr.Err != "" {
-			count = m.th.danger.Render(safe(pr.Err))
+			count = c.th.danger.Render(safe(pr.Err))
 		}
 		out = append(out, g+mk+fit(safe(pr.Browser), 12)+fit(safe(pr.Name), 28)+fit(state, 10)+count)
 	}
@@ -311,12 +311,12 @@ func profileLines(m *Model, ps []Profile, cur int, marks map[int]bool, w, max in
 }
 
 // progressBar draws done/total as a bar; an unknown total shows a count.
-func (m *Model) progressBar(done, total, w int) string {
+func progressBar(c *Context, done, total, w int) string {
 	if total <= 0 {
 		return fmt.Sprintf("%d rows read…", done)
 	}
 	label := fmt.Sprintf(" %3d%%  %d/%d", done*100/total, done, total)
 	bw := maxi(w-width(label), 4)
 	filled := clamp(done*bw/total, 0, bw)
-	return m.th.accent.Render(strings.Repeat("█", filled)) + m.th.muted.Render(strings.Repeat("░", bw-filled)) + label
+	return c.th.accent.Render(strings.Repeat("█", filled)) + c.th.muted.Render(strings.Repeat("░", bw-filled)) + label
 }

@@ -102,6 +102,11 @@ func (k *KeyMap) all() []*key.Binding {
 	}
 }
 
+// nav is the moving keys of a list.
+func (k *KeyMap) nav() []*key.Binding {
+	return []*key.Binding{&k.Up, &k.Down, &k.Top, &k.Bottom, &k.PageUp, &k.PageDown, &k.HalfUp, &k.HalfDown}
+}
+
 func enable(on bool, bs ...*key.Binding) {
 	for _, b := range bs {
 		b.SetEnabled(on)

@@ -148,3 +148,16 @@ func firstRune(s string) (rune, int) {
 	}
 	return 0, len(s)
 }
+
+// newInput makes a line input whose cursor stays visible without colour.
+func newInput(c *Context) lineInput {
+	l := newLineInput()
+	th := c.th
+	l.cursorStyle = func(s string) string {
+		if th.noColor {
+			return "▏" + s
+		}
+		return th.cursorRow.Render(s)
+	}
+	return l
+}

@@ -1,70 +1,119 @@
 package ui
 
 import (
-	"context"
-	"fmt"
-	"path/filepath"
-	"strings"
-	"time"
+	"sync/atomic"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
-// ---- state helpers ----
+type pane int
+
+const (
+	paneSites pane = iota
+	paneCookies
+)
+
+// mainScreen is the sites pane, the cookies pane (or the flat table), the
+// details pane, the status bar and the search box. It owns the filters, the
+// current result, the cursors and the marks; the cookies themselves are the
+// loaded dataset (Context.data), which it never copies.
+type mainScreen struct {
+	res       *result
+	q         query
+	gen       int           // generation of the latest query sent
+	latestGen *atomic.Int64 // the newest generation, read by running scans
+
+	search      lineInput
+	searching   bool
+	searchText  string
+	searchErr   string
+	purposeOnly cookie.Purpose
+	sourceOnly  string
+
+	flat         bool
+	focus        pane
+	sites, rows  list
+	marks        map[int64]struct{}
+	purgePending bool // P was pressed while loading
+}
+
+func newMainScreen(c *Context) *mainScreen {
+	ms := &mainScreen{marks: map[int64]struct{}{}, latestGen: new(atomic.Int64)}
+	ms.search = newInput(c)
+	ms.search.Prompt = "/"
+	ms.search.Placeholder = "domain:x name:y value:z purpose:tracking is:session -is:expired"
+	ms.search.CharLimit = 1024
+	ms.q = query{now: c.jar.Now()}
+	ms.res = compute(c.ds(), ms.q)
+	return ms
+}
+
+// ---- state ----
 
 // filtersActive reports whether a search, purpose or source filter is set.
-func (m *Model) filtersActive() bool {
-	return m.searchText != "" || m.purposeOnly != "" || m.sourceOnly != ""
+func (ms *mainScreen) filtersActive() bool {
+	return ms.searchText != "" || ms.purposeOnly != "" || ms.sourceOnly != ""
 }
 
 // currentRows is the cookie list of the cookies pane (or the flat table).
-func (m *Model) currentRows() []int32 {
-	if m.flat {
-		return m.res.rows
+func (ms *mainScreen) currentRows() []int32 {
+	if ms.flat {
+		return ms.res.rows
 	}
-	if m.siteCur >= 0 && m.siteCur < len(m.res.sites) {
-		return m.res.sites[m.siteCur].rows
+	if s := ms.currentSite(); s != nil {
+		return s.rows
 	}
 	return nil
 }
 
-func (m *Model) currentSite() *siteAgg {
-	if m.siteCur >= 0 && m.siteCur < len(m.res.sites) {
-		return &m.res.sites[m.siteCur]
+func (ms *mainScreen) currentSite() *siteAgg {
+	if ms.sites.cur >= 0 && ms.sites.cur < len(ms.res.sites) {
+		return &ms.res.sites[ms.sites.cur]
 	}
 	return nil
 }
 
 // currentCookie is the cookie under the cursor of the cookies pane.
-func (m *Model) currentCookie() *cookie.Cookie {
-	if m.screen == scrTrash {
-		return nil
-	}
-	rows := m.currentRows()
-	if m.rowCur >= 0 && m.rowCur < len(rows) {
-		return &m.res.ds.cookies[rows[m.rowCur]]
+func (ms *mainScreen) currentCookie() *cookie.Cookie {
+	rows := ms.currentRows()
+	if ms.rows.cur >= 0 && ms.rows.cur < len(rows) {
+		return &ms.res.ds.cookies[rows[ms.rows.cur]]
 	}
 	return nil
 }
 
+// cookiesFocused reports whether keys act on the cookies list.
+func (ms *mainScreen) cookiesFocused() bool { return ms.flat || ms.focus == paneCookies }
+
 // selectedIDs is what an action applies to: the marked cookies, else the
 // cookie under the cursor.
-func (m *Model) selectedIDs() []int64 {
-	if len(m.marks) > 0 {
-		ids := make([]int64, 0, len(m.marks))
-		for _, i := range m.res.ds.cookiesInOrder(m.marks) {
-			ids = append(ids, i)
-		}
-		return ids
+func (ms *mainScreen) selectedIDs() []int64 {
+	if len(ms.marks) > 0 {
+		return ms.res.ds.cookiesInOrder(ms.marks)
 	}
-	if c := m.currentCookie(); c != nil {
+	if c := ms.currentCookie(); c != nil {
 		return []int64{c.ID}
 	}
 	return nil
+}
+
+// selectedCookies are the marked cookies, else the one under the cursor.
+func (ms *mainScreen) selectedCookies(ds *dataset) []cookie.Cookie {
+	ids := ms.selectedIDs()
+	set := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	var out []cookie.Cookie
+	for i := range ds.cookies {
+		if set[ds.cookies[i].ID] {
+			out = append(out, ds.cookies[i])
+		}
+	}
+	return out
 }
 
 // cookiesInOrder returns the ids of marks that are still in the dataset, in
@@ -79,284 +128,297 @@ func (ds *dataset) cookiesInOrder(marks map[int64]struct{}) []int64 {
 	return out
 }
 
-func (m *Model) pruneMarks() {
-	if len(m.marks) == 0 {
+// pruneMarks drops the marks of cookies that are gone.
+func (ms *mainScreen) pruneMarks(c *Context) {
+	if len(ms.marks) == 0 {
 		return
 	}
-	keep := make(map[int64]struct{}, len(m.marks))
-	for i := range m.ds.cookies {
-		if _, ok := m.marks[m.ds.cookies[i].ID]; ok {
-			keep[m.ds.cookies[i].ID] = struct{}{}
+	ds := c.ds()
+	keep := make(map[int64]struct{}, len(ms.marks))
+	for i := range ds.cookies {
+		if _, ok := ms.marks[ds.cookies[i].ID]; ok {
+			keep[ds.cookies[i].ID] = struct{}{}
 		}
 	}
-	m.marks = keep
+	ms.marks = keep
 }
 
-// applyResult shows a new result, keeping the selected site and cookie.
-func (m *Model) applyResult(r *result) {
+// take shows a new result if it answers the latest query, keeping the
+// selected site and cookie; it reports whether it did.
+func (ms *mainScreen) take(c *Context, r *result) bool {
+	if r.gen != ms.gen || r.ds != c.ds() {
+		return false
+	}
 	var siteName string
-	if s := m.currentSite(); s != nil {
+	if s := ms.currentSite(); s != nil {
 		siteName = s.name
 	}
 	var id int64
-	if c := m.currentCookie(); c != nil {
-		id = c.ID
+	if ck := ms.currentCookie(); ck != nil {
+		id = ck.ID
 	}
-	m.res = r
+	ms.res = r
 	if siteName != "" {
 		for i := range r.sites {
 			if r.sites[i].name == siteName {
-				m.siteCur = i
+				ms.sites.cur = i
 				break
 			}
 		}
 	}
 	if id != 0 {
-		rows := m.currentRows()
-		for i, ri := range rows {
+		for i, ri := range ms.currentRows() {
 			if r.ds.cookies[ri].ID == id {
-				m.rowCur = i
+				ms.rows.cur = i
 				break
 			}
 		}
 	}
-	m.clampCursors()
+	ms.resize(c)
+	return true
 }
 
 // layout returns the heights of the list area and the details pane.
-func (m *Model) layout() (listH, detailsH int) {
-	avail := maxi(m.h-3, 0) // header, status, help
+func layout(c *Context) (listH, detailsH int) {
+	avail := maxi(c.h-3, 0) // header, status, help
 	detailsH = clamp(avail/3, 4, 9)
 	listH = maxi(avail-detailsH, 0)
 	return
 }
 
 // visibleRows is how many rows a pane shows (title and column header take 2).
-func (m *Model) visibleRows() int {
-	l, _ := m.layout()
+func visibleRows(c *Context) int {
+	l, _ := layout(c)
 	return maxi(l-2, 1)
 }
 
-func (m *Model) sitesWidth() int {
-	return clamp(m.w/3, 20, 40)
+func sitesWidth(c *Context) int { return clamp(c.w/3, 20, 40) }
+
+// resize fits both lists to the terminal and clamps their cursors.
+func (ms *mainScreen) resize(c *Context) {
+	vis := visibleRows(c)
+	ms.sites.resize(vis, len(ms.res.sites))
+	ms.rows.resize(vis, len(ms.currentRows()))
+	ms.search.Width = maxi(c.w-20, 1)
 }
 
-func (m *Model) clampCursors() {
-	if m.res == nil {
+// ---- keys ----
+
+func (ms *mainScreen) enableKeys(c *Context, k *KeyMap) {
+	if ms.searching {
+		enable(true, &k.SearchKeep, &k.SearchClear)
 		return
 	}
-	vis := m.visibleRows()
-	m.siteCur = clamp(m.siteCur, 0, maxi(len(m.res.sites)-1, 0))
-	m.siteTop = scrollTop(m.siteTop, m.siteCur, vis, len(m.res.sites))
-	rows := m.currentRows()
-	m.rowCur = clamp(m.rowCur, 0, maxi(len(rows)-1, 0))
-	m.rowTop = scrollTop(m.rowTop, m.rowCur, vis, len(rows))
-	m.trashCur = clamp(m.trashCur, 0, maxi(len(m.trash)-1, 0))
-	m.trashTop = scrollTop(m.trashTop, m.trashCur, maxi(m.h-5, 1), len(m.trash))
+	enable(true, k.nav()...)
+	enable(true, &k.Open, &k.Flat, &k.Reveal, &k.Sort, &k.SortReverse, &k.Help, &k.Quit,
+		&k.Search, &k.AllPurposes, &k.OnlySession, &k.OnlyPersonal, &k.OnlyTracking, &k.OnlyUnknown,
+		&k.Mark, &k.MarkAll, &k.Trash, &k.Export)
+	enable(len(c.ds().sources) > 1 || ms.sourceOnly != "", &k.Source)
+	enable(!ms.flat, &k.NextPane, &k.PrevPane)
+	enable(ms.filtersActive(), &k.Back)
+	has := ms.currentCookie() != nil
+	enable(has, &k.Copy, &k.CopyAs)
+	if !c.opts.ReadOnly {
+		enable(true, &k.Undo, &k.Purge)
+		enable(has || len(ms.marks) > 0, &k.Delete, &k.SetPurpose)
+		enable(has, &k.Edit, &k.EditValue)
+		enable(c.canImport(), &k.Import)
+	}
 }
 
-// scrollTop keeps cur inside the window [top, top+vis).
-func scrollTop(top, cur, vis, n int) int {
-	if cur < top {
-		top = cur
+func (ms *mainScreen) shortHelp(k *KeyMap) []key.Binding {
+	if ms.searching {
+		return modalHelp(k)
 	}
-	if cur >= top+vis {
-		top = cur - vis + 1
-	}
-	return clamp(top, 0, maxi(n-vis, 0))
-}
-
-// move applies a navigation key to cursor cur over n items; ok is false
-// when msg is not a navigation key.
-func (m *Model) move(msg tea.KeyMsg, cur, n, page int) (int, bool) {
-	k := &m.keys
-	switch {
-	case key.Matches(msg, k.Up):
-		cur--
-	case key.Matches(msg, k.Down):
-		cur++
-	case key.Matches(msg, k.Top):
-		cur = 0
-	case key.Matches(msg, k.Bottom):
-		cur = n - 1
-	case key.Matches(msg, k.PageUp):
-		cur -= page
-	case key.Matches(msg, k.PageDown):
-		cur += page
-	case key.Matches(msg, k.HalfUp):
-		cur -= maxi(page/2, 1)
-	case key.Matches(msg, k.HalfDown):
-		cur += maxi(page/2, 1)
-	default:
-		return cur, false
-	}
-	return clamp(cur, 0, maxi(n-1, 0)), true
+	return []key.Binding{k.Search, k.OnlyTracking, k.Mark, k.Delete, k.Purge, k.Undo, k.Edit, k.Reveal, k.Export, k.Import, k.Flat, k.Trash, k.Help, k.Quit}
 }
 
 // ---- update ----
 
-func (m *Model) updateMain(msg tea.Msg) tea.Cmd {
+func (ms *mainScreen) update(c *Context, msg tea.Msg) tea.Cmd {
+	if ms.searching {
+		return ms.updateSearch(c, msg)
+	}
 	if mm, ok := msg.(tea.MouseMsg); ok {
-		return m.mouseMain(mm)
+		return ms.mouse(c, mm)
 	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil
 	}
-	k := &m.keys
-	vis := m.visibleRows()
-	if m.focus == paneSites && !m.flat {
-		if cur, ok := m.move(km, m.siteCur, len(m.res.sites), vis); ok {
-			if cur != m.siteCur {
-				m.siteCur, m.rowCur, m.rowTop = cur, 0, 0
+	k := &c.keys
+	if !ms.cookiesFocused() {
+		before := ms.sites.cur
+		if ms.sites.move(k, km, len(ms.res.sites)) {
+			if ms.sites.cur != before {
+				ms.rows.reset()
 			}
-			m.clampCursors()
+			ms.resize(c)
 			return nil
 		}
-	} else if cur, ok := m.move(km, m.rowCur, len(m.currentRows()), vis); ok {
-		m.rowCur = cur
-		m.clampCursors()
+	} else if ms.rows.move(k, km, len(ms.currentRows())) {
 		return nil
 	}
+	if cmd, ok := ms.viewKey(c, km); ok {
+		return cmd
+	}
+	return ms.actionKey(c, km)
+}
+
+// viewKey handles the keys that change what is shown (not the jar).
+func (ms *mainScreen) viewKey(c *Context, km tea.KeyMsg) (tea.Cmd, bool) {
+	k := &c.keys
 	switch {
 	case key.Matches(km, k.Quit):
-		return tea.Quit
+		return tea.Quit, true
 	case key.Matches(km, k.NextPane), key.Matches(km, k.PrevPane):
-		if m.focus == paneSites {
-			m.focus = paneCookies
+		if ms.focus == paneSites {
+			ms.focus = paneCookies
 		} else {
-			m.focus = paneSites
+			ms.focus = paneSites
 		}
 	case key.Matches(km, k.Open):
-		if m.focus == paneSites && !m.flat {
-			m.focus = paneCookies
-		} else if m.currentCookie() != nil {
-			m.backScreen, m.screen, m.detailsScroll = scrMain, scrDetails, 0
+		if !ms.cookiesFocused() {
+			ms.focus = paneCookies
+		} else if ms.currentCookie() != nil {
+			c.nav.push(&detailsScreen{main: ms})
 		}
 	case key.Matches(km, k.Back):
-		m.searchText, m.purposeOnly, m.sourceOnly, m.searchErr = "", "", "", ""
-		m.search.SetValue("")
-		return m.applyFilters()
+		ms.searchText, ms.purposeOnly, ms.sourceOnly, ms.searchErr = "", "", "", ""
+		ms.search.SetValue("")
+		return ms.applyFilters(c), true
 	case key.Matches(km, k.Flat):
-		m.flat = !m.flat
-		m.rowCur, m.rowTop = 0, 0
-		m.focus = paneSites
-		if m.flat {
-			m.focus = paneCookies
+		ms.flat = !ms.flat
+		ms.rows.reset()
+		ms.focus = paneSites
+		if ms.flat {
+			ms.focus = paneCookies
 		}
-		m.clampCursors()
+		ms.resize(c)
 	case key.Matches(km, k.Reveal):
-		m.reveal = !m.reveal
+		c.reveal = !c.reveal
 	case key.Matches(km, k.Sort), key.Matches(km, k.SortReverse):
-		rev := key.Matches(km, k.SortReverse)
-		if m.focus == paneSites && !m.flat {
-			if rev {
-				m.q.siteDesc = !m.q.siteDesc
-			} else {
-				m.q.siteSort = (m.q.siteSort + 1) % siteSortCount
-			}
-			m.res.sortSites(m.q.siteSort, m.q.siteDesc)
-			m.clampCursors()
-			return nil
-		}
-		if rev {
-			m.q.cookieDesc = !m.q.cookieDesc
-		} else {
-			m.q.cookieSort = (m.q.cookieSort + 1) % cookieSortCount
-		}
-		return m.requery()
+		return ms.sort(c, key.Matches(km, k.SortReverse)), true
 	case key.Matches(km, k.Help):
-		m.backScreen, m.screen = scrMain, scrHelp
+		c.nav.push(&helpScreen{under: ms})
 	case key.Matches(km, k.Search):
-		m.searching = true
-		m.search.SetValue(m.searchText)
-		m.search.CursorEnd()
-		m.search.Focus()
-		return nil
+		ms.searching = true
+		ms.search.SetValue(ms.searchText)
+		ms.search.CursorEnd()
+		ms.search.Focus()
 	case key.Matches(km, k.AllPurposes):
-		m.purposeOnly = ""
-		return m.applyFilters()
+		ms.purposeOnly = ""
+		return ms.applyFilters(c), true
 	case key.Matches(km, k.OnlySession):
-		return m.togglePurpose(cookie.PurposeSession)
+		return ms.togglePurpose(c, cookie.PurposeSession), true
 	case key.Matches(km, k.OnlyPersonal):
-		return m.togglePurpose(cookie.PurposePersonalization)
+		return ms.togglePurpose(c, cookie.PurposePersonalization), true
 	case key.Matches(km, k.OnlyTracking):
-		return m.togglePurpose(cookie.PurposeTracking)
+		return ms.togglePurpose(c, cookie.PurposeTracking), true
 	case key.Matches(km, k.OnlyUnknown):
-		return m.togglePurpose(cookie.PurposeUnknown)
+		return ms.togglePurpose(c, cookie.PurposeUnknown), true
 	case key.Matches(km, k.Source):
-		m.sourceOnly = nextSource(m.ds.sources, m.sourceOnly)
-		return m.applyFilters()
+		ms.sourceOnly = nextSource(c.ds().sources, ms.sourceOnly)
+		return ms.applyFilters(c), true
 	case key.Matches(km, k.Mark):
-		if c := m.currentCookie(); c != nil && (m.focus == paneCookies || m.flat) {
-			toggleMark(m.marks, c.ID)
-			m.rowCur = clamp(m.rowCur+1, 0, maxi(len(m.currentRows())-1, 0))
-			m.clampCursors()
-		} else if s := m.currentSite(); s != nil {
-			m.markRows(s.rows)
+		if ck := ms.currentCookie(); ck != nil && ms.cookiesFocused() {
+			toggleMark(ms.marks, ck.ID)
+			ms.rows.set(ms.rows.cur+1, len(ms.currentRows()))
+		} else if s := ms.currentSite(); s != nil {
+			ms.markRows(s.rows)
 		}
 	case key.Matches(km, k.MarkAll):
-		m.markRows(m.currentRows())
+		ms.markRows(ms.currentRows())
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// actionKey handles the keys that act on cookies or open another screen.
+func (ms *mainScreen) actionKey(c *Context, km tea.KeyMsg) tea.Cmd {
+	k := &c.keys
+	switch {
 	case key.Matches(km, k.Delete):
-		return m.deleteSelected()
+		return ms.deleteSelected(c)
 	case key.Matches(km, k.Purge):
-		return m.openPurge()
+		return ms.openPurge(c)
 	case key.Matches(km, k.Undo):
-		return m.undo()
+		return undo(c)
 	case key.Matches(km, k.Edit, k.EditValue):
-		return m.editCurrent(key.Matches(km, k.EditValue))
+		return editCookie(c, ms.currentCookie(), key.Matches(km, k.EditValue))
 	case key.Matches(km, k.SetPurpose):
-		if ids := m.selectedIDs(); len(ids) > 0 {
-			m.modal = &purposePicker{ids: ids}
+		if ids := ms.selectedIDs(); len(ids) > 0 {
+			c.nav.open(&purposePicker{ids: ids})
 		}
 	case key.Matches(km, k.Trash):
-		m.screen, m.trashCur, m.trashTop = scrTrash, 0, 0
-		m.trashMarks = map[int64]struct{}{}
-		return m.loadTrashCmd()
+		t := newTrashScreen(c)
+		c.nav.push(t)
+		return t.load(c)
 	case key.Matches(km, k.Import):
-		return m.openImport()
+		return openImport(c)
 	case key.Matches(km, k.Export):
-		m.modal = newExportDialog(m)
+		c.nav.open(newExportDialog(c, ms))
 	case key.Matches(km, k.Copy):
-		return m.copyValue()
+		return copyValue(c, ms.currentCookie())
 	case key.Matches(km, k.CopyAs):
-		return m.copyAs()
+		return copyAs(c, ms.selectedCookies(c.ds()))
 	}
 	return nil
 }
 
-func (m *Model) mouseMain(mm tea.MouseMsg) tea.Cmd {
+func (ms *mainScreen) sort(c *Context, rev bool) tea.Cmd {
+	if !ms.cookiesFocused() {
+		if rev {
+			ms.q.siteDesc = !ms.q.siteDesc
+		} else {
+			ms.q.siteSort = (ms.q.siteSort + 1) % siteSortCount
+		}
+		ms.res.sortSites(ms.q.siteSort, ms.q.siteDesc)
+		ms.resize(c)
+		return nil
+	}
+	if rev {
+		ms.q.cookieDesc = !ms.q.cookieDesc
+	} else {
+		ms.q.cookieSort = (ms.q.cookieSort + 1) % cookieSortCount
+	}
+	return ms.requery(c)
+}
+
+func (ms *mainScreen) mouse(c *Context, mm tea.MouseMsg) tea.Cmd {
 	switch mm.Button {
 	case tea.MouseButtonWheelUp, tea.MouseButtonWheelDown:
 		d := 3
 		if mm.Button == tea.MouseButtonWheelUp {
 			d = -3
 		}
-		if m.focus == paneSites && !m.flat {
-			m.siteCur += d
-			m.rowCur, m.rowTop = 0, 0
+		if !ms.cookiesFocused() {
+			ms.sites.set(ms.sites.cur+d, len(ms.res.sites))
+			ms.rows.reset()
 		} else {
-			m.rowCur += d
+			ms.rows.cur += d
 		}
-		m.clampCursors()
+		ms.resize(c)
 	case tea.MouseButtonLeft:
 		if mm.Action != tea.MouseActionPress {
 			return nil
 		}
 		row := mm.Y - 3 // header, pane title, column header
-		if row < 0 || row >= m.visibleRows() {
+		if row < 0 || row >= visibleRows(c) {
 			return nil
 		}
-		if !m.flat && mm.X < m.sitesWidth() {
-			m.focus = paneSites
-			if i := m.siteTop + row; i < len(m.res.sites) && i != m.siteCur {
-				m.siteCur, m.rowCur, m.rowTop = i, 0, 0
+		if !ms.flat && mm.X < sitesWidth(c) {
+			ms.focus = paneSites
+			if i := ms.sites.top + row; i < len(ms.res.sites) && i != ms.sites.cur {
+				ms.sites.cur = i
+				ms.rows.reset()
 			}
 		} else {
-			m.focus = paneCookies
-			m.rowCur = m.rowTop + row
+			ms.focus = paneCookies
+			ms.rows.cur = ms.rows.top + row
 		}
-		m.clampCursors()
+		ms.resize(c)
 	}
 	return nil
 }
@@ -370,20 +432,20 @@ func toggleMark(marks map[int64]struct{}, id int64) {
 }
 
 // markRows marks every row in rows, or unmarks them when all are marked.
-func (m *Model) markRows(rows []int32) {
+func (ms *mainScreen) markRows(rows []int32) {
+	cs := ms.res.ds.cookies
 	all := len(rows) > 0
 	for _, r := range rows {
-		if _, ok := m.marks[m.res.ds.cookies[r].ID]; !ok {
+		if _, ok := ms.marks[cs[r].ID]; !ok {
 			all = false
 			break
 		}
 	}
 	for _, r := range rows {
-		id := m.res.ds.cookies[r].ID
 		if all {
-			delete(m.marks, id)
+			delete(ms.marks, cs[r].ID)
 		} else {
-			m.marks[id] = struct{}{}
+			ms.marks[cs[r].ID] = struct{}{}
 		}
 	}
 }
@@ -401,494 +463,4 @@ func nextSource(sources []string, cur string) string {
 		}
 	}
 	return ""
-}
-
-func (m *Model) togglePurpose(p cookie.Purpose) tea.Cmd {
-	if m.purposeOnly == p {
-		m.purposeOnly = ""
-	} else {
-		m.purposeOnly = p
-	}
-	return m.applyFilters()
-}
-
-// scopeFilter is the filter of everything the main screen shows: search,
-// purpose and source filters together.
-func (m *Model) scopeFilter() (cookie.Filter, bool, error) {
-	var terms []string
-	if m.searchText != "" {
-		terms = append(terms, m.searchText)
-	}
-	if m.purposeOnly != "" {
-		terms = append(terms, "purpose:"+string(m.purposeOnly))
-	}
-	if m.sourceOnly != "" {
-		terms = append(terms, "source:"+quoteTerm(m.sourceOnly))
-	}
-	if len(terms) == 0 {
-		return cookie.Filter{}, false, nil
-	}
-	f, err := cookie.ParseFilter(terms...)
-	return f, true, err
-}
-
-func quoteTerm(s string) string {
-	if strings.ContainsAny(s, " \t\"") {
-		return `"` + strings.ReplaceAll(s, `"`, ``) + `"`
-	}
-	return s
-}
-
-// applyFilters recomputes the result for the current filters.
-func (m *Model) applyFilters() tea.Cmd {
-	f, has, err := m.scopeFilter()
-	if err != nil {
-		m.searchErr = err.Error()
-		return nil
-	}
-	m.searchErr = ""
-	m.q.filter, m.q.hasFilter = f, has
-	m.q.freeWord = hasFreeWord(m.searchText)
-	return m.requery()
-}
-
-// updateSearch gets every key while the search box is open: nothing else
-// fires. The filter applies live; enter keeps it, esc clears it.
-func (m *Model) updateSearch(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
-	}
-	switch {
-	case key.Matches(km, m.keys.SearchKeep):
-		m.searching = false
-		m.search.Blur()
-		return nil
-	case key.Matches(km, m.keys.SearchClear):
-		m.searching = false
-		m.search.Blur()
-		m.search.SetValue("")
-		m.searchText = ""
-		return m.applyFilters()
-	}
-	if m.search.Update(km) {
-		m.searchText = m.search.Value()
-		m.siteCur, m.rowCur = 0, 0
-		return m.applyFilters()
-	}
-	return nil
-}
-
-// ---- actions ----
-
-func (m *Model) deleteSelected() tea.Cmd {
-	ids := m.selectedIDs()
-	if len(ids) == 0 {
-		return nil
-	}
-	if len(ids) == 1 {
-		return m.deleteCmd(ids)
-	}
-	sites := map[string]bool{}
-	idset := map[int64]bool{}
-	for _, id := range ids {
-		idset[id] = true
-	}
-	for i := range m.ds.cookies {
-		if idset[m.ds.cookies[i].ID] {
-			sites[m.ds.site(int32(i))] = true
-		}
-	}
-	m.modal = &confirmDialog{
-		title:  "Delete marked cookies",
-		body:   fmt.Sprintf("Move %s on %s to the trash?\nu undoes it.", plural(len(ids), "marked cookie"), plural(len(sites), "site")),
-		action: "delete",
-		onYes:  m.deleteCmd(ids),
-	}
-	return nil
-}
-
-func (m *Model) deleteCmd(ids []int64) tea.Cmd {
-	m.marks = map[int64]struct{}{}
-	return m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
-		n, err := j.Delete(ctx, ids)
-		if err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("deleted %d — u to undo", n), nil
-	})
-}
-
-// openPurge asks to move every tracking cookie in the current scope (all
-// sites the current filters show) to the trash.
-func (m *Model) openPurge() tea.Cmd {
-	if !m.ds.complete {
-		// The count must cover the whole jar: open the dialog as soon as
-		// the load lands (resultMsg), unless the user has moved on.
-		m.purgePending = true
-		return m.setToast("loading the jar — the purge dialog opens when it is loaded", false)
-	}
-	scope, has, err := m.scopeFilter()
-	if err != nil {
-		return m.setToast(err.Error(), true)
-	}
-	tracking, _ := cookie.ParseFilter("purpose:tracking")
-	f := tracking
-	if has {
-		f = scope.And(tracking)
-	}
-	n, sites := 0, map[string]bool{}
-	for _, r := range m.res.rows {
-		if m.ds.cookies[r].Purpose == cookie.PurposeTracking {
-			n++
-			sites[m.ds.site(r)] = true
-		}
-	}
-	scopeText := "in the whole jar"
-	if has {
-		scopeText = "matching " + safe(m.scopeText())
-	}
-	if n == 0 {
-		return m.setToast("no tracking cookies "+scopeText, false)
-	}
-	m.modal = &confirmDialog{
-		title:  "Purge tracking cookies",
-		body:   fmt.Sprintf("Move %s on %s %s to the trash?\nLogins and preferences are kept. u undoes it.", plural(n, "tracking cookie"), plural(len(sites), "site"), scopeText),
-		action: "purge",
-		onYes: m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
-			n, err := j.Purge(ctx, f)
-			if err != nil {
-				return "", err
-			}
-			return fmt.Sprintf("purged %d tracking cookies — u to undo", n), nil
-		}),
-	}
-	return nil
-}
-
-func (m *Model) undo() tea.Cmd {
-	return m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
-		ch, err := j.Undo(ctx)
-		if err != nil {
-			if err == jar.ErrNothingToUndo {
-				return "nothing to undo", nil
-			}
-			return "", err
-		}
-		return "undid: " + safe(ch.Summary), nil
-	})
-}
-
-// scopeText describes the current filters for dialogs and the status bar.
-func (m *Model) scopeText() string {
-	var parts []string
-	if m.searchText != "" {
-		parts = append(parts, m.searchText)
-	}
-	if m.purposeOnly != "" {
-		parts = append(parts, "purpose:"+string(m.purposeOnly))
-	}
-	if m.sourceOnly != "" {
-		parts = append(parts, "source:"+quoteTerm(m.sourceOnly))
-	}
-	return strings.Join(parts, " ")
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// ---- view ----
-
-func (m *Model) viewMain() string {
-	listH, detailsH := m.layout()
-	var b strings.Builder
-	b.WriteString(m.viewHeader())
-	b.WriteByte('\n')
-	var body string
-	if m.flat {
-		body = m.viewCookies(m.w, listH)
-	} else {
-		sw := m.sitesWidth()
-		left := splitLines(m.viewSites(sw, listH))
-		right := splitLines(m.viewCookies(maxi(m.w-sw-1, 0), listH))
-		sep := m.th.muted.Render("│")
-		lines := make([]string, listH)
-		for i := range lines {
-			var l, r string
-			if i < len(left) {
-				l = left[i]
-			}
-			if i < len(right) {
-				r = right[i]
-			}
-			lines[i] = fit(l, sw) + sep + r
-		}
-		body = joinLines(lines)
-	}
-	b.WriteString(body)
-	b.WriteByte('\n')
-	b.WriteString(m.viewDetailsPane(m.w, detailsH))
-	b.WriteByte('\n')
-	b.WriteString(m.viewStatus())
-	b.WriteByte('\n')
-	b.WriteString(m.helpLine())
-	return b.String()
-}
-
-func (m *Model) viewHeader() string {
-	parts := []string{m.th.title.Render("crumbs") + " " + m.th.muted.Render(safe(m.j.Path())),
-		fmt.Sprintf("%d cookies", m.ds.total)}
-	if m.ds.complete {
-		for _, p := range cookie.Purposes {
-			parts = append(parts, m.th.purposeStyle(p).Render(fmt.Sprintf("%s %d", p, m.ds.byPurpose[purposeIndex(p)])))
-		}
-	}
-	if m.trashCount > 0 {
-		parts = append(parts, m.th.muted.Render(fmt.Sprintf("trash %d", m.trashCount)))
-	}
-	return fit(strings.Join(parts, "  "), m.w)
-}
-
-func (m *Model) paneTitle(s string, focused bool) string {
-	if focused {
-		return m.th.focusTitle.Render(s)
-	}
-	return m.th.blurTitle.Render(s)
-}
-
-func (m *Model) viewSites(w, h int) string {
-	lines := make([]string, 0, h)
-	title := fmt.Sprintf("Sites %d · by %s", len(m.res.sites), m.res.siteSort)
-	if m.res.siteDesc {
-		title += " ↑"
-	}
-	lines = append(lines, m.paneTitle(fit(title, w), m.focus == paneSites))
-	countW, mixW := 6, 8
-	nameW := maxi(w-2-countW-1-mixW, 1)
-	lines = append(lines, m.th.header.Render(fit("  "+fit("site", nameW)+fmt.Sprintf("%*s", countW, "count")+" "+"mix", w)))
-	vis := maxi(h-2, 0)
-	for i := m.siteTop; i < len(m.res.sites) && len(lines) < vis+2; i++ {
-		s := &m.res.sites[i]
-		cur := i == m.siteCur
-		glyph := " "
-		if cur {
-			glyph = "▸"
-		}
-		markG := " "
-		if n := m.markedIn(s.rows); n > 0 {
-			markG = m.th.marked.Render("●")
-		}
-		name := fit(safe(s.name), nameW)
-		count := fmt.Sprintf("%*d", countW, s.count)
-		line := glyph + markG + name + count + " " + m.mixBar(s, mixW)
-		if cur && m.focus == paneSites {
-			line = glyph + markG + m.th.cursorRow.Render(name+count) + " " + m.mixBar(s, mixW)
-		}
-		lines = append(lines, line)
-	}
-	if len(m.res.sites) == 0 {
-		lines = append(lines, m.th.muted.Render(fit("  no cookies match", w)))
-	}
-	return joinLines(lines)
-}
-
-func (m *Model) markedIn(rows []int32) int {
-	if len(m.marks) == 0 {
-		return 0
-	}
-	n := 0
-	for _, r := range rows {
-		if _, ok := m.marks[m.res.ds.cookies[r].ID]; ok {
-			n++
-		}
-	}
-	return n
-}
-
-// mixBar draws a site's purpose mix as w letters (s p t ·), proportional,
-// readable without colour.
-func (m *Model) mixBar(s *siteAgg, w int) string {
-	if s.count == 0 {
-		return spaces(w)
-	}
-	glyphs := [4]string{"s", "p", "t", "·"}
-	var b strings.Builder
-	used := 0
-	for i := 0; i < 4; i++ {
-		n := s.by[i] * w / s.count
-		if s.by[i] > 0 && n == 0 {
-			n = 1
-		}
-		n = mini(n, w-used)
-		if n > 0 {
-			b.WriteString(m.th.purposeStyle(cookie.Purposes[i]).Render(strings.Repeat(glyphs[i], n)))
-			used += n
-		}
-	}
-	return b.String() + spaces(w-used)
-}
-
-func (m *Model) viewCookies(w, h int) string {
-	rows := m.currentRows()
-	lines := make([]string, 0, h)
-	var title string
-	if m.flat {
-		title = fmt.Sprintf("All cookies %d · by %s", len(rows), m.q.cookieSort)
-	} else if s := m.currentSite(); s != nil {
-		title = fmt.Sprintf("%s · %s · by %s", safe(s.name), plural(s.count, "cookie"), m.q.cookieSort)
-	} else {
-		title = "Cookies"
-	}
-	if m.q.cookieDesc {
-		title += " ↑"
-	}
-	lines = append(lines, m.paneTitle(fit(title, w), m.focus == paneCookies || m.flat))
-
-	const purposeW, expW, flagW = 16, 11, 5
-	srcW := clamp(w/5, 8, 24)
-	domW := 0
-	if m.flat {
-		domW = clamp(w/4, 10, 30)
-	}
-	nameW := maxi(w-2-domW-purposeW-srcW-expW-flagW, 4)
-	hdr := "  "
-	if m.flat {
-		hdr += fit("domain", domW)
-	}
-	hdr += fit("name", nameW) + fit("purpose", purposeW) + fit("source", srcW) + fit("expires", expW) + fit("flags", flagW)
-	lines = append(lines, m.th.header.Render(fit(hdr, w)))
-	vis := maxi(h-2, 0)
-	now := m.q.now
-	for i := m.rowTop; i < len(rows) && len(lines) < vis+2; i++ {
-		c := &m.res.ds.cookies[rows[i]]
-		cur := i == m.rowCur
-		glyph := " "
-		if cur {
-			glyph = "▸"
-		}
-		markG := " "
-		if _, ok := m.marks[c.ID]; ok {
-			markG = m.th.marked.Render("●")
-		}
-		var cells strings.Builder
-		if m.flat {
-			cells.WriteString(fit(safe(c.Host()), domW-1) + " ")
-		}
-		cells.WriteString(fit(safe(c.Name), nameW-1) + " ")
-		ptext := fit(string(c.Purpose)+verdictMark(c), purposeW)
-		src := fit(safe(c.Source), srcW-1) + " "
-		exp := fit(expiryShort(c, now), expW)
-		flags := fit(flagString(c), flagW)
-		var line string
-		if cur && (m.focus == paneCookies || m.flat) {
-			line = glyph + markG + m.th.cursorRow.Render(cells.String()+ptext+src+exp+flags)
-		} else {
-			line = glyph + markG + cells.String() + m.th.purposeStyle(c.Purpose).Render(ptext) + m.th.muted.Render(src) + exp + flags
-		}
-		lines = append(lines, line)
-	}
-	if len(rows) == 0 {
-		msg := "  no cookies"
-		if m.filtersActive() {
-			msg = "  no cookies match the filter (esc clears it)"
-		}
-		lines = append(lines, m.th.muted.Render(fit(msg, w)))
-	}
-	return joinLines(lines)
-}
-
-func verdictMark(c *cookie.Cookie) string {
-	if c.VerdictBy == cookie.EvidenceUser {
-		return "*"
-	}
-	return ""
-}
-
-func expiryShort(c *cookie.Cookie, now time.Time) string {
-	switch {
-	case c.Session:
-		return "session"
-	case c.Expires.IsZero():
-		return "-"
-	case c.Expired(now):
-		return "expired"
-	}
-	return c.Expires.Format("2006-01-02")
-}
-
-// flagString: S secure, H HttpOnly, P partitioned, C container; "-" when off.
-func flagString(c *cookie.Cookie) string {
-	f := []byte("----")
-	if c.Secure {
-		f[0] = 'S'
-	}
-	if c.HTTPOnly {
-		f[1] = 'H'
-	}
-	if !c.Partition.IsZero() {
-		f[2] = 'P'
-	}
-	if c.Container.Key != "" {
-		f[3] = 'C'
-	}
-	return string(f)
-}
-
-func (m *Model) viewStatus() string {
-	if m.searching {
-		tail := fmt.Sprintf("  %d of %d", len(m.res.rows), m.ds.total)
-		if m.searchErr != "" {
-			tail = "  " + m.th.danger.Render(safe(m.searchErr))
-		}
-		m.search.Width = maxi(m.w-width(tail)-2, 1)
-		return fit(m.search.View()+tail, m.w)
-	}
-	var parts []string
-	if m.toast != "" {
-		st := m.th.ok
-		if m.toastErr {
-			st = m.th.danger
-		}
-		parts = append(parts, st.Render(m.toast))
-	}
-	parts = append(parts, "jar "+safe(filepath.Base(m.j.Path())))
-	if m.filtersActive() {
-		parts = append(parts, "filter "+m.th.accent.Render(safe(m.scopeText())))
-	}
-	if m.searchErr != "" {
-		parts = append(parts, m.th.danger.Render(safe(m.searchErr)))
-	}
-	parts = append(parts, fmt.Sprintf("%d of %d", len(m.res.rows), m.ds.total))
-	if m.loading {
-		parts = append(parts, m.th.warn.Render(fmt.Sprintf("loading %d…", m.ds.total)))
-	}
-	if n := len(m.marks); n > 0 {
-		parts = append(parts, m.th.marked.Render(fmt.Sprintf("%d marked", n)))
-	}
-	if m.reveal {
-		parts = append(parts, m.th.warn.Render("values shown"))
-	}
-	if m.opts.ReadOnly {
-		parts = append(parts, m.th.badge.Render(" READ-ONLY "))
-	}
-	parts = append(parts, "? help")
-	return fit(strings.Join(parts, m.th.muted.Render(" · ")), m.w)
-}
-
-// editCurrent opens the edit form on the cursor's cookie, or with inEditor
-// its value in $EDITOR (the same keys on the main and details screens).
-func (m *Model) editCurrent(inEditor bool) tea.Cmd {
-	c := m.currentCookie()
-	if c == nil {
-		return nil
-	}
-	if inEditor {
-		return m.editValueInEditor(*c)
-	}
-	m.modal = newEditForm(m, *c)
-	return nil
 }

@@ -44,11 +44,11 @@ func TestHeapAfterLoad(t *testing.T) {
 	m := newModel(t, j, Options{})
 	sized(m, 120, 40)
 	drain(m, m.Init())
-	if len(m.res.rows) != n {
-		t.Fatalf("loaded %d of %d", len(m.res.rows), n)
+	if len(m.main.res.rows) != n {
+		t.Fatalf("loaded %d of %d", len(m.main.res.rows), n)
 	}
 	press(m, "/", "g", "o", "o", "enter")
-	if !m.ds.complete || m.ds.foldText == "" {
+	if !m.c.ds().complete || m.c.ds().foldText == "" {
 		t.Fatal("search did not build the folded text")
 	}
 	after := liveHeap()

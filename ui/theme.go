@@ -34,11 +34,11 @@ const (
 	colGray    = "8"
 )
 
-// newTheme builds the styles for renderer r. NO_COLOR (any value) turns every
-// colour and attribute off; selection then shows through the cursor and mark
-// glyphs, never through colour alone.
-func newTheme(r *lipgloss.Renderer) *theme {
-	if os.Getenv("NO_COLOR") != "" {
+// newTheme builds the styles for renderer r. noColor (--no-color) or
+// NO_COLOR (any value) turns every colour and attribute off; selection then
+// shows through the cursor and mark glyphs, never through colour alone.
+func newTheme(r *lipgloss.Renderer, noColor bool) *theme {
+	if noColor || os.Getenv("NO_COLOR") != "" {
 		r.SetColorProfile(termenv.Ascii)
 	}
 	s := func() lipgloss.Style { return r.NewStyle() }

@@ -11,85 +11,132 @@ import (
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
-// The trash screen lists deleted cookies, newest first as the jar returns
-// them, and restores the marked ones (or the one under the cursor).
+// trashScreen lists deleted cookies, newest first as the jar returns them,
+// and restores the marked ones (or the one under the cursor).
+type trashScreen struct {
+	items []jar.Trashed
+	list  list
+	marks map[int64]struct{}
+}
 
-func (m *Model) updateTrash(msg tea.Msg) tea.Cmd {
+type trashMsg struct {
+	items []jar.Trashed
+	err   error
+}
+
+func newTrashScreen(c *Context) *trashScreen {
+	t := &trashScreen{marks: map[int64]struct{}{}}
+	t.resize(c)
+	return t
+}
+
+// load reads the trash in a Cmd.
+func (t *trashScreen) load(c *Context) tea.Cmd {
+	ctx, j := c.ctx, c.jar
+	return func() tea.Msg {
+		items, err := j.Trash(ctx)
+		return trashMsg{items: items, err: err}
+	}
+}
+
+// trashRows is how many trash rows fit: header, title, column header,
+// status and help take 5.
+func trashRows(c *Context) int { return maxi(c.h-5, 1) }
+
+func (t *trashScreen) resize(c *Context) { t.list.resize(trashRows(c), len(t.items)) }
+
+func (t *trashScreen) enableKeys(c *Context, k *KeyMap) {
+	enable(true, k.nav()...)
+	enable(true, &k.Back, &k.Quit, &k.Help, &k.Mark, &k.MarkAll, &k.Reveal, &k.Trash)
+	if !c.opts.ReadOnly {
+		enable(len(t.items) > 0, &k.Restore, &k.RestoreAll, &k.EmptyTrash)
+		enable(true, &k.Undo)
+	}
+}
+
+func (t *trashScreen) shortHelp(k *KeyMap) []key.Binding {
+	return []key.Binding{k.Mark, k.Restore, k.RestoreAll, k.EmptyTrash, k.Undo, k.Back, k.Help, k.Quit}
+}
+
+func (t *trashScreen) update(c *Context, msg tea.Msg) tea.Cmd {
+	if tm, ok := msg.(trashMsg); ok {
+		if tm.err != nil {
+			return c.nav.setToast(errText(tm.err), true)
+		}
+		t.items = tm.items
+		t.resize(c)
+		return nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil
 	}
-	k := &m.keys
-	if cur, ok := m.move(km, m.trashCur, len(m.trash), maxi(m.h-5, 1)); ok {
-		m.trashCur = cur
-		m.clampCursors()
+	k := &c.keys
+	if t.list.move(k, km, len(t.items)) {
 		return nil
 	}
 	switch {
 	case key.Matches(km, k.Back), key.Matches(km, k.Trash):
-		m.screen = scrMain
-		if m.ds.total == 0 {
-			m.screen = scrWelcome
-		}
+		c.nav.home()
 	case key.Matches(km, k.Quit):
 		return tea.Quit
 	case key.Matches(km, k.Help):
-		m.backScreen, m.screen = scrTrash, scrHelp
+		c.nav.push(&helpScreen{under: t})
 	case key.Matches(km, k.Reveal):
-		m.reveal = !m.reveal
+		c.reveal = !c.reveal
 	case key.Matches(km, k.Mark):
-		if m.trashCur < len(m.trash) {
-			toggleMark(m.trashMarks, m.trash[m.trashCur].ID)
-			m.trashCur = clamp(m.trashCur+1, 0, maxi(len(m.trash)-1, 0))
-			m.clampCursors()
+		if t.list.cur < len(t.items) {
+			toggleMark(t.marks, t.items[t.list.cur].ID)
+			t.list.set(t.list.cur+1, len(t.items))
 		}
 	case key.Matches(km, k.MarkAll):
-		all := len(m.trashMarks) == len(m.trash)
-		m.trashMarks = map[int64]struct{}{}
+		all := len(t.marks) == len(t.items)
+		t.marks = map[int64]struct{}{}
 		if !all {
-			for _, t := range m.trash {
-				m.trashMarks[t.ID] = struct{}{}
+			for _, it := range t.items {
+				t.marks[it.ID] = struct{}{}
 			}
 		}
 	case key.Matches(km, k.Restore):
-		ids := make([]int64, 0, len(m.trashMarks))
-		for _, t := range m.trash {
-			if _, ok := m.trashMarks[t.ID]; ok {
-				ids = append(ids, t.ID)
+		ids := make([]int64, 0, len(t.marks))
+		for _, it := range t.items {
+			if _, ok := t.marks[it.ID]; ok {
+				ids = append(ids, it.ID)
 			}
 		}
-		if len(ids) == 0 && m.trashCur < len(m.trash) {
-			ids = []int64{m.trash[m.trashCur].ID}
+		if len(ids) == 0 && t.list.cur < len(t.items) {
+			ids = []int64{t.items[t.list.cur].ID}
 		}
-		m.trashMarks = map[int64]struct{}{}
-		return m.restoreCmd(ids)
+		t.marks = map[int64]struct{}{}
+		return restoreCmd(c, ids)
 	case key.Matches(km, k.RestoreAll):
-		m.trashMarks = map[int64]struct{}{}
-		return m.restoreCmd(nil)
+		t.marks = map[int64]struct{}{}
+		return restoreCmd(c, nil)
 	case key.Matches(km, k.EmptyTrash):
-		m.modal = &confirmDialog{
+		c.nav.open(&confirmDialog{
 			title:  "Empty the trash",
-			body:   fmt.Sprintf("Delete %s for good?\nu can still undo it right after.", plural(len(m.trash), "cookie")),
+			body:   fmt.Sprintf("Delete %s for good?\nu can still undo it right after.", plural(len(t.items), "cookie")),
 			action: "empty",
-			onYes: m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+			onYes: c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
 				n, err := j.EmptyTrash(ctx)
 				if err != nil {
 					return "", err
 				}
 				return fmt.Sprintf("emptied the trash: %d deleted — u to undo", n), nil
 			}),
-		}
+		})
 	case key.Matches(km, k.Undo):
-		return m.undo()
+		return undo(c)
 	}
 	return nil
 }
 
-func (m *Model) restoreCmd(ids []int64) tea.Cmd {
+// restoreCmd restores ids from the trash (nil: all of it).
+func restoreCmd(c *Context, ids []int64) tea.Cmd {
 	if ids != nil && len(ids) == 0 {
 		return nil
 	}
-	return m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+	return c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
 		n, err := j.Restore(ctx, ids)
 		if err != nil {
 			return "", err
@@ -98,51 +145,44 @@ func (m *Model) restoreCmd(ids []int64) tea.Cmd {
 	})
 }
 
-func (m *Model) viewTrash() string {
-	w := m.w
-	lines := []string{m.viewHeader(), m.th.focusTitle.Render(fit(fmt.Sprintf("Trash · %s", plural(len(m.trash), "cookie")), w))}
+func (t *trashScreen) view(c *Context) string {
+	w, th := c.w, c.th
+	lines := []string{viewHeader(c), th.focusTitle.Render(fit(fmt.Sprintf("Trash · %s", plural(len(t.items), "cookie")), w))}
 	const delW, purposeW = 17, 16
 	srcW := clamp(w/5, 8, 24)
 	domW := clamp(w/4, 10, 30)
 	nameW := maxi(w-2-domW-purposeW-srcW-delW, 4)
-	lines = append(lines, m.th.header.Render(fit("  "+fit("domain", domW)+fit("name", nameW)+fit("purpose", purposeW)+fit("source", srcW)+fit("deleted", delW), w)))
-	vis := maxi(m.h-5, 1)
-	for i := m.trashTop; i < len(m.trash) && i < m.trashTop+vis; i++ {
-		t := &m.trash[i]
+	lines = append(lines, th.header.Render(fit("  "+fit("domain", domW)+fit("name", nameW)+fit("purpose", purposeW)+fit("source", srcW)+fit("deleted", delW), w)))
+	from, to := t.list.window(len(t.items))
+	for i := from; i < to; i++ {
+		it := &t.items[i]
 		glyph, markG := " ", " "
-		if i == m.trashCur {
+		if i == t.list.cur {
 			glyph = "▸"
 		}
-		if _, ok := m.trashMarks[t.ID]; ok {
-			markG = m.th.marked.Render("●")
+		if _, ok := t.marks[it.ID]; ok {
+			markG = th.marked.Render("●")
 		}
-		cells := fit(safe(t.Host()), domW-1) + " " + fit(safe(t.Name), nameW-1) + " " + fit(string(t.Purpose), purposeW) + fit(safe(t.Source), srcW-1) + " " + fit(fmtTime(t.DeletedAt), delW)
-		if i == m.trashCur {
-			cells = m.th.cursorRow.Render(cells)
+		cells := fit(safe(it.Host()), domW-1) + " " + fit(safe(it.Name), nameW-1) + " " + fit(string(it.Purpose), purposeW) + fit(safe(it.Source), srcW-1) + " " + fit(fmtTime(it.DeletedAt), delW)
+		if i == t.list.cur {
+			cells = th.cursorRow.Render(cells)
 		}
 		lines = append(lines, glyph+markG+cells)
 	}
-	if len(m.trash) == 0 {
-		lines = append(lines, m.th.muted.Render("  the trash is empty"))
+	if len(t.items) == 0 {
+		lines = append(lines, th.muted.Render("  the trash is empty"))
 	}
-	for len(lines) < m.h-2 {
-		lines = append(lines, "")
-	}
+	lines = fill(lines, c.h-2)
 	status := []string{}
-	if m.toast != "" {
-		st := m.th.ok
-		if m.toastErr {
-			st = m.th.danger
-		}
-		status = append(status, st.Render(m.toast))
+	if s := toastText(c); s != "" {
+		status = append(status, s)
 	}
-	if n := len(m.trashMarks); n > 0 {
-		status = append(status, m.th.marked.Render(fmt.Sprintf("%d marked", n)))
+	if n := len(t.marks); n > 0 {
+		status = append(status, th.marked.Render(fmt.Sprintf("%d marked", n)))
 	}
-	if m.opts.ReadOnly {
-		status = append(status, m.th.badge.Render(" READ-ONLY "))
+	if c.opts.ReadOnly {
+		status = append(status, th.badge.Render(" READ-ONLY "))
 	}
 	status = append(status, "? help")
-	lines = append(lines, strings.Join(status, " · "), m.helpLine())
-	return joinLines(lines)
+	return joinLines(append(lines, strings.Join(status, " · ")))
 }

@@ -1,10 +1,11 @@
 // Package ui is crumbs' terminal user interface: a Bubble Tea program over
 // one jar.
 //
-// The root Model owns the loaded cookies and routes every message to the
-// screen (main, welcome, trash, details, help) or modal (search, confirm,
-// edit, purpose, import, export) that is active; each lives in a file of its
-// own. Data flows one way: the UI reads the jar and changes it only through
+// The root Model loads the jar, routes every message to the open dialog or
+// the screen on top, and shows toasts. Screens (main, details, trash, help,
+// welcome) and dialogs (confirm, purpose, copy, edit, export, import) are
+// types that own their state and key bindings; they get a small shared
+// Context (context.go) instead of the root. Data flows one way: the UI reads the jar and changes it only through
 // jar calls run in tea.Cmds, each committed at once. It never reads a browser
 // store: browser discovery and reading are functions the command line passes
 // in (Options.Discover, Options.Read), so the UI does not depend on any
@@ -19,6 +20,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/crumbs-dev/crumbs/jar"
 )
@@ -37,11 +39,17 @@ type Options struct {
 	// writes them with jar.Import. progress may be called with rows done
 	// and total (0 if unknown). Warnings are shown to the user.
 	Read func(ctx context.Context, p Profile, progress func(done, total int)) (batches []jar.Batch, warnings []string, err error)
+	// NoColor turns colour and text attributes off (--no-color); NO_COLOR
+	// in the environment does the same.
+	NoColor bool
 	// Classifier, if set, previews the purpose of a cookie in the edit form.
 	Classifier jar.Classifier
 	// Input and Output default to the terminal (stdin, stdout).
 	Input  io.Reader
 	Output io.Writer
+	// testColor forces a colour profile whatever the output is (tests of
+	// the coloured views; the terminal decides otherwise).
+	testColor bool
 	// ExportDir is where the export dialog proposes to write; default the
 	// working directory.
 	ExportDir string
@@ -68,7 +76,11 @@ func (o Options) output() io.Writer {
 }
 
 func (o Options) renderer() *lipgloss.Renderer {
-	return lipgloss.NewRenderer(o.output())
+	r := lipgloss.NewRenderer(o.output())
+	if o.testColor {
+		r.SetColorProfile(termenv.ANSI256)
+	}
+	return r
 }
 
 // memoryLimit is the Go heap's soft limit while the UI runs.

@@ -32,15 +32,15 @@ func TestFirstFrameShowsCookies(t *testing.T) {
 func TestLargeJarFirstFrameIsPartialThenComplete(t *testing.T) {
 	j := openJar(t, genCookies(firstPage*3))
 	m := sized(newModel(t, j, Options{}), 120, 40)
-	if m.ds.complete || !m.loading {
+	if m.c.ds().complete || !m.c.data.loading {
 		t.Fatalf("expected a partial first page")
 	}
 	if v := m.View(); !strings.Contains(v, "loading") || !strings.Contains(v, "Sites") {
 		t.Errorf("partial frame should show cookies and say loading:\n%s", v)
 	}
 	drain(m, m.Init())
-	if !m.ds.complete || len(m.res.rows) != firstPage*3 {
-		t.Fatalf("after load: complete=%v rows=%d", m.ds.complete, len(m.res.rows))
+	if !m.c.ds().complete || len(m.main.res.rows) != firstPage*3 {
+		t.Fatalf("after load: complete=%v rows=%d", m.c.ds().complete, len(m.main.res.rows))
 	}
 }
 
@@ -61,8 +61,8 @@ func TestSearchIsLiveAndSwallowsKeys(t *testing.T) {
 	keys(tm, "backspace", "backspace", "enter")
 	waitFor(t, tm, fmt.Sprintf("%d of 300", want), "filter name:_ga")
 	m := finish(t, tm)
-	if m.searchText != "name:_ga" || len(m.res.rows) != want {
-		t.Errorf("search %q shows %d rows, want %d", m.searchText, len(m.res.rows), want)
+	if m.main.searchText != "name:_ga" || len(m.main.res.rows) != want {
+		t.Errorf("search %q shows %d rows, want %d", m.main.searchText, len(m.main.res.rows), want)
 	}
 	if got := count(t, j); got != 300 {
 		t.Errorf("typing in search changed the jar: %d cookies", got)
@@ -77,8 +77,8 @@ func TestSearchEscClears(t *testing.T) {
 	j := openJar(t, genCookies(100))
 	m := sized(newModel(t, j, Options{}), 120, 40)
 	press(m, "/", "d", "o", "esc")
-	if m.searchText != "" || len(m.res.rows) != 100 || m.searching {
-		t.Errorf("esc should clear: text %q rows %d searching %v", m.searchText, len(m.res.rows), m.searching)
+	if m.main.searchText != "" || len(m.main.res.rows) != 100 || m.main.searching {
+		t.Errorf("esc should clear: text %q rows %d searching %v", m.main.searchText, len(m.main.res.rows), m.main.searching)
 	}
 }
 
@@ -87,12 +87,12 @@ func TestQuickPurposeFilters(t *testing.T) {
 	m := sized(newModel(t, j, Options{}), 120, 40)
 	for k, p := range map[string]cookie.Purpose{"1": cookie.PurposeSession, "2": cookie.PurposePersonalization, "3": cookie.PurposeTracking, "4": cookie.PurposeUnknown} {
 		press(m, k)
-		if got, want := len(m.res.rows), count(t, j, "purpose:"+string(p)); got != want {
+		if got, want := len(m.main.res.rows), count(t, j, "purpose:"+string(p)); got != want {
 			t.Errorf("filter %s: %d rows, jar says %d", p, got, want)
 		}
 		press(m, "0")
-		if len(m.res.rows) != 300 {
-			t.Errorf("0 should show all, shows %d", len(m.res.rows))
+		if len(m.main.res.rows) != 300 {
+			t.Errorf("0 should show all, shows %d", len(m.main.res.rows))
 		}
 	}
 }
@@ -150,7 +150,7 @@ func TestPurgeRespectsScope(t *testing.T) {
 	j := openJar(t, genCookies(300))
 	m := sized(newModel(t, j, Options{}), 120, 40)
 	// Scope: the search for the first site's domain.
-	site := m.res.sites[0].name
+	site := m.main.res.sites[0].name
 	press(m, "/")
 	for _, r := range "domain:" + site {
 		press(m, string(r))
@@ -198,7 +198,7 @@ func TestDeleteOneNeedsNoDialog(t *testing.T) {
 	j := openJar(t, genCookies(50))
 	m := sized(newModel(t, j, Options{}), 120, 40)
 	press(m, "tab")
-	id := m.currentCookie().ID
+	id := m.main.currentCookie().ID
 	press(m, "d")
 	if _, err := j.Get(context.Background(), id); err == nil {
 		t.Errorf("cookie %d still live after d", id)
@@ -212,7 +212,7 @@ func TestTrashRestore(t *testing.T) {
 	j := openJar(t, genCookies(50))
 	m := sized(newModel(t, j, Options{}), 120, 40)
 	press(m, "tab")
-	name := m.currentCookie().Name
+	name := m.main.currentCookie().Name
 	press(m, "d", "t")
 	v := m.View()
 	if !strings.Contains(v, "Trash · 1 cookie") || !strings.Contains(v, name) {
@@ -226,7 +226,7 @@ func TestTrashRestore(t *testing.T) {
 		t.Errorf("trash should be empty:\n%s", m.View())
 	}
 	press(m, "esc")
-	if m.screen != scrMain {
+	if m.top() != screen(m.main) {
 		t.Errorf("esc should go back to the main screen")
 	}
 }
@@ -235,7 +235,7 @@ func TestEditInvalidShowsErrorAndKeepsJar(t *testing.T) {
 	j := openJar(t, genCookies(50))
 	m := sized(newModel(t, j, Options{}), 120, 40)
 	press(m, "tab")
-	before := *m.currentCookie()
+	before := *m.main.currentCookie()
 	press(m, "e", "ctrl+u")
 	for _, r := range "bad;name" {
 		press(m, string(r))
@@ -274,7 +274,7 @@ func TestEditValidSaves(t *testing.T) {
 	keys(tm, "enter")
 	waitFor(t, tm, "saved")
 	m := finish(t, tm)
-	c := m.currentCookie()
+	c := m.main.currentCookie()
 	got, err := j.Get(context.Background(), c.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -288,7 +288,7 @@ func TestSetPurposeVerdict(t *testing.T) {
 	j := openJar(t, genCookies(50))
 	m := sized(newModel(t, j, Options{}), 120, 40)
 	press(m, "tab")
-	id := m.currentCookie().ID
+	id := m.main.currentCookie().ID
 	press(m, "p", "3")
 	c, err := j.Get(context.Background(), id)
 	if err != nil {
@@ -303,7 +303,7 @@ func TestEditorRoundTrip(t *testing.T) {
 	j := openJar(t, genCookies(20))
 	m := sized(newModel(t, j, Options{}), 120, 40)
 	press(m, "tab")
-	c := *m.currentCookie()
+	c := *m.main.currentCookie()
 	script := filepath.Join(t.TempDir(), "ed.sh")
 	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf 'from-editor\\n' > \"$1\"\n"), 0o700); err != nil {
 		t.Fatal(err)
@@ -392,7 +392,7 @@ func TestWelcomeAndDemo(t *testing.T) {
 	waitFor(t, tm, "loaded 40 demo cookies")
 	waitFor(t, tm, "40 of 40")
 	m := finish(t, tm)
-	if m.screen != scrMain {
+	if m.top() != screen(m.main) {
 		t.Errorf("after the demo the main screen should show")
 	}
 	if n := count(t, j, "source:demo"); n != 40 {
@@ -548,7 +548,7 @@ func TestHostileValuesNeverBreakLayout(t *testing.T) {
 			press(m, "j")
 		}
 		press(m, "tab")
-		for s := 0; s < len(m.res.sites); s++ {
+		for s := 0; s < len(m.main.res.sites); s++ {
 			for i := 0; i < 20; i++ {
 				frames = append(frames, m.View())
 				press(m, "j")
@@ -581,22 +581,22 @@ func TestMarkAllVisibleAndSort(t *testing.T) {
 	j := openJar(t, genCookies(200))
 	m := sized(newModel(t, j, Options{}), 120, 40)
 	press(m, "f", "ctrl+a")
-	if len(m.marks) != 200 {
-		t.Errorf("ctrl+a in flat mode marked %d", len(m.marks))
+	if len(m.main.marks) != 200 {
+		t.Errorf("ctrl+a in flat mode marked %d", len(m.main.marks))
 	}
 	press(m, "ctrl+a")
-	if len(m.marks) != 0 {
-		t.Errorf("second ctrl+a should unmark, %d left", len(m.marks))
+	if len(m.main.marks) != 0 {
+		t.Errorf("second ctrl+a should unmark, %d left", len(m.main.marks))
 	}
 	press(m, "f", "s") // sites by count
-	for i := 1; i < len(m.res.sites); i++ {
-		if m.res.sites[i].count > m.res.sites[i-1].count {
+	for i := 1; i < len(m.main.res.sites); i++ {
+		if m.main.res.sites[i].count > m.main.res.sites[i-1].count {
 			t.Fatalf("sites not sorted by count at %d", i)
 		}
 	}
 	press(m, "s") // by tracking share
-	for i := 1; i < len(m.res.sites); i++ {
-		if m.res.sites[i].trackingShare() > m.res.sites[i-1].trackingShare() {
+	for i := 1; i < len(m.main.res.sites); i++ {
+		if m.main.res.sites[i].trackingShare() > m.main.res.sites[i-1].trackingShare() {
 			t.Fatalf("sites not sorted by tracking share at %d", i)
 		}
 	}

@@ -73,9 +73,9 @@ func demoCookies(now time.Time) ([]cookie.Cookie, error) {
 	return out, nil
 }
 
-func (m *Model) loadDemo() tea.Cmd {
-	now := m.j.Now()
-	return m.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+func loadDemo(c *Context) tea.Cmd {
+	now := c.jar.Now()
+	return c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
 		cs, err := demoCookies(now)
 		if err != nil {
 			return "", err
@@ -88,79 +88,89 @@ func (m *Model) loadDemo() tea.Cmd {
 	})
 }
 
-func (m *Model) updateWelcome(msg tea.Msg) tea.Cmd {
+// welcomeScreen is the base screen while the jar is empty; its state (the
+// profiles found) is the root's, in Context.data.
+type welcomeScreen struct{}
+
+func (ws *welcomeScreen) enableKeys(c *Context, k *KeyMap) {
+	enable(true, &k.Quit, &k.Help, &k.Trash)
+	if !c.opts.ReadOnly {
+		enable(c.canImport(), &k.Import)
+		enable(true, &k.Demo, &k.Undo)
+	}
+}
+
+func (ws *welcomeScreen) shortHelp(k *KeyMap) []key.Binding {
+	return []key.Binding{k.Import, k.Demo, k.Trash, k.Help, k.Quit}
+}
+
+func (ws *welcomeScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil
 	}
-	k := &m.keys
+	k := &c.keys
 	switch {
 	case key.Matches(km, k.Quit):
 		return tea.Quit
 	case key.Matches(km, k.Help):
-		m.backScreen, m.screen = scrWelcome, scrHelp
+		c.nav.push(&helpScreen{under: ws})
 	case key.Matches(km, k.Import):
-		if m.discovering || m.profiles == nil {
-			return m.openImport()
+		if c.data.discovering || c.data.profiles == nil {
+			return openImport(c)
 		}
-		return m.importAll()
+		return importAll(c)
 	case key.Matches(km, k.Demo):
-		return m.loadDemo()
+		return loadDemo(c)
 	case key.Matches(km, k.Trash):
-		m.screen = scrTrash
-		return m.loadTrashCmd()
+		t := newTrashScreen(c)
+		c.nav.push(t)
+		return t.load(c)
 	case key.Matches(km, k.Undo):
-		return m.undo()
+		return undo(c)
 	}
 	return nil
 }
 
-func (m *Model) viewWelcome() string {
-	w := m.w
+func (ws *welcomeScreen) view(c *Context) string {
+	w, th, d := c.w, c.th, c.data
 	lines := []string{
-		m.viewHeader(), "",
-		m.th.title.Render("Welcome to crumbs"),
-		"Your cookie jar is empty: " + m.th.muted.Render(safe(m.j.Path())),
+		viewHeader(c), "",
+		th.title.Render("Welcome to crumbs"),
+		"Your cookie jar is empty: " + th.muted.Render(safe(c.jar.Path())),
 		"crumbs reads the cookies of your browsers into this jar (it never changes the browsers' files),",
 		"says what each one is for, and lets you wipe the tracking ones while keeping your logins.",
 		"",
 	}
-	rw := !m.opts.ReadOnly
+	rw := !c.opts.ReadOnly
 	switch {
-	case m.opts.Discover == nil:
-		lines = append(lines, m.th.muted.Render("Browser discovery is not available here; run: crumbs import SOURCE"))
-	case m.discovering:
+	case c.opts.Discover == nil:
+		lines = append(lines, th.muted.Render("Browser discovery is not available here; run: crumbs import SOURCE"))
+	case d.discovering:
 		lines = append(lines, "Looking for browsers…")
-	case m.profilesErr != nil:
-		lines = append(lines, m.th.danger.Render("Looking for browsers failed: "+safe(m.profilesErr.Error())))
-	case len(m.profiles) == 0:
+	case d.profilesErr != nil:
+		lines = append(lines, th.danger.Render("Looking for browsers failed: "+safe(d.profilesErr.Error())))
+	case len(d.profiles) == 0:
 		lines = append(lines, "No browser profiles found on this machine.")
 	default:
-		lines = append(lines, m.th.title.Render(fmt.Sprintf("Browsers found (%d profiles):", len(m.profiles))))
-		lines = append(lines, profileLines(m, m.profiles, -1, nil, w-2, maxi(m.h-18, 3))...)
+		lines = append(lines, th.title.Render(fmt.Sprintf("Browsers found (%d profiles):", len(d.profiles))))
+		lines = append(lines, profileLines(c, d.profiles, -1, nil, w-2, maxi(c.h-18, 3))...)
 	}
 	lines = append(lines, "")
-	if rw && m.keys.Import.Enabled() && len(m.profiles) > 0 {
-		lines = append(lines, m.th.key.Render("i")+"  import all of them now")
+	if rw && c.canImport() && len(d.profiles) > 0 {
+		lines = append(lines, th.key.Render("i")+"  import all of them now")
 	}
 	if rw {
-		lines = append(lines, m.th.key.Render("D")+"  load a demo set of invented cookies to try crumbs (source \"demo\", u removes it)")
+		lines = append(lines, th.key.Render("D")+"  load a demo set of invented cookies to try crumbs (source \"demo\", u removes it)")
 	}
-	lines = append(lines, m.th.key.Render("t")+"  open the trash", m.th.key.Render("q")+"  quit")
-	if m.opts.ReadOnly {
-		lines = append(lines, "", m.th.badge.Render(" READ-ONLY ")+" importing is off")
+	lines = append(lines, th.key.Render("t")+"  open the trash", th.key.Render("q")+"  quit")
+	if c.opts.ReadOnly {
+		lines = append(lines, "", th.badge.Render(" READ-ONLY ")+" importing is off")
 	}
-	for len(lines) < m.h-2 {
-		lines = append(lines, "")
-	}
+	lines = fill(lines, c.h-2)
 	status := "? help"
-	if m.toast != "" {
-		st := m.th.ok
-		if m.toastErr {
-			st = m.th.danger
-		}
-		status = st.Render(m.toast) + " · " + status
+	if t := toastText(c); t != "" {
+		status = t + " · " + status
 	}
-	lines = append(lines, status, m.helpLine())
-	return joinLines(lines)
+	return joinLines(append(lines, status))
 }

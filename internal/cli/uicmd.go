@@ -26,6 +26,7 @@ func (a *app) setupUI(root *cobra.Command) {
 			opts := ui.Options{
 				ReadOnly: readOnly,
 				Mouse:    mouse,
+				NoColor:  a.noColor || a.env.Getenv("NO_COLOR") != "",
 				Discover: a.uiDiscover,
 				Read:     a.uiRead,
 			}

@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
+)
+
+// The pieces every screen shares: the header, the toast and the help line.
+
+// viewHeader is the first line: the jar, its counts and the trash.
+func viewHeader(c *Context) string {
+	ds := c.ds()
+	parts := []string{c.th.title.Render("crumbs") + " " + c.th.muted.Render(safe(c.jar.Path())),
+		fmt.Sprintf("%d cookies", ds.total)}
+	if ds.complete {
+		for _, p := range cookie.Purposes {
+			parts = append(parts, c.th.purposeStyle(p).Render(fmt.Sprintf("%s %d", p, ds.byPurpose[purposeIndex(p)])))
+		}
+	}
+	if c.data.trashCount > 0 {
+		parts = append(parts, c.th.muted.Render(fmt.Sprintf("trash %d", c.data.trashCount)))
+	}
+	return fit(strings.Join(parts, "  "), c.w)
+}
+
+// toastText is the toast styled as a result or an error; "" when none.
+func toastText(c *Context) string {
+	if c.toast.text == "" {
+		return ""
+	}
+	if c.toast.err {
+		return c.th.danger.Render(c.toast.text)
+	}
+	return c.th.ok.Render(c.toast.text)
+}
+
+// helpLine draws bindings as "key desc" pairs, as many as fit.
+func helpLine(c *Context, bs []key.Binding) string {
+	var parts []string
+	used := 0
+	for _, b := range bs {
+		h := b.Help()
+		p := c.th.key.Render(h.Key) + " " + c.th.muted.Render(h.Desc)
+		pw := width(h.Key) + 1 + width(h.Desc) + 3
+		if used+pw > c.w {
+			break
+		}
+		used += pw
+		parts = append(parts, p)
+	}
+	return joinWith(parts, "   ")
+}
+
+// enabledOnly keeps the bindings that are switched on.
+func enabledOnly(bs []key.Binding) []key.Binding {
+	var out []key.Binding
+	for _, b := range bs {
+		if b.Enabled() {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// modalHelp is the footer while a dialog or the search box has the keys.
+func modalHelp(k *KeyMap) []key.Binding {
+	return []key.Binding{k.Confirm, k.Save, k.SearchKeep, k.SearchClear, k.NextField, k.Toggle, k.Cancel, k.Up, k.Down, k.Open, k.Import}
+}
+
+// fill pads lines with blank ones up to n lines.
+func fill(lines []string, n int) []string {
+	for len(lines) < n {
+		lines = append(lines, "")
+	}
+	return lines
+}

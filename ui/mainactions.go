@@ -1,0 +1,224 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
+)
+
+// resultMsg carries a computed result to the main screen.
+type resultMsg struct{ res *result }
+
+// requery starts computing the result for the current filters in a Cmd.
+// The generation number makes every earlier, still running query stale.
+func (ms *mainScreen) requery(c *Context) tea.Cmd {
+	ms.gen++
+	ms.latestGen.Store(int64(ms.gen))
+	q := ms.q
+	q.gen = ms.gen
+	q.latest = ms.latestGen
+	q.now = c.jar.Now()
+	ds := c.ds()
+	return func() tea.Msg { return resultMsg{compute(ds, q)} }
+}
+
+func (ms *mainScreen) togglePurpose(c *Context, p cookie.Purpose) tea.Cmd {
+	if ms.purposeOnly == p {
+		ms.purposeOnly = ""
+	} else {
+		ms.purposeOnly = p
+	}
+	return ms.applyFilters(c)
+}
+
+// scopeTerms are the terms of everything the main screen shows: search,
+// purpose and source filters together.
+func (ms *mainScreen) scopeTerms() []string {
+	var terms []string
+	if ms.searchText != "" {
+		terms = append(terms, ms.searchText)
+	}
+	if ms.purposeOnly != "" {
+		terms = append(terms, "purpose:"+string(ms.purposeOnly))
+	}
+	if ms.sourceOnly != "" {
+		terms = append(terms, "source:"+quoteTerm(ms.sourceOnly))
+	}
+	return terms
+}
+
+// scopeFilter is the filter of the scope; has is false when nothing is set.
+func (ms *mainScreen) scopeFilter() (f cookie.Filter, has bool, err error) {
+	terms := ms.scopeTerms()
+	if len(terms) == 0 {
+		return cookie.Filter{}, false, nil
+	}
+	f, err = cookie.ParseFilter(terms...)
+	return f, true, err
+}
+
+// scopeText describes the current filters for dialogs and the status bar.
+func (ms *mainScreen) scopeText() string { return strings.Join(ms.scopeTerms(), " ") }
+
+func quoteTerm(s string) string {
+	if strings.ContainsAny(s, " \t\"") {
+		return `"` + strings.ReplaceAll(s, `"`, ``) + `"`
+	}
+	return s
+}
+
+// applyFilters recomputes the result for the current filters.
+func (ms *mainScreen) applyFilters(c *Context) tea.Cmd {
+	f, has, err := ms.scopeFilter()
+	if err != nil {
+		ms.searchErr = err.Error()
+		return nil
+	}
+	ms.searchErr = ""
+	ms.q.filter, ms.q.hasFilter = f, has
+	ms.q.freeWord = hasFreeWord(ms.searchText)
+	return ms.requery(c)
+}
+
+// updateSearch gets every key while the search box is open: nothing else
+// fires. The filter applies live; enter keeps it, esc clears it.
+func (ms *mainScreen) updateSearch(c *Context, msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(km, c.keys.SearchKeep):
+		ms.searching = false
+		ms.search.Blur()
+		return nil
+	case key.Matches(km, c.keys.SearchClear):
+		ms.searching = false
+		ms.search.Blur()
+		ms.search.SetValue("")
+		ms.searchText = ""
+		return ms.applyFilters(c)
+	}
+	if ms.search.Update(km) {
+		ms.searchText = ms.search.Value()
+		ms.sites.cur, ms.rows.cur = 0, 0
+		return ms.applyFilters(c)
+	}
+	return nil
+}
+
+// ---- actions ----
+
+func (ms *mainScreen) deleteSelected(c *Context) tea.Cmd {
+	ids := ms.selectedIDs()
+	if len(ids) == 0 {
+		return nil
+	}
+	if len(ids) == 1 {
+		return ms.deleteCmd(c, ids)
+	}
+	ds := c.ds()
+	sites := map[string]bool{}
+	idset := map[int64]bool{}
+	for _, id := range ids {
+		idset[id] = true
+	}
+	for i := range ds.cookies {
+		if idset[ds.cookies[i].ID] {
+			sites[ds.site(int32(i))] = true
+		}
+	}
+	c.nav.open(&confirmDialog{
+		title:  "Delete marked cookies",
+		body:   fmt.Sprintf("Move %s on %s to the trash?\nu undoes it.", plural(len(ids), "marked cookie"), plural(len(sites), "site")),
+		action: "delete",
+		onYes:  ms.deleteCmd(c, ids),
+	})
+	return nil
+}
+
+func (ms *mainScreen) deleteCmd(c *Context, ids []int64) tea.Cmd {
+	ms.marks = map[int64]struct{}{}
+	return c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+		n, err := j.Delete(ctx, ids)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("deleted %d — u to undo", n), nil
+	})
+}
+
+// openPurge asks to move every tracking cookie in the current scope (all
+// sites the current filters show) to the trash.
+func (ms *mainScreen) openPurge(c *Context) tea.Cmd {
+	ds := c.ds()
+	if !ds.complete {
+		// The count must cover the whole jar: open the dialog as soon as
+		// the load lands (Model.result), unless the user has moved on.
+		ms.purgePending = true
+		return c.nav.setToast("loading the jar — the purge dialog opens when it is loaded", false)
+	}
+	scope, has, err := ms.scopeFilter()
+	if err != nil {
+		return c.nav.setToast(err.Error(), true)
+	}
+	tracking, _ := cookie.ParseFilter("purpose:tracking")
+	f := tracking
+	if has {
+		f = scope.And(tracking)
+	}
+	n, sites := 0, map[string]bool{}
+	for _, r := range ms.res.rows {
+		if ds.cookies[r].Purpose == cookie.PurposeTracking {
+			n++
+			sites[ds.site(r)] = true
+		}
+	}
+	scopeText := "in the whole jar"
+	if has {
+		scopeText = "matching " + safe(ms.scopeText())
+	}
+	if n == 0 {
+		return c.nav.setToast("no tracking cookies "+scopeText, false)
+	}
+	c.nav.open(&confirmDialog{
+		title:  "Purge tracking cookies",
+		body:   fmt.Sprintf("Move %s on %s %s to the trash?\nLogins and preferences are kept. u undoes it.", plural(n, "tracking cookie"), plural(len(sites), "site"), scopeText),
+		action: "purge",
+		onYes: c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+			n, err := j.Purge(ctx, f)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("purged %d tracking cookies — u to undo", n), nil
+		}),
+	})
+	return nil
+}
+
+// undo reverts the jar's last change, whoever made it.
+func undo(c *Context) tea.Cmd {
+	return c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+		ch, err := j.Undo(ctx)
+		if err != nil {
+			if err == jar.ErrNothingToUndo {
+				return "nothing to undo", nil
+			}
+			return "", err
+		}
+		return "undid: " + safe(ch.Summary), nil
+	})
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
