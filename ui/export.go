@@ -2,16 +2,14 @@ package ui
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/crumbs-dev/crumbs/importers/netscape"
+	"github.com/crumbs-dev/crumbs/internal/app"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
@@ -189,21 +187,32 @@ func (d *exportDialog) start(c *Context) tea.Cmd {
 			path = filepath.Join(home, path[2:])
 		}
 	}
-	if path == "" {
+	if path == "" || path == "-" {
 		d.report, d.failed = []string{"give a file name"}, true
 		return nil
 	}
-	format := exportFormats[d.format]
-	url := strings.TrimSpace(d.url.Value())
-	if format == "header" && url == "" {
-		d.report, d.failed = []string{"the header format needs the URL the request goes to"}, true
+	opts := app.ExportOptions{Format: app.Formats[d.format], URL: strings.TrimSpace(d.url.Value()), Now: c.jar.Now()}
+	if err := opts.Check(); err != nil {
+		d.report, d.failed = []string{safe(err.Error())}, true
 		return nil
 	}
-	now := c.jar.Now()
+	ctx := c.ctx
 	d.running = true
 	return func() tea.Msg {
-		rep, err := exportCookies(path, format, url, cs, now)
-		return exportDoneMsg{report: rep, err: err}
+		rep, err := app.Export(ctx, path, nil, cs, opts)
+		if err != nil {
+			return exportDoneMsg{err: err}
+		}
+		// The CLI's report, line for line: what was written, then what
+		// was left out and lost, and why.
+		lines := append([]string{rep.Summary() + " (mode 0600)"}, rep.Warnings()...)
+		if len(lines) == 1 {
+			lines = append(lines, "nothing was left out")
+		}
+		for i := range lines {
+			lines[i] = safe(lines[i])
+		}
+		return exportDoneMsg{report: lines}
 	}
 }
 
@@ -273,63 +282,4 @@ func (d *exportDialog) view(c *Context, w, h int) string {
 		lines[i] = trunc(l, inner)
 	}
 	return c.th.dialog.Render(joinLines(lines))
-}
-
-// exportCookies writes cs to path in format and returns the report lines.
-func exportCookies(path, format, url string, cs []cookie.Cookie, now time.Time) ([]string, error) {
-	var rep []string
-	switch format {
-	case "netscape":
-		r, err := netscape.WriteFile(path, cs, netscape.WriteOptions{Now: now})
-		if err != nil {
-			return nil, err
-		}
-		rep = append(rep, fmt.Sprintf("wrote %s to %s (mode 0600)", plural(r.Written, "cookie"), safe(path)))
-		if r.Skipped() > 0 || len(r.Lost) > 0 {
-			rep = append(rep, r.Warnings()...)
-		} else {
-			rep = append(rep, "nothing was left out")
-		}
-	case "json":
-		if err := writeFileAtomic(path, func(w io.Writer) error { return writeJSON(w, cs) }); err != nil {
-			return nil, err
-		}
-		rep = append(rep, fmt.Sprintf("wrote %s to %s (mode 0600)", plural(len(cs), "cookie"), safe(path)), "JSON is lossless: nothing was left out")
-	case "header":
-		h, n, err := headerFor(cs, url, now)
-		if err != nil {
-			return nil, err
-		}
-		if err := writeFileAtomic(path, func(w io.Writer) error {
-			_, err := io.WriteString(w, "Cookie: "+h+"\n")
-			return err
-		}); err != nil {
-			return nil, err
-		}
-		rep = append(rep, fmt.Sprintf("wrote the Cookie header for %s (%s) to %s (mode 0600)", safe(url), plural(n, "cookie"), safe(path)),
-			fmt.Sprintf("%s in scope left out: not sent to that URL (domain, path, secure or expiry)", plural(len(cs)-n, "cookie")))
-	}
-	return rep, nil
-}
-
-// writeFileAtomic writes through a 0600 temp file in the same directory,
-// renamed into place, so a crash never leaves half a file.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".crumbs-export-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -112,28 +111,6 @@ func Write(w io.Writer, cs []cookie.Cookie) error {
 	}
 	bw.WriteString("\n]\n")
 	return bw.Flush()
-}
-
-// WriteFile writes cs to path with mode 0600 through a temporary file
-// renamed into place.
-func WriteFile(path string, cs []cookie.Cookie) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".crumbs-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := Write(tmp, cs); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 var sameSiteOut = [...]string{"unspecified", "no_restriction", "lax", "strict"}

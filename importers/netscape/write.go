@@ -6,8 +6,6 @@ import (
 	"hash/maphash"
 	"io"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -110,30 +108,6 @@ func sortedKeys(m map[string]int) []string {
 	return keys
 }
 
-// WriteFile writes cs to path with mode 0600, through a temporary file in
-// the same directory renamed into place, so a crash never leaves half a file.
-func WriteFile(path string, cs []cookie.Cookie, opts WriteOptions) (WriteReport, error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".crumbs-*.txt")
-	if err != nil {
-		return WriteReport{}, err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return WriteReport{}, err
-	}
-	rep, err := Write(tmp, cs, opts)
-	if err != nil {
-		tmp.Close()
-		return rep, err
-	}
-	if err := tmp.Close(); err != nil {
-		return rep, err
-	}
-	return rep, os.Rename(tmp.Name(), path)
-}
-
 type key struct {
 	host     string
 	hostOnly bool
@@ -146,8 +120,9 @@ type key struct {
 // and counted in the report; the caller shows WriteReport.Warnings.
 //
 // When two cookies would become the same line (same domain, host-only
-// flag, path and name: from two sources, containers or partitions), the
-// first unpartitioned one in the default container is kept, else the first.
+// flag, path and name: from two sources, containers or partitions), an
+// unpartitioned one in the default container is kept, and among equals the
+// most recently updated (cookie.Fresher).
 func Write(w io.Writer, cs []cookie.Cookie, opts WriteOptions) (WriteReport, error) {
 	now := opts.Now
 	if now.IsZero() {
@@ -331,7 +306,9 @@ func mayCollide(cs []cookie.Cookie) bool {
 }
 
 // preferred reports whether c should replace prev as the one line for
-// their shared key: unpartitioned and default-container cookies win.
+// their shared key: unpartitioned and default-container cookies win; among
+// copies of the same cookie (from two sources) the fresher one, by the rule
+// the Cookie header follows too (cookie.Fresher).
 func preferred(c, prev *cookie.Cookie) bool {
 	score := func(c *cookie.Cookie) int {
 		s := 0
@@ -343,7 +320,10 @@ func preferred(c, prev *cookie.Cookie) bool {
 		}
 		return s
 	}
-	return score(c) < score(prev)
+	if sc, sp := score(c), score(prev); sc != sp {
+		return sc < sp
+	}
+	return cookie.Fresher(c, prev)
 }
 
 var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false), idna.StrictDomainName(false))

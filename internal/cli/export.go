@@ -1,21 +1,15 @@
 package cli
 
 import (
-	"bufio"
 	"fmt"
-	"io"
-	"net/url"
 	"runtime/debug"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/crumbs-dev/crumbs/importers/cookiejson"
-	"github.com/crumbs-dev/crumbs/importers/netscape"
+	uc "github.com/crumbs-dev/crumbs/internal/app" // the use cases; "app" is this package's run state
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
-	"github.com/crumbs-dev/crumbs/jar/cookieheader"
 )
 
 func (a *app) exportCommand() *cobra.Command {
@@ -54,24 +48,19 @@ place; without -o (or with -o -) the data goes to stdout.
   curl -H "$(crumbs export --format header --url https://example.com/)" https://example.com/`,
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			format = strings.ToLower(format)
-			switch format {
-			case "netscape", "txt", "cookies.txt":
-				format = "netscape"
-			case "json", "header":
-			default:
-				return usageErrorf("--format: unknown format %q (want netscape, json or header)", format)
+			fmtv, err := uc.ParseFormat(format)
+			if err != nil {
+				return usageErrorf("--format: %v", err)
 			}
-			if format == "header" {
-				if rawURL == "" {
-					return usageErrorf("--format header needs --url URL")
-				}
-				u, err := url.Parse(rawURL)
-				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-					return usageErrorf("--url: %q is not an http or https URL", rawURL)
-				}
-			} else if rawURL != "" {
+			opts := uc.ExportOptions{Format: fmtv, URL: rawURL, NoHTTPOnlyPrefix: noHTTPOnlyPrefix}
+			if fmtv == uc.Header && rawURL == "" {
+				return usageErrorf("--format header needs --url URL")
+			}
+			if fmtv != uc.Header && rawURL != "" {
 				return usageErrorf("--url is only for --format header")
+			}
+			if err := opts.Check(); err != nil {
+				return usageErrorf("--url: %v", err)
 			}
 			f, err := parseFilter(args)
 			if err != nil {
@@ -79,19 +68,19 @@ place; without -o (or with -o -) the data goes to stdout.
 			}
 
 			var cs []cookie.Cookie
-			now := a.env.Now()
+			opts.Now = a.env.Now()
 			if from != "" {
 				// A one-shot read of a whole store: nearly everything
 				// allocated stays live until the file is written, so
 				// collecting often only rescans it (measured: −10 ms CPU
 				// at 100k cookies, same peak memory).
 				defer debug.SetGCPercent(debug.SetGCPercent(400))
-				if cs, err = a.cookiesFrom(cmd, from, password, format, f); err != nil {
+				if cs, err = a.cookiesFrom(cmd, from, password, fmtv, f); err != nil {
 					return err
 				}
 			} else {
 				err = a.withJar(func(j *jar.Jar) error {
-					now = j.Now()
+					opts.Now = j.Now()
 					if f.IsEmpty() {
 						// Everything, in the default order: the writers only
 						// read, so the jar's own snapshot serves without a
@@ -106,56 +95,14 @@ place; without -o (or with -o -) the data goes to stdout.
 					return err
 				}
 			}
-
-			var warnings []string
-			written := -1 // cookies written, for the closing message
-			write := func(w io.Writer) error {
-				bw := bufio.NewWriterSize(w, 256<<10)
-				switch format {
-				case "netscape":
-					rep, err := netscape.Write(bw, cs, netscape.WriteOptions{NoHTTPOnlyPrefix: noHTTPOnlyPrefix, Now: now})
-					if err != nil {
-						return err
-					}
-					warnings = netscapeWarnings(rep)
-					written = rep.Written
-				case "json":
-					if err := cookiejson.Write(bw, cs); err != nil {
-						return err
-					}
-					warnings = append(warnings, jsonWarnings(cs)...)
-					written = len(cs)
-				case "header":
-					h := cookieheader.Header(cs, rawURL, now)
-					if h == "" {
-						warnings = append(warnings, "no cookie would be sent to "+oneLine(rawURL))
-						break
-					}
-					written = -1
-					bw.WriteString("Cookie: ")
-					bw.WriteString(h)
-					bw.WriteByte('\n')
-				}
-				return bw.Flush()
-			}
-			if output == "" || output == "-" {
-				err = write(a.env.Stdout)
-			} else {
-				err = writeFileAtomic(output, write)
-			}
+			rep, err := uc.Export(ctx, output, a.env.Stdout, cs, opts)
 			if err != nil {
 				return err
 			}
-			for _, w := range warnings {
-				fmt.Fprintln(a.env.Stderr, "crumbs: warning: "+w)
+			for _, w := range rep.Warnings() {
+				fmt.Fprintln(a.env.Stderr, "crumbs: warning: "+oneLine(w))
 			}
-			if written >= 0 {
-				dest := "stdout"
-				if output != "" && output != "-" {
-					dest = oneLine(output)
-				}
-				fmt.Fprintf(a.env.Stderr, "wrote %s to %s\n", plural(written, "cookie", "cookies"), dest)
-			}
+			fmt.Fprintln(a.env.Stderr, oneLine(rep.Summary()))
 			return nil
 		}),
 	}
@@ -175,7 +122,7 @@ place; without -o (or with -o -) the data goes to stdout.
 // cookiesFrom reads SOURCE straight from its store for export --from. It
 // classifies only when the output or the filter needs a purpose, so the
 // common "browser → cookies.txt" path is read, filter, write.
-func (a *app) cookiesFrom(cmd *cobra.Command, from, password, format string, f cookie.Filter) ([]cookie.Cookie, error) {
+func (a *app) cookiesFrom(cmd *cobra.Command, from, password string, format uc.Format, f cookie.Filter) ([]cookie.Cookie, error) {
 	reads, err := a.readSources(cmd.Context(), []string{from}, a.password(password))
 	if err != nil {
 		return nil, err
@@ -193,7 +140,7 @@ func (a *app) cookiesFrom(cmd *cobra.Command, from, password, format string, f c
 			a.reportRead(r)
 		}
 	}
-	needPurpose := format == "json" || strings.Contains(strings.ToLower(f.String()), "purpose:")
+	needPurpose := format == uc.JSON || strings.Contains(strings.ToLower(f.String()), "purpose:")
 	if needPurpose {
 		c, err := a.classifier()
 		if err != nil {
@@ -214,53 +161,4 @@ func (a *app) cookiesFrom(cmd *cobra.Command, from, password, format string, f c
 		}
 	}
 	return out, nil
-}
-
-// jsonWarnings says what the JSON export carries that its readers may trip
-// on: values that could not be decrypted are written empty.
-func jsonWarnings(cs []cookie.Cookie) []string {
-	n := 0
-	for i := range cs {
-		if cs[i].ValueUnreadable {
-			n++
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	return []string{fmt.Sprintf("%s could not be decrypted and are written with an empty value", plural(n, "cookie", "cookies"))}
-}
-
-// netscapeWarnings renders what the cookies.txt writer left out and what the
-// written cookies lost, largest counts first.
-func netscapeWarnings(rep netscape.WriteReport) []string {
-	var out []string
-	for _, kv := range sortedCounts(rep.LeftOut) {
-		out = append(out, fmt.Sprintf("left out %s: %s", plural(kv.n, "cookie", "cookies"), kv.key))
-	}
-	for _, kv := range sortedCounts(rep.Lost) {
-		out = append(out, fmt.Sprintf("%s lost their %s attribute: cookies.txt cannot carry it", plural(kv.n, "written cookie", "written cookies"), kv.key))
-	}
-	return out
-}
-
-type keyCount struct {
-	key string
-	n   int
-}
-
-func sortedCounts(m map[string]int) []keyCount {
-	out := make([]keyCount, 0, len(m))
-	for k, n := range m {
-		if n > 0 {
-			out = append(out, keyCount{k, n})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].n != out[j].n {
-			return out[i].n > out[j].n
-		}
-		return out[i].key < out[j].key
-	})
-	return out
 }

@@ -3,8 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,37 +51,6 @@ func BenchmarkClassifyStream(b *testing.B) {
 		if err := classifyStream(bytes.NewReader(in.Bytes()), &bytes.Buffer{}, fakeClassifier{}); err != nil {
 			b.Fatal(err)
 		}
-	}
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "out.txt")
-	if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// A failing writer leaves the old file and no temporary file.
-	boom := errors.New("boom")
-	err := writeFileAtomic(p, func(w io.Writer) error {
-		io.WriteString(w, "half")
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("err = %v", err)
-	}
-	if data, _ := os.ReadFile(p); string(data) != "old" {
-		t.Fatalf("old file changed to %q", data)
-	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
-		t.Fatalf("temporary file left: %v", ents)
-	}
-	// A good writer replaces it, mode 0600.
-	if err := writeFileAtomic(p, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
-		t.Fatal(err)
-	}
-	fi, _ := os.Stat(p)
-	if data, _ := os.ReadFile(p); string(data) != "new" || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("got %q mode %o", data, fi.Mode().Perm())
 	}
 }
 

@@ -41,16 +41,27 @@ func CheckURL(rawURL string) error {
 }
 
 // Build is Header with an error for an unusable URL.
-//
-// When several cookies share domain, scope, path, name and partition (the
-// same cookie from two sources or containers), only the most recently
-// created one is sent, as one browser jar would hold one of them. Cookies
-// whose value could not be decrypted, or whose name or value holds a
-// control character (it would break the header), are never sent.
 func Build(cs []cookie.Cookie, rawURL string, now time.Time) (string, error) {
-	t, err := parseTarget(rawURL)
+	out, err := Select(cs, rawURL, now)
 	if err != nil {
 		return "", err
+	}
+	return Join(out), nil
+}
+
+// Select returns the cookies a browser would send to rawURL at now, in the
+// header's order (longer paths first, then earlier creation).
+//
+// When several cookies share domain, scope, path, name and partition (the
+// same cookie from two sources or containers), only one is sent, as one
+// browser jar would hold one of them: the most recently updated
+// (cookie.Fresher, the rule the cookies.txt writer follows too). Cookies
+// whose value could not be decrypted, or whose name or value holds a
+// control character (it would break the header), are never sent.
+func Select(cs []cookie.Cookie, rawURL string, now time.Time) ([]*cookie.Cookie, error) {
+	t, err := parseTarget(rawURL)
+	if err != nil {
+		return nil, err
 	}
 	type key struct {
 		domain   string
@@ -68,7 +79,7 @@ func Build(cs []cookie.Cookie, rawURL string, now time.Time) (string, error) {
 		}
 		k := key{strings.ToLower(c.Domain), c.HostOnly, c.Path, c.Name, c.Partition.Key()}
 		if j, dup := picked[k]; dup {
-			if c.Created.After(out[j].Created) {
+			if cookie.Fresher(c, out[j]) {
 				out[j] = c
 			}
 			continue
@@ -83,6 +94,11 @@ func Build(cs []cookie.Cookie, rawURL string, now time.Time) (string, error) {
 		}
 		return a.Created.Before(b.Created)
 	})
+	return out, nil
+}
+
+// Join renders selected cookies as a Cookie header value.
+func Join(out []*cookie.Cookie) string {
 	var b strings.Builder
 	for i, c := range out {
 		if i > 0 {
@@ -94,7 +110,7 @@ func Build(cs []cookie.Cookie, rawURL string, now time.Time) (string, error) {
 		}
 		b.WriteString(c.Value)
 	}
-	return b.String(), nil
+	return b.String()
 }
 
 type target struct {

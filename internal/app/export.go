@@ -1,0 +1,222 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/crumbs-dev/crumbs/importers/cookiejson"
+	"github.com/crumbs-dev/crumbs/importers/netscape"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
+	"github.com/crumbs-dev/crumbs/jar/cookieheader"
+)
+
+// Format is an export format.
+type Format string
+
+const (
+	Netscape Format = "netscape" // cookies.txt for curl, wget, yt-dlp, Python
+	JSON     Format = "json"     // lossless: crumbs import reads it back
+	Header   Format = "header"   // the Cookie: header a browser would send to a URL
+)
+
+// Formats lists the export formats in the order the UI offers them.
+var Formats = []Format{Netscape, JSON, Header}
+
+// ParseFormat accepts a format name and the spellings people use for a
+// cookies.txt.
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "netscape", "txt", "cookies.txt":
+		return Netscape, nil
+	case "json":
+		return JSON, nil
+	case "header":
+		return Header, nil
+	}
+	return "", fmt.Errorf("unknown format %q (want netscape, json or header)", s)
+}
+
+// ExportOptions says how to export.
+type ExportOptions struct {
+	Format Format
+	// URL is the request URL of the header format.
+	URL string
+	// NoHTTPOnlyPrefix writes HttpOnly cookies of a cookies.txt as plain
+	// lines (for wget, Python ≤ 3.9).
+	NoHTTPOnlyPrefix bool
+	// Now decides what has expired.
+	Now time.Time
+}
+
+// Check reports what is wrong with the options before anything is read or
+// written: the CLI turns it into a usage error, the UI into a message.
+func (o ExportOptions) Check() error {
+	switch o.Format {
+	case Netscape, JSON:
+		if o.URL != "" {
+			return errors.New("a URL is only for the header format")
+		}
+	case Header:
+		if o.URL == "" {
+			return errors.New("the header format needs the URL the request goes to")
+		}
+		if err := cookieheader.CheckURL(o.URL); err != nil {
+			return fmt.Errorf("%q: %w", o.URL, err)
+		}
+	default:
+		return fmt.Errorf("unknown format %q (want netscape, json or header)", o.Format)
+	}
+	return nil
+}
+
+// Count is a number of cookies and what they have in common.
+type Count struct {
+	What string
+	N    int
+}
+
+// ExportReport is what an export did: the one report the CLI prints on
+// stderr and the UI shows in its dialog.
+type ExportReport struct {
+	Format  Format
+	Dest    string // the path written, or "stdout"
+	InScope int    // cookies handed to the export
+	Written int    // cookies in the output (header: cookies sent)
+	// LeftOut counts the cookies in scope that are not in the output, by
+	// reason, largest first.
+	LeftOut []Count
+	// Lost counts written cookies that lost an attribute the format
+	// cannot carry, largest first.
+	Lost []Count
+	// Notes are other things the reader of the output should know.
+	Notes []string
+}
+
+// Summary is the one line that says what was written.
+func (r ExportReport) Summary() string {
+	return fmt.Sprintf("wrote %s to %s", Plural(r.Written, "cookie", "cookies"), r.Dest)
+}
+
+// Warnings renders what was left out and lost, and the notes, one line each.
+func (r ExportReport) Warnings() []string {
+	var out []string
+	for _, c := range r.LeftOut {
+		out = append(out, fmt.Sprintf("left out %s: %s", Plural(c.N, "cookie", "cookies"), c.What))
+	}
+	for _, c := range r.Lost {
+		out = append(out, fmt.Sprintf("%s lost their %s attribute: cookies.txt cannot carry it",
+			Plural(c.N, "written cookie", "written cookies"), c.What))
+	}
+	return append(out, r.Notes...)
+}
+
+// Export writes cs in opts.Format to path (WriteOutput's rules: "" or "-"
+// is stdout) and reports what it wrote and left out. On an error nothing
+// at path has changed unless path is a stream (a FIFO, a device, stdout).
+func Export(ctx context.Context, path string, stdout io.Writer, cs []cookie.Cookie, opts ExportOptions) (ExportReport, error) {
+	if err := opts.Check(); err != nil {
+		return ExportReport{}, err
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	rep := ExportReport{Format: opts.Format, Dest: path, InScope: len(cs)}
+	if path == "" || path == "-" {
+		rep.Dest = "stdout"
+	}
+	err := WriteOutput(ctx, path, stdout, func(w io.Writer) error {
+		rep.LeftOut, rep.Lost, rep.Notes = nil, nil, nil
+		bw := bufio.NewWriterSize(w, 256<<10)
+		if err := writeFormat(bw, cs, opts, &rep); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		return ExportReport{}, err
+	}
+	return rep, nil
+}
+
+// writeFormat is the one writer per format.
+func writeFormat(w io.Writer, cs []cookie.Cookie, opts ExportOptions, rep *ExportReport) error {
+	switch opts.Format {
+	case Netscape:
+		r, err := netscape.Write(w, cs, netscape.WriteOptions{NoHTTPOnlyPrefix: opts.NoHTTPOnlyPrefix, Now: opts.Now})
+		if err != nil {
+			return err
+		}
+		rep.Written = r.Written
+		rep.LeftOut = sortedCounts(r.LeftOut)
+		rep.Lost = sortedCounts(r.Lost)
+	case JSON:
+		if err := cookiejson.Write(w, cs); err != nil {
+			return err
+		}
+		rep.Written = len(cs)
+		if n := unreadable(cs); n > 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%s could not be decrypted and %s written with an empty value",
+				Plural(n, "cookie", "cookies"), isAre(n)))
+		}
+	case Header:
+		sent, err := cookieheader.Select(cs, opts.URL, opts.Now)
+		if err != nil {
+			return err
+		}
+		rep.Written = len(sent)
+		if len(sent) == 0 {
+			rep.Notes = append(rep.Notes, "no cookie would be sent to "+opts.URL)
+			return nil
+		}
+		if n := len(cs) - len(sent); n > 0 {
+			rep.LeftOut = []Count{{"not sent to that URL (domain, path, secure, expiry, partition or a fresher copy)", n}}
+		}
+		if _, err := io.WriteString(w, "Cookie: "+cookieheader.Join(sent)+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func unreadable(cs []cookie.Cookie) int {
+	n := 0
+	for i := range cs {
+		if cs[i].ValueUnreadable {
+			n++
+		}
+	}
+	return n
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+// sortedCounts orders a reason → count map largest first, then by reason.
+func sortedCounts(m map[string]int) []Count {
+	out := make([]Count, 0, len(m))
+	for k, n := range m {
+		if n > 0 {
+			out = append(out, Count{k, n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].What < out[j].What
+	})
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
