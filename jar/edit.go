@@ -12,25 +12,6 @@ import (
 
 const userReason = "your verdict"
 
-// idsOf collects the row ids of live cookies whose ids are given, in order,
-// dropping unknown ones.
-func liveIDs(ctx context.Context, tx *sql.Tx, ids []int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM cookies WHERE id `+inIDs+` ORDER BY id`, idList(ids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
-}
-
 // Update replaces the live cookie c.ID with c after validating it. The
 // identity may change unless it collides with another live cookie. A
 // cookie whose VerdictBy is EvidenceUser keeps its purpose as the user's
@@ -170,28 +151,53 @@ func (j *Jar) putVerdicts(ctx context.Context, tx *sql.Tx, rec *recorder, ids []
 	return nil
 }
 
-// Delete moves the live cookies with these ids to the trash. One undo step.
+// Delete moves the live cookies with these ids to the trash, keeping the
+// protected ones (DeleteWith says how many, and can take them too). One
+// undo step.
 func (j *Jar) Delete(ctx context.Context, ids []int64) (int, error) {
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	return j.change(ctx, kindDelete, func(tx *sql.Tx, rec *recorder) (string, int, error) {
-		live, err := liveIDs(ctx, tx, ids)
-		if err != nil {
-			return "", 0, j.fileError(err)
-		}
-		n, err := j.moveToTrash(ctx, tx, rec, live)
-		if err != nil {
-			return "", 0, err
-		}
-		return "delete " + plural(n, "cookie"), n, nil
-	})
+	r, err := j.deleteIDs(ctx, ids, RemoveOptions{})
+	return r.Moved, err
 }
 
 // Purge moves every live cookie matching f to the trash (all of them if f
-// is empty). One undo step.
+// is empty), keeping the protected ones (PurgeWith says how many, and can
+// take them too). One undo step.
 func (j *Jar) Purge(ctx context.Context, f cookie.Filter) (int, error) {
-	return j.change(ctx, kindPurge, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+	r, err := j.purge(ctx, f, RemoveOptions{})
+	return r.Moved, err
+}
+
+func (j *Jar) deleteIDs(ctx context.Context, ids []int64, o RemoveOptions) (Removal, error) {
+	var r Removal
+	if len(ids) == 0 {
+		return r, nil
+	}
+	_, err := j.change(ctx, kindDelete, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+		cs, err := loadLive(ctx, tx, ids)
+		if err != nil {
+			return "", 0, j.fileError(err)
+		}
+		if err := j.markIn(ctx, tx, cs); err != nil {
+			return "", 0, err
+		}
+		var move []int64
+		move, r = splitProtected(cs, o)
+		n, err := j.moveToTrash(ctx, tx, rec, move)
+		if err != nil {
+			return "", 0, err
+		}
+		r.Moved = n
+		return "delete " + r.summary(), n, nil
+	})
+	if err != nil {
+		return Removal{}, err
+	}
+	return r, nil
+}
+
+func (j *Jar) purge(ctx context.Context, f cookie.Filter, o RemoveOptions) (Removal, error) {
+	var r Removal
+	_, err := j.change(ctx, kindPurge, func(tx *sql.Tx, rec *recorder) (string, int, error) {
 		rows, err := tx.QueryContext(ctx, selectCookies)
 		if err != nil {
 			return "", 0, j.fileError(err)
@@ -200,23 +206,45 @@ func (j *Jar) Purge(ctx context.Context, f cookie.Filter) (int, error) {
 		if err != nil {
 			return "", 0, err
 		}
+		if err := j.markIn(ctx, tx, cs); err != nil {
+			return "", 0, err
+		}
 		now := j.Now()
-		var ids []int64
+		var sel []cookie.Cookie
 		for i := range cs {
 			if f.Match(&cs[i], now) {
-				ids = append(ids, cs[i].ID)
+				sel = append(sel, cs[i])
 			}
 		}
+		var ids []int64
+		ids, r = splitProtected(sel, o)
 		n, err := j.moveToTrash(ctx, tx, rec, ids)
 		if err != nil {
 			return "", 0, err
 		}
+		r.Moved = n
 		what := "everything"
 		if !f.IsEmpty() {
 			what = f.String()
 		}
-		return "purge " + what + ": " + plural(n, "cookie"), n, nil
+		return "purge " + what + ": " + r.summary(), n, nil
 	})
+	if err != nil {
+		return Removal{}, err
+	}
+	return r, nil
+}
+
+// markIn sets ProtectedBy on cs from the protections as q sees them.
+func (j *Jar) markIn(ctx context.Context, q querier, cs []cookie.Cookie) error {
+	p, err := j.protector(ctx, q)
+	if err != nil {
+		return j.fileError(err)
+	}
+	if p != nil {
+		p.Mark(cs, j.Now())
+	}
+	return nil
 }
 
 // loadLive reads the live cookies with these ids inside tx.

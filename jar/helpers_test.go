@@ -101,7 +101,7 @@ func openTest(t testing.TB, opts ...Option) (*Jar, string) {
 func dump(t testing.TB, j *Jar) string {
 	t.Helper()
 	var b strings.Builder
-	for _, table := range []string{"cookies", "trash", "verdicts"} {
+	for _, table := range []string{"cookies", "trash", "verdicts", "protections"} {
 		fmt.Fprintf(&b, "== %s\n", table)
 		rows, err := j.db.Query(`SELECT * FROM ` + table + ` ORDER BY id`)
 		if err != nil {

@@ -16,7 +16,7 @@ var ErrNothingToUndo = errors.New("nothing to undo")
 // Change is one entry of the undo history.
 type Change struct {
 	ID      int64
-	Kind    string // import, edit, delete, purge, verdict, restore, empty-trash
+	Kind    string // import, edit, delete, purge, verdict, restore, empty-trash, protect
 	Summary string // for people: "import firefox:default-release: 12 added, 3 updated"
 	Count   int    // cookies affected
 	At      time.Time
@@ -31,6 +31,7 @@ const (
 	kindVerdict    = "verdict"
 	kindRestore    = "restore"
 	kindEmptyTrash = "empty-trash"
+	kindProtect    = "protect" // adding or removing a protection (protect.go)
 )
 
 // historyLimit is how many changes the undo history keeps; older ones are
@@ -38,8 +39,8 @@ const (
 const historyLimit = 50
 
 // How undo works. Every change runs in one transaction that first writes
-// its row in changes, with the largest row id of cookies, trash and
-// verdicts at that moment. Rows the change adds get larger ids (SQLite
+// its row in changes, with the largest row id of cookies, trash, verdicts
+// and protections at that moment. Rows the change adds get larger ids (SQLite
 // assigns max+1, and no change inserts an explicit id), so they need no
 // record at all: undo deletes everything above the recorded maxima. Rows
 // the change updates or removes are copied, before the first touch, into
@@ -50,8 +51,8 @@ const historyLimit = 50
 
 // recorder is handed to a change while it runs.
 type recorder struct {
-	change                          int64
-	maxCookie, maxTrash, maxVerdict int64
+	change                                         int64
+	maxCookie, maxTrash, maxVerdict, maxProtection int64
 }
 
 // change runs fn as one undo step of the given kind. fn returns a summary
@@ -64,11 +65,12 @@ func (j *Jar) change(ctx context.Context, kind string, fn func(tx *sql.Tx, rec *
 		if err := tx.QueryRowContext(ctx, `SELECT
 			(SELECT coalesce(max(id), 0) FROM cookies),
 			(SELECT coalesce(max(id), 0) FROM trash),
-			(SELECT coalesce(max(id), 0) FROM verdicts)`).Scan(&rec.maxCookie, &rec.maxTrash, &rec.maxVerdict); err != nil {
+			(SELECT coalesce(max(id), 0) FROM verdicts),
+			(SELECT coalesce(max(id), 0) FROM protections)`).Scan(&rec.maxCookie, &rec.maxTrash, &rec.maxVerdict, &rec.maxProtection); err != nil {
 			return j.fileError(err)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, summary, count, at, max_cookie, max_trash, max_verdict)
-			VALUES (?, '', 0, ?, ?, ?, ?)`, kind, toMicro(j.Now()), rec.maxCookie, rec.maxTrash, rec.maxVerdict)
+		res, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, summary, count, at, max_cookie, max_trash, max_verdict, max_protection)
+			VALUES (?, '', 0, ?, ?, ?, ?, ?)`, kind, toMicro(j.Now()), rec.maxCookie, rec.maxTrash, rec.maxVerdict, rec.maxProtection)
 		if err != nil {
 			return j.fileError(err)
 		}
@@ -90,7 +92,7 @@ func (j *Jar) change(ctx context.Context, kind string, fn func(tx *sql.Tx, rec *
 		// Keep the last historyLimit changes.
 		old := rec.change - historyLimit
 		if old > 0 {
-			for _, t := range []string{"undo_cookies", "undo_trash", "undo_verdicts"} {
+			for _, t := range []string{"undo_cookies", "undo_trash", "undo_verdicts", "undo_protections"} {
 				if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE change_id <= ?`, old); err != nil {
 					return err
 				}
@@ -204,10 +206,10 @@ func (j *Jar) History(ctx context.Context) ([]Change, error) {
 func (j *Jar) Undo(ctx context.Context) (Change, error) {
 	var c Change
 	err := j.write(ctx, func(tx *sql.Tx) error {
-		var at, maxCookie, maxTrash, maxVerdict int64
-		err := tx.QueryRowContext(ctx, `SELECT id, kind, summary, count, at, max_cookie, max_trash, max_verdict
+		var at, maxCookie, maxTrash, maxVerdict, maxProtection int64
+		err := tx.QueryRowContext(ctx, `SELECT id, kind, summary, count, at, max_cookie, max_trash, max_verdict, max_protection
 			FROM changes ORDER BY id DESC LIMIT 1`).
-			Scan(&c.ID, &c.Kind, &c.Summary, &c.Count, &at, &maxCookie, &maxTrash, &maxVerdict)
+			Scan(&c.ID, &c.Kind, &c.Summary, &c.Count, &at, &maxCookie, &maxTrash, &maxVerdict, &maxProtection)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNothingToUndo
 		}
@@ -222,6 +224,7 @@ func (j *Jar) Undo(ctx context.Context) (Change, error) {
 			{"cookies", "undo_cookies", "id, " + colList, maxCookie},
 			{"trash", "undo_trash", "id, cookie_id, deleted_at, " + colList, maxTrash},
 			{"verdicts", "undo_verdicts", "id, " + verdictCols, maxVerdict},
+			{"protections", "undo_protections", "id, " + protectionCols, maxProtection},
 		}
 		// Remove everything the change added or touched first, then put
 		// the before-images back: no identity can collide on the way.
@@ -240,7 +243,7 @@ func (j *Jar) Undo(ctx context.Context) (Change, error) {
 			// Rows put back may carry purposes from older knowledge (the
 			// jar was re-classified since): classify them again. With the
 			// same knowledge this changes nothing, and undo stays exact.
-			if j.classifier != nil && s.table != "verdicts" {
+			if j.classifier != nil && (s.table == "cookies" || s.table == "trash") {
 				if err := j.reclassifyTable(ctx, tx, s.table, `AND id IN (SELECT id FROM `+s.undo+` WHERE change_id = ?)`, c.ID); err != nil {
 					return fmt.Errorf("jar %s: undo %s: %w", j.path, c.Kind, err)
 				}

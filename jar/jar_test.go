@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -626,7 +627,7 @@ func TestOpenErrors(t *testing.T) {
 	}
 	j.db.Exec(`PRAGMA user_version = 99`)
 	j.Close()
-	expect("newer schema", newer, "newer crumbs (schema 99, this build knows 2)")
+	expect("newer schema", newer, fmt.Sprintf("newer crumbs (schema 99, this build knows %d)", schemaVersion))
 
 	file := filepath.Join(dir, "plainfile")
 	os.WriteFile(file, nil, 0o600)

@@ -25,7 +25,7 @@ func writeV1Jar(t *testing.T, path string, cs []cookie.Cookie, tr cookie.Cookie)
 		t.Fatal(err)
 	}
 	defer db.Close()
-	stmts := append(schemaTables(cookieColumnDefsV1),
+	stmts := append(schemaTablesAt(1, cookieColumnDefsV1),
 		`PRAGMA user_version = 1`, fmt.Sprintf(`PRAGMA application_id = %d`, applicationID))
 	for _, s := range stmts {
 		if _, err := db.Exec(s); err != nil {

@@ -41,7 +41,7 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 	}
 	// One idle connection: each keeps its own page cache.
 	db.SetMaxIdleConns(1)
-	j := &Jar{path: path, db: db, now: o.now, classifier: o.classifier}
+	j := &Jar{path: path, db: db, now: o.now, classifier: o.classifier, fileProtections: o.fileProtections}
 	if err := j.initialize(ctx); err != nil {
 		db.Close()
 		return nil, err

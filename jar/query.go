@@ -146,6 +146,11 @@ func (j *Jar) current(ctx context.Context) (*snapshot, error) {
 		return nil, err
 	}
 	cs = sortDefault(cs)
+	// Protections are read after the cookies: one committed in between
+	// moves data_version past v, so the next call reads everything again.
+	if err := j.markIn(ctx, j.verConn, cs); err != nil {
+		return nil, err
+	}
 	j.snapshots++
 	j.cache = &snapshot{version: v, gen: j.snapshots, cookies: cs, orders: map[SortKey][]int32{}}
 	return j.cache, nil
@@ -366,6 +371,9 @@ func (j *Jar) Get(ctx context.Context, id int64) (cookie.Cookie, error) {
 	if len(cs) == 0 {
 		return cookie.Cookie{}, ErrNotFound
 	}
+	if err := j.markIn(ctx, j.db, cs); err != nil {
+		return cookie.Cookie{}, err
+	}
 	return cs[0], nil
 }
 
@@ -510,6 +518,9 @@ func (j *Jar) queryPage(ctx context.Context, q Query) ([]cookie.Cookie, int, err
 	cs, err := scanCookies(rows, q.Limit)
 	if err != nil {
 		return nil, 0, j.fileError(err)
+	}
+	if err := j.markIn(ctx, tx, cs); err != nil {
+		return nil, 0, err
 	}
 	return cs, total, nil
 }

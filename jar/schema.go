@@ -9,7 +9,7 @@ import (
 
 // schemaVersion is the jar schema this build writes (PRAGMA user_version).
 // Older jars are migrated forward on Open; newer ones are refused.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // applicationID marks a SQLite file as a crumbs jar (PRAGMA application_id,
 // "crmb").
@@ -87,9 +87,21 @@ func cookieTableDDL(t int, cols string) string {
 // uniqueness is that of the identity) and the default order.
 const identityIndexDDL = `CREATE UNIQUE INDEX cookies_identity ON cookies (site, domain, path, name, host_only, partition_key, container_key, source)`
 
-// schemaTables creates every table, the cookie tables with cookie columns
-// cols (so that tests can build a jar of an older schema).
-func schemaTables(cols string) []string {
+// schemaTables creates every table of the newest schema, the cookie
+// tables with cookie columns cols.
+func schemaTables(cols string) []string { return schemaTablesAt(schemaVersion, cols) }
+
+// schemaTablesAt creates every table as schema version had them, the
+// cookie tables with cookie columns cols (so that tests can build a jar of
+// an older schema and migrate it).
+func schemaTablesAt(version int, cols string) []string {
+	changes := `CREATE TABLE changes (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, summary TEXT NOT NULL,
+	count INTEGER NOT NULL, at INTEGER NOT NULL,
+	max_cookie INTEGER NOT NULL, max_trash INTEGER NOT NULL, max_verdict INTEGER NOT NULL`
+	if version >= 3 {
+		changes += `,
+	` + maxProtectionDef
+	}
 	stmts := []string{
 		`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID`,
 		// The user's verdicts, by identity, independent of the cookie rows so
@@ -103,13 +115,14 @@ func schemaTables(cols string) []string {
 		// The undo history. max_* are the largest row ids before the change:
 		// rows above them were added by it. The undo_* tables hold the
 		// before-images of rows the change updated or removed.
-		`CREATE TABLE changes (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, summary TEXT NOT NULL,
-	count INTEGER NOT NULL, at INTEGER NOT NULL,
-	max_cookie INTEGER NOT NULL, max_trash INTEGER NOT NULL, max_verdict INTEGER NOT NULL) STRICT`,
+		changes + `) STRICT`,
 		`CREATE TABLE undo_verdicts (change_id INTEGER NOT NULL, id INTEGER NOT NULL,
 	source TEXT NOT NULL, partition_key TEXT NOT NULL, container_key TEXT NOT NULL,
 	domain TEXT NOT NULL, host_only INTEGER NOT NULL, path TEXT NOT NULL, name TEXT NOT NULL,
 	purpose TEXT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (change_id, id)) STRICT, WITHOUT ROWID`,
+	}
+	if version >= 3 {
+		stmts = append(stmts, protectionTables...)
 	}
 	for t := range cookieTables {
 		stmts = append(stmts, cookieTableDDL(t, cols))
@@ -122,6 +135,7 @@ func schemaTables(cols string) []string {
 // trash and the undo tables the same way: they share cookieColumns.
 var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	1: migrateV1toV2,
+	2: migrateV2toV3,
 }
 
 // migrate brings the jar to schemaVersion inside one write transaction.

@@ -21,6 +21,8 @@ type Jar struct {
 	db         *sql.DB
 	now        func() time.Time
 	classifier Classifier
+	// fileProtections come from the rules file (WithFileProtections).
+	fileProtections []Protection
 
 	cacheMu sync.Mutex
 	cache   *snapshot
@@ -42,8 +44,9 @@ type Classifier interface {
 }
 
 type options struct {
-	now        func() time.Time
-	classifier Classifier
+	now             func() time.Time
+	classifier      Classifier
+	fileProtections []Protection
 }
 
 // Option configures Open.

@@ -8,6 +8,7 @@ import (
 	"github.com/crumbs-dev/crumbs/internal/jarpath"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
+	"github.com/crumbs-dev/crumbs/jar/purpose"
 )
 
 // jarFile resolves the jar's path: --jar, then $CRUMBS_JAR, then the default.
@@ -36,7 +37,18 @@ func (a *app) openJar() (*jar.Jar, error) {
 	if err != nil {
 		return nil, err
 	}
-	return jar.Open(path, jar.WithClock(a.env.Now), jar.WithClassifier(c))
+	opts := []jar.Option{jar.WithClock(a.env.Now), jar.WithClassifier(c)}
+	if pc, ok := c.(*purpose.Classifier); ok {
+		// The rules file's [[protect]] entries (PRODUCT §12).
+		for _, fp := range pc.Protections() {
+			p, err := jar.FileProtection(fp.Filter, fp.File, fp.Line)
+			if err != nil { // checked by the rules parser already
+				return nil, fmt.Errorf("%s:%d: %w", fp.File, fp.Line, err)
+			}
+			opts = append(opts, jar.WithFileProtections(p))
+		}
+	}
+	return jar.Open(path, opts...)
 }
 
 // withJar opens the jar, runs fn and closes the jar, reporting a close

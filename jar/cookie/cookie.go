@@ -239,6 +239,12 @@ type Cookie struct {
 	Purpose   Purpose
 	Reason    string
 	VerdictBy Evidence
+
+	// ProtectedBy is the filter text of the protection that covers the
+	// cookie, "" if none. It is not stored with the cookie (protections are
+	// rules, not row flags): the jar sets it on every cookie it hands out,
+	// and a jar.Protector sets it on cookies from anywhere else.
+	ProtectedBy string
 }
 
 // Identity is the cookie's key inside the jar:

@@ -21,6 +21,7 @@ import (
 //	purpose:P[,Q]   the purpose is P (or Q); unambiguous prefixes allowed
 //	source:S        the source id contains S (case-insensitive)
 //	is:session is:expired is:partitioned is:secure is:httponly is:hostonly is:unreadable
+//	is:protected    a protection covers the cookie (Cookie.ProtectedBy is set: the jar sets it, see jar.Protector)
 //	-TERM           negates any term
 type Filter struct {
 	terms []term
@@ -53,12 +54,13 @@ const (
 	isHTTPOnly
 	isHostOnly
 	isUnreadable
+	isProtected
 )
 
 var isFlags = map[string]isFlag{
 	"session": isSession, "expired": isExpired, "partitioned": isPartitioned,
 	"secure": isSecure, "httponly": isHTTPOnly, "hostonly": isHostOnly,
-	"unreadable": isUnreadable,
+	"unreadable": isUnreadable, "protected": isProtected,
 }
 
 type term struct {
@@ -199,7 +201,7 @@ func parseTerm(tk token) (term, error) {
 	case termIs:
 		fl, ok := isFlags[lower(tk.arg)]
 		if !ok {
-			return term{}, fmt.Errorf("filter: unknown %s (known: is:session, is:expired, is:partitioned, is:secure, is:httponly, is:hostonly, is:unreadable)", tk.raw)
+			return term{}, fmt.Errorf("filter: unknown %s (known: is:session, is:expired, is:partitioned, is:secure, is:httponly, is:hostonly, is:unreadable, is:protected)", tk.raw)
 		}
 		t.flag = fl
 	default:
@@ -316,6 +318,8 @@ func (t *term) match(c *Cookie, now time.Time) bool {
 			return c.HostOnly
 		case isUnreadable:
 			return c.ValueUnreadable
+		case isProtected:
+			return c.ProtectedBy != ""
 		}
 	}
 	return false
@@ -477,4 +481,30 @@ func (f Filter) And(g Filter) Filter {
 func sameTerm(a, b term) bool {
 	return a.kind == b.kind && a.negate == b.negate && a.needle == b.needle &&
 		a.flag == b.flag && slices.Equal(a.purposes, b.purposes)
+}
+
+// Equal reports whether f and g have the same terms, in any order: the
+// same filter however it was spelled ("domain:GitHub.com" and
+// "domain:github.com" are equal; so are "a b" and "b a").
+func (f Filter) Equal(g Filter) bool {
+	has := func(ts []term, t term) bool {
+		return slices.ContainsFunc(ts, func(u term) bool { return sameTerm(u, t) })
+	}
+	for _, t := range f.terms {
+		if !has(g.terms, t) {
+			return false
+		}
+	}
+	for _, t := range g.terms {
+		if !has(f.terms, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// UsesProtected reports whether f has an is:protected term, which a
+// protection itself must not have (it would depend on itself).
+func (f Filter) UsesProtected() bool {
+	return slices.ContainsFunc(f.terms, func(t term) bool { return t.kind == termIs && t.flag == isProtected })
 }

@@ -281,6 +281,7 @@ type ruleSet struct {
 	domains  map[string][]*entry // domain-only entries by domain suffix
 	brands   map[string][]*entry // domain-only entries by brand ("google.*")
 	n        int
+	protect  []Protection // the file's [[protect]] entries (protect.go)
 
 	vendors       map[string]*Vendor // [[vendor]] tables by lower-case name
 	vendorDomains map[string]*Vendor // a vendor's domains (and its domain rules' domains)

@@ -20,6 +20,9 @@ type rulesFile struct {
 	Version string       `toml:"version"`
 	Vendor  []vendorSpec `toml:"vendor"`
 	Rule    []ruleSpec   `toml:"rule"`
+	// Protect are the user's protections (PRODUCT §12): [[protect]] with
+	// filter = "domain:github.com". See protect.go.
+	Protect []protectSpec `toml:"protect"`
 }
 
 // vendorSpec is one [[vendor]] table: a product behind trackers, the
@@ -150,6 +153,10 @@ func parseRules(file string, data []byte, builtin bool, orderBase int, known *ru
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
 		last := k[len(k)-1]
+		if k[0] == "protect" {
+			return nil, "", &ruleError{file: file, line: li.anyKeyLine(last),
+				msg: fmt.Sprintf("unknown key %q (a [[protect]] entry has one key, filter)", k.String())}
+		}
 		return nil, "", &ruleError{file: file, line: li.anyKeyLine(last),
 			msg: fmt.Sprintf("unknown key %q (a rule has name, names, pattern, patterns, regexp, domain, domains, purpose, reason, vendor, org, match_case; a vendor has name, org, domains)", k.String())}
 	}
@@ -157,6 +164,9 @@ func parseRules(file string, data []byte, builtin bool, orderBase int, known *ru
 		return nil, "", &ruleError{file: file, msg: "no version"}
 	}
 	rs := newRuleSet()
+	if rs.protect, err = parseProtect(file, data, rf.Protect, builtin); err != nil {
+		return nil, "", err
+	}
 	for i, vs := range rf.Vendor {
 		if err := rs.addVendor(vs); err != nil {
 			return nil, "", &ruleError{file: file, line: li.vendorLine(i), msg: fmt.Sprintf("vendor %d: %s", i+1, err.msg)}
