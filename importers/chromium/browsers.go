@@ -12,7 +12,7 @@ import (
 
 // browserKeys are the names a browser's Safe Storage secret goes by. They
 // come from discovery's browser table (importers/discover), the one place
-// crumbs keeps per-browser facts (REFERENCE §2 "Keyring and Keychain names").
+// crumbs keeps per-browser facts (docs/stores-chromium.md §Decryption, "Names per browser").
 type browserKeys struct {
 	Display string // in messages
 	// Linux keyring identity; zero when the browser has no Linux build.

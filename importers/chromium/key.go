@@ -8,7 +8,7 @@ import (
 
 // Key is a row's unique key in a Chromium store (cookies_unique_index at
 // meta 20+), kept as cookie.Cookie.OriginalKey for write-back: delete or
-// update by exactly this key (REFERENCE §6). Fields the store's schema
+// update by exactly this key (docs/model.md §4). Fields the store's schema
 // does not have are nil.
 type Key struct {
 	HostKey              string `json:"host_key"`

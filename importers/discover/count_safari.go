@@ -9,7 +9,7 @@ import (
 )
 
 // countSafari counts the cookies of a Cookies.binarycookies file from its
-// page headers alone (REFERENCE §3), without decoding records: importers/safari
+// page headers alone (docs/stores-firefox-safari.md §Safari), without decoding records: importers/safari
 // does the real reading. Offsets are checked, never trusted.
 func countSafari(_ context.Context, path string) (int, error) {
 	data, err := readSmallFile(path, 256<<20)

@@ -9,7 +9,7 @@
 // except in CountCookies, and then through a private snapshot. Paths found in
 // browser files are untrusted: profiles whose folder or database leads
 // elsewhere, or whose database is not a regular file, are refused and
-// reported as warnings (PRODUCT §11).
+// reported as warnings (docs/security.md §5).
 package discover
 
 import (

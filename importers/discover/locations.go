@@ -1,7 +1,7 @@
 package discover
 
 // This file is the one table of where browsers keep their profiles
-// (REFERENCE §7). Code elsewhere in the package never names a browser: to
+// (docs/browsers.md §Where crumbs looks). Code elsewhere in the package never names a browser: to
 // support a new browser or a new install location, add a row here and a line
 // to docs/browsers.md.
 //
@@ -74,7 +74,7 @@ type Browser struct {
 	Name   string // display name
 	Family Family
 	// Keyring is the <App> of "<App> Safe Storage" in the Linux Secret
-	// Service / KWallet (REFERENCE §2); empty if unknown.
+	// Service / KWallet (docs/stores-chromium.md §Decryption); empty if unknown.
 	Keyring string
 	// Keychain is the macOS Keychain account; the service is
 	// Keychain + " Safe Storage". Empty if unknown.

@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// Whether a browser is running is told by its lock files (REFERENCE §5).
+// Whether a browser is running is told by its lock files
+// (docs/browsers.md §Is the browser running?).
 // Lock files outlive a crash, so each one is checked for a live owner:
 //
 //   - Firefox on Linux: "lock" is a symlink to "<ip>:+<pid>"; the profile is

@@ -10,7 +10,7 @@ import (
 )
 
 // Paths found inside a browser's files (profiles.ini, Local State) and
-// symlinks inside a profile are untrusted (PRODUCT §11): a store that leads
+// symlinks inside a profile are untrusted (docs/security.md §5): a store that leads
 // out of its folder, or that is not a regular file, is refused, never
 // followed or opened. The checks below are the only gate.
 

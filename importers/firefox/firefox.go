@@ -6,7 +6,7 @@
 // trusting the version number; expiry is seconds up to schema 15 and
 // milliseconds from 16. The store is read from a private snapshot (package
 // snapshot) so that rows still in the WAL are seen and the browser's files
-// are never touched. Facts: docs/stores-firefox-safari.md, REFERENCE §1.
+// are never touched. Facts: docs/stores-firefox-safari.md §Firefox.
 package firefox
 
 import (

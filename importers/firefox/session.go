@@ -16,7 +16,7 @@ import (
 )
 
 // sessionFiles are where Firefox keeps its session store, newest first
-// (REFERENCE §1, kooky's order). The first one that exists is read.
+// (docs/stores-firefox-safari.md §Session cookies; kooky's order). The first one that exists is read.
 var sessionFiles = []string{
 	filepath.Join("sessionstore-backups", "recovery.jsonlz4"),
 	filepath.Join("sessionstore-backups", "recovery.baklz4"),

@@ -5,7 +5,7 @@
 // header, #HttpOnly_, float expiries from Firefox 142's WebExtension API,
 // CRLF, legacy 6-field lines, kooky's negative session expiry) and refuses
 // single bad lines with a count and a reason, never the value. The writer
-// follows REFERENCE.md §4.3 to the letter: what it cannot write safely it
+// follows docs/formats.md §What crumbs writes to the letter: what it cannot write safely it
 // leaves out and reports in a WriteReport. docs/formats.md has every rule.
 package netscape
 

@@ -115,8 +115,8 @@ type key struct {
 	name     string
 }
 
-// Write writes cs as a Netscape cookies.txt, by the rules of REFERENCE.md
-// §4.3, in the order given. Cookies it cannot write safely are left out
+// Write writes cs as a Netscape cookies.txt, by the rules of
+// docs/formats.md §What crumbs writes, in the order given. Cookies it cannot write safely are left out
 // and counted in the report; the caller shows WriteReport.Warnings.
 //
 // When two cookies would become the same line (same domain, host-only

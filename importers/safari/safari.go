@@ -1,4 +1,4 @@
-// Package safari reads Safari's Cookies.binarycookies (REFERENCE §3).
+// Package safari reads Safari's Cookies.binarycookies (docs/stores-firefox-safari.md §Safari).
 //
 // The file is a big-endian page table followed by pages whose records are
 // little-endian. Every offset and size in it is checked against the bytes

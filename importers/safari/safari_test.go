@@ -31,7 +31,7 @@ const (
 	plasoish layout = "nvdp" // name, value, domain, path (the 2013 plaso file)
 )
 
-// encodeRecord writes one record in the on-disk layout of REFERENCE §3.
+// encodeRecord writes one record in the on-disk layout of docs/stores-firefox-safari.md §Safari.
 func encodeRecord(r rec, order layout) []byte {
 	strs := map[byte]string{'d': r.domain, 'n': r.name, 'p': r.path, 'v': r.value}
 	offs := map[byte]uint32{}

@@ -15,7 +15,7 @@ import (
 )
 
 // FirefoxSchema is moz_cookies exactly as Firefox's CreateTableWorker
-// creates it at schema version 17 (REFERENCE §1).
+// creates it at schema version 17 (docs/stores-firefox-safari.md §Firefox).
 const FirefoxSchema = `CREATE TABLE moz_cookies (id INTEGER PRIMARY KEY, originAttributes TEXT NOT NULL DEFAULT '', name TEXT, value TEXT, host TEXT, path TEXT, expiry INTEGER, lastAccessed INTEGER, creationTime INTEGER, isSecure INTEGER, isHttpOnly INTEGER, inBrowserElement INTEGER DEFAULT 0, sameSite INTEGER DEFAULT 0, schemeMap INTEGER DEFAULT 0, isPartitionedAttributeSet INTEGER DEFAULT 0, updateTime INTEGER, CONSTRAINT moz_uniqueid UNIQUE (name, host, path, originAttributes))`
 
 // WriteFirefoxStore writes cs as a Firefox cookies.sqlite at schema 17

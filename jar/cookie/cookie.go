@@ -1,5 +1,5 @@
 // Package cookie is crumbs' cookie model: a cookie with every attribute a
-// browser stores, nothing flattened away (PRODUCT §2), its identity, its
+// browser stores, nothing flattened away (docs/model.md §1), its identity, its
 // validation, its site (registrable domain) and the filter language that
 // selects cookies. It is a leaf: it knows nothing of SQLite, of the jar that
 // stores cookies, of the readers that produce them or of the UI, so that a
@@ -47,7 +47,7 @@ func ParseSameSite(s string) (SameSite, bool) {
 	return SameSiteUnspecified, false
 }
 
-// Purpose is what a cookie is for, from the user's point of view (PRODUCT §6).
+// Purpose is what a cookie is for, from the user's point of view (docs/purposes.md).
 type Purpose string
 
 const (
@@ -233,7 +233,7 @@ type Cookie struct {
 	UnreadableReason string
 
 	// OriginalKey is the cookie's unique key in its source store, kept for
-	// write-back (PRODUCT §9): opaque text owned by the importer.
+	// write-back (docs/model.md §4): opaque text owned by the importer.
 	OriginalKey string
 
 	Purpose   Purpose

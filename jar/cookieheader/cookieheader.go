@@ -1,7 +1,8 @@
 // Package cookieheader computes the Cookie request header a browser would
-// send to a URL from a set of jar cookies, by the rules of RFC 6265 §5.4:
+// send to a URL from a set of jar cookies, by the rules of RFC 6265 section 5.4
+// (docs/formats.md §Cookie header):
 // domain matching (host-only cookies on their exact host, domain cookies on
-// the domain and its subdomains), path matching (§5.1.4), Secure cookies only
+// the domain and its subdomains), path matching (section 5.1.4), Secure cookies only
 // over https, expired cookies left out, longer paths first and then earlier
 // creation.
 //
@@ -182,8 +183,8 @@ func (t *target) matches(c *cookie.Cookie, now time.Time) bool {
 	return domainMatch(t, c) && pathMatch(t.path, c.Path)
 }
 
-// domainMatch is RFC 6265 §5.1.3, with host-only cookies matching their
-// host exactly (§5.4 step 1).
+// domainMatch is RFC 6265 section 5.1.3, with host-only cookies matching their
+// host exactly (section 5.4, step 1).
 func domainMatch(t *target, c *cookie.Cookie) bool {
 	d := strings.ToLower(strings.TrimPrefix(c.Domain, "."))
 	if strings.HasPrefix(d, "[") && strings.HasSuffix(d, "]") {
@@ -203,7 +204,7 @@ func domainMatch(t *target, c *cookie.Cookie) bool {
 	return t.host == d || strings.HasSuffix(t.host, "."+d)
 }
 
-// pathMatch is RFC 6265 §5.1.4.
+// pathMatch is RFC 6265 section 5.1.4.
 func pathMatch(reqPath, cookiePath string) bool {
 	if cookiePath == "" {
 		cookiePath = "/"

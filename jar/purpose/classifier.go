@@ -1,5 +1,5 @@
 // Package purpose tells what a cookie is for — session, personalization,
-// tracking or unknown (PRODUCT §6) — with a reason a person understands and
+// tracking or unknown (docs/purposes.md) — with a reason a person understands and
 // the evidence that decided it.
 //
 // Evidence, strongest first: the user's verdict (kept by the jar: a cookie

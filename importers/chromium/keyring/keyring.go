@@ -21,7 +21,7 @@ import (
 	"github.com/godbus/dbus/v5"
 )
 
-// App is one keyring identity of a browser (REFERENCE §2).
+// App is one keyring identity of a browser (docs/stores-chromium.md §Decryption).
 type App struct {
 	// Name is the keyring name: the Secret Service label is
 	// "<Name> Safe Storage", the KWallet folder "<Name> Keys".

@@ -12,7 +12,7 @@
 // hand (Config.Password).
 //
 // A key is accepted for a row only when the plaintext proves it right
-// (REFERENCE §2 "Validation strategy"): the PKCS#7 padding is valid, at meta
+// (docs/stores-chromium.md §Decryption, "Which key fits"): the PKCS#7 padding is valid, at meta
 // version 24+ the plaintext starts with SHA-256(host_key), and the value is
 // cookie text. The first key that passes is cached per prefix and tried
 // first for the next rows; the others stay candidates, because one store can
