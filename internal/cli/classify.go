@@ -37,7 +37,7 @@ func (a *app) classifier() (jar.Classifier, error) {
 			}
 		}
 	}
-	if opts == (purpose.Options{}) {
+	if opts.RulesFile == "" && opts.ExtraCSV == "" && len(opts.Lists) == 0 {
 		return purpose.Default(), nil
 	}
 	return purpose.New(opts)

@@ -82,8 +82,10 @@ const (
 	EvidenceRule      Evidence = "rule"      // the user's rules file
 	EvidenceName      Evidence = "name"      // a known cookie name
 	EvidencePattern   Evidence = "pattern"   // a known name pattern
+	EvidenceList      Evidence = "list"      // a list the user brings (Open Cookie Database, hosts file, domain list)
 	EvidenceDomain    Evidence = "domain"    // a known tracker domain
 	EvidenceHeuristic Evidence = "heuristic" // name tokens and attributes
+	EvidenceFallback  Evidence = "fallback"  // no evidence: the guess of the last resort
 	EvidenceNone      Evidence = "none"      // nothing known: purpose unknown
 )
 

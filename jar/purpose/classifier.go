@@ -60,8 +60,9 @@ var knowledgeTOML []byte
 // Classifier decides cookie purposes. It is safe for concurrent use.
 type Classifier struct {
 	builtin *ruleSet
+	signin  *ruleSet // crumbs' sign-in safety list (part of the built-in file)
 	user    *ruleSet // rules.toml, may be nil
-	extra   *ruleSet // Open Cookie Database CSV, may be nil
+	lists   []*list  // lists the user brings, in the order given
 	sites   *siteCache
 	version string
 	// knowledgeVersion is the built-in file's version field.
@@ -72,9 +73,15 @@ type Classifier struct {
 type Options struct {
 	// RulesFile is a TOML rules file (see docs/purposes.md); "" for none.
 	// A missing file is an error that satisfies errors.Is(err, fs.ErrNotExist),
-	// so a caller passing DefaultRulesPath() can ignore that case.
+	// so a caller passing DefaultRulesPath() can ignore that case. Its
+	// lists = [...] entry names lists to load as well.
 	RulesFile string
-	// ExtraCSV is a CSV in the Open Cookie Database layout; "" for none.
+	// Lists are lists the user brings: an Open Cookie Database CSV, a
+	// hosts file, a plain list of domains or an adblock list (its
+	// ||domain^ rules). Earlier lists win among themselves.
+	Lists []string
+	// ExtraCSV is one more list (kept for callers that name an Open
+	// Cookie Database CSV this way); "" for none.
 	ExtraCSV string
 }
 
@@ -92,8 +99,11 @@ func loadBuiltin() {
 		// one is a build defect that the package tests catch.
 		panic("purpose: " + err.Error())
 	}
+	if rs.signin == nil {
+		panic("purpose: knowledge.toml has no [[signin]] entries")
+	}
 	builtinSet, builtinVer = rs, ver
-	defaultCls = &Classifier{builtin: rs, sites: newSiteCache(), version: ver, knowledgeVersion: ver}
+	defaultCls = &Classifier{builtin: rs, signin: rs.signin, sites: newSiteCache(), version: ver, knowledgeVersion: ver}
 }
 
 // Default returns the classifier with built-in knowledge only. It is built
@@ -110,43 +120,65 @@ func KnowledgeVersion() string {
 }
 
 // New returns a classifier with the built-in knowledge plus the user's
-// rules and extra CSV. A malformed file gives an error naming the file and
+// rules and lists. A malformed file gives an error naming the file and
 // the line; the caller can fall back to Default().
 func New(opts Options) (*Classifier, error) {
 	defaultOnce.Do(loadBuiltin)
-	c := &Classifier{builtin: builtinSet, sites: newSiteCache(), knowledgeVersion: builtinVer}
+	c := &Classifier{builtin: builtinSet, signin: builtinSet.signin, sites: newSiteCache(), knowledgeVersion: builtinVer}
 	h := sha256.New()
+	var paths []string
 	if opts.RulesFile != "" {
 		data, err := os.ReadFile(opts.RulesFile)
 		if err != nil {
 			return nil, fmt.Errorf("rules file: %w", err)
 		}
-		rs, _, err := parseRules(opts.RulesFile, data, false, 0, builtinSet)
+		rs, rf, err := parseRulesFile(opts.RulesFile, data, false, 0, builtinSet)
 		if err != nil {
 			return nil, err
 		}
 		c.user = rs
 		h.Write([]byte("rules\x00"))
 		h.Write(data)
-	}
-	if opts.ExtraCSV != "" {
-		data, err := os.ReadFile(opts.ExtraCSV)
-		if err != nil {
-			return nil, fmt.Errorf("cookie database CSV: %w", err)
+		for _, l := range rf.Lists {
+			paths = append(paths, listPath(opts.RulesFile, l))
 		}
-		rs, err := parseOCDBytes(opts.ExtraCSV, data, 0)
+	}
+	paths = append(paths, opts.Lists...)
+	if opts.ExtraCSV != "" {
+		paths = append(paths, opts.ExtraCSV)
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("list: %w", err)
+		}
+		l, err := parseList(p, data)
 		if err != nil {
 			return nil, err
 		}
-		c.extra = rs
-		h.Write([]byte("\x00csv\x00"))
+		c.lists = append(c.lists, l)
+		h.Write([]byte("\x00list\x00"))
 		h.Write(data)
 	}
 	c.version = builtinVer
-	if c.user != nil || c.extra != nil {
+	if c.user != nil || len(c.lists) > 0 {
 		c.version += "+user." + hex.EncodeToString(h.Sum(nil))[:12]
 	}
 	return c, nil
+}
+
+// listPath resolves a rules file's lists entry: "~/" is the home folder, a
+// relative path is relative to the rules file's folder.
+func listPath(rulesFile, p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(filepath.Dir(rulesFile), p)
 }
 
 // DefaultRulesPath is where the user's rules live:
@@ -264,6 +296,22 @@ func (e *entry) verdict() verdict {
 	return verdict{purpose: e.purpose, reason: e.reason, evidence: e.evidence, vendor: e.vendor}
 }
 
+// decide walks the evidence, strongest first (PRODUCT §6, docs/purposes.md):
+//
+//  1. the user's rules file;
+//  2. sign-in safety: crumbs' list of cookies that keep someone signed in;
+//  3. crumbs' curated names, then patterns;
+//  4. a name that says session, login, auth, CSRF… (sign-in safety by name);
+//  5. names and patterns of the lists the user brings;
+//  6. a name that says test/check (a cookie-support check) or opt-out;
+//  7. crumbs' tracker domains, then the lists' domains;
+//  8. the remaining heuristics; the fallback.
+//
+// Sign-in safety is then enforced on the result: whatever decided
+// tracking, a cookie that the sign-in list names, or whose name says
+// session and no curated vendor rule claimed, is session. Only a rule of
+// the user's that names the cookie itself (not a whole domain) can call
+// such a cookie tracking: the user asked for exactly that.
 func (c *Classifier) decide(domain, name string, ck *cookie.Cookie) verdict {
 	host := normalHost(domain)
 	name = strings.TrimSpace(name)
@@ -277,24 +325,38 @@ func (c *Classifier) decide(domain, name string, ck *cookie.Cookie) verdict {
 	} else {
 		lname = strings.ToLower(name)
 	}
-
-	if e := c.user.matchAny(host, name, lname, c.sites); e != nil {
-		return e.verdict()
-	}
-	if e := c.extra.matchAny(host, name, lname, c.sites); e != nil {
-		return e.verdict()
-	}
 	pref := preferTied
 	if host == "" {
 		pref = preferUntied
 	}
+
+	if e := c.user.matchAny(host, name, lname, c.sites); e != nil {
+		if e.purpose == cookie.PurposeTracking && e.domainOnly {
+			if s, ok := c.signinSafe(host, name, lname, pref); ok {
+				return s
+			}
+		}
+		return e.verdict()
+	}
+	// Sign-in safety outranks every curated rule that would say
+	// tracking; a curated rule that agrees (session) or says a choice
+	// (personalization) keeps its more specific reason.
+	se := c.signinEntry(host, name, lname, pref)
 	if e := c.builtin.matchExact(host, name, lname, c.sites, pref); e != nil {
+		if se != nil && e.purpose == cookie.PurposeTracking {
+			return se.verdict()
+		}
 		return e.verdict()
 	}
 	if e := c.builtin.matchPattern(host, name, lname, c.sites, pref); e != nil {
+		if se != nil && e.purpose == cookie.PurposeTracking {
+			return se.verdict()
+		}
 		// A vendor's catch-all prefix ("_dy*") does not outvote a name
 		// that says session in the part the prefix does not cover
-		// ("_dyjsession"): calling a session cookie tracking signs people out.
+		// ("_dyjsession"): calling a session cookie tracking signs people
+		// out. Vendor names that merely contain the word get a longer
+		// pattern of their own ("_hjIncludedInSessionSample*").
 		if e.purpose != cookie.PurposeSession && e.glob != "" {
 			if rest, ok := catchAllRest(e.glob, lname); ok && sessionWord(rest) {
 				return verdict{cookie.PurposeSession, "name says session (beyond the vendor prefix " + strings.TrimSuffix(e.glob, "*") + ")", cookie.EvidenceHeuristic, e.vendor}
@@ -302,9 +364,20 @@ func (c *Classifier) decide(domain, name string, ck *cookie.Cookie) verdict {
 		}
 		return e.verdict()
 	}
+	if se != nil {
+		return se.verdict()
+	}
 	v := readName(name, lname)
 	if v.session != "" {
 		return verdict{purpose: cookie.PurposeSession, reason: v.session, evidence: cookie.EvidenceHeuristic}
+	}
+	for _, l := range c.lists {
+		if e := l.rs.matchExact(host, name, lname, c.sites, pref); e != nil {
+			return e.verdict()
+		}
+		if e := l.rs.matchPattern(host, name, lname, c.sites, pref); e != nil {
+			return e.verdict()
+		}
 	}
 	if v.test != "" {
 		return verdict{purpose: cookie.PurposeSession, reason: v.test, evidence: cookie.EvidenceHeuristic}
@@ -315,6 +388,11 @@ func (c *Classifier) decide(domain, name string, ck *cookie.Cookie) verdict {
 	if e := c.builtin.matchDomain(host, c.sites); e != nil {
 		return e.verdict()
 	}
+	for _, l := range c.lists {
+		if e := l.rs.matchDomain(host, c.sites); e != nil {
+			return e.verdict()
+		}
+	}
 	if p, why, ok := heuristic(v, name, ck); ok {
 		return verdict{purpose: p, reason: why, evidence: cookie.EvidenceHeuristic}
 	}
@@ -322,10 +400,34 @@ func (c *Classifier) decide(domain, name string, ck *cookie.Cookie) verdict {
 	return verdict{purpose: p, reason: why, evidence: ev}
 }
 
+// signinEntry finds a sign-in safety entry for the cookie.
+func (c *Classifier) signinEntry(host, name, lname string, pref preference) *entry {
+	if e := c.signin.matchExact(host, name, lname, c.sites, pref); e != nil {
+		return e
+	}
+	return c.signin.matchPattern(host, name, lname, c.sites, pref)
+}
+
+// signinSafe reports whether a cookie must not be called tracking because
+// it keeps someone signed in: the sign-in list names it, or its name says
+// session/login/auth/CSRF and no curated vendor rule says otherwise.
+func (c *Classifier) signinSafe(host, name, lname string, pref preference) (verdict, bool) {
+	if e := c.signinEntry(host, name, lname, pref); e != nil {
+		return e.verdict(), true
+	}
+	if c.builtin.matchExact(host, name, lname, c.sites, pref) != nil || c.builtin.matchPattern(host, name, lname, c.sites, pref) != nil {
+		return verdict{}, false
+	}
+	if v := readName(name, lname); v.session != "" {
+		return verdict{purpose: cookie.PurposeSession, reason: v.session + " (sign-in safety: never tracking)", evidence: cookie.EvidenceHeuristic}, true
+	}
+	return verdict{}, false
+}
+
 // Reasons of the last resort, when nothing about the name or the domain is
 // known.
 const (
-	reasonOwnFunctional = "no known tracker or vendor: treated as the site's own functional cookie, so crumbs keeps it"
+	reasonOwnFunctional = "fallback (no evidence): no known tracker, vendor or telling name, so crumbs guesses the site's own functional cookie and keeps it"
 	reasonNotAName      = "not a usual cookie name (spaces, separators or control characters): crumbs does not guess"
 	reasonCrossSiteNone = "no known tracker or vendor, but it is sent to other sites (SameSite=None or partitioned): crumbs does not guess"
 )
@@ -344,7 +446,7 @@ func fallback(name string, ck *cookie.Cookie) (cookie.Purpose, string, cookie.Ev
 	if thirdPartyish(ck) {
 		return cookie.PurposeUnknown, reasonCrossSiteNone, cookie.EvidenceNone
 	}
-	return cookie.PurposeSession, reasonOwnFunctional, cookie.EvidenceHeuristic
+	return cookie.PurposeSession, reasonOwnFunctional, cookie.EvidenceFallback
 }
 
 // tokenName reports whether name is a cookie-name token in the sense of

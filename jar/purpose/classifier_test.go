@@ -311,7 +311,7 @@ func TestEvidence(t *testing.T) {
 		{"", "_ga_XYZ", cookie.EvidencePattern},
 		{".doubleclick.net", "zzz", cookie.EvidenceDomain},
 		{"", "mysite_sess", cookie.EvidenceHeuristic},
-		{"", "zq8x", cookie.EvidenceHeuristic},
+		{"", "zq8x", cookie.EvidenceFallback},
 		{"", "x y", cookie.EvidenceNone},
 	} {
 		if _, _, ev := c.Explain(tc.domain, tc.name); ev != tc.want {
@@ -516,7 +516,7 @@ func TestOpenCookieDatabaseCSV(t *testing.T) {
 		}
 	}
 	_, why, ev := c.Explain("", "acme_vid")
-	if ev != cookie.EvidenceRule || !strings.Contains(why, "Acme Analytics") {
+	if ev != cookie.EvidenceList || !strings.Contains(why, "Open Cookie Database: Acme Analytics") {
 		t.Errorf("reason %q evidence %s", why, ev)
 	}
 	bad := writeFile(t, "bad.csv", csvText+"5,Acme,Weird,foo,,d,r,c,p,0\n")
@@ -625,9 +625,9 @@ func TestMatchCaseRule(t *testing.T) {
 		want cookie.Evidence
 	}{
 		{"AcmeID", cookie.EvidenceRule},
-		{"acmeid", cookie.EvidenceHeuristic}, // not the rule's spelling
+		{"acmeid", cookie.EvidenceFallback}, // not the rule's spelling
 		{"ACME_x", cookie.EvidenceRule},
-		{"acme_x", cookie.EvidenceHeuristic},
+		{"acme_x", cookie.EvidenceFallback},
 	} {
 		if _, _, ev := c.Explain("example.com", tc.name); ev != tc.want {
 			t.Errorf("%s: evidence %s, want %s", tc.name, ev, tc.want)

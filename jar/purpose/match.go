@@ -16,6 +16,9 @@ type entry struct {
 	reason   string
 	evidence cookie.Evidence
 	vendor   *Vendor // the product behind the cookie; nil when the rule names none
+	// domainOnly marks a rule with only a domain: it speaks for every
+	// cookie of the domain, not for one cookie by name.
+	domainOnly bool
 
 	ties []tie // the cookie's domain must match one of these; nil = any domain
 
@@ -282,6 +285,8 @@ type ruleSet struct {
 	brands   map[string][]*entry // domain-only entries by brand ("google.*")
 	n        int
 	protect  []Protection // the file's [[protect]] entries (protect.go)
+
+	signin *ruleSet // the built-in file's sign-in safety entries (nil elsewhere)
 
 	vendors       map[string]*Vendor // [[vendor]] tables by lower-case name
 	vendorDomains map[string]*Vendor // a vendor's domains (and its domain rules' domains)

@@ -18,7 +18,9 @@ import (
 // rules file: a list of [[rule]] tables, earlier rules winning.
 type rulesFile struct {
 	Version string       `toml:"version"`
+	Lists   []string     `toml:"lists"` // the user's file: lists to load every run
 	Vendor  []vendorSpec `toml:"vendor"`
+	Signin  []ruleSpec   `toml:"signin"` // the built-in file: sign-in safety
 	Rule    []ruleSpec   `toml:"rule"`
 	// Protect are the user's protections (PRODUCT §12): [[protect]] with
 	// filter = "domain:github.com". See protect.go.
@@ -78,15 +80,29 @@ type lineIndex struct {
 	starts []int // 0-based line of each [[rule]] header
 }
 
-func newLineIndex(data []byte) *lineIndex {
+func newLineIndex(data []byte) *lineIndex { return newLineIndexFor(data, "rule") }
+
+// newLineIndexFor indexes the [[table]] headers of one array of tables.
+func newLineIndexFor(data []byte, table string) *lineIndex {
 	li := &lineIndex{lines: strings.Split(string(data), "\n")}
 	for i, l := range li.lines {
 		t := strings.ReplaceAll(strings.TrimSpace(l), " ", "")
-		if strings.HasPrefix(t, "[[rule]]") {
+		if strings.HasPrefix(t, "[["+table+"]]") {
 			li.starts = append(li.starts, i)
 		}
 	}
 	return li
+}
+
+// anyHeaderLine is the 1-based line of the first [[table]] header, 0 when
+// there is none.
+func (li *lineIndex) anyHeaderLine(table string) int {
+	for l, s := range li.lines {
+		if strings.HasPrefix(strings.ReplaceAll(strings.TrimSpace(s), " ", ""), "[["+table+"]]") {
+			return l + 1
+		}
+	}
+	return 0
 }
 
 // line returns the 1-based line of key inside rule i (or the rule header
@@ -140,44 +156,77 @@ func (li *lineIndex) anyKeyLine(key string) int {
 // evidence recorded (name/pattern/domain for crumbs' knowledge, rule for the
 // user's) and requires a version and reasons.
 func parseRules(file string, data []byte, builtin bool, orderBase int, known *ruleSet) (*ruleSet, string, error) {
+	rs, rf, err := parseRulesFile(file, data, builtin, orderBase, known)
+	if err != nil {
+		return nil, "", err
+	}
+	return rs, rf.Version, nil
+}
+
+// parseRulesFile is parseRules returning the whole decoded file; the
+// built-in file's sign-in safety entries land in rs.signin.
+func parseRulesFile(file string, data []byte, builtin bool, orderBase int, known *ruleSet) (*ruleSet, *rulesFile, error) {
 	var rf rulesFile
 	md, err := toml.Decode(string(data), &rf)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, "", &ruleError{file: file, line: pe.Position.Line, msg: pe.Message}
+			return nil, nil, &ruleError{file: file, line: pe.Position.Line, msg: pe.Message}
 		}
-		return nil, "", &ruleError{file: file, msg: err.Error()}
+		return nil, nil, &ruleError{file: file, msg: err.Error()}
 	}
 	li := newLineIndex(data)
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
 		last := k[len(k)-1]
 		if k[0] == "protect" {
-			return nil, "", &ruleError{file: file, line: li.anyKeyLine(last),
+			return nil, nil, &ruleError{file: file, line: li.anyKeyLine(last),
 				msg: fmt.Sprintf("unknown key %q (a [[protect]] entry has one key, filter)", k.String())}
 		}
-		return nil, "", &ruleError{file: file, line: li.anyKeyLine(last),
-			msg: fmt.Sprintf("unknown key %q (a rule has name, names, pattern, patterns, regexp, domain, domains, purpose, reason, vendor, org, match_case; a vendor has name, org, domains)", k.String())}
+		return nil, nil, &ruleError{file: file, line: li.anyKeyLine(last),
+			msg: fmt.Sprintf("unknown key %q (the file has lists and [[vendor]], [[rule]], [[protect]] tables; a rule has name, names, pattern, patterns, regexp, domain, domains, purpose, reason, vendor, org, match_case; a vendor has name, org, domains)", k.String())}
 	}
 	if builtin && rf.Version == "" {
-		return nil, "", &ruleError{file: file, msg: "no version"}
+		return nil, nil, &ruleError{file: file, msg: "no version"}
 	}
 	rs := newRuleSet()
 	if rs.protect, err = parseProtect(file, data, rf.Protect, builtin); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	for i, vs := range rf.Vendor {
 		if err := rs.addVendor(vs); err != nil {
-			return nil, "", &ruleError{file: file, line: li.vendorLine(i), msg: fmt.Sprintf("vendor %d: %s", i+1, err.msg)}
+			return nil, nil, &ruleError{file: file, line: li.vendorLine(i), msg: fmt.Sprintf("vendor %d: %s", i+1, err.msg)}
+		}
+	}
+	if len(rf.Signin) > 0 && !builtin {
+		return nil, nil, &ruleError{file: file, line: li.anyHeaderLine("signin"), msg: "[[signin]] is crumbs' own sign-in safety list; write a [[rule]] with purpose = \"session\""}
+	}
+	if len(rf.Lists) > 0 && builtin {
+		return nil, nil, &ruleError{file: file, msg: "the built-in knowledge loads no lists"}
+	}
+	if len(rf.Signin) > 0 {
+		rs.signin = newRuleSet()
+		rs.signin.vendors = rs.vendors
+		sli := newLineIndexFor(data, "signin")
+		for i, spec := range rf.Signin {
+			spec.Purpose = string(cookie.PurposeSession)
+			if spec.Regexp != "" {
+				return nil, nil, &ruleError{file: file, line: sli.line(i, "regexp"), msg: fmt.Sprintf("signin %d: names and patterns only (the safety test must be able to spell every entry)", i+1)}
+			}
+			if len(spec.Names) == 0 && spec.Name == "" && len(spec.Patterns) == 0 && spec.Pattern == "" {
+				return nil, nil, &ruleError{file: file, line: sli.line(i, ""), msg: fmt.Sprintf("signin %d: no name or pattern", i+1)}
+			}
+			if err := compileRule(rs.signin, spec, i, builtin, known); err != nil {
+				return nil, nil, &ruleError{file: file, line: sli.line(i, err.key), msg: fmt.Sprintf("signin %d: %s", i+1, err.msg)}
+			}
 		}
 	}
 	for i, spec := range rf.Rule {
 		if err := compileRule(rs, spec, orderBase+i, builtin, known); err != nil {
-			return nil, "", &ruleError{file: file, line: li.line(i, err.key), msg: fmt.Sprintf("rule %d: %s", i+1, err.msg)}
+			return nil, nil, &ruleError{file: file, line: li.line(i, err.key), msg: fmt.Sprintf("rule %d: %s", i+1, err.msg)}
 		}
 	}
-	return rs, rf.Version, nil
+	return rs, &rf, nil
 }
 
 type specError struct{ key, msg string }
@@ -367,6 +416,7 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool, known *rul
 		for _, t := range ties {
 			e := mk(cookie.EvidenceDomain)
 			e.ties = nil
+			e.domainOnly = true
 			rs.addDomain(t, e)
 			if vend != nil {
 				rs.addVendorDomain(t, vend)
@@ -457,12 +507,8 @@ func parseOCD(file string, r io.Reader, orderBase int) (*ruleSet, error) {
 		if name == "" {
 			return nil, &ruleError{file: file, line: line, msg: "empty cookie name"}
 		}
-		reason := strings.TrimSpace(rec[ocdPlatform])
-		if reason == "" {
-			reason = "Open Cookie Database"
-		}
-		reason += " " + strings.ToLower(strings.TrimSpace(rec[ocdCategory])) + " cookie (Open Cookie Database)"
-		e := &entry{order: orderBase + row, purpose: p, reason: reason, evidence: cookie.EvidenceRule, vendor: ocdVendor(rec[ocdPlatform], rec[ocdController])}
+		e := &entry{order: orderBase + row, purpose: p, reason: ocdReason(rec[ocdPlatform], rec[ocdCategory], rec[ocdDescription]),
+			evidence: cookie.EvidenceList, vendor: ocdVendor(rec[ocdPlatform], rec[ocdController])}
 		if d := rec[ocdDomain]; plainDomain(d) {
 			if t, ok := parseTie(d); ok {
 				e.ties = []tie{t}
@@ -477,6 +523,24 @@ func parseOCD(file string, r io.Reader, orderBase int) (*ruleSet, error) {
 		}
 	}
 	return rs, nil
+}
+
+// ocdReason is "Open Cookie Database: Hotjar, analytics: <the first
+// sentence of the description, when short>".
+func ocdReason(platform, category, desc string) string {
+	r := "Open Cookie Database: "
+	if p := strings.TrimSpace(platform); p != "" {
+		r += p + ", "
+	}
+	r += strings.ToLower(strings.TrimSpace(category))
+	desc = strings.TrimSpace(desc)
+	if i := strings.IndexAny(desc, ".\n"); i >= 0 {
+		desc = strings.TrimSpace(desc[:i])
+	}
+	if desc != "" && len(desc) <= 80 {
+		r += ": " + strings.ToLower(desc[:1]) + desc[1:]
+	}
+	return r
 }
 
 // ocdVendor is the database's platform (the product) and data controller
