@@ -38,21 +38,10 @@ func toastText(c *Context) string {
 	return c.th.ok.Render(c.toast.text)
 }
 
-// helpLine draws bindings as "key desc" pairs, as many as fit.
+// helpLine draws bindings as "key desc" pairs, as many as fit
+// (bubbles/help's short view).
 func helpLine(c *Context, bs []key.Binding) string {
-	var parts []string
-	used := 0
-	for _, b := range bs {
-		h := b.Help()
-		p := c.th.key.Render(h.Key) + " " + c.th.muted.Render(h.Desc)
-		pw := width(h.Key) + 1 + width(h.Desc) + 3
-		if used+pw > c.w {
-			break
-		}
-		used += pw
-		parts = append(parts, p)
-	}
-	return joinWith(parts, "   ")
+	return c.th.help(c.w).ShortHelpView(bs)
 }
 
 // enabledOnly keeps the bindings that are switched on.

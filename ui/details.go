@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
@@ -157,14 +158,18 @@ func viewDetailsPane(c *Context, ck *cookie.Cookie, w, h int) string {
 }
 
 // detailsScreen shows every field of the main screen's current cookie, the
-// value wrapped in full when revealed.
+// value wrapped in full when revealed, in a bubbles/viewport.
 type detailsScreen struct {
-	main   *mainScreen
-	scroll int
+	main *mainScreen
+	vp   viewport.Model
+}
+
+func newDetails(ms *mainScreen) *detailsScreen {
+	return &detailsScreen{main: ms, vp: viewport.New(0, 0)}
 }
 
 func (d *detailsScreen) enableKeys(c *Context, k *KeyMap) {
-	enable(true, &k.Up, &k.Down, &k.Back, &k.Reveal, &k.Quit, &k.Help, &k.Copy, &k.CopyAs)
+	enable(true, &k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Back, &k.Reveal, &k.Quit, &k.Help, &k.Copy, &k.CopyAs)
 	if !c.opts.ReadOnly && d.main.currentCookie() != nil {
 		enable(true, &k.Edit, &k.EditValue, &k.SetPurpose)
 	}
@@ -174,29 +179,22 @@ func (d *detailsScreen) shortHelp(k *KeyMap) []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.Reveal, k.Copy, k.Edit, k.Back, k.Help, k.Quit}
 }
 
-// body is the lines of the screen below its title and how many fit.
-func (d *detailsScreen) body(c *Context) (lines []string, height int) {
-	ck := d.main.currentCookie()
-	if ck == nil {
-		return nil, 0
-	}
-	return detailLines(c, ck, c.w, true), maxi(c.h-3, 0)
+// content is every field of ck, the lines the viewport scrolls.
+func (d *detailsScreen) content(c *Context, ck *cookie.Cookie) string {
+	return joinLines(detailLines(c, ck, c.w, true))
 }
+
+// bodyHeight is the rows below the title and above the status bar.
+func bodyHeight(c *Context) int { return maxi(c.h-3, 1) }
 
 func (d *detailsScreen) view(c *Context) string {
 	ck := d.main.currentCookie()
 	if ck == nil {
 		return d.main.view(c) // gone: the root pops this screen on the next result
 	}
-	lines := []string{c.th.title.Render(fit("Cookie "+safe(ck.Name)+" on "+safe(ck.Domain), c.w))}
-	body, bodyH := d.body(c)
-	scroll := clamp(d.scroll, 0, maxi(len(body)-bodyH, 0))
-	body = body[scroll:]
-	if len(body) > bodyH {
-		body = body[:bodyH]
-	}
-	lines = fill(append(lines, body...), c.h-2)
-	return joinLines(append(lines, d.main.viewStatus(c)))
+	title := c.th.title.Render(fit("Cookie "+safe(ck.Name)+" on "+safe(ck.Domain), c.w))
+	body := fitViewport(c, d.vp, d.content(c, ck), bodyHeight(c)).View()
+	return joinLines([]string{title, body, d.main.viewStatus(c)})
 }
 
 func (d *detailsScreen) update(c *Context, msg tea.Msg) tea.Cmd {
@@ -207,19 +205,16 @@ func (d *detailsScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 	k := &c.keys
 	ck := d.main.currentCookie()
 	switch {
-	case key.Matches(km, k.Up), key.Matches(km, k.Down):
-		body, bodyH := d.body(c)
-		step := 1
-		if key.Matches(km, k.Up) {
-			step = -1
+	case key.Matches(km, k.Up, k.Down, k.PageUp, k.PageDown):
+		if ck != nil {
+			d.vp = scrolled(c, d.vp, d.content(c, ck), bodyHeight(c), km)
 		}
-		d.scroll = clamp(d.scroll+step, 0, maxi(len(body)-bodyH, 0))
 	case key.Matches(km, k.Back):
 		c.nav.pop()
 	case key.Matches(km, k.Quit):
 		return tea.Quit
 	case key.Matches(km, k.Help):
-		c.nav.push(&helpScreen{under: d})
+		c.nav.push(newHelp(d))
 	case key.Matches(km, k.Reveal):
 		c.reveal = !c.reveal
 	case key.Matches(km, k.Copy):

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crumbs-dev/crumbs/jar"
@@ -30,7 +31,9 @@ type formField struct {
 	label   string
 	jarName string // InvalidError.Field this row owns
 	kind    fieldKind
-	input   lineInput
+	input   textinput.Model
+	initial string // the text the field opened with
+	touched bool   // typed in: only then is the text taken (a field left alone keeps its exact bytes)
 	choices []string
 	choice  int
 	err     string
@@ -52,11 +55,11 @@ const expiryLayout = "2006-01-02 15:04:05"
 func newEditForm(cx *Context, c cookie.Cookie) *editForm {
 	f := &editForm{orig: c}
 	text := func(label, jarName, v string) *formField {
-		ti := newInput(cx)
+		ti := newField(cx)
 		ti.CharLimit = 8192
+		ti.Width = editFieldWidth(cx.w)
 		ti.SetValue(v)
-		ti.Width = 48
-		return &formField{label: label, jarName: jarName, input: ti}
+		return &formField{label: label, jarName: jarName, input: ti, initial: v}
 	}
 	choice := func(label, jarName string, choices []string, cur string) *formField {
 		ff := &formField{label: label, jarName: jarName, kind: fieldChoice, choices: choices}
@@ -79,7 +82,7 @@ func newEditForm(cx *Context, c cookie.Cookie) *editForm {
 	}
 	value := text("value", "value", c.Value)
 	if !cx.reveal {
-		value.input.Masked = true
+		masked(&value.input, true)
 	}
 	f.fields = []*formField{
 		text("name", "name", c.Name),
@@ -120,20 +123,20 @@ func (f *editForm) cookie() (cookie.Cookie, error) {
 		return nil
 	}
 	yes := func(label string) bool { ff := get(label); return ff.choices[ff.choice] == "yes" }
-	c.Name = get("name").input.Value()
-	if v := get("value").input.Value(); v != f.orig.Value && !(c.ValueUnreadable && v == "") {
+	c.Name = get("name").text()
+	if v := get("value").text(); v != f.orig.Value && !(c.ValueUnreadable && v == "") {
 		// A new value typed over an unreadable one makes it readable.
 		c.Value, c.ValueUnreadable, c.UnreadableReason = v, false, ""
 	}
-	c.Domain = strings.TrimSpace(get("domain").input.Value())
+	c.Domain = strings.TrimSpace(get("domain").text())
 	c.HostOnly = yes("host-only")
-	c.Path = get("path").input.Value()
+	c.Path = get("path").text()
 	c.Secure = yes("secure")
 	c.HTTPOnly = yes("httponly")
 	ss := get("samesite")
 	c.SameSite, _ = cookie.ParseSameSite(ss.choices[ss.choice])
 	c.Session = yes("session")
-	exp := strings.TrimSpace(get("expires").input.Value())
+	exp := strings.TrimSpace(get("expires").text())
 	if c.Session {
 		c.Expires = time.Time{}
 	} else {
@@ -237,7 +240,8 @@ func (f *editForm) update(cx *Context, msg tea.Msg) (modal, tea.Cmd) {
 	if ff.kind != fieldText {
 		return f, nil
 	}
-	if ff.input.Update(km) {
+	if updateField(&ff.input, km) {
+		ff.touched = true
 		f.validate(cx)
 	}
 	return f, nil
@@ -264,9 +268,7 @@ func (f *editForm) view(cx *Context, w, h int) string {
 			}
 			v = strings.Join(opts, " ")
 		} else {
-			in := ff.input // a copy: drawing changes nothing
-			in.Width = maxi(inner-labelW-3, 4)
-			v = in.View()
+			v = ff.input.View()
 		}
 		lines = append(lines, cur+" "+fit(ff.label, labelW)+trunc(v, inner-labelW-2))
 		if ff.err != "" {
@@ -373,4 +375,19 @@ func editCookie(cx *Context, c *cookie.Cookie, inEditor bool) tea.Cmd {
 	}
 	cx.nav.open(newEditForm(cx, *c))
 	return nil
+}
+
+// text is the field's text: what was typed, or exactly what it opened with.
+func (ff *formField) text() string {
+	if !ff.touched {
+		return ff.initial
+	}
+	return ff.input.Value()
+}
+
+// editFieldWidth is the width of a text field of the edit form on a
+// terminal w cells wide.
+func editFieldWidth(w int) int {
+	inner := mini(maxi(w-6, 20), 90)
+	return maxi(inner-11-4, 4) // label, cursor glyph and the "▏" marker without colour
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crumbs-dev/crumbs/internal/app"
@@ -19,7 +20,7 @@ import (
 type exportDialog struct {
 	format, scope int
 	field         int // 0 format, 1 scope, 2 path, 3 url
-	path, url     lineInput
+	path, url     textinput.Model
 	pathEdited    bool
 	counts        [3]int // marked, filtered, all
 	// collect returns the cookies of a scope (marked, filtered, all).
@@ -37,7 +38,9 @@ func defaultExportName(format int) string {
 }
 
 func newExportDialog(c *Context, ms *mainScreen) *exportDialog {
-	d := &exportDialog{path: newInput(c), url: newInput(c)}
+	d := &exportDialog{path: newField(c), url: newField(c)}
+	d.path.Width = exportFieldWidth(c.w)
+	d.url.Width = d.path.Width
 	ds, res, marks := c.ds(), ms.res, ms.marks
 	d.counts = [3]int{len(marks), len(res.rows), len(ds.cookies)}
 	d.collect = func(scope string) []cookie.Cookie {
@@ -164,11 +167,11 @@ func (d *exportDialog) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 			d.scope = (d.scope + step + len(exportScopes)) % len(exportScopes)
 		}
 	case d.field == 2:
-		if d.path.Update(km) {
+		if updateField(&d.path, km) {
 			d.pathEdited = true
 		}
 	case d.field == 3:
-		d.url.Update(km)
+		updateField(&d.url, km)
 	}
 	return d, nil
 }
@@ -256,13 +259,9 @@ func (d *exportDialog) view(c *Context, w, h int) string {
 	none := func(int) string { return "" }
 	lines = append(lines, cur(0)+fit("format", 8)+choice(exportFormats, d.format, none))
 	lines = append(lines, cur(1)+fit("scope", 8)+choice(exportScopes, d.scope, func(i int) string { return fmt.Sprintf(" %d", d.counts[i]) }))
-	path := d.path // copies: drawing changes nothing
-	path.Width = inner - 10
-	lines = append(lines, cur(2)+fit("file", 8)+path.View())
+	lines = append(lines, cur(2)+fit("file", 8)+d.path.View())
 	if exportFormats[d.format] == "header" {
-		url := d.url
-		url.Width = inner - 10
-		lines = append(lines, cur(3)+fit("url", 8)+url.View())
+		lines = append(lines, cur(3)+fit("url", 8)+d.url.View())
 	}
 	lines = append(lines, "")
 	switch exportFormats[d.format] {
@@ -283,3 +282,7 @@ func (d *exportDialog) view(c *Context, w, h int) string {
 	}
 	return c.th.dialog.Render(joinLines(lines))
 }
+
+// exportFieldWidth is the width of the file and URL fields on a terminal w
+// cells wide.
+func exportFieldWidth(w int) int { return mini(maxi(w-6, 20), 80) - 10 }

@@ -105,7 +105,7 @@ func (ms *mainScreen) updateSearch(c *Context, msg tea.Msg) tea.Cmd {
 		ms.searchText = ""
 		return ms.applyFilters(c)
 	}
-	if ms.search.Update(km) {
+	if updateField(&ms.search, km) {
 		ms.searchText = ms.search.Value()
 		ms.sites.cur, ms.rows.cur = 0, 0
 		return ms.applyFilters(c)

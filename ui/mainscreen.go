@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
@@ -26,7 +27,7 @@ type mainScreen struct {
 	gen       int           // generation of the latest query sent
 	latestGen *atomic.Int64 // the newest generation, read by running scans
 
-	search      lineInput
+	search      textinput.Model
 	searching   bool
 	searchText  string
 	searchErr   string
@@ -42,7 +43,7 @@ type mainScreen struct {
 
 func newMainScreen(c *Context) *mainScreen {
 	ms := &mainScreen{marks: map[int64]struct{}{}, latestGen: new(atomic.Int64)}
-	ms.search = newInput(c)
+	ms.search = newField(c)
 	ms.search.Prompt = "/"
 	ms.search.Placeholder = "domain:x name:y value:z purpose:tracking is:session -is:expired"
 	ms.search.CharLimit = 1024
@@ -199,7 +200,8 @@ func (ms *mainScreen) resize(c *Context) {
 	vis := visibleRows(c)
 	ms.sites.resize(vis, len(ms.res.sites))
 	ms.rows.resize(vis, len(ms.currentRows()))
-	ms.search.Width = maxi(c.w-20, 1)
+	ms.search.Width = maxi(c.w-22, 1)
+	ms.search.SetCursor(ms.search.Position()) // scroll the text to the new width
 }
 
 // ---- keys ----
@@ -281,7 +283,7 @@ func (ms *mainScreen) viewKey(c *Context, km tea.KeyMsg) (tea.Cmd, bool) {
 		if !ms.cookiesFocused() {
 			ms.focus = paneCookies
 		} else if ms.currentCookie() != nil {
-			c.nav.push(&detailsScreen{main: ms})
+			c.nav.push(newDetails(ms))
 		}
 	case key.Matches(km, k.Back):
 		ms.searchText, ms.purposeOnly, ms.sourceOnly, ms.searchErr = "", "", "", ""
@@ -300,7 +302,7 @@ func (ms *mainScreen) viewKey(c *Context, km tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(km, k.Sort), key.Matches(km, k.SortReverse):
 		return ms.sort(c, key.Matches(km, k.SortReverse)), true
 	case key.Matches(km, k.Help):
-		c.nav.push(&helpScreen{under: ms})
+		c.nav.push(newHelp(ms))
 	case key.Matches(km, k.Search):
 		ms.searching = true
 		ms.search.SetValue(ms.searchText)

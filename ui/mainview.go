@@ -240,9 +240,7 @@ func (ms *mainScreen) viewStatus(c *Context) string {
 		if ms.searchErr != "" {
 			tail = "  " + c.th.danger.Render(safe(ms.searchErr))
 		}
-		in := ms.search // a copy: drawing changes nothing
-		in.Width = maxi(c.w-width(tail)-2, 1)
-		return fit(in.View()+tail, c.w)
+		return fit(trunc(ms.search.View(), maxi(c.w-width(tail), 1))+tail, c.w)
 	}
 	var parts []string
 	if t := toastText(c); t != "" {

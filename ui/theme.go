@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
@@ -17,10 +18,10 @@ import (
 type theme struct {
 	noColor bool
 
-	title, muted, accent, danger, warn, ok lipgloss.Style
-	cursorRow, marked, header, badge       lipgloss.Style
-	focusTitle, blurTitle, dialog, key     lipgloss.Style
-	purpose                                map[cookie.Purpose]lipgloss.Style
+	plain, title, muted, accent, danger, warn, ok lipgloss.Style
+	cursorRow, marked, header, badge              lipgloss.Style
+	focusTitle, blurTitle, dialog, key            lipgloss.Style
+	purpose                                       map[cookie.Purpose]lipgloss.Style
 }
 
 // ANSI palette roles. Indices, not RGB: the terminal's theme maps them.
@@ -43,6 +44,7 @@ func newTheme(r *lipgloss.Renderer, noColor bool) *theme {
 	}
 	s := func() lipgloss.Style { return r.NewStyle() }
 	t := &theme{noColor: r.ColorProfile() == termenv.Ascii}
+	t.plain = s()
 	t.title = s().Bold(true)
 	t.muted = s().Foreground(lipgloss.Color(colGray))
 	t.accent = s().Foreground(lipgloss.Color(colCyan))
@@ -71,4 +73,18 @@ func (t *theme) purposeStyle(p cookie.Purpose) lipgloss.Style {
 		return st
 	}
 	return t.purpose[cookie.PurposeUnknown]
+}
+
+// help is a bubbles/help model in the theme's styles, w cells wide (0: no
+// limit).
+func (t *theme) help(w int) help.Model {
+	h := help.New()
+	h.Width = w
+	h.ShortSeparator = "   "
+	h.FullSeparator = "  "
+	h.Styles = help.Styles{
+		ShortKey: t.key, ShortDesc: t.muted, ShortSeparator: t.plain, Ellipsis: t.muted,
+		FullKey: t.key, FullDesc: t.plain, FullSeparator: t.plain,
+	}
+	return h
 }

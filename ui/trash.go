@@ -81,7 +81,7 @@ func (t *trashScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 	case key.Matches(km, k.Quit):
 		return tea.Quit
 	case key.Matches(km, k.Help):
-		c.nav.push(&helpScreen{under: t})
+		c.nav.push(newHelp(t))
 	case key.Matches(km, k.Reveal):
 		c.reveal = !c.reveal
 	case key.Matches(km, k.Mark):

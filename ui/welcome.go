@@ -114,7 +114,7 @@ func (ws *welcomeScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 	case key.Matches(km, k.Quit):
 		return tea.Quit
 	case key.Matches(km, k.Help):
-		c.nav.push(&helpScreen{under: ws})
+		c.nav.push(newHelp(ws))
 	case key.Matches(km, k.Import):
 		if c.data.discovering || c.data.profiles == nil {
 			return openImport(c)
