@@ -94,6 +94,8 @@ type importer struct {
 	arena     []byte
 	pendingEx []*existing
 
+	log *importLog // the sources' import records (importlog.go); nil on a dry run
+
 	sites  siteCache
 	fakeID int64  // ids of cookies not inserted yet: -1, -2, …
 	key    []byte // identityKey scratch
@@ -143,6 +145,10 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 		if err := im.prepare(); err != nil {
 			return "", 0, err
 		}
+		var err error
+		if im.log, err = newImportLog(im.ctx, tx, im.sources, im.j.Now()); err != nil {
+			return "", 0, im.j.fileError(err)
+		}
 	}
 	for oi, r := range im.order() {
 		if oi%4096 == 0 {
@@ -156,6 +162,11 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 	}
 	if err := im.flush(); err != nil {
 		return "", 0, err
+	}
+	if im.log != nil { // before prune moves the gone cookies
+		if err := im.log.finish(im.ctx, tx, im.have); err != nil {
+			return "", 0, fmt.Errorf("jar %s: import record: %w", im.j.path, err)
+		}
 	}
 	if err := im.prune(); err != nil {
 		return "", 0, err
@@ -332,6 +343,9 @@ func (im *importer) place(b *Batch, ci int) error {
 	im.classify(&c)
 	normalize(&c)
 	site := im.sites.site(c.Domain)
+	if im.log != nil {
+		im.log.see(im.srcIndex[c.Source], im.key, &c)
+	}
 	mark := len(im.arena)
 	im.args = appendRowArgs(im.args[:0], &c, site, &im.arena)
 	hash := im.args[len(im.args)-2].(int64)

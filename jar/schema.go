@@ -127,7 +127,7 @@ func schemaTablesAt(version int, cols string) []string {
 	for t := range cookieTables {
 		stmts = append(stmts, cookieTableDDL(t, cols))
 	}
-	return append(stmts, identityIndexDDL)
+	return append(stmts, identityIndexDDL, importsDDL)
 }
 
 // migrations[v] brings a jar from schema v to v+1 (v ≥ 1). A new jar is

@@ -1,0 +1,356 @@
+package jar
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
+)
+
+// The import record: what the jar remembers about each source's latest
+// import, so that it can say what changed in the browser since the import
+// before — cookies and trackers that are new and those gone (docs/jar.md,
+// "The import record"). It describes the store as it was read, not the
+// jar: an undo of the import leaves it as it is (what the browser had does
+// not change), and a dry run records nothing.
+//
+// Vendors are not stored (docs/decisions.md, "Vendors are derived"): the
+// record keeps the tracking cookies of this import and the one before as
+// (domain, name, site), so that whoever reads it names the trackers of
+// both with the same, current knowledge.
+//
+// Size is bounded per source: the identities of the latest import as 8-byte
+// hashes, the tracking cookies of the latest two imports (distinct domain,
+// name and site), and at most maxRecordedCookies new and gone cookies each
+// with exact counts.
+
+// maxRecordedCookies bounds the new and the gone cookies an import record
+// lists (each); the counts stay exact.
+const maxRecordedCookies = 1000
+
+// ImportRecord is what changed in one source between its previous import
+// and its latest one.
+type ImportRecord struct {
+	Source string    `json:"source"`
+	At     time.Time `json:"at"`
+	// PrevAt is the previous import's time; zero for a source's first
+	// import, which has nothing to compare with: then every cookie counts
+	// as added (none listed) and PrevTracking is empty.
+	PrevAt  time.Time `json:"previous"`
+	Cookies int       `json:"cookies"` // distinct cookies the latest import read
+	Added   int       `json:"added"`
+	Gone    int       `json:"gone"`
+	// AddedCookies and GoneCookies list at most maxRecordedCookies each. A
+	// gone cookie that had already left the jar (deleted, purged) is
+	// counted in Gone but cannot be listed.
+	AddedCookies []RecordedCookie `json:"addedCookies"`
+	GoneCookies  []RecordedCookie `json:"goneCookies"`
+	// Tracking and PrevTracking are the tracking cookies of the latest and
+	// of the previous import (stored apart from the JSON).
+	Tracking     []TrackingSeen `json:"-"`
+	PrevTracking []TrackingSeen `json:"-"`
+}
+
+// First reports whether this was the source's first import.
+func (r *ImportRecord) First() bool { return r.PrevAt.IsZero() }
+
+// RecordedCookie names a cookie that came or went, without its value.
+type RecordedCookie struct {
+	Domain    string         `json:"domain"`
+	HostOnly  bool           `json:"hostOnly"`
+	Path      string         `json:"path"`
+	Name      string         `json:"name"`
+	Partition string         `json:"partition,omitempty"` // Partition.Key()
+	Container string         `json:"container,omitempty"`
+	Site      string         `json:"site"` // cookie.ReachSite
+	Purpose   cookie.Purpose `json:"purpose"`
+}
+
+// TrackingSeen is a tracking cookie an import saw: its domain, name and
+// the site where it holds an id (cookie.ReachSite). An import's list has
+// each triple once.
+type TrackingSeen struct {
+	Domain, Name, Site string
+}
+
+// ImportRecords returns the import record of every source imported since
+// the jar has kept them, ordered by source.
+func (j *Jar) ImportRecords(ctx context.Context) ([]ImportRecord, error) {
+	rows, err := j.db.QueryContext(ctx, `SELECT source, record, tracking, prev_tracking FROM imports ORDER BY source`)
+	if err != nil {
+		return nil, j.fileError(err)
+	}
+	defer rows.Close()
+	var out []ImportRecord
+	for rows.Next() {
+		var src string
+		var blob, tr, prev []byte
+		if err := rows.Scan(&src, &blob, &tr, &prev); err != nil {
+			return nil, j.fileError(err)
+		}
+		var r ImportRecord
+		if err := json.Unmarshal(blob, &r); err != nil {
+			return nil, fmt.Errorf("jar %s: import record of %s: %w", j.path, src, err)
+		}
+		if r.Tracking, err = decodeTracking(tr); err == nil {
+			r.PrevTracking, err = decodeTracking(prev)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("jar %s: import record of %s: %w", j.path, src, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// importLog collects, during one import, what each source's batch holds,
+// and writes the sources' import records at the end.
+type importLog struct {
+	now   time.Time
+	srcs  []*sourceLog // by index in the import's sources
+	sites siteCache
+}
+
+type sourceLog struct {
+	source string
+	first  bool
+	prev   []uint64 // the previous import's identity hashes, sorted
+	hit    []bool   // prev[i] is in this batch
+	prevAt time.Time
+	// prevTracking is the previous import's tracking list, still encoded:
+	// it moves to prev_tracking as it is.
+	prevTracking []byte
+	cur          []uint64
+	// added lists new cookies (up to maxRecordedCookies); listed holds
+	// their hashes, so a cookie a batch holds twice is listed once.
+	added    []RecordedCookie
+	listed   map[uint64]bool
+	tracking map[TrackingSeen]struct{}
+}
+
+// newImportLog reads the previous records of these sources.
+func newImportLog(ctx context.Context, tx *sql.Tx, sources []string, now time.Time) (*importLog, error) {
+	l := &importLog{now: now, sites: siteCache{}}
+	for _, src := range sources {
+		s := &sourceLog{source: src, first: true, listed: map[uint64]bool{}, tracking: map[TrackingSeen]struct{}{}}
+		var seen, blob, tr []byte
+		err := tx.QueryRowContext(ctx, `SELECT seen, record, tracking FROM imports WHERE source = ?`, src).Scan(&seen, &blob, &tr)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return nil, err
+		default:
+			var r ImportRecord
+			if err := json.Unmarshal(blob, &r); err != nil {
+				return nil, fmt.Errorf("import record of %s: %w", src, err)
+			}
+			s.first, s.prevAt, s.prevTracking = false, r.At, tr
+			s.prev = make([]uint64, len(seen)/8)
+			for i := range s.prev {
+				s.prev[i] = binary.LittleEndian.Uint64(seen[i*8:])
+			}
+			s.hit = make([]bool, len(s.prev))
+		}
+		l.srcs = append(l.srcs, s)
+	}
+	return l, nil
+}
+
+func identityHash(key []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(key)
+	return h.Sum64()
+}
+
+// see notes one cookie of source si's batch, classified; key is its
+// identityKey.
+func (l *importLog) see(si int, key []byte, c *cookie.Cookie) {
+	s := l.srcs[si]
+	h := identityHash(key)
+	s.cur = append(s.cur, h)
+	if c.Purpose == cookie.PurposeTracking {
+		s.tracking[TrackingSeen{c.Domain, c.Name, cookie.ReachSite(c, l.sites.site)}] = struct{}{}
+	}
+	if s.first {
+		return
+	}
+	if i, ok := slices.BinarySearch(s.prev, h); ok {
+		s.hit[i] = true
+		return
+	}
+	if len(s.added) < maxRecordedCookies && !s.listed[h] {
+		s.listed[h] = true
+		s.added = append(s.added, l.recorded(c))
+	}
+}
+
+func (l *importLog) recorded(c *cookie.Cookie) RecordedCookie {
+	return RecordedCookie{Domain: c.Domain, HostOnly: c.HostOnly, Path: c.Path, Name: c.Name,
+		Partition: c.Partition.Key(), Container: c.Container.Key, Site: cookie.ReachSite(c, l.sites.site), Purpose: c.Purpose}
+}
+
+// finish writes every source's record. have is the import's view of the
+// jar before it (source → identityKey → row): the rows of cookies that are
+// gone from a store are still there, unless they were deleted since.
+func (l *importLog) finish(ctx context.Context, tx *sql.Tx, have map[string]map[string]*existing) error {
+	for _, s := range l.srcs {
+		slices.Sort(s.cur)
+		s.cur = slices.Compact(s.cur)
+		r := ImportRecord{Source: s.source, At: l.now, PrevAt: s.prevAt, Cookies: len(s.cur),
+			AddedCookies: []RecordedCookie{}, GoneCookies: []RecordedCookie{}}
+		if s.first {
+			r.Added = len(s.cur)
+		} else {
+			for _, h := range s.cur {
+				if _, ok := slices.BinarySearch(s.prev, h); !ok {
+					r.Added++
+				}
+			}
+			r.AddedCookies = s.added
+			var goneIDs []int64
+			for key, ex := range have[s.source] {
+				if ex.seen || ex.id <= 0 {
+					continue
+				}
+				if i, ok := slices.BinarySearch(s.prev, identityHash([]byte(key))); ok && !s.hit[i] {
+					goneIDs = append(goneIDs, ex.id)
+				}
+			}
+			for i := range s.prev {
+				if !s.hit[i] {
+					r.Gone++
+				}
+			}
+			gone, err := l.goneCookies(ctx, tx, goneIDs)
+			if err != nil {
+				return err
+			}
+			r.GoneCookies = gone
+		}
+		sortRecorded(r.AddedCookies)
+		blob, err := json.Marshal(&r)
+		if err != nil {
+			return err
+		}
+		seen := make([]byte, 8*len(s.cur))
+		for i, h := range s.cur {
+			binary.LittleEndian.PutUint64(seen[i*8:], h)
+		}
+		prev := s.prevTracking
+		if prev == nil {
+			prev = []byte{}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO imports (source, seen, record, tracking, prev_tracking) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (source) DO UPDATE SET seen = excluded.seen, record = excluded.record,
+				tracking = excluded.tracking, prev_tracking = excluded.prev_tracking`,
+			s.source, seen, blob, encodeTracking(s.tracking), prev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// goneCookies reads the live rows with these ids (at most
+// maxRecordedCookies of them) as recorded cookies, sorted.
+func (l *importLog) goneCookies(ctx context.Context, tx *sql.Tx, ids []int64) ([]RecordedCookie, error) {
+	out := []RecordedCookie{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	slices.Sort(ids)
+	ids = ids[:min(len(ids), maxRecordedCookies)]
+	rows, err := tx.QueryContext(ctx, selectCookies+` WHERE id `+inIDs, idList(ids))
+	if err != nil {
+		return nil, err
+	}
+	cs, err := scanCookies(rows, len(ids))
+	if err != nil {
+		return nil, err
+	}
+	for i := range cs {
+		out = append(out, l.recorded(&cs[i]))
+	}
+	sortRecorded(out)
+	return out, nil
+}
+
+func sortRecorded(cs []RecordedCookie) {
+	slices.SortFunc(cs, func(a, b RecordedCookie) int {
+		return cmp.Or(cmp.Compare(a.Domain, b.Domain), cmp.Compare(a.Path, b.Path), cmp.Compare(a.Name, b.Name),
+			cmp.Compare(a.Partition, b.Partition), cmp.Compare(a.Container, b.Container))
+	})
+}
+
+// encodeTracking writes the triples sorted, each string as a uvarint
+// length and its bytes.
+func encodeTracking(m map[TrackingSeen]struct{}) []byte {
+	ts := make([]TrackingSeen, 0, len(m))
+	n := 0
+	for t := range m {
+		ts = append(ts, t)
+		n += len(t.Domain) + len(t.Name) + len(t.Site) + 6
+	}
+	slices.SortFunc(ts, func(a, b TrackingSeen) int {
+		return cmp.Or(cmp.Compare(a.Domain, b.Domain), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Site, b.Site))
+	})
+	out := make([]byte, 0, n)
+	for _, t := range ts {
+		for _, s := range [...]string{t.Domain, t.Name, t.Site} {
+			out = binary.AppendUvarint(out, uint64(len(s)))
+			out = append(out, s...)
+		}
+	}
+	return out
+}
+
+var errBadTracking = errors.New("tracking list cut short")
+
+func decodeTracking(b []byte) ([]TrackingSeen, error) {
+	var out []TrackingSeen
+	next := func() (string, error) {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return "", errBadTracking
+		}
+		s := string(b[k : k+int(n)])
+		b = b[k+int(n):]
+		return s, nil
+	}
+	for len(b) > 0 {
+		var t TrackingSeen
+		var err error
+		if t.Domain, err = next(); err != nil {
+			return nil, err
+		}
+		if t.Name, err = next(); err != nil {
+			return nil, err
+		}
+		if t.Site, err = next(); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// importsDDL creates the import records (schema 3): per source the
+// identity hashes of its latest import (8 bytes each, little-endian,
+// sorted), the ImportRecord as JSON, and the tracking cookies of the latest
+// and the previous import (encodeTracking).
+const importsDDL = `CREATE TABLE IF NOT EXISTS imports (source TEXT PRIMARY KEY,
+	seen BLOB NOT NULL, record BLOB NOT NULL, tracking BLOB NOT NULL, prev_tracking BLOB NOT NULL) STRICT`
+
+// migrateV2toV3 adds the import records. Jars of schema 2 have none: each
+// source's next import is its first as far as the record goes.
+func migrateV2toV3(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, importsDDL)
+	return err
+}
