@@ -4,7 +4,7 @@ import "testing"
 
 func TestReachSite(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://example.com":            "example.com",
+		"https://example.com":             "example.com",
 		"https://news.example.co.uk:8443": "example.co.uk",
 		"http://[::1]:8080/path":          "[::1]",
 		"example.org":                     "example.org",
