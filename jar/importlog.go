@@ -341,16 +341,16 @@ func decodeTracking(b []byte) ([]TrackingSeen, error) {
 	return out, nil
 }
 
-// importsDDL creates the import records (schema 3): per source the
+// importsDDL creates the import records (schema 4): per source the
 // identity hashes of its latest import (8 bytes each, little-endian,
 // sorted), the ImportRecord as JSON, and the tracking cookies of the latest
 // and the previous import (encodeTracking).
-const importsDDL = `CREATE TABLE IF NOT EXISTS imports (source TEXT PRIMARY KEY,
+const importsDDL = `CREATE TABLE imports (source TEXT PRIMARY KEY,
 	seen BLOB NOT NULL, record BLOB NOT NULL, tracking BLOB NOT NULL, prev_tracking BLOB NOT NULL) STRICT`
 
-// migrateV2toV3 adds the import records. Jars of schema 2 have none: each
+// migrateV3toV4 adds the import records. Older jars have none: each
 // source's next import is its first as far as the record goes.
-func migrateV2toV3(ctx context.Context, tx *sql.Tx) error {
+func migrateV3toV4(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, importsDDL)
 	return err
 }

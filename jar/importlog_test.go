@@ -255,14 +255,14 @@ func FuzzDecodeTracking(f *testing.F) {
 	})
 }
 
-// TestMigrateV2: a schema-2 jar (no import records) opens at schema 3 with
+// TestMigrateV3: a schema-3 jar (no import records) opens at schema 4 with
 // every cookie, and its sources' next import is their first on record.
-func TestMigrateV2(t *testing.T) {
+func TestMigrateV3(t *testing.T) {
 	j, path := openTest(t)
 	cs := makeCookies(40, 8, testNow, "chrome:Default")
 	mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: cs})
 	before := dump(t, j)
-	for _, s := range []string{`DROP TABLE imports`, `PRAGMA user_version = 2`} {
+	for _, s := range []string{`DROP TABLE imports`, `PRAGMA user_version = 3`} {
 		if _, err := j.db.Exec(s); err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,7 @@ import (
 
 // schemaVersion is the jar schema this build writes (PRAGMA user_version).
 // Older jars are migrated forward on Open; newer ones are refused.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // applicationID marks a SQLite file as a crumbs jar (PRAGMA application_id,
 // "crmb").
@@ -127,7 +127,11 @@ func schemaTablesAt(version int, cols string) []string {
 	for t := range cookieTables {
 		stmts = append(stmts, cookieTableDDL(t, cols))
 	}
-	return append(stmts, identityIndexDDL, importsDDL)
+	stmts = append(stmts, identityIndexDDL)
+	if version >= 4 {
+		stmts = append(stmts, importsDDL)
+	}
+	return stmts
 }
 
 // migrations[v] brings a jar from schema v to v+1 (v ≥ 1). A new jar is
@@ -136,6 +140,7 @@ func schemaTablesAt(version int, cols string) []string {
 var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	1: migrateV1toV2,
 	2: migrateV2toV3,
+	3: migrateV3toV4,
 }
 
 // migrate brings the jar to schemaVersion inside one write transaction.
