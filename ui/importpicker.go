@@ -14,8 +14,8 @@ import (
 // importPicker lists the discovered browser profiles and imports the chosen
 // ones. Reading runs in a goroutine that reports progress over a channel;
 // one Cmd reads one message and re-arms itself (glow's streaming pattern),
-// so keys and redraws never wait for an import. Each profile is one
-// jar.Import: one transaction and one undo step.
+// so keys and redraws never wait for an import. The profiles chosen go in
+// as one jar.Import: one transaction and one undo step.
 type importPicker struct {
 	cur     int
 	marks   map[int]bool
@@ -103,25 +103,37 @@ func (p *importPicker) start(c *Context, queue []Profile) tea.Cmd {
 	read, j := c.opts.Read, c.jar
 	go func() {
 		defer close(ch)
+		// Every profile is read first, then written as one jar.Import:
+		// importing several profiles is one transaction and one undo step,
+		// as crumbs import all is (internal/app.Import).
+		var batches []jar.Batch
 		for i, pr := range queue {
 			if ctx.Err() != nil {
 				return
 			}
 			i := i
-			batches, warns, err := read(ctx, pr, func(done, total int) {
+			bs, warns, err := read(ctx, pr, func(done, total int) {
 				select {
 				case ch <- importProgressMsg{step: i, done: done, total: total}:
 				default: // a newer report will follow; never block the reader
 				}
 			})
-			res := importResult{spec: pr.Spec, warnings: warns, err: err}
-			if err == nil {
-				res.stats, res.err = j.Import(ctx, batches, jar.ImportOptions{})
-			}
-			ch <- importStepMsg{step: i, res: res}
+			batches = append(batches, bs...)
+			ch <- importStepMsg{step: i, res: importResult{spec: pr.Spec, warnings: warns, err: err}}
 		}
+		if len(batches) == 0 {
+			return
+		}
+		st, err := j.Import(ctx, batches, jar.ImportOptions{})
+		ch <- importWrittenMsg{stats: st, err: err}
 	}()
 	return waitImport(ch)
+}
+
+// importWrittenMsg carries the one import of every profile read.
+type importWrittenMsg struct {
+	stats jar.ImportStats
+	err   error
 }
 
 func waitImport(ch chan tea.Msg) tea.Cmd {
@@ -145,6 +157,14 @@ func (p *importPicker) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 		p.results = append(p.results, msg.res)
 		p.step, p.done, p.total = msg.step+1, 0, 0
 		return p, waitImport(p.ch)
+	case importWrittenMsg:
+		for i := range p.results {
+			r := &p.results[i]
+			if r.err == nil {
+				r.stats, r.err = msg.stats.BySource[r.spec], msg.err
+			}
+		}
+		return p, waitImport(p.ch)
 	case importFinishedMsg:
 		p.state = importDone
 		if p.cancel != nil {
@@ -157,7 +177,7 @@ func (p *importPicker) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 				failed++
 			}
 		}
-		toast := fmt.Sprintf("imported %s: %d new cookies — u undoes the last one", plural(len(p.results)-failed, "profile"), added)
+		toast := fmt.Sprintf("imported %s: %d new cookies — u undoes it", plural(len(p.results)-failed, "profile"), added)
 		return p, func() tea.Msg { return changedMsg{toast: toast} }
 	case tea.KeyMsg:
 		return p.key(c, msg)

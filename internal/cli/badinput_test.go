@@ -100,9 +100,6 @@ func TestBadInput(t *testing.T) {
 		{"unknown browser", func(t *testing.T) []string {
 			return []string{"import", "netscape-navigator:default"}
 		}, 1, []string{"netscape-navigator"}},
-		{"one bad source among good ones", func(t *testing.T) []string {
-			return []string{"import", good, s.write("bad2.json", []byte("{"))}
-		}, 1, []string{"bad2.json"}},
 		{"jar path under a regular file", func(t *testing.T) []string {
 			f := s.write("plain-file", []byte("x"))
 			return []string{"--jar", filepath.Join(f, "jar.db"), "import", good}

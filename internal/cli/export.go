@@ -68,6 +68,7 @@ place; without -o (or with -o -) the data goes to stdout.
 			}
 
 			var cs []cookie.Cookie
+			var partial uc.ReadReport
 			opts.Now = a.env.Now()
 			if from != "" {
 				// A one-shot read of a whole store: nearly everything
@@ -75,7 +76,7 @@ place; without -o (or with -o -) the data goes to stdout.
 				// collecting often only rescans it (measured: −10 ms CPU
 				// at 100k cookies, same peak memory).
 				defer debug.SetGCPercent(debug.SetGCPercent(400))
-				if cs, err = a.cookiesFrom(cmd, from, password, fmtv, f); err != nil {
+				if cs, err = a.cookiesFrom(cmd, from, password, fmtv, f, &partial); err != nil {
 					return err
 				}
 			} else {
@@ -103,7 +104,7 @@ place; without -o (or with -o -) the data goes to stdout.
 				fmt.Fprintln(a.env.Stderr, "crumbs: warning: "+oneLine(w))
 			}
 			fmt.Fprintln(a.env.Stderr, oneLine(rep.Summary()))
-			return nil
+			return a.readFailures(partial)
 		}),
 	}
 	fl := cmd.Flags()
@@ -122,20 +123,27 @@ place; without -o (or with -o -) the data goes to stdout.
 // cookiesFrom reads SOURCE straight from its store for export --from. It
 // classifies only when the output or the filter needs a purpose, so the
 // common "browser → cookies.txt" path is read, filter, write.
-func (a *app) cookiesFrom(cmd *cobra.Command, from, password string, format uc.Format, f cookie.Filter) ([]cookie.Cookie, error) {
-	reads, err := a.readSources(cmd.Context(), []string{from}, a.password(password))
+//
+// Stores of SOURCE that failed while others were read are reported after
+// the export by partial (exit 1).
+func (a *app) cookiesFrom(cmd *cobra.Command, from, password string, format uc.Format, f cookie.Filter, partial *uc.ReadReport) ([]cookie.Cookie, error) {
+	rr, err := a.readSources(cmd.Context(), []string{from}, a.password(password))
 	if err != nil {
 		return nil, err
 	}
+	if len(rr.Reads) == 0 {
+		return nil, a.readFailures(rr)
+	}
+	*partial = rr
 	var cs []cookie.Cookie
-	if len(reads) == 1 {
-		cs = reads[0].Result.Cookies
+	if len(rr.Reads) == 1 {
+		cs = rr.Reads[0].Result.Cookies
 	} else {
-		for _, r := range reads {
+		for _, r := range rr.Reads {
 			cs = append(cs, r.Result.Cookies...)
 		}
 	}
-	for _, r := range reads {
+	for _, r := range rr.Reads {
 		if r.Result.Refused > 0 || len(r.Result.Warnings) > 0 {
 			a.reportRead(r)
 		}

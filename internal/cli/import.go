@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	uc "github.com/crumbs-dev/crumbs/internal/app"
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
@@ -38,7 +39,9 @@ or CRUMBS_SAFE_STORAGE_PASSWORD.
 
 A summary per source goes to stderr: cookies read, rows refused and why;
 then what the import added, updated, left unchanged and pruned.
-Nothing is written to the jar when any explicitly named source fails.`,
+SOURCEs are independent: one that is not found or cannot be read is named
+on stderr and the others are still imported; the exit code is then 1. A
+store read only in part is not imported at all (and never pruned).`,
 		Example: `  crumbs import firefox
   crumbs import chrome:Default brave
   crumbs import all --prune
@@ -52,45 +55,39 @@ Nothing is written to the jar when any explicitly named source fails.`,
 		},
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			reads, err := a.readSources(ctx, args, a.password(password))
+			rr, err := a.readSources(ctx, args, a.password(password))
 			if err != nil {
 				return err
 			}
-			batches := make([]jar.Batch, 0, len(reads))
-			for _, r := range reads {
-				batches = append(batches, jar.Batch{Source: r.ID, File: r.Path, Cookies: r.Result.Cookies})
+			if len(rr.Reads) == 0 {
+				// Nothing to import: the jar is not opened (nor created).
+				return a.readFailures(rr)
 			}
-			return a.withJar(func(j *jar.Jar) error {
-				st, err := j.Import(ctx, batches, jar.ImportOptions{Prune: prune, DryRun: dryRun})
+			err = a.withJar(func(j *jar.Jar) error {
+				st, err := uc.Import(ctx, j, rr, jar.ImportOptions{Prune: prune, DryRun: dryRun})
 				if err != nil {
 					return err
 				}
 				// Summaries only once the import is in: a failure is one line.
-				for _, r := range reads {
+				for _, r := range rr.Reads {
 					a.reportRead(r)
 				}
 				// Several sources: what each one did, then the total.
 				if len(st.BySource) > 1 {
-					for _, r := range reads {
+					for _, r := range rr.Reads {
 						if ps, ok := st.BySource[r.ID]; ok {
-							fmt.Fprintf(a.env.Stderr, "%s: %d added, %d updated, %d unchanged, %d pruned\n",
-								oneLine(r.ID), ps.Added, ps.Updated, ps.Unchanged, ps.Pruned)
+							fmt.Fprintf(a.env.Stderr, "%s: %s\n", oneLine(r.ID), uc.ImportCounts(ps))
 							delete(st.BySource, r.ID) // a source read twice is reported once
 						}
 					}
 				}
-				counts := fmt.Sprintf("%d added, %d updated, %d unchanged, %d pruned",
-					st.Added, st.Updated, st.Unchanged, st.Pruned)
-				switch {
-				case dryRun:
-					fmt.Fprintf(a.env.Stderr, "dry run: would import %s (nothing written)\n", counts)
-				case st.Added+st.Updated+st.Pruned == 0:
-					fmt.Fprintf(a.env.Stderr, "imported: %s — the jar was already up to date\n", counts)
-				default:
-					fmt.Fprintf(a.env.Stderr, "imported: %s — crumbs undo reverts it\n", counts)
-				}
+				fmt.Fprintln(a.env.Stderr, uc.ImportSummary(st, dryRun))
 				return nil
 			})
+			if err != nil {
+				return err
+			}
+			return a.readFailures(rr)
 		}),
 	}
 	fl := cmd.Flags()
@@ -101,12 +98,8 @@ Nothing is written to the jar when any explicitly named source fails.`,
 }
 
 // reportRead prints one source's read summary and its warnings on stderr.
-func (a *app) reportRead(r readSource) {
-	line := fmt.Sprintf("%s: read %s from %s", oneLine(r.ID), plural(len(r.Result.Cookies), "cookie", "cookies"), oneLine(r.Path))
-	if r.Result.Refused > 0 {
-		line += fmt.Sprintf(", %d refused", r.Result.Refused)
-	}
-	fmt.Fprintln(a.env.Stderr, line)
+func (a *app) reportRead(r uc.Read) {
+	fmt.Fprintln(a.env.Stderr, oneLine(r.Line()))
 	for _, w := range r.Result.Warnings {
 		fmt.Fprintln(a.env.Stderr, "  warning: "+oneLine(w))
 	}

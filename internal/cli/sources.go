@@ -6,83 +6,43 @@ import (
 	"sync"
 	"time"
 
-	"github.com/crumbs-dev/crumbs/importers"
-	"github.com/crumbs-dev/crumbs/importers/discover"
-	"github.com/crumbs-dev/crumbs/importers/source"
+	uc "github.com/crumbs-dev/crumbs/internal/app"
 )
 
-// readSource is one store read for import or export --from.
-type readSource struct {
-	Spec   string // the SOURCE argument it came from
-	ID     string // source id written into the cookies
-	Path   string
-	Result *importers.Result
-}
-
-// readSources resolves every SOURCE argument and reads every store it names.
-// A store that fails is fatal when its argument named exactly one store; when
-// an argument stands for several (all, or a browser with several profiles)
-// the failing ones are reported on stderr and skipped, unless all of them
-// fail. Nothing here touches the jar.
-func (a *app) readSources(ctx context.Context, specs []string, password string) ([]readSource, error) {
-	env := a.discoverEnv()
-	type job struct {
-		spec   string
-		target source.Target
-		many   bool
-	}
-	var jobs []job
-	for _, spec := range specs {
-		ts, err := source.Resolve(ctx, spec, env)
-		if ws := discover.WarningsOf(err); ws != nil {
-			// Some profiles were refused (a symlink out of the profile, a
-			// FIFO for a database); the targets returned are good.
-			for _, w := range ws {
-				fmt.Fprintln(a.env.Stderr, "crumbs: warning: "+oneLine(w))
-			}
-		} else if err != nil {
-			return nil, err
-		}
-		for _, t := range ts {
-			jobs = append(jobs, job{spec: spec, target: t, many: len(ts) > 1})
-		}
-	}
+// readSources resolves and reads every SOURCE through the use case
+// (internal/app.ReadSources), with a progress line on a terminal, and
+// prints discovery's warnings. Failed SOURCEs are in the report; the caller
+// decides (import: partial success, exit 1).
+func (a *app) readSources(ctx context.Context, specs []string, password string) (uc.ReadReport, error) {
 	progress := a.progress()
 	defer progress.done()
-	var out []readSource
-	failed := map[string]int{}
-	total := map[string]int{}
-	for _, jb := range jobs {
-		total[jb.spec]++
-		t := jb.target
-		opts := t.Options
-		opts.Password = password
-		opts.Now = a.env.Now()
-		opts.Progress = progress.func_(t.SourceID)
-		res, err := t.Read(ctx, opts)
-		if err == nil {
-			err = nothingRecognised(t.Path, res)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if !jb.many {
-				return nil, err
-			}
-			failed[jb.spec]++
-			progress.clear()
-			fmt.Fprintf(a.env.Stderr, "crumbs: warning: skipped %s: %s\n", oneLine(t.SourceID), oneLine(err.Error()))
-			continue
-		}
-		out = append(out, readSource{Spec: jb.spec, ID: t.SourceID, Path: t.Path, Result: res})
+	rr, err := uc.ReadSources(ctx, specs, uc.ReadOptions{
+		Env:      a.discoverEnv(),
+		Password: password,
+		Now:      a.env.Now(),
+		Progress: progress.func_,
+	})
+	progress.clear()
+	for _, w := range rr.Warnings {
+		fmt.Fprintln(a.env.Stderr, "crumbs: warning: "+oneLine(w))
 	}
-	for spec, n := range failed {
-		if n == total[spec] {
-			return nil, fmt.Errorf("%s: every store failed to read (see the warnings above)", spec)
-		}
+	return rr, err
+}
+
+// readFailures prints every failed SOURCE, one line each, and returns the
+// error that ends the run: the failure itself when it is the only thing
+// the command was asked to do, else exit 1 after what did work.
+func (a *app) readFailures(rr uc.ReadReport) error {
+	if len(rr.Failed) == 0 {
+		return nil
 	}
-	return out, nil
+	if len(rr.Failed) == 1 && len(rr.Reads) == 0 {
+		return rr.Failed[0]
+	}
+	for _, f := range rr.Failed {
+		fmt.Fprintln(a.env.Stderr, "crumbs: "+oneLine(f.Error()))
+	}
+	return &exitError{code: ExitFailure}
 }
 
 // password returns --password or $CRUMBS_SAFE_STORAGE_PASSWORD.
@@ -138,21 +98,3 @@ func (p *progressLine) clear() {
 }
 
 func (p *progressLine) done() { p.clear() }
-
-// nothingRecognised turns a read that found no cookie but refused rows or
-// warned into an error (PRODUCT §11: a script handed the wrong file must
-// notice). A store that is simply empty (a fresh profile, a cookies.txt with
-// only its header) is not an error.
-func nothingRecognised(path string, res *importers.Result) error {
-	if res == nil {
-		return importers.Errorf(path, "no result from the reader")
-	}
-	if len(res.Cookies) > 0 || (res.Refused == 0 && len(res.Warnings) == 0) {
-		return nil
-	}
-	if len(res.Warnings) > 0 {
-		// Warnings already name the file.
-		return fmt.Errorf("%s (nothing recognisable as a cookie)", res.Warnings[0])
-	}
-	return importers.Errorf(path, "nothing recognisable as a cookie: all %d rows refused", res.Refused)
-}

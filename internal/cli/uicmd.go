@@ -3,12 +3,11 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/crumbs-dev/crumbs/importers/discover"
-	"github.com/crumbs-dev/crumbs/importers/source"
+	uc "github.com/crumbs-dev/crumbs/internal/app"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/ui"
 )
@@ -64,28 +63,27 @@ func (a *app) uiDiscover(ctx context.Context) ([]ui.Profile, error) {
 	return out, nil
 }
 
-// uiRead reads one profile for the UI's import, without touching the jar.
+// uiRead reads one profile for the UI's import, without touching the jar,
+// through the same use case as crumbs import (internal/app.ReadSources).
 func (a *app) uiRead(ctx context.Context, p ui.Profile, progress func(done, total int)) ([]jar.Batch, []string, error) {
-	ts, err := source.Resolve(ctx, p.Spec, a.discoverEnv())
-	warnings := discover.WarningsOf(err)
-	if err != nil && warnings == nil {
+	rr, err := uc.ReadSources(ctx, []string{p.Spec}, uc.ReadOptions{
+		Env:      a.discoverEnv(),
+		Password: a.password(""),
+		Now:      a.env.Now(),
+		Progress: func(string) func(done, total int) { return progress },
+	})
+	if err != nil {
 		return nil, nil, err
 	}
-	var batches []jar.Batch
-	for _, t := range ts {
-		opts := t.Options
-		opts.Password = a.password("")
-		opts.Now = a.env.Now()
-		opts.Progress = progress
-		res, err := t.Read(ctx, opts)
-		if err != nil {
-			return nil, warnings, err
+	warnings := rr.Warnings
+	for _, r := range rr.Reads {
+		if r.Result.Refused > 0 {
+			warnings = append(warnings, r.Line())
 		}
-		batches = append(batches, jar.Batch{Source: t.SourceID, File: t.Path, Cookies: res.Cookies})
-		if res.Refused > 0 {
-			warnings = append(warnings, fmt.Sprintf("%s: %d refused", t.SourceID, res.Refused))
-		}
-		warnings = append(warnings, res.Warnings...)
+		warnings = append(warnings, r.Result.Warnings...)
 	}
-	return batches, warnings, nil
+	if len(rr.Failed) > 0 {
+		return nil, warnings, rr.Failed[0]
+	}
+	return rr.Batches(), warnings, nil
 }

@@ -1,0 +1,47 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/crumbs-dev/crumbs/jar"
+)
+
+// Batches turns the stores read into the jar's import batches.
+func (r ReadReport) Batches() []jar.Batch {
+	out := make([]jar.Batch, 0, len(r.Reads))
+	for _, rd := range r.Reads {
+		out = append(out, jar.Batch{Source: rd.ID, File: rd.Path, Cookies: rd.Result.Cookies})
+	}
+	return out
+}
+
+// Import writes every store read into the jar as one transaction and one
+// undo step, however many sources and profiles it holds (import all, the
+// UI's import of every profile). Failed reads are not in it: a partial
+// success imports what was read and the caller names what failed.
+// Nothing is written when nothing was read.
+func Import(ctx context.Context, j *jar.Jar, rr ReadReport, opts jar.ImportOptions) (jar.ImportStats, error) {
+	if len(rr.Reads) == 0 {
+		return jar.ImportStats{}, nil
+	}
+	return j.Import(ctx, rr.Batches(), opts)
+}
+
+// ImportCounts is "3 added, 1 updated, 40 unchanged, 0 pruned".
+func ImportCounts(st jar.ImportStats) string {
+	return fmt.Sprintf("%s added, %s updated, %s unchanged, %s pruned",
+		Thousands(st.Added), Thousands(st.Updated), Thousands(st.Unchanged), Thousands(st.Pruned))
+}
+
+// ImportSummary is the closing line of an import.
+func ImportSummary(st jar.ImportStats, dryRun bool) string {
+	counts := ImportCounts(st)
+	switch {
+	case dryRun:
+		return "dry run: would import " + counts + " (nothing written)"
+	case st.Added+st.Updated+st.Pruned == 0:
+		return "imported: " + counts + " — the jar was already up to date"
+	}
+	return "imported: " + counts + " — crumbs undo reverts it"
+}
