@@ -196,5 +196,6 @@ func (a *app) cookieTable(cs []cookie.Cookie, values bool, j *jar.Jar) *table {
 const filterHelp = `FILTER (the same language as the UI's search box): free words match domain,
 name and value (case-insensitive substring); domain:, name:, value:,
 purpose:, source:, is:session, is:expired, is:partitioned, is:secure,
-is:httponly narrow it; domain:example.com also matches its subdomains; a
-leading - negates a term (-is:expired). Several terms must all match.`
+is:httponly, is:protected narrow it; domain:example.com also matches its
+subdomains; a leading - negates a term (-is:expired). Several terms must all
+match.`

@@ -8,12 +8,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 func (a *app) purgeCommand() *cobra.Command {
 	var (
-		purpose     string
-		dryRun, yes bool
+		purpose                       string
+		dryRun, yes, includeProtected bool
 	)
 	cmd := &cobra.Command{
 		Use:   "purge [FILTER...] [--purpose P]",
@@ -28,6 +29,10 @@ Confirmation: on a terminal, purge asks y/N first unless --yes is given.
 When stdin is not a terminal (a script, a pipe) there is nobody to ask, so
 purge refuses with exit code 2 unless --yes is given.
 
+Protected cookies (see 'crumbs protect') are kept: the summary says how
+many ("kept 3 protected"). --include-protected takes them too, for the rare
+case, and says how many of them it took.
+
 --dry-run changes nothing: it prints the cookies that would go (the same
 table as 'crumbs list') on stdout and the count on stderr.
 
@@ -35,7 +40,8 @@ table as 'crumbs list') on stdout and the count on stderr.
 		Example: `  crumbs purge --purpose tracking             # asks, then purges
   crumbs purge --purpose tracking --yes       # no question (scripts)
   crumbs purge domain:doubleclick.net --yes
-  crumbs purge --purpose tracking -source:chrome:Default --dry-run`,
+  crumbs purge --purpose tracking -source:chrome:Default --dry-run
+  crumbs purge domain:example.com --include-protected --yes`,
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			terms := args
 			if purpose != "" {
@@ -55,25 +61,41 @@ table as 'crumbs list') on stdout and the count on stderr.
 			}
 			return a.withJar(func(j *jar.Jar) error {
 				ctx := cmd.Context()
-				cs, err := matching(ctx, j, f)
+				all, err := matching(ctx, j, f)
 				if err != nil {
 					return err
 				}
+				if len(all) == 0 {
+					fmt.Fprintln(a.env.Stderr, "no cookie matches: nothing to purge")
+					return nil
+				}
+				cs, kept := all, 0
+				if !includeProtected {
+					cs, kept = unprotected(all)
+				}
 				sites := siteCount(cs)
 				scope := plural(len(cs), "cookie", "cookies") + " on " + plural(sites, "site", "sites")
+				keptNote := ""
+				if kept > 0 {
+					keptNote = fmt.Sprintf(", kept %d protected", kept)
+				}
 				if len(cs) == 0 {
-					fmt.Fprintln(a.env.Stderr, "no cookie matches: nothing to purge")
+					fmt.Fprintf(a.env.Stderr, "every matching cookie is protected: nothing to purge (kept %d protected; --include-protected takes them)\n", kept)
 					return nil
 				}
 				if dryRun {
 					if err := a.cookieTable(cs, false, j).write(a.env.Stdout); err != nil {
 						return err
 					}
-					fmt.Fprintf(a.env.Stderr, "dry run: would move %s to the trash\n", scope)
+					fmt.Fprintf(a.env.Stderr, "dry run: would move %s to the trash%s\n", scope, keptNote)
 					return nil
 				}
 				if !yes {
-					ok, err := a.confirm(fmt.Sprintf("Move %s to the trash?", scope))
+					q := fmt.Sprintf("Move %s to the trash?", scope)
+					if kept > 0 {
+						q = fmt.Sprintf("Move %s to the trash (%d protected kept)?", scope, kept)
+					}
+					ok, err := a.confirm(q)
 					if err != nil {
 						return err
 					}
@@ -82,14 +104,21 @@ table as 'crumbs list') on stdout and the count on stderr.
 						return &exitError{ExitFailure}
 					}
 				}
-				n, err := j.Purge(ctx, f)
+				r, err := j.PurgeWith(ctx, f, jar.RemoveOptions{IncludeProtected: includeProtected})
 				if err != nil {
 					return err
 				}
-				if n != len(cs) { // another process changed the jar meanwhile
-					scope = plural(n, "cookie", "cookies") + " on " + plural(sites, "site", "sites")
+				if r.Moved != len(cs) { // another process changed the jar meanwhile
+					scope = plural(r.Moved, "cookie", "cookies") + " on " + plural(sites, "site", "sites")
 				}
-				fmt.Fprintf(a.env.Stderr, "moved %s to the trash — crumbs undo reverts it\n", scope)
+				note := ""
+				switch {
+				case r.Kept > 0:
+					note = fmt.Sprintf(", kept %d protected", r.Kept)
+				case r.Protected > 0:
+					note = fmt.Sprintf(", %d of them protected (--include-protected)", r.Protected)
+				}
+				fmt.Fprintf(a.env.Stderr, "moved %s to the trash%s — crumbs undo reverts it\n", scope, note)
 				return nil
 			})
 		}),
@@ -98,8 +127,21 @@ table as 'crumbs list') on stdout and the count on stderr.
 	fl.StringVar(&purpose, "purpose", "", "only cookies of this purpose: session, personalization, tracking, unknown")
 	fl.BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	fl.BoolVarP(&dryRun, "dry-run", "n", false, "show what would be purged, change nothing")
+	fl.BoolVar(&includeProtected, "include-protected", false, "take protected cookies too (see 'crumbs protect')")
 	_ = cmd.RegisterFlagCompletionFunc("purpose", completePurpose)
 	return cmd
+}
+
+// unprotected drops the protected cookies of cs (the jar sets ProtectedBy)
+// and counts them.
+func unprotected(cs []cookie.Cookie) ([]cookie.Cookie, int) {
+	out := make([]cookie.Cookie, 0, len(cs))
+	for i := range cs {
+		if cs[i].ProtectedBy == "" {
+			out = append(out, cs[i])
+		}
+	}
+	return out, len(cs) - len(out)
 }
 
 // confirm asks a y/N question on stderr and reads the answer from stdin.
