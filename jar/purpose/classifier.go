@@ -415,8 +415,14 @@ func (c *Classifier) signinSafe(host, name, lname string, pref preference) (verd
 	if e := c.signinEntry(host, name, lname, pref); e != nil {
 		return e.verdict(), true
 	}
-	if c.builtin.matchExact(host, name, lname, c.sites, pref) != nil || c.builtin.matchPattern(host, name, lname, c.sites, pref) != nil {
-		return verdict{}, false
+	// crumbs' own rule for the name decides: a vendor's tracking name
+	// (Hotjar's _hjSession_…) stays tracking, anything else is not.
+	e := c.builtin.matchExact(host, name, lname, c.sites, pref)
+	if e == nil {
+		e = c.builtin.matchPattern(host, name, lname, c.sites, pref)
+	}
+	if e != nil {
+		return e.verdict(), e.purpose != cookie.PurposeTracking
 	}
 	if v := readName(name, lname); v.session != "" {
 		return verdict{purpose: cookie.PurposeSession, reason: v.session + " (sign-in safety: never tracking)", evidence: cookie.EvidenceHeuristic}, true
