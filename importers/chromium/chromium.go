@@ -155,25 +155,7 @@ func (r Reader) Read(ctx context.Context, path string, opts importers.Options) (
 	}
 	res := &importers.Result{}
 	browser := displayName(opts.Browser)
-
-	cfg := oscrypt.Config{Platform: r.Platform, Password: opts.Password, Keys: r.Keys, Browser: browser}
-	if cfg.Keys == nil {
-		cfg.Keys = systemKeys(opts.Browser)
-	}
-	if loc.LocalState != "" {
-		var ls localState
-		if data, err := readLimited(loc.LocalState, 64<<20); err != nil {
-			res.Warnf("%s: cannot read: %v", loc.LocalState, unwrapPath(err))
-		} else if err := json.Unmarshal(data, &ls); err != nil {
-			res.Warnf("%s: not valid JSON, keys in it are not used: %v", loc.LocalState, err)
-		} else if ls.OSCrypt.EncryptedKey != "" {
-			if k, err := base64.StdEncoding.DecodeString(ls.OSCrypt.EncryptedKey); err != nil {
-				res.Warnf("%s: os_crypt.encrypted_key is not base64", loc.LocalState)
-			} else {
-				cfg.EncryptedKey = k
-			}
-		}
-	}
+	cfg := r.keyConfig(loc, opts, res)
 
 	snap, err := snapshot.Copy(ctx, loc.DB)
 	if err != nil {
@@ -197,6 +179,31 @@ func (r Reader) Read(ctx context.Context, path string, opts importers.Options) (
 		return nil, snapshot.DeadlineErr(rctx, loc.DB, err)
 	}
 	return res, nil
+}
+
+// keyConfig is the key configuration of the store at loc: the OS key
+// source for opts.Browser, the hand-given password and Local State's
+// os_crypt.encrypted_key. Problems with Local State are warnings in res.
+func (r Reader) keyConfig(loc Location, opts importers.Options, res *importers.Result) oscrypt.Config {
+	cfg := oscrypt.Config{Platform: r.Platform, Password: opts.Password, Keys: r.Keys, Browser: displayName(opts.Browser)}
+	if cfg.Keys == nil {
+		cfg.Keys = systemKeys(opts.Browser)
+	}
+	if loc.LocalState != "" {
+		var ls localState
+		if data, err := readLimited(loc.LocalState, 64<<20); err != nil {
+			res.Warnf("%s: cannot read: %v", loc.LocalState, unwrapPath(err))
+		} else if err := json.Unmarshal(data, &ls); err != nil {
+			res.Warnf("%s: not valid JSON, keys in it are not used: %v", loc.LocalState, err)
+		} else if ls.OSCrypt.EncryptedKey != "" {
+			if k, err := base64.StdEncoding.DecodeString(ls.OSCrypt.EncryptedKey); err != nil {
+				res.Warnf("%s: os_crypt.encrypted_key is not base64", loc.LocalState)
+			} else {
+				cfg.EncryptedKey = k
+			}
+		}
+	}
+	return cfg
 }
 
 // withHint adds the way out to an error copying the store on goos.
