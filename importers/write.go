@@ -1,6 +1,6 @@
 package importers
 
-import "github.com/crumbs-dev/crumbs/jar"
+import "github.com/crumbs-dev/crumbs/jar/cookie"
 
 // Change is what a write-back asks of one store (PRODUCT §9): cookies to
 // remove and cookies to change, each as the store's own reader returned it,
@@ -8,7 +8,7 @@ import "github.com/crumbs-dev/crumbs/jar"
 // writers live beside their readers (firefox.Write, chromium.Write,
 // safari.Write); package writeback runs them inside the safety sequence.
 type Change struct {
-	Delete []jar.Cookie
+	Delete []cookie.Cookie
 	Update []Edit
 }
 
@@ -17,7 +17,7 @@ type Change struct {
 // (value, expiry, secure, httponly, samesite): the store's key (domain,
 // name, path, partition, container) is Old's.
 type Edit struct {
-	Old, New jar.Cookie
+	Old, New cookie.Cookie
 }
 
 // Empty reports whether the change asks for nothing.

@@ -22,7 +22,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/chromium/oscrypt"
 	"github.com/crumbs-dev/crumbs/importers/snapshot"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // StoreFiles lists the files of the store at path that a write-back may
@@ -65,7 +65,7 @@ func (r Reader) Write(ctx context.Context, path string, ch importers.Change, opt
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	s, err := probe(db, loc.DB, &importers.Result{})
+	s, err := probe(ctx, db, loc.DB, &importers.Result{})
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (r Reader) Write(ctx context.Context, path string, ch importers.Change, opt
 }
 
 // keyWhere is the WHERE clause selecting c's row by its stored unique key.
-func keyWhere(s *schema, c *jar.Cookie) (string, []any, error) {
+func keyWhere(s *schema, c *cookie.Cookie) (string, []any, error) {
 	k, err := ParseKey(c.OriginalKey)
 	if err != nil || c.OriginalKey == "" {
 		return "", nil, fmt.Errorf("cookie %s has no Chromium store key (not read from a Chromium store?)", c.Identity())
@@ -214,13 +214,13 @@ func updateRow(ctx context.Context, tx *sql.Tx, s *schema, dec *oscrypt.Decrypto
 
 // sameSiteValue is the samesite column's value: −1 unspecified, 0 none,
 // 1 lax, 2 strict.
-func sameSiteValue(s jar.SameSite) int {
+func sameSiteValue(s cookie.SameSite) int {
 	switch s {
-	case jar.SameSiteNone:
+	case cookie.SameSiteNone:
 		return 0
-	case jar.SameSiteLax:
+	case cookie.SameSiteLax:
 		return 1
-	case jar.SameSiteStrict:
+	case cookie.SameSiteStrict:
 		return 2
 	}
 	return -1

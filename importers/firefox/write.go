@@ -26,7 +26,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/mozlz4"
 	"github.com/crumbs-dev/crumbs/importers/snapshot"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Locate returns the cookies.sqlite and the profile dir of path (a profile
@@ -78,7 +78,7 @@ func sessionStoreFiles(profileDir string) []string {
 // rowKey is Firefox's unique key of a cookie.
 type rowKey struct{ name, host, path, oa string }
 
-func keyFromCookie(c *jar.Cookie) (rowKey, bool, error) {
+func keyFromCookie(c *cookie.Cookie) (rowKey, bool, error) {
 	name, host, path, oa, err := DecodeKey(c.OriginalKey)
 	if err != nil || c.OriginalKey == "" {
 		return rowKey{}, false, fmt.Errorf("cookie %s has no Firefox store key (not read from a Firefox store?)", c.Identity())
@@ -234,13 +234,13 @@ func writeDB(ctx context.Context, dbPath string, ch importers.Change, now time.T
 
 // sameSiteValue is nsICookie's value for s at the schema version: UNSET
 // (256) exists from schema 15; before, "no attribute" was stored as NONE.
-func sameSiteValue(s jar.SameSite, version int) int {
+func sameSiteValue(s cookie.SameSite, version int) int {
 	switch s {
-	case jar.SameSiteNone:
+	case cookie.SameSiteNone:
 		return 0
-	case jar.SameSiteLax:
+	case cookie.SameSiteLax:
 		return 1
-	case jar.SameSiteStrict:
+	case cookie.SameSiteStrict:
 		return 2
 	}
 	if version >= 15 {
@@ -266,7 +266,7 @@ type sessionFile struct {
 // that holds a cookie of ch. Files that would not change are left out.
 func planSessionFiles(profileDir string, ch importers.Change) ([]sessionFile, error) {
 	drop := map[rowKey]bool{}
-	edit := map[rowKey]*jar.Cookie{}
+	edit := map[rowKey]*cookie.Cookie{}
 	for i := range ch.Delete {
 		k, _, err := keyFromCookie(&ch.Delete[i])
 		if err != nil {
@@ -320,7 +320,7 @@ func planSessionFiles(profileDir string, ch importers.Change) ([]sessionFile, er
 // rewriteSessionCookies returns the session store doc with the top-level
 // cookies[] filtered and edited. Everything else in the document stays byte
 // for byte: only the array is spliced.
-func rewriteSessionCookies(doc []byte, drop map[rowKey]bool, edit map[rowKey]*jar.Cookie) ([]byte, bool, error) {
+func rewriteSessionCookies(doc []byte, drop map[rowKey]bool, edit map[rowKey]*cookie.Cookie) ([]byte, bool, error) {
 	start, end, err := topLevelSpan(doc, "cookies")
 	if err != nil || start < 0 {
 		return doc, false, err
@@ -456,7 +456,7 @@ func Check(ctx context.Context, path string, ch importers.Change) error {
 		k, _, _ := keyFromCookie(&ch.Delete[i])
 		drop[k] = true
 	}
-	edit := map[rowKey]*jar.Cookie{}
+	edit := map[rowKey]*cookie.Cookie{}
 	for i := range ch.Update {
 		k, _, _ := keyFromCookie(&ch.Update[i].Old)
 		edit[k] = &ch.Update[i].New

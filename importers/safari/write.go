@@ -16,7 +16,7 @@ import (
 	"path/filepath"
 
 	"github.com/crumbs-dev/crumbs/importers"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // rawPage is one page's records as stored.
@@ -92,7 +92,7 @@ func recordKey(rec []byte) (string, bool) {
 
 // reencodeRecord builds a record for c, keeping the unknown words and the
 // creation time of old (the record it replaces).
-func reencodeRecord(old []byte, c *jar.Cookie) ([]byte, error) {
+func reencodeRecord(old []byte, c *cookie.Cookie) ([]byte, error) {
 	comment := ""
 	if co := binary.LittleEndian.Uint32(old[32:]); co != 0 {
 		comment, _ = cString(old, co)
@@ -160,7 +160,7 @@ func Write(path string, ch importers.Change) error {
 	for i := range ch.Delete {
 		drop[ch.Delete[i].OriginalKey] = true
 	}
-	edit := map[string]*jar.Cookie{}
+	edit := map[string]*cookie.Cookie{}
 	for i := range ch.Update {
 		edit[ch.Update[i].Old.OriginalKey] = &ch.Update[i].New
 	}

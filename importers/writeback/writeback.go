@@ -35,7 +35,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers/firefox"
 	"github.com/crumbs-dev/crumbs/importers/safari"
 	"github.com/crumbs-dev/crumbs/importers/source"
-	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // Store is one store to change.
@@ -193,7 +193,7 @@ func (o Options) now() time.Time {
 // before is the store as read for the plan (Store.Read); ch's cookies are
 // taken from it. It returns the backup made; on failure after the backup
 // the store has been put back, and the error says so.
-func Run(ctx context.Context, s Store, before []jar.Cookie, ch importers.Change, o Options) (*Backup, error) {
+func Run(ctx context.Context, s Store, before []cookie.Cookie, ch importers.Change, o Options) (*Backup, error) {
 	if err := s.CheckRunning(); err != nil {
 		return nil, err
 	}
@@ -239,16 +239,16 @@ func Run(ctx context.Context, s Store, before []jar.Cookie, ch importers.Change,
 
 // Expected is the store Run must find afterwards: before without the
 // removed cookies, with the edited ones edited.
-func Expected(before []jar.Cookie, ch importers.Change) []jar.Cookie {
+func Expected(before []cookie.Cookie, ch importers.Change) []cookie.Cookie {
 	drop := make(map[string]bool, len(ch.Delete))
 	for i := range ch.Delete {
 		drop[ch.Delete[i].OriginalKey] = true
 	}
-	edit := make(map[string]*jar.Cookie, len(ch.Update))
+	edit := make(map[string]*cookie.Cookie, len(ch.Update))
 	for i := range ch.Update {
 		edit[ch.Update[i].Old.OriginalKey] = &ch.Update[i].New
 	}
-	out := make([]jar.Cookie, 0, len(before)-len(drop))
+	out := make([]cookie.Cookie, 0, len(before)-len(drop))
 	for i := range before {
 		c := before[i]
 		if drop[c.OriginalKey] {
@@ -266,8 +266,8 @@ func Expected(before []jar.Cookie, ch importers.Change) []jar.Cookie {
 
 // compare checks that got holds exactly the cookies of want, field for
 // field (times to the second: Firefox keeps expiry in seconds or ms).
-func compare(format string, want, got []jar.Cookie) error {
-	index := make(map[string]*jar.Cookie, len(want))
+func compare(format string, want, got []cookie.Cookie) error {
+	index := make(map[string]*cookie.Cookie, len(want))
 	for i := range want {
 		index[want[i].OriginalKey] = &want[i]
 	}
@@ -298,7 +298,7 @@ func compare(format string, want, got []jar.Cookie) error {
 	return errors.New("the store is not as intended: " + strings.Join(problems, "; "))
 }
 
-func differs(format string, w, g *jar.Cookie) string {
+func differs(format string, w, g *cookie.Cookie) string {
 	switch {
 	case w.Domain != g.Domain || w.HostOnly != g.HostOnly || w.Path != g.Path || w.Name != g.Name:
 		return "identity differs"
