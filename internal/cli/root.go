@@ -191,6 +191,8 @@ crumbs never opens a network connection.`,
 		a.trashCommand(),
 		a.exportCommand(),
 		a.setPurposeCommand(),
+		a.cleanCommand(),
+		a.backupsCommand(),
 	)
 	return root
 }
