@@ -44,6 +44,18 @@ const maxUnixSeconds = 253402300799
 // directory. Session cookies come from the profile's session store when one
 // is next to the database; a cookie in both places is taken from the DB.
 func Read(ctx context.Context, path string, opts importers.Options) (*importers.Result, error) {
+	return read(ctx, path, opts, false)
+}
+
+// ReadAllSessions is Read with the session cookies of every session-store
+// file (sessionstore.jsonlz4 and all of sessionstore-backups/), not only
+// the newest one: write-back removes a cookie from each of them, so it
+// must see the cookies of each.
+func ReadAllSessions(ctx context.Context, path string, opts importers.Options) (*importers.Result, error) {
+	return read(ctx, path, opts, true)
+}
+
+func read(ctx context.Context, path string, opts importers.Options, allSessions bool) (*importers.Result, error) {
 	dbPath, profileDir, err := locate(path)
 	if err != nil {
 		return nil, err
@@ -60,7 +72,7 @@ func Read(ctx context.Context, path string, opts importers.Options) (*importers.
 		res.Warnf("%s: Firefox appears to be running with this profile; cookies set in the last moments may be missing", profileDir)
 	}
 	r := &rowReader{path: dbPath, opts: opts, res: res, containers: containers,
-		attrs: make(map[string]originAttrs)}
+		attrs: make(map[string]originAttrs), allSessionFiles: allSessions}
 	if err := r.readDB(ctx); err != nil {
 		return nil, err
 	}
@@ -104,6 +116,8 @@ type rowReader struct {
 	attrs   map[string]originAttrs
 	keys    keyArena
 	dropped int // warnings not shown
+	// allSessionFiles reads every session-store file, not only the newest.
+	allSessionFiles bool
 }
 
 // refuse counts a row that is not imported and says why (never its value).

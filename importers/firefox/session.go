@@ -52,9 +52,19 @@ func keyOf(c *cookie.Cookie) sessionKey {
 // A profile without one is normal (Firefox not run since, or session restore
 // off). A damaged one is a warning: the persistent cookies are still good.
 func (r *rowReader) readSessionStore(ctx context.Context, profileDir string) error {
-	var file string
-	var data []byte
-	for _, name := range sessionFiles {
+	seen := make(map[sessionKey]bool, len(r.res.Cookies))
+	for i := range r.res.Cookies {
+		seen[keyOf(&r.res.Cookies[i])] = true
+	}
+	names := sessionFiles
+	if r.allSessionFiles {
+		names = nil
+		for _, p := range sessionStoreFiles(profileDir) {
+			rel, _ := filepath.Rel(profileDir, p)
+			names = append(names, rel)
+		}
+	}
+	for _, name := range names {
 		p := filepath.Join(profileDir, name)
 		info, err := os.Lstat(p)
 		if err != nil {
@@ -68,26 +78,30 @@ func (r *rowReader) readSessionStore(ctx context.Context, profileDir string) err
 			r.res.Warnf("%s: %d bytes, too large for a session store, skipped", p, info.Size())
 			continue
 		}
-		data, err = os.ReadFile(p)
+		data, err := os.ReadFile(p)
 		if err != nil {
 			r.res.Warnf("%s: session cookies not read: %v", p, pathErr(err))
 			continue
 		}
-		file = p
-		break
+		cookies, err := parseSessionStore(data)
+		if err != nil {
+			r.res.Warnf("%s: session cookies not read: %v", p, err)
+			if r.allSessionFiles {
+				continue
+			}
+			return nil
+		}
+		r.addSessionCookies(p, cookies, seen)
+		if !r.allSessionFiles {
+			break // the newest file that exists is the session
+		}
 	}
-	if file == "" {
-		return ctx.Err()
-	}
-	cookies, err := parseSessionStore(data)
-	if err != nil {
-		r.res.Warnf("%s: session cookies not read: %v", file, err)
-		return nil
-	}
-	seen := make(map[sessionKey]bool, len(r.res.Cookies))
-	for i := range r.res.Cookies {
-		seen[keyOf(&r.res.Cookies[i])] = true
-	}
+	return ctx.Err()
+}
+
+// addSessionCookies adds the cookies of one session-store file that are
+// not already in the result (the database's copy wins).
+func (r *rowReader) addSessionCookies(file string, cookies []sessionCookie, seen map[sessionKey]bool) {
 	for _, sc := range cookies {
 		if why := badRow(sc.Name, sc.Value, sc.Host, sc.Path); why != "" {
 			r.res.Refused++
@@ -118,12 +132,11 @@ func (r *rowReader) readSessionStore(ctx context.Context, profileDir string) err
 			OriginalKey: EncodeKey(sc.Name, sc.Host, sc.Path, suffix) + "&store=session",
 		}
 		if seen[keyOf(&c)] {
-			continue // the database's copy wins
+			continue
 		}
 		seen[keyOf(&c)] = true
 		r.res.Cookies = append(r.res.Cookies, c)
 	}
-	return nil
 }
 
 // parseSessionStore decodes a mozLz4 session store (or plain JSON, as very

@@ -80,7 +80,14 @@ func (s Store) options() importers.Options {
 }
 
 // Read reads the store as import does (from a private snapshot).
+// A Firefox profile is read with the session cookies of every session-store
+// file, since the write removes them from each.
 func (s Store) Read(ctx context.Context, now time.Time) (*importers.Result, error) {
+	if s.Format == source.FormatFirefox {
+		opts := s.options()
+		opts.Now = now
+		return firefox.ReadAllSessions(ctx, s.Path, opts)
+	}
 	t := source.Target{SourceID: s.Source, Path: s.Path, Format: s.Format, Options: s.options()}
 	opts := s.options()
 	opts.Now = now

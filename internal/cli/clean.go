@@ -12,6 +12,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers/writeback"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
+	"github.com/crumbs-dev/crumbs/jar/purpose"
 )
 
 // filterKeys are the keys of filter terms (PRODUCT §5): in clean's
@@ -204,7 +205,7 @@ func (a *app) cleanPlans(ctx context.Context, specs []string, f cookie.Filter, p
 				if !f.Match(c, now) {
 					continue
 				}
-				if prot.Protected(c) {
+				if _, ok := prot.Match(c, now); ok {
 					p.protected++
 					continue
 				}
@@ -230,7 +231,24 @@ func (a *app) cleanPlans(ctx context.Context, specs []string, f cookie.Filter, p
 }
 
 // protections returns the protections of PRODUCT §12 that clean and apply
-// honour.
-func (a *app) protections(ctx context.Context, j *jar.Jar) (protector, error) {
-	return noProtections{}, nil
+// honour: the jar's and the rules file's, or with no jar the rules file's.
+func (a *app) protections(ctx context.Context, j *jar.Jar) (*jar.Protector, error) {
+	if j != nil {
+		return j.Protector(ctx)
+	}
+	c, err := a.classifier()
+	if err != nil {
+		return nil, err
+	}
+	var ps []jar.Protection
+	if pc, ok := c.(*purpose.Classifier); ok {
+		for _, fp := range pc.Protections() {
+			p, err := jar.FileProtection(fp.Filter, fp.File, fp.Line)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %w", fp.File, fp.Line, err)
+			}
+			ps = append(ps, p)
+		}
+	}
+	return jar.NewProtector(ps), nil
 }

@@ -40,7 +40,9 @@ func browserCookies(now time.Time) []browsertest.Cookie {
 	}
 }
 
-var trackingNames = map[string]bool{"_ga": true, "IDE": true, "_gat": true, "_gid": true}
+// trackingNames are removed by a tracking clean; _gid is tracking too but
+// protected (a [[protect]] in the rules file) and must stay.
+var trackingNames = map[string]bool{"_ga": true, "IDE": true, "_gat": true}
 
 // browser is what the round trip needs of either browser.
 type browser interface {
@@ -137,22 +139,30 @@ func (rt *roundTrip) run() {
 	b.Close(t)
 
 	// A tracking clean, then a clean of one twin.
+	rules := filepath.Join(s.home, ".config", "crumbs", "rules.toml")
+	if err := os.MkdirAll(filepath.Dir(rules), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rules, []byte("[[protect]]\nfilter = \"name:_gid\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	r = s.ok("", "clean", rt.dir, "--yes", "--json")
 	var sum []struct {
-		Source  string         `json:"source"`
-		Backup  string         `json:"backup"`
-		Removed map[string]int `json:"removed"`
-		Kept    int            `json:"kept"`
+		Source    string         `json:"source"`
+		Backup    string         `json:"backup"`
+		Removed   map[string]int `json:"removed"`
+		Kept      int            `json:"kept"`
+		Protected int            `json:"protected"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil || len(sum) != 1 {
 		t.Fatalf("clean --json: %v\n%v", err, r)
 	}
-	if sum[0].Removed["tracking"] != len(trackingNames) || sum[0].Backup == "" || sum[0].Source != rt.src {
+	if sum[0].Removed["tracking"] != len(trackingNames) || sum[0].Backup == "" || sum[0].Source != rt.src || sum[0].Protected != 1 {
 		t.Fatalf("clean --json: want %d tracking cookies removed with a backup, got %+v", len(trackingNames), sum[0])
 	}
 	first := sum[0].Backup
 	r = s.ok("", "clean", rt.dir, "name:twin", "value:main", "--yes")
-	if !strings.Contains(r.stderr, ": removed 1 ") || !strings.Contains(r.stderr, " cookie on 1 site, kept 6") || !strings.Contains(r.stderr, "crumbs backups restore "+rt.src) {
+	if !strings.Contains(r.stderr, ": removed 1 ") || !strings.Contains(r.stderr, " cookie on 1 site, kept 7;") || !strings.Contains(r.stderr, "crumbs backups restore "+rt.src) {
 		t.Fatalf("clean of one twin: %v", r)
 	}
 

@@ -114,7 +114,7 @@ func (p *wbPlan) describe(dry bool) string {
 		k += fmt.Sprintf(" (%d protected)", p.protected)
 	}
 	parts = append(parts, k)
-	for _, kv := range sortedCounts(p.skipped) {
+	for _, kv := range countsDesc(p.skipped) {
 		parts = append(parts, fmt.Sprintf("skipped %d: %s", kv.n, kv.key))
 	}
 	return strings.Join(parts, ", ")
@@ -145,7 +145,7 @@ func (p *wbPlan) json() wbJSON {
 			out.Removed[string(pu)] = n
 		}
 	}
-	for _, kv := range sortedCounts(p.skipped) {
+	for _, kv := range countsDesc(p.skipped) {
 		out.Skipped = append(out.Skipped, wbSkip{kv.key, kv.n})
 	}
 	return out
@@ -251,17 +251,29 @@ func (a *app) existingJar() (*jar.Jar, error) {
 	return a.openJar()
 }
 
-// protector tells protected cookies (PRODUCT §12): they are never removed
-// or changed by clean or apply, and the summaries count them.
-type protector interface {
-	Protected(c *cookie.Cookie) bool
-}
-
-type noProtections struct{}
-
-func (noProtections) Protected(*cookie.Cookie) bool { return false }
-
 // sortPlans orders plans by source for stable output.
 func sortPlans(ps []*wbPlan) {
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].store.Source < ps[j].store.Source })
+}
+
+type keyCount struct {
+	key string
+	n   int
+}
+
+// countsDesc orders a reason → count map largest first, then by reason.
+func countsDesc(m map[string]int) []keyCount {
+	out := make([]keyCount, 0, len(m))
+	for k, n := range m {
+		if n > 0 {
+			out = append(out, keyCount{k, n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].n != out[j].n {
+			return out[i].n > out[j].n
+		}
+		return out[i].key < out[j].key
+	})
+	return out
 }
