@@ -163,6 +163,7 @@ type siteAgg struct {
 	count int
 	by    [4]int  // per purposeIndex
 	rows  []int32 // indices into dataset.cookies, in cookie-sort order
+	prot  int     // how many of them are protected
 }
 
 func (s *siteAgg) trackingShare() float64 {
@@ -240,6 +241,9 @@ func compute(ds *dataset, q query) *result {
 		s := &r.sites[slot[k]]
 		s.count++
 		s.by[purposeIndex(ds.cookies[i].Purpose)]++
+		if ds.cookies[i].ProtectedBy != "" {
+			s.prot++
+		}
 		s.rows = append(s.rows, i)
 	}
 	r.sortSites(q.siteSort, q.siteDesc)

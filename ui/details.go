@@ -62,6 +62,9 @@ func detailLines(cx *Context, c *cookie.Cookie, w int, full bool) []string {
 		reason = "no reason recorded"
 	}
 	out = append(out, label("purpose")+th.purposeStyle(c.Purpose).Render(string(c.Purpose))+" — "+reason+th.muted.Render(" (by "+by+")"))
+	if c.ProtectedBy != "" {
+		out = append(out, label("protected")+th.ok.Render(protectGlyph+" yes")+" — by "+safe(c.ProtectedBy)+th.muted.Render(" · no purge or bulk delete takes it"))
+	}
 
 	exp := "session (until the browser closes)"
 	if !c.Session {

@@ -20,11 +20,18 @@ type confirmDialog struct {
 	action      string // the confirm button's label
 	onYes       tea.Cmd
 	focusYes    bool
+	// onProtect, if set, is what K does: the purge dialog's offer to
+	// protect the sites where the user is signed in first (ui/protect.go).
+	onProtect tea.Cmd
 }
 
 func (d *confirmDialog) enableKeys(k *KeyMap) {
 	enable(true, &k.Confirm, &k.Cancel, &k.Toggle, &k.NextField, &k.Save)
 	k.Save.SetHelp("enter", "press focused button")
+	if d.onProtect != nil {
+		enable(true, &k.Protect)
+		k.Protect.SetHelp("K", "protect the sites where you are signed in")
+	}
 }
 
 func (d *confirmDialog) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
@@ -36,6 +43,8 @@ func (d *confirmDialog) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 	switch {
 	case key.Matches(km, k.Confirm):
 		return nil, d.onYes
+	case d.onProtect != nil && key.Matches(km, k.Protect):
+		return nil, d.onProtect
 	case key.Matches(km, k.Cancel), km.String() == "n", km.String() == "q":
 		return nil, nil
 	case key.Matches(km, k.Save):

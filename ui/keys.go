@@ -20,7 +20,7 @@ type KeyMap struct {
 	// changing
 	Mark, MarkAll, Delete, Purge, Undo, Edit, EditValue, SetPurpose key.Binding
 	Trash, Restore, RestoreAll, EmptyTrash, Import, Export, Demo    key.Binding
-	Copy, CopyAs                                                    key.Binding
+	Copy, CopyAs, Protect                                           key.Binding
 	// dialogs and forms
 	Confirm, Cancel, NextField, PrevField, Save, Toggle key.Binding
 }
@@ -77,6 +77,7 @@ func newKeyMap() KeyMap {
 		Demo:       b("D", "load demo cookies", "D"),
 		Copy:       b("y", "copy value", "y"),
 		CopyAs:     b("Y", "copy as header/JSON", "Y"),
+		Protect:    b("K", "protect/unprotect (keep)", "K"),
 
 		Confirm:   b("y", "confirm", "y"),
 		Cancel:    b("esc", "cancel", "esc"),
@@ -97,7 +98,7 @@ func (k *KeyMap) all() []*key.Binding {
 		&k.AllPurposes, &k.OnlySession, &k.OnlyPersonal, &k.OnlyTracking, &k.OnlyUnknown, &k.Source,
 		&k.Mark, &k.MarkAll, &k.Delete, &k.Purge, &k.Undo, &k.Edit, &k.EditValue, &k.SetPurpose,
 		&k.Trash, &k.Restore, &k.RestoreAll, &k.EmptyTrash, &k.Import, &k.Export, &k.Demo,
-		&k.Copy, &k.CopyAs,
+		&k.Copy, &k.CopyAs, &k.Protect,
 		&k.Confirm, &k.Cancel, &k.NextField, &k.PrevField, &k.Save, &k.Toggle,
 	}
 }
@@ -125,7 +126,7 @@ func (k *KeyMap) groups() []helpGroup {
 		{"move", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.NextPane, k.PrevPane, k.Open, k.Back}},
 		{"view", []key.Binding{k.Flat, k.Reveal, k.Sort, k.SortReverse, k.Help, k.Quit, k.ForceQuit}},
 		{"filter", []key.Binding{k.Search, k.SearchKeep, k.SearchClear, k.AllPurposes, k.OnlySession, k.OnlyPersonal, k.OnlyTracking, k.OnlyUnknown, k.Source}},
-		{"change", []key.Binding{k.Mark, k.MarkAll, k.Delete, k.Purge, k.Undo, k.Edit, k.EditValue, k.SetPurpose, k.Trash, k.Restore, k.RestoreAll, k.EmptyTrash, k.Import, k.Export, k.Demo, k.Copy, k.CopyAs}},
+		{"change", []key.Binding{k.Mark, k.MarkAll, k.Delete, k.Purge, k.Undo, k.Edit, k.EditValue, k.SetPurpose, k.Trash, k.Restore, k.RestoreAll, k.EmptyTrash, k.Import, k.Export, k.Demo, k.Copy, k.CopyAs, k.Protect}},
 		{"dialog", []key.Binding{k.Confirm, k.Cancel, k.NextField, k.PrevField, k.Save, k.Toggle}},
 	}
 	var out []helpGroup

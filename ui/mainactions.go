@@ -120,42 +120,61 @@ func (ms *mainScreen) deleteSelected(c *Context) tea.Cmd {
 	if len(ids) == 0 {
 		return nil
 	}
-	if len(ids) == 1 {
-		return ms.deleteCmd(c, ids)
-	}
 	ds := c.ds()
 	sites := map[string]bool{}
 	idset := map[int64]bool{}
 	for _, id := range ids {
 		idset[id] = true
 	}
+	var prot []int32
 	for i := range ds.cookies {
 		if idset[ds.cookies[i].ID] {
 			sites[ds.site(int32(i))] = true
+			if ds.cookies[i].ProtectedBy != "" {
+				prot = append(prot, int32(i))
+			}
 		}
+	}
+	if len(ids) == 1 {
+		if len(prot) == 1 {
+			// A single protected cookie: ask first (PRODUCT §12).
+			ms.marks = map[int64]struct{}{}
+			ms.deleteProtectedDialog(c, &ds.cookies[prot[0]])
+			return nil
+		}
+		return ms.deleteCmd(c, ids)
+	}
+	body := fmt.Sprintf("Move %s on %s to the trash?\nu undoes it.", plural(len(ids), "marked cookie"), plural(len(sites), "site"))
+	if len(prot) > 0 {
+		body = fmt.Sprintf("Move %s on %s to the trash?\n%d of them are protected and kept (%s).\nu undoes it.",
+			plural(len(ids)-len(prot), "marked cookie"), plural(len(sites), "site"), len(prot), protectGlyph)
 	}
 	c.nav.open(&confirmDialog{
 		title:  "Delete marked cookies",
-		body:   fmt.Sprintf("Move %s on %s to the trash?\nu undoes it.", plural(len(ids), "marked cookie"), plural(len(sites), "site")),
+		body:   body,
 		action: "delete",
 		onYes:  ms.deleteCmd(c, ids),
 	})
 	return nil
 }
 
+// deleteCmd moves the cookies ids to the trash, keeping protected ones
+// (a bulk delete honours protections).
 func (ms *mainScreen) deleteCmd(c *Context, ids []int64) tea.Cmd {
 	ms.marks = map[int64]struct{}{}
 	return c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
-		n, err := j.Delete(ctx, ids)
+		r, err := j.DeleteWith(ctx, ids, jar.RemoveOptions{})
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("deleted %d — u to undo", n), nil
+		return removalToast("deleted", r), nil
 	})
 }
 
 // openPurge asks to move every tracking cookie in the current scope (all
-// sites the current filters show) to the trash.
+// sites the current filters show) to the trash. Protected cookies are
+// kept and counted; when nothing is protected yet the dialog offers to
+// protect the sites where the user is signed in first.
 func (ms *mainScreen) openPurge(c *Context) tea.Cmd {
 	ds := c.ds()
 	if !ds.complete {
@@ -173,32 +192,51 @@ func (ms *mainScreen) openPurge(c *Context) tea.Cmd {
 	if has {
 		f = scope.And(tracking)
 	}
-	n, sites := 0, map[string]bool{}
+	n, kept, sites := 0, 0, map[string]bool{}
 	for _, r := range ms.res.rows {
-		if ds.cookies[r].Purpose == cookie.PurposeTracking {
-			n++
-			sites[ds.site(r)] = true
+		ck := &ds.cookies[r]
+		if ck.Purpose != cookie.PurposeTracking {
+			continue
 		}
+		if ck.ProtectedBy != "" {
+			kept++
+			continue
+		}
+		n++
+		sites[ds.site(r)] = true
 	}
 	scopeText := "in the whole jar"
 	if has {
 		scopeText = "matching " + safe(ms.scopeText())
 	}
 	if n == 0 {
+		if kept > 0 {
+			return c.nav.setToast(fmt.Sprintf("every tracking cookie %s is protected (%d kept)", scopeText, kept), false)
+		}
 		return c.nav.setToast("no tracking cookies "+scopeText, false)
 	}
-	c.nav.open(&confirmDialog{
+	body := fmt.Sprintf("Move %s on %s %s to the trash?", plural(n, "tracking cookie"), plural(len(sites), "site"), scopeText)
+	if kept > 0 {
+		body += fmt.Sprintf("\nKept: %d protected (%s).", kept, protectGlyph)
+	}
+	body += "\nLogins and preferences are kept. u undoes it."
+	d := &confirmDialog{
 		title:  "Purge tracking cookies",
-		body:   fmt.Sprintf("Move %s on %s %s to the trash?\nLogins and preferences are kept. u undoes it.", plural(n, "tracking cookie"), plural(len(sites), "site"), scopeText),
 		action: "purge",
 		onYes: c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
-			n, err := j.Purge(ctx, f)
+			r, err := j.PurgeWith(ctx, f, jar.RemoveOptions{})
 			if err != nil {
 				return "", err
 			}
-			return fmt.Sprintf("purged %d tracking cookies — u to undo", n), nil
+			return removalToast("purged", r), nil
 		}),
-	})
+	}
+	if offer, sugs := suggestOffer(c); offer != "" {
+		body += "\n\n" + offer
+		d.onProtect = protectSuggested(c, sugs)
+	}
+	d.body = body
+	c.nav.open(d)
 	return nil
 }
 

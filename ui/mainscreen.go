@@ -225,6 +225,11 @@ func (ms *mainScreen) enableKeys(c *Context, k *KeyMap) {
 		enable(has || len(ms.marks) > 0, &k.Delete, &k.SetPurpose)
 		enable(has, &k.Edit, &k.EditValue)
 		enable(c.canImport(), &k.Import)
+		enable(has || ms.currentSite() != nil, &k.Protect)
+		k.Protect.SetHelp("K", "protect/unprotect this site (keep)")
+		if ms.cookiesFocused() {
+			k.Protect.SetHelp("K", "protect/unprotect this cookie (keep)")
+		}
 	}
 }
 
@@ -345,6 +350,8 @@ func (ms *mainScreen) actionKey(c *Context, km tea.KeyMsg) tea.Cmd {
 		return ms.deleteSelected(c)
 	case key.Matches(km, k.Purge):
 		return ms.openPurge(c)
+	case key.Matches(km, k.Protect):
+		return ms.toggleProtect(c)
 	case key.Matches(km, k.Undo):
 		return undo(c)
 	case key.Matches(km, k.Edit, k.EditValue):

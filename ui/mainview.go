@@ -73,7 +73,7 @@ func (ms *mainScreen) viewSites(c *Context, w, h int) string {
 		if n := ms.markedIn(s.rows); n > 0 {
 			markG = c.th.marked.Render("●")
 		}
-		name := fit(safe(s.name), nameW)
+		name := fit(protectPrefix(s.prot > 0)+safe(s.name), nameW)
 		count := fmt.Sprintf("%*d", countW, s.count)
 		line := glyph + markG + name + count + " " + mixBar(c, s, mixW)
 		if cur && ms.focus == paneSites {
@@ -170,10 +170,12 @@ func (ms *mainScreen) viewCookies(c *Context, w, h int) string {
 			markG = c.th.marked.Render("●")
 		}
 		var cells strings.Builder
+		prot := protectPrefix(ck.ProtectedBy != "")
 		if ms.flat {
-			cells.WriteString(fit(safe(ck.Host()), domW-1) + " ")
+			cells.WriteString(fit(prot+safe(ck.Host()), domW-1) + " ")
+			prot = ""
 		}
-		cells.WriteString(fit(safe(ck.Name), nameW-1) + " ")
+		cells.WriteString(fit(prot+safe(ck.Name), nameW-1) + " ")
 		ptext := fit(string(ck.Purpose)+verdictMark(ck), purposeW)
 		src := fit(safe(ck.Source), srcW-1) + " "
 		exp := fit(expiryShort(ck, now), expW)

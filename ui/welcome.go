@@ -163,6 +163,11 @@ func (ws *welcomeScreen) view(c *Context) string {
 	if rw {
 		lines = append(lines, th.key.Render("D")+"  load a demo set of invented cookies to try crumbs (source \"demo\", u removes it)")
 	}
+	if rw {
+		// Nothing can be protected before there are cookies: the offer
+		// says how, and the purge dialog makes it once they are in.
+		lines = append(lines, th.key.Render("K")+"  after importing, protect the sites where you are signed in (P offers them)")
+	}
 	lines = append(lines, th.key.Render("t")+"  open the trash", th.key.Render("q")+"  quit")
 	if c.opts.ReadOnly {
 		lines = append(lines, "", th.badge.Render(" READ-ONLY ")+" importing is off")
