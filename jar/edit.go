@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
@@ -198,26 +199,11 @@ func (j *Jar) deleteIDs(ctx context.Context, ids []int64, o RemoveOptions) (Remo
 func (j *Jar) purge(ctx context.Context, f cookie.Filter, o RemoveOptions) (Removal, error) {
 	var r Removal
 	_, err := j.change(ctx, kindPurge, func(tx *sql.Tx, rec *recorder) (string, int, error) {
-		rows, err := tx.QueryContext(ctx, selectCookies)
-		if err != nil {
-			return "", 0, j.fileError(err)
-		}
-		cs, err := scanCookies(rows, 0)
+		ids, rm, err := j.purgeSelection(ctx, tx, f, o)
 		if err != nil {
 			return "", 0, err
 		}
-		if err := j.markIn(ctx, tx, cs); err != nil {
-			return "", 0, err
-		}
-		now := j.Now()
-		var sel []cookie.Cookie
-		for i := range cs {
-			if f.Match(&cs[i], now) {
-				sel = append(sel, cs[i])
-			}
-		}
-		var ids []int64
-		ids, r = splitProtected(sel, o)
+		r = rm
 		n, err := j.moveToTrash(ctx, tx, rec, ids)
 		if err != nil {
 			return "", 0, err
@@ -233,6 +219,72 @@ func (j *Jar) purge(ctx context.Context, f cookie.Filter, o RemoveOptions) (Remo
 		return Removal{}, err
 	}
 	return r, nil
+}
+
+// purgeSelection is what a purge of f moves, in id order, and what it
+// keeps. Only the rows the compiled filter selects are read, and when it is
+// exact and nothing is protected only their ids: a purge costs what it
+// removes, not the size of the jar.
+func (j *Jar) purgeSelection(ctx context.Context, tx *sql.Tx, f cookie.Filter, o RemoveOptions) ([]int64, Removal, error) {
+	now := j.Now()
+	fs := compileFilter(f, now)
+	p, err := j.protector(ctx, tx)
+	if err != nil {
+		return nil, Removal{}, j.fileError(err)
+	}
+	if fs.exact && p.Empty() {
+		ids, err := selectIDs(ctx, tx, `SELECT id FROM cookies`+fs.clause("WHERE")+` ORDER BY id`, fs.args...)
+		if err != nil {
+			return nil, Removal{}, j.fileError(err)
+		}
+		return ids, Removal{}, nil
+	}
+	sel, err := selectMatching(ctx, tx, ` ORDER BY id`, fs, p, now,
+		func(c *cookie.Cookie) bool { return f.Match(c, now) })
+	if err != nil {
+		return nil, Removal{}, j.fileError(err)
+	}
+	ids, r := splitProtected(sel, o)
+	return ids, r, nil
+}
+
+// selectMatching reads the live cookies a filter matches: those fs (the
+// filter compiled) selects and, unless fs is exact, match accepts. Each has
+// ProtectedBy set from p before match sees it; order is the SQL order clause.
+func selectMatching(ctx context.Context, q querier, order string, fs filterSQL, p *Protector, now time.Time, match func(*cookie.Cookie) bool) ([]cookie.Cookie, error) {
+	rows, err := q.QueryContext(ctx, selectCookies+fs.clause("WHERE")+order, fs.args...)
+	if err != nil {
+		return nil, err
+	}
+	var sel []cookie.Cookie
+	err = eachCookie(rows, func(c *cookie.Cookie) {
+		c.ProtectedBy = ""
+		if pr, ok := p.Match(c, now); ok {
+			c.ProtectedBy = pr.Text
+		}
+		if fs.exact || match(c) {
+			sel = append(sel, *c)
+		}
+	})
+	return sel, err
+}
+
+// selectIDs runs a query of one id column.
+func selectIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // markIn sets ProtectedBy on cs from the protections as q sees them.

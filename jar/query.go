@@ -309,6 +309,21 @@ func compareDefault(x, y *cookie.Cookie) int {
 	return strings.Compare(x.Source, y.Source)
 }
 
+// eachCookie calls fn for every row, with a cookie that is only valid
+// during the call: the rows are read without keeping them all.
+func eachCookie(rows *sql.Rows, fn func(c *cookie.Cookie)) error {
+	defer rows.Close()
+	s := newRowScanner()
+	var c cookie.Cookie
+	for rows.Next() {
+		if err := s.scan(rows, &c); err != nil {
+			return err
+		}
+		fn(&c)
+	}
+	return rows.Err()
+}
+
 func scanCookies(rows *sql.Rows, sizeHint int) ([]cookie.Cookie, error) {
 	defer rows.Close()
 	s := newRowScanner()
@@ -390,24 +405,29 @@ func (s *snapshot) order(k SortKey) []int32 {
 		o[i] = int32(i)
 	}
 	cs := s.cookies
-	var cmp func(a, b *cookie.Cookie) int
-	switch k {
-	case SortName:
-		cmp = func(a, b *cookie.Cookie) int { return compareFold(a.Name, b.Name) }
-	case SortPurpose:
-		cmp = func(a, b *cookie.Cookie) int { return cookie.PurposeRank(a.Purpose) - cookie.PurposeRank(b.Purpose) }
-	case SortExpires:
-		cmp = compareExpiry
-	case SortSource:
-		cmp = func(a, b *cookie.Cookie) int { return strings.Compare(a.Source, b.Source) }
-	case SortCreated:
-		cmp = func(a, b *cookie.Cookie) int { return a.Created.Compare(b.Created) }
-	}
-	if cmp != nil {
+	if cmp := sortCompare(k); cmp != nil {
 		slices.SortStableFunc(o, func(a, b int32) int { return cmp(&cs[a], &cs[b]) })
 	}
 	s.orders[k] = o
 	return o
+}
+
+// sortCompare orders cookies by k; nil for the default order (SortDomain),
+// which is the order cookies are kept in. Ties keep the default order.
+func sortCompare(k SortKey) func(a, b *cookie.Cookie) int {
+	switch k {
+	case SortName:
+		return func(a, b *cookie.Cookie) int { return compareFold(a.Name, b.Name) }
+	case SortPurpose:
+		return func(a, b *cookie.Cookie) int { return cookie.PurposeRank(a.Purpose) - cookie.PurposeRank(b.Purpose) }
+	case SortExpires:
+		return compareExpiry
+	case SortSource:
+		return func(a, b *cookie.Cookie) int { return strings.Compare(a.Source, b.Source) }
+	case SortCreated:
+		return func(a, b *cookie.Cookie) int { return a.Created.Compare(b.Created) }
+	}
+	return nil
 }
 
 // compareExpiry sorts session cookies after every persistent one.
@@ -446,8 +466,15 @@ func (j *Jar) Query(ctx context.Context, q Query) ([]cookie.Cookie, int, error) 
 	if q.Offset < 0 {
 		q.Offset = 0
 	}
-	if q.Filter.IsEmpty() && q.Sort == SortDomain && q.Limit > 0 && !j.cacheFresh(ctx) {
-		return j.queryPage(ctx, q)
+	if !j.cacheFresh(ctx) {
+		// No snapshot to scan (a one-shot command, or the UI's first
+		// frame): read only what the query needs instead of building one.
+		if q.Filter.IsEmpty() && q.Sort == SortDomain && q.Limit > 0 {
+			return j.queryPage(ctx, q)
+		}
+		if !q.Filter.IsEmpty() {
+			return j.queryDirect(ctx, q)
+		}
 	}
 	s, err := j.current(ctx)
 	if err != nil {
@@ -480,6 +507,54 @@ func (j *Jar) Query(ctx context.Context, q Query) ([]cookie.Cookie, int, error) 
 			out = append(out, *c)
 		}
 		total++
+	}
+	return out, total, nil
+}
+
+// queryDirect answers q from the rows its compiled filter selects, checked
+// with Match and put in the snapshot's order: the same answer as the
+// snapshot would give, without reading every cookie into memory.
+func (j *Jar) queryDirect(ctx context.Context, q Query) ([]cookie.Cookie, int, error) {
+	now := j.Now()
+	fs := compileFilter(q.Filter, now)
+	p, err := j.protector(ctx, j.db)
+	if err != nil {
+		return nil, 0, j.fileError(err)
+	}
+	// Table order, not the index's: a scan costs less than a seek per row,
+	// and an import inserts in index order, so it is mostly sorted already.
+	match := func(c *cookie.Cookie) bool { return q.Filter.Match(c, now) }
+	if q.Filter.HasWord() {
+		// The snapshot matches free words on folded text, as MatchFolded
+		// does: so must this.
+		match = func(c *cookie.Cookie) bool { return q.Filter.MatchFolded(c, cookie.FoldText(c), now) }
+	}
+	cs, err := selectMatching(ctx, j.db, "", fs, p, now, match)
+	if err != nil {
+		return nil, 0, j.fileError(err)
+	}
+	cs = sortDefault(cs)
+	order := make([]int32, len(cs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	if cmp := sortCompare(q.Sort); cmp != nil {
+		slices.SortStableFunc(order, func(a, b int32) int { return cmp(&cs[a], &cs[b]) })
+	}
+	if q.Desc {
+		slices.Reverse(order)
+	}
+	total := len(order)
+	lo, hi := min(q.Offset, total), total
+	if q.Limit > 0 {
+		hi = min(lo+q.Limit, total)
+	}
+	var out []cookie.Cookie // nil when empty, as from the snapshot
+	if hi > lo {
+		out = make([]cookie.Cookie, 0, hi-lo)
+	}
+	for _, i := range order[lo:hi] {
+		out = append(out, cs[i])
 	}
 	return out, total, nil
 }

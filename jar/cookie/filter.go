@@ -508,3 +508,40 @@ func (f Filter) Equal(g Filter) bool {
 func (f Filter) UsesProtected() bool {
 	return slices.ContainsFunc(f.terms, func(t term) bool { return t.kind == termIs && t.flag == isProtected })
 }
+
+// Term is one term of a filter as a store sees it, for compiling a filter
+// into the store's own query language (package jar compiles it to SQL).
+// Match stays the definition: a compiled term must select exactly what
+// Match selects, or only be used to narrow the rows Match then checks.
+type Term struct {
+	// Key is "" for a free word, else domain, name, value, purpose,
+	// source or is.
+	Key    string
+	Negate bool
+	// Arg is the argument as Match compares it: lower-cased, without a
+	// domain's leading dot; for "is" the flag's name (session, expired,
+	// partitioned, secure, httponly, hostonly, unreadable, protected).
+	Arg string
+	// Purposes are a purpose term's purposes.
+	Purposes []Purpose
+}
+
+var termKeyNames = [...]string{termWord: "", termDomain: "domain", termName: "name", termValue: "value",
+	termPurpose: "purpose", termSource: "source", termIs: "is"}
+
+var isFlagNames = [...]string{isSession: "session", isExpired: "expired", isPartitioned: "partitioned",
+	isSecure: "secure", isHTTPOnly: "httponly", isHostOnly: "hostonly", isUnreadable: "unreadable",
+	isProtected: "protected"}
+
+// Terms lists f's terms, all of which a cookie must match.
+func (f Filter) Terms() []Term {
+	out := make([]Term, len(f.terms))
+	for i, t := range f.terms {
+		out[i] = Term{Key: termKeyNames[t.kind], Negate: t.negate, Arg: t.needle,
+			Purposes: slices.Clone(t.purposes)}
+		if t.kind == termIs {
+			out[i].Arg = isFlagNames[t.flag]
+		}
+	}
+	return out
+}

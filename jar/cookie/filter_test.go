@@ -1,6 +1,7 @@
 package cookie
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -187,5 +188,17 @@ func TestFilterAndDropsRepeatedTerms(t *testing.T) {
 	}
 	if got := MustParseFilter("purpose:tracking").And(MustParseFilter("-purpose:tracking")).String(); got != "purpose:tracking -purpose:tracking" {
 		t.Errorf("a negated term is a different term: %q", got)
+	}
+}
+
+func TestFilterTerms(t *testing.T) {
+	f := MustParseFilter(`GooG -domain:.Example.COM purpose:t,s -is:expired name:"A b"`)
+	got := fmt.Sprint(f.Terms())
+	want := `[{ false goog []} {domain true example.com []} {purpose false  [tracking session]} {is true expired []} {name false a b []}]`
+	if got != want {
+		t.Errorf("Terms() = %s\nwant      %s", got, want)
+	}
+	if len(MustParseFilter().Terms()) != 0 {
+		t.Error("the empty filter has terms")
 	}
 }

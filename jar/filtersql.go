@@ -1,0 +1,128 @@
+package jar
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
+)
+
+// filterSQL is a filter compiled to a WHERE condition on the cookie tables,
+// so that a purge or a one-shot query reads only the rows it may select
+// instead of every cookie. Filter.Match stays the definition: terms are
+// compiled only where SQL selects exactly what Match does (the purpose, the
+// flags, expiry, and substrings of ASCII text, which SQLite's lower()
+// folds exactly as Match does), or, for free words, to a condition that
+// selects at least what Match and MatchFolded select; the rest is left to
+// Match.
+type filterSQL struct {
+	where string // "" when no term compiled; else "(…) AND (…)"
+	args  []any
+	// exact: every term compiled, so the rows the condition selects are
+	// exactly those Match selects and need not be read to be checked.
+	exact bool
+}
+
+// compileFilter compiles f's terms at time now.
+func compileFilter(f cookie.Filter, now time.Time) filterSQL {
+	out := filterSQL{exact: true}
+	var conds []string
+	for _, t := range f.Terms() {
+		cond, args, k := termSQL(t, now)
+		if k != exactSQL {
+			out.exact = false
+		}
+		if k == noSQL || k == supersetSQL && t.Negate {
+			continue // not negating a superset: it would lose rows
+		}
+		if t.Negate {
+			cond = "NOT (" + cond + ")"
+		}
+		conds = append(conds, "("+cond+")")
+		out.args = append(out.args, args...)
+	}
+	out.where = strings.Join(conds, " AND ")
+	return out
+}
+
+// clause is the condition after keyword (WHERE or AND), "" if there is none.
+func (fs filterSQL) clause(keyword string) string {
+	if fs.where == "" {
+		return ""
+	}
+	return " " + keyword + " " + fs.where
+}
+
+type sqlKind uint8
+
+const (
+	noSQL       sqlKind = iota // the term is left to Match
+	supersetSQL                // the condition holds for every cookie the term matches, and maybe others
+	exactSQL                   // the condition holds for exactly the cookies the term matches
+)
+
+// termSQL is the condition of one term (without its sign) and how exact it is.
+func termSQL(t cookie.Term, now time.Time) (string, []any, sqlKind) {
+	switch t.Key {
+	case "purpose":
+		// The column holds normalized purposes: never empty.
+		ph := make([]string, len(t.Purposes))
+		args := make([]any, len(t.Purposes))
+		for i, p := range t.Purposes {
+			ph[i], args[i] = "?", string(p)
+		}
+		return "purpose IN (" + strings.Join(ph, ", ") + ")", args, exactSQL
+	case "is":
+		switch t.Arg {
+		case "session":
+			return "flags & 16 != 0", nil, exactSQL
+		case "secure":
+			return "flags & 1 != 0", nil, exactSQL
+		case "httponly":
+			return "flags & 2 != 0", nil, exactSQL
+		case "unreadable":
+			return "flags & 32 != 0", nil, exactSQL
+		case "hostonly":
+			return "host_only != 0", nil, exactSQL
+		case "partitioned":
+			return "partition_key != ''", nil, exactSQL
+		case "expired":
+			// Expires is whole microseconds, so "not after now" is "at most
+			// now's microsecond".
+			return "flags & 16 = 0 AND expires != ? AND expires <= ?", []any{zeroMicro, now.UnixMicro()}, exactSQL
+		}
+	case "name", "value", "source":
+		if !asciiOnly(t.Arg) {
+			return "", nil, noSQL
+		}
+		cond := "instr(lower(" + t.Key + "), ?) > 0"
+		if t.Key == "value" {
+			cond = "flags & 32 = 0 AND " + cond
+		}
+		return cond, []any{t.Arg}, exactSQL
+	case "":
+		if !asciiOnly(t.Arg) {
+			return "", nil, noSQL
+		}
+		// A free word is matched against text folded by Unicode rules
+		// where the UI searches (MatchFolded): a non-ASCII letter such as
+		// the Kelvin sign may fold to the ASCII needle. Text with any
+		// multi-byte character is therefore always a candidate.
+		has := func(col string) string {
+			return "instr(lower(" + col + "), ?) > 0 OR length(" + col + ") < octet_length(" + col + ")"
+		}
+		return has("domain") + " OR " + has("name") + " OR (flags & 32 = 0 AND (" + has("value") + "))",
+			[]any{t.Arg, t.Arg, t.Arg}, supersetSQL
+	}
+	return "", nil, noSQL
+}
+
+func asciiOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,147 @@
+package jar
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
+)
+
+// filterCorpus is a jar's worth of varied cookies plus ones made to trip a
+// SQL translation of the filter: case, non-ASCII text that folds to ASCII
+// (the Kelvin sign), unreadable values, expiry at exactly now.
+func filterCorpus() []cookie.Cookie {
+	cs := makeCookies(3000, 11, testNow, "chrome:Default")
+	extra := []cookie.Cookie{
+		{Name: "UPPER_GA", Value: "SeCrEt", Domain: ".EXAMPLE.com", Path: "/"},
+		{Name: "\u212aelvin", Value: "\u212a", Domain: "\u212a.example.com", HostOnly: true, Path: "/"},
+		{Name: "straße", Value: "STRASSE", Domain: ".xn--strae-oqa.de", Path: "/"},
+		{Name: "unread", Domain: ".example.com", Path: "/", ValueUnreadable: true, UnreadableReason: "v20"},
+		{Name: "now", Value: "x", Domain: ".example.com", Path: "/", Expires: testNow},
+		{Name: "justafter", Value: "x", Domain: ".example.com", Path: "/", Expires: testNow.Add(time.Microsecond)},
+	}
+	for i := range extra {
+		extra[i].Source = "file:tricky.txt"
+		if !extra[i].Session && extra[i].Expires.IsZero() {
+			extra[i].Expires = testNow.Add(time.Hour)
+		}
+	}
+	return append(cs, extra...)
+}
+
+var corpusFilters = []string{
+	"", "purpose:tracking", "-purpose:tracking,session", "is:session", "-is:session", "is:expired", "-is:expired",
+	"is:secure is:httponly", "is:hostonly", "-is:partitioned", "is:unreadable", "is:protected", "-is:protected",
+	"ga", "GA", "-ga", "secret", "kelvin", "elvin", "k", "-k", "strasse", "straße", "source:chrome", "-source:TRICKY",
+	"name:_GA", "value:strasse", "-value:x", "domain:example.com", "-domain:example.com", "example -is:expired purpose:t",
+	`"s1" is:secure`, "name:__host-",
+}
+
+func TestCompiledFilterSelectsWhatMatchSelects(t *testing.T) {
+	ctx := context.Background()
+	j, _ := openTest(t, WithClassifier(&testClassifier{}))
+	mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: filterCorpus()[:3000]},
+		Batch{Source: "file:tricky.txt", Cookies: filterCorpus()[3000:]})
+	if _, _, err := j.Protect(ctx, cookie.MustParseFilter("name:sessionid")); err != nil {
+		t.Fatal(err)
+	}
+	all, err := j.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact := 0
+	for _, text := range corpusFilters {
+		f := cookie.MustParseFilter(text)
+		var want []int64
+		for i := range all {
+			if f.Match(&all[i], testNow) {
+				want = append(want, all[i].ID)
+			}
+		}
+		slices.Sort(want)
+		fs := compileFilter(f, testNow)
+		rows, err := j.db.QueryContext(ctx, `SELECT id FROM cookies`+fs.clause("WHERE")+` ORDER BY id`, fs.args...)
+		if err != nil {
+			t.Fatalf("%q: %s: %v", text, fs.where, err)
+		}
+		var got []int64
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			got = append(got, id)
+		}
+		rows.Close()
+		if fs.exact {
+			exact++
+			if !slices.Equal(got, want) {
+				t.Errorf("%q (exact, %s): SQL selects %d cookies, Match %d", text, fs.where, len(got), len(want))
+			}
+			continue
+		}
+		for _, id := range want {
+			if _, ok := slices.BinarySearch(got, id); !ok {
+				t.Errorf("%q (%s): Match selects cookie %d, the SQL condition does not", text, fs.where, id)
+				break
+			}
+		}
+	}
+	if exact < 15 {
+		t.Errorf("only %d of %d filters compiled exactly", exact, len(corpusFilters))
+	}
+}
+
+// TestQueryWithoutSnapshotAgrees: a query on a jar without a snapshot (read
+// through the compiled filter) answers exactly what the snapshot answers.
+func TestQueryWithoutSnapshotAgrees(t *testing.T) {
+	ctx := context.Background()
+	_, path := openTest(t)
+	j0, err := Open(path, WithClock(func() time.Time { return testNow }), WithClassifier(&testClassifier{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustImport(t, j0, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: filterCorpus()})
+	if _, _, err := j0.Protect(ctx, cookie.MustParseFilter("name:csrftoken")); err != nil {
+		t.Fatal(err)
+	}
+	j0.Close()
+	queries := []Query{{}, {Sort: SortName}, {Sort: SortExpires, Desc: true}, {Sort: SortPurpose, Offset: 7, Limit: 50}, {Desc: true, Limit: 3}}
+	for _, text := range corpusFilters {
+		cold, err := Open(path, WithClock(func() time.Time { return testNow }), WithClassifier(&testClassifier{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		type answer struct {
+			cs []cookie.Cookie
+			n  int
+		}
+		var direct []answer
+		for _, q := range queries {
+			q.Filter = cookie.MustParseFilter(text)
+			cs, n, err := cold.Query(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			direct = append(direct, answer{cs, n})
+		}
+		if cold.cache != nil && text != "" {
+			t.Fatalf("%q: a query built a snapshot", text)
+		}
+		if _, _, err := cold.Shared(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for i, q := range queries {
+			q.Filter = cookie.MustParseFilter(text)
+			cs, n, err := cold.Query(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != direct[i].n || !reflect.DeepEqual(cs, direct[i].cs) {
+				t.Errorf("%q %+v: without a snapshot %d of %d cookies, with one %d of %d, or they differ", text, q, len(direct[i].cs), direct[i].n, len(cs), n)
+			}
+		}
+		cold.Close()
+	}
+}
