@@ -341,16 +341,21 @@ func (c *Classifier) decide(domain, name string, ck *cookie.Cookie) verdict {
 	// Sign-in safety outranks every curated rule that would say
 	// tracking; a curated rule that agrees (session) or says a choice
 	// (personalization) keeps its more specific reason.
-	se := c.signinEntry(host, name, lname, pref)
+	// The sign-in list is consulted only when it could change the
+	// outcome, which keeps the common known-name path one lookup.
 	if e := c.builtin.matchExact(host, name, lname, c.sites, pref); e != nil {
-		if se != nil && e.purpose == cookie.PurposeTracking {
-			return se.verdict()
+		if e.purpose == cookie.PurposeTracking {
+			if se := c.signinEntry(host, name, lname, pref); se != nil {
+				return se.verdict()
+			}
 		}
 		return e.verdict()
 	}
 	if e := c.builtin.matchPattern(host, name, lname, c.sites, pref); e != nil {
-		if se != nil && e.purpose == cookie.PurposeTracking {
-			return se.verdict()
+		if e.purpose == cookie.PurposeTracking {
+			if se := c.signinEntry(host, name, lname, pref); se != nil {
+				return se.verdict()
+			}
 		}
 		// A vendor's catch-all prefix ("_dy*") does not outvote a name
 		// that says session in the part the prefix does not cover
@@ -364,7 +369,7 @@ func (c *Classifier) decide(domain, name string, ck *cookie.Cookie) verdict {
 		}
 		return e.verdict()
 	}
-	if se != nil {
+	if se := c.signinEntry(host, name, lname, pref); se != nil {
 		return se.verdict()
 	}
 	v := readName(name, lname)

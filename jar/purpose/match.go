@@ -31,6 +31,7 @@ type entry struct {
 	// Cheap checks before a glob or regexp runs: a literal suffix the name
 	// must end with and, for anchored fixed-width regexps, its exact length.
 	suffix   string
+	inner    string // a floating glob's longest literal run, which the name must contain
 	fixedLen int
 	rePrefix string
 	re       *regexp.Regexp // regexp entries
@@ -86,6 +87,9 @@ func (e *entry) matchesName(name, lname string) bool {
 		return false
 	}
 	if e.suffix != "" && !strings.HasSuffix(lname, e.suffix) {
+		return false
+	}
+	if e.inner != "" && !strings.Contains(lname, e.inner) {
 		return false
 	}
 	if e.re != nil {
@@ -364,7 +368,19 @@ func (rs *ruleSet) addPattern(e *entry) {
 		rs.prefixes.insert(p, e)
 		return
 	}
+	e.inner = longestLiteral(e.glob)
 	rs.floating = append(rs.floating, e)
+}
+
+// longestLiteral is the longest run of a glob without wildcards.
+func longestLiteral(glob string) string {
+	best := ""
+	for _, part := range strings.FieldsFunc(glob, func(r rune) bool { return r == '*' || r == '?' }) {
+		if len(part) > len(best) {
+			best = part
+		}
+	}
+	return best
 }
 
 func (rs *ruleSet) addDomain(t tie, e *entry) {
