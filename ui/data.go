@@ -105,7 +105,7 @@ func hasFreeWord(text string) bool {
 			return true
 		}
 		switch strings.ToLower(k) {
-		case "domain", "name", "value", "purpose", "source", "is":
+		case "domain", "name", "value", "purpose", "source", "vendor", "is":
 		default:
 			return true
 		}

@@ -82,6 +82,9 @@ store read only in part is not imported at all (and never pruned).`,
 					}
 				}
 				fmt.Fprintln(a.env.Stderr, uc.ImportSummary(st, dryRun))
+				if !dryRun {
+					a.newTrackersLine(ctx, j, readIDs(rr.Reads)) // report.go
+				}
 				return nil
 			})
 			if err != nil {

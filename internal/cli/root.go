@@ -193,6 +193,7 @@ crumbs never opens a network connection.`,
 		a.setPurposeCommand(),
 		a.cleanCommand(),
 		a.backupsCommand(),
+		a.reportCommand(),
 	)
 	return root
 }

@@ -20,6 +20,7 @@ import (
 //	value:V         the value contains V (case-insensitive)
 //	purpose:P[,Q]   the purpose is P (or Q); unambiguous prefixes allowed
 //	source:S        the source id contains S (case-insensitive)
+//	vendor:V        a tracking cookie of vendor or organisation V, or of registrable domain V when no vendor is known (see SetVendors)
 //	is:session is:expired is:partitioned is:secure is:httponly is:hostonly is:unreadable
 //	is:protected    a protection covers the cookie (Cookie.ProtectedBy is set: the jar sets it, see jar.Protector)
 //	-TERM           negates any term
@@ -37,11 +38,12 @@ const (
 	termPurpose
 	termSource
 	termIs
+	termVendor
 )
 
 var termKeys = map[string]termKind{
 	"domain": termDomain, "name": termName, "value": termValue,
-	"purpose": termPurpose, "source": termSource, "is": termIs,
+	"purpose": termPurpose, "source": termSource, "is": termIs, "vendor": termVendor,
 }
 
 type isFlag uint8
@@ -178,7 +180,7 @@ func parseTerm(tk token) (term, error) {
 	}
 	kind, ok := termKeys[tk.key]
 	if !ok {
-		return term{}, fmt.Errorf("filter: unknown key %q in %s (known: domain, name, value, purpose, source, is; quote the term to search for the text)", tk.key, tk.raw)
+		return term{}, fmt.Errorf("filter: unknown key %q in %s (known: domain, name, value, purpose, source, vendor, is; quote the term to search for the text)", tk.key, tk.raw)
 	}
 	t.kind = kind
 	if tk.arg == "" {
@@ -291,6 +293,8 @@ func (t *term) match(c *Cookie, now time.Time) bool {
 		return !c.ValueUnreadable && containsFold(c.Value, t.needle)
 	case termSource:
 		return containsFold(c.Source, t.needle)
+	case termVendor:
+		return matchVendor(c, t.needle)
 	case termPurpose:
 		p := c.Purpose
 		if p == "" {

@@ -1,0 +1,416 @@
+// Package report answers "who follows me, and how widely?" (docs/cli.md,
+// crumbs report): the trackers in a set of cookies ranked by reach, the
+// totals by purpose and by browser, what a tracking purge would remove and
+// keep, and what changed in each source since its previous import. The
+// command line prints a Report as a table or JSON and the UI draws it as a
+// chart; both get it from Compute and Changes, so neither counts
+// differently.
+//
+// A tracker is a vendor that crumbs' knowledge names (cookie.TrackerName,
+// which asks jar/purpose) —
+// or, grouped by organisation, the company behind it; a tracking cookie
+// without a known vendor belongs to its registrable domain. Its reach is
+// the number of distinct sites where it holds an id (cookie.ReachSite: the
+// top-level site of a partitioned cookie, else the cookie's own site).
+package report
+
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
+)
+
+// By chooses what a tracker is.
+type By int
+
+const (
+	// ByVendor: a product (Google Analytics and Google Ads are two).
+	ByVendor By = iota
+	// ByOrganisation: the company (Google).
+	ByOrganisation
+)
+
+func (b By) String() string {
+	if b == ByOrganisation {
+		return "organisation"
+	}
+	return "vendor"
+}
+
+// ParseBy accepts vendor, organisation (organization, org) or a prefix.
+func ParseBy(s string) (By, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case s == "":
+		return ByVendor, false
+	case strings.HasPrefix("vendor", s):
+		return ByVendor, true
+	case strings.HasPrefix("organisation", s), strings.HasPrefix("organization", s):
+		return ByOrganisation, true
+	}
+	return ByVendor, false
+}
+
+// Options say how to compute a report.
+type Options struct {
+	By  By
+	Now time.Time
+}
+
+// Report is the tracker report of a set of cookies.
+type Report struct {
+	At      time.Time
+	By      By
+	Cookies int // cookies in scope
+	Sites   int // distinct registrable domains among them
+	// Trackers are ranked by reach: most sites first, then most cookies,
+	// then by name.
+	Trackers        []Tracker
+	TrackingCookies int
+	// TrackerSites is the number of distinct sites where any tracker
+	// holds an id.
+	TrackerSites int
+	ByPurpose    []Count // the four purposes, in display order
+	// Browsers are the browsers of the cookies in scope, most cookies
+	// first; Tracker.Browsers and BrowserShares use these names.
+	Browsers []Count
+	Purge    Purge
+}
+
+// Count is a number of cookies under a name.
+type Count struct {
+	Name     string
+	Cookies  int
+	Tracking int // of Cookies, tracking ones (Browsers only)
+}
+
+// Tracker is one tracker's reach.
+type Tracker struct {
+	// Name is the vendor ("Google Analytics"), the organisation
+	// ("Google") with ByOrganisation, or the registrable domain when
+	// crumbs knows no vendor (Known false).
+	Name         string
+	Organisation string
+	Known        bool
+	// Vendors are the vendors grouped under an organisation
+	// (ByOrganisation), most sites first.
+	Vendors  []string
+	Sites    int      // distinct sites where it holds an id
+	Browsers []string // browsers holding its cookies, in Report.Browsers order
+	Profiles []string // sources ("firefox:default-release"), sorted
+	Cookies  int
+	// Oldest is the earliest creation time among its cookies (zero if no
+	// store recorded one); Longest the latest expiry of its unexpired
+	// persistent cookies (zero if it has only session or expired ones).
+	Oldest, Longest time.Time
+	// Shares split Sites by browser: a site where k browsers hold its
+	// cookies counts 1/k for each, so the shares add up to Sites. In
+	// Report.Browsers order, browsers without a share left out.
+	Shares []Share
+	// SiteList is every site, sorted.
+	SiteList []string
+}
+
+// Share is a browser's part of a tracker's reach.
+type Share struct {
+	Browser string
+	Sites   float64
+}
+
+// OldestAge is how long ago the oldest cookie was created (0 if unknown).
+func (t *Tracker) OldestAge(now time.Time) time.Duration {
+	if t.Oldest.IsZero() {
+		return 0
+	}
+	return now.Sub(t.Oldest)
+}
+
+// LongestLeft is how long the longest-lived cookie has still to live (0
+// if none is persistent and unexpired).
+func (t *Tracker) LongestLeft(now time.Time) time.Duration {
+	if t.Longest.IsZero() {
+		return 0
+	}
+	return t.Longest.Sub(now)
+}
+
+// Purge is what `crumbs purge --purpose tracking` (P in the UI) would do to
+// the cookies in scope.
+type Purge struct {
+	Remove      int // unprotected tracking cookies
+	RemoveSites int // their distinct registrable domains
+	// Keep is every other cookie: Protected are tracking cookies a
+	// protection keeps; KeepByPurpose counts the rest by purpose (session
+	// first: the logins a purge never takes).
+	Keep          int
+	Protected     int
+	KeepByPurpose []Count
+}
+
+// BrowserOf is the browser part of a source id: "firefox" for
+// "firefox:default-release", "file" for "file:cookies.txt".
+func BrowserOf(source string) string {
+	if i := strings.IndexByte(source, ':'); i > 0 {
+		return source[:i]
+	}
+	return source
+}
+
+// TrackerOf is the tracker a tracking cookie belongs to under by: its name,
+// its organisation and whether crumbs' knowledge named it (else both are
+// the registrable domain). site is cookie.Site(c.Domain). Cookies of other
+// purposes have none (ok false). The vendor knowledge is the one
+// registered with cookie.SetVendors (purpose.Classifier.Register).
+func TrackerOf(c *cookie.Cookie, site string, by By) (name, org string, known, ok bool) {
+	if c.Purpose != cookie.PurposeTracking {
+		return "", "", false, false
+	}
+	vendor, org, known := cookie.TrackerName(c, site)
+	if by == ByOrganisation {
+		return org, org, known, true
+	}
+	return vendor, org, known, true
+}
+
+// tally accumulates one tracker. Sites, sources and browsers are small
+// indexes (interned once per report), so the per-cookie work is a few
+// integer map and slice operations.
+type tally struct {
+	t        Tracker
+	sites    map[int32]uint64              // site index → bit set of browser indexes
+	sources  []int32                       // source indexes, few
+	vendors  map[string]map[int32]struct{} // ByOrganisation: vendor → sites
+	browsers uint64
+}
+
+// interner numbers strings in the order they come.
+type interner struct {
+	idx   map[string]int32
+	names []string
+}
+
+func (in *interner) id(s string) int32 {
+	if i, ok := in.idx[s]; ok {
+		return i
+	}
+	i := int32(len(in.names))
+	in.idx[s] = i
+	in.names = append(in.names, s)
+	return i
+}
+
+// Compute reports on the cookies of cs that f selects (all of them for
+// the zero Filter). It does not modify cs.
+func Compute(cs []cookie.Cookie, f cookie.Filter, o Options) *Report {
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	r := &Report{At: o.Now, By: o.By}
+	sites := interner{idx: map[string]int32{}}
+	domainSite := map[string]int32{} // domain → site index
+	siteName := map[string]string{}  // host → site, for ReachSite
+	siteOf := func(d string) string {
+		s, ok := siteName[d]
+		if !ok {
+			s = cookie.Site(d)
+			siteName[d] = s
+		}
+		return s
+	}
+	sources := interner{idx: map[string]int32{}}
+	var srcBrowser []int // source index → browser index
+	browserIdx := map[string]int{}
+	var browsers []Count
+	var purposes [4]int
+	var keep [4]int
+	var allSites, trackerSites, removeSites []bool
+	mark := func(set *[]bool, i int32) {
+		for int(i) >= len(*set) {
+			*set = append(*set, false)
+		}
+		(*set)[i] = true
+	}
+	tallies := map[string]*tally{}
+	match := !f.IsEmpty()
+	prevDomain, prevSite := "", int32(-1)
+	prevSource, prevSrc := "", int32(-1)
+	for i := range cs {
+		c := &cs[i]
+		if match && !f.Match(c, o.Now) {
+			continue
+		}
+		r.Cookies++
+		if c.Domain != prevDomain || prevSite < 0 {
+			k, ok := domainSite[c.Domain]
+			if !ok {
+				k = sites.id(siteOf(c.Domain))
+				domainSite[c.Domain] = k
+			}
+			prevDomain, prevSite = c.Domain, k
+		}
+		site := prevSite
+		mark(&allSites, site)
+		pi := purposeIndex(c.Purpose)
+		purposes[pi]++
+		if c.Source != prevSource || prevSrc < 0 {
+			prevSource, prevSrc = c.Source, sources.id(c.Source)
+			if int(prevSrc) == len(srcBrowser) {
+				b := BrowserOf(c.Source)
+				bi, ok := browserIdx[b]
+				if !ok {
+					bi = len(browsers)
+					browserIdx[b] = bi
+					browsers = append(browsers, Count{Name: b})
+				}
+				srcBrowser = append(srcBrowser, bi)
+			}
+		}
+		src := prevSrc
+		bi := srcBrowser[src]
+		browsers[bi].Cookies++
+		if c.Purpose != cookie.PurposeTracking {
+			keep[pi]++
+			continue
+		}
+		browsers[bi].Tracking++
+		r.TrackingCookies++
+		if c.ProtectedBy != "" {
+			r.Purge.Protected++
+		} else {
+			r.Purge.Remove++
+			mark(&removeSites, site)
+		}
+		vendor, org, known := cookie.TrackerName(c, sites.names[site])
+		name := vendor
+		if o.By == ByOrganisation {
+			name = org
+		}
+		t := tallies[name]
+		if t == nil {
+			t = &tally{t: Tracker{Name: name, Organisation: org, Known: known}, sites: map[int32]uint64{}}
+			tallies[name] = t
+		}
+		reach := site
+		if c.Partition.TopLevelSite != "" {
+			reach = sites.id(cookie.ReachSite(c, siteOf))
+		}
+		mark(&trackerSites, reach)
+		bit := uint64(1) << (bi & 63)
+		t.sites[reach] |= bit
+		t.browsers |= bit
+		if !slices.Contains(t.sources, src) {
+			t.sources = append(t.sources, src)
+		}
+		if o.By == ByOrganisation && known {
+			if t.vendors == nil {
+				t.vendors = map[string]map[int32]struct{}{}
+			}
+			if t.vendors[vendor] == nil {
+				t.vendors[vendor] = map[int32]struct{}{}
+			}
+			t.vendors[vendor][reach] = struct{}{}
+		}
+		t.t.Cookies++
+		if !c.Created.IsZero() && (t.t.Oldest.IsZero() || c.Created.Before(t.t.Oldest)) {
+			t.t.Oldest = c.Created
+		}
+		if !c.Session && !c.Expires.IsZero() && c.Expires.After(o.Now) && c.Expires.After(t.t.Longest) {
+			t.t.Longest = c.Expires
+		}
+	}
+	r.Sites = countTrue(allSites)
+	r.TrackerSites = countTrue(trackerSites)
+	r.Purge.RemoveSites = countTrue(removeSites)
+	r.Purge.Keep = r.Cookies - r.Purge.Remove
+	for pi, p := range cookie.Purposes {
+		r.ByPurpose = append(r.ByPurpose, Count{Name: string(p), Cookies: purposes[pi]})
+		if p != cookie.PurposeTracking {
+			r.Purge.KeepByPurpose = append(r.Purge.KeepByPurpose, Count{Name: string(p), Cookies: keep[pi]})
+		}
+	}
+	// Browsers by cookies (then name); tallies keep their first-seen
+	// indexes, so map them to the final order.
+	order := make([]int, len(browsers))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(browsers[b].Cookies, browsers[a].Cookies), cmp.Compare(browsers[a].Name, browsers[b].Name))
+	})
+	for _, i := range order {
+		r.Browsers = append(r.Browsers, browsers[i])
+	}
+	r.Trackers = make([]Tracker, 0, len(tallies))
+	for _, t := range tallies {
+		r.Trackers = append(r.Trackers, t.finish(browsers, order, sites.names, sources.names))
+	}
+	slices.SortFunc(r.Trackers, func(a, b Tracker) int {
+		return cmp.Or(cmp.Compare(b.Sites, a.Sites), cmp.Compare(b.Cookies, a.Cookies), cmp.Compare(a.Name, b.Name))
+	})
+	return r
+}
+
+// purposeIndex is p's index in cookie.Purposes (unknown for anything else).
+func purposeIndex(p cookie.Purpose) int {
+	switch p {
+	case cookie.PurposeSession:
+		return 0
+	case cookie.PurposePersonalization:
+		return 1
+	case cookie.PurposeTracking:
+		return 2
+	}
+	return 3
+}
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// finish turns the tally into a Tracker; browsers are in first-seen order
+// (the bit indexes), order the display order of their indexes.
+func (t *tally) finish(browsers []Count, order []int, siteNames, sourceNames []string) Tracker {
+	out := t.t
+	out.Sites = len(t.sites)
+	share := make([]float64, len(browsers))
+	out.SiteList = make([]string, 0, len(t.sites))
+	for s, mask := range t.sites {
+		out.SiteList = append(out.SiteList, siteNames[s])
+		k := bits.OnesCount64(mask)
+		for bi := range browsers {
+			if mask&(1<<(bi&63)) != 0 {
+				share[bi] += 1 / float64(k)
+			}
+		}
+	}
+	slices.Sort(out.SiteList)
+	for _, bi := range order {
+		if t.browsers&(1<<(bi&63)) != 0 {
+			out.Browsers = append(out.Browsers, browsers[bi].Name)
+			out.Shares = append(out.Shares, Share{Browser: browsers[bi].Name, Sites: share[bi]})
+		}
+	}
+	for _, si := range t.sources {
+		out.Profiles = append(out.Profiles, sourceNames[si])
+	}
+	slices.Sort(out.Profiles)
+	if len(t.vendors) > 0 {
+		for v := range t.vendors {
+			out.Vendors = append(out.Vendors, v)
+		}
+		slices.SortFunc(out.Vendors, func(a, b string) int {
+			return cmp.Or(cmp.Compare(len(t.vendors[b]), len(t.vendors[a])), cmp.Compare(a, b))
+		})
+	}
+	return out
+}

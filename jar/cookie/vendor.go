@@ -1,0 +1,54 @@
+package cookie
+
+import (
+	"strings"
+	"sync/atomic"
+)
+
+// Vendors names the product behind a cookie and the organisation that runs
+// it ("Google Analytics", "Google"); both "" when nothing is known. The
+// classifier knows vendors (jar/purpose registers its built-in knowledge
+// with SetVendors), the model does not: the filter term vendor: asks
+// whichever Vendors the program registered.
+type Vendors func(domain, name string) (vendor, org string)
+
+var vendors atomic.Pointer[Vendors]
+
+// SetVendors registers the vendor knowledge the filter term vendor: uses.
+// A program with the user's own rules registers its configured classifier.
+func SetVendors(v Vendors) {
+	if v == nil {
+		vendors.Store(nil)
+		return
+	}
+	vendors.Store(&v)
+}
+
+// TrackerName is the tracker a tracking cookie belongs to, as the tracker
+// report (internal/report) groups them: the vendor crumbs knows and its
+// organisation, or, when none is known, the registrable domain for both
+// (known false). site is Site(c.Domain).
+func TrackerName(c *Cookie, site string) (vendor, org string, known bool) {
+	if v := vendors.Load(); v != nil {
+		if name, o := (*v)(c.Domain, c.Name); name != "" {
+			if o == "" {
+				o = name
+			}
+			return name, o, true
+		}
+	}
+	return site, site, false
+}
+
+// matchVendor: c is a tracking cookie whose vendor, organisation or (no
+// vendor known) registrable domain is needle, ignoring case.
+func matchVendor(c *Cookie, needle string) bool {
+	if c.Purpose != PurposeTracking {
+		return false
+	}
+	v, o, known := TrackerName(c, "")
+	if known {
+		return strings.EqualFold(v, needle) || strings.EqualFold(o, needle)
+	}
+	return strings.EqualFold(Site(c.Domain), needle)
+}
