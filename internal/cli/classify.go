@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,16 +17,17 @@ import (
 
 // classifier builds the purpose classifier: the built-in knowledge, plus
 // the user's rules file ($XDG_CONFIG_HOME/crumbs/rules.toml) when it exists,
-// plus --rules. A --rules file ending in .csv is an Open Cookie Database CSV
-// added on top; any other --rules file is a TOML rules file used instead of
-// the default rules.toml for this run.
+// plus --rules. A --rules list (an Open Cookie Database CSV, a hosts file,
+// a list of domains or an adblock list; purpose.IsRulesFile tells) is
+// layered under crumbs' curated knowledge; a --rules TOML rules file is used
+// instead of the default rules.toml for this run.
 func (a *app) classifier() (jar.Classifier, error) {
 	var opts purpose.Options
 	if a.rules != "" {
-		if strings.EqualFold(filepath.Ext(a.rules), ".csv") {
-			opts.ExtraCSV = a.rules
-		} else {
+		if purpose.IsRulesFile(a.rules) {
 			opts.RulesFile = a.rules
+		} else {
+			opts.Lists = []string{a.rules}
 		}
 	}
 	if opts.RulesFile == "" {

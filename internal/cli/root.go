@@ -175,7 +175,7 @@ crumbs never opens a network connection.`,
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.jarPath, "jar", "", "the jar file (default $CRUMBS_JAR, else <XDG data dir>/crumbs/jar.db)")
-	pf.StringVar(&a.rules, "rules", "", "extra purpose rules: a TOML rules file, or an Open Cookie Database .csv")
+	pf.StringVar(&a.rules, "rules", "", "extra purpose rules: a TOML rules file, or a list (Open Cookie Database .csv, hosts file, domain list)")
 	pf.BoolVar(&a.noColor, "no-color", false, "no colour in output (also when NO_COLOR is set)")
 
 	a.setupUI(root) // crumbs with no command opens the UI

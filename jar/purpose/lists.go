@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -128,6 +130,42 @@ func hostsAddress(s string) bool {
 	switch s {
 	case "0.0.0.0", "127.0.0.1", "::", "::1", "0", "::0":
 		return true
+	}
+	return false
+}
+
+// IsRulesFile tells a rules file from a list, for a command line that takes
+// either (`--rules FILE`): a .toml file is a rules file, a .csv file a list
+// (an Open Cookie Database CSV); otherwise a file whose text has a TOML
+// table header of the rules file ([[rule]], [[vendor]], [[protect]]) or its
+// lists or version key is a rules file, and anything else (a hosts file, a
+// list of domains, an adblock list) a list. An unreadable file counts as a
+// rules file, whose loading then reports the error.
+func IsRulesFile(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".toml":
+		return true
+	case ".csv":
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	if isOCD(path, head[:n]) {
+		return false
+	}
+	sc := bufio.NewScanner(bytes.NewReader(head[:n]))
+	for sc.Scan() {
+		l := strings.ReplaceAll(strings.TrimSpace(sc.Text()), " ", "")
+		switch {
+		case strings.HasPrefix(l, "[[rule]]"), strings.HasPrefix(l, "[[vendor]]"), strings.HasPrefix(l, "[[protect]]"),
+			strings.HasPrefix(l, "lists="), strings.HasPrefix(l, "version="):
+			return true
+		}
 	}
 	return false
 }
