@@ -27,7 +27,7 @@ var (
 	benchErr  error
 )
 
-func benchJar(b *testing.B) string {
+func benchJar(b testing.TB) string {
 	benchOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "crumbs-ui-bench-")
 		if err != nil {
@@ -99,7 +99,7 @@ func BenchmarkFullLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		m.toastTTL = 0
+		m.timers = timers{}
 		sized(m, 120, 40)
 		_ = m.View()
 		drain(m, m.Init())
@@ -124,7 +124,7 @@ func loadedModel(b *testing.B) *Model {
 	if err != nil {
 		b.Fatal(err)
 	}
-	m.toastTTL = 0
+	m.timers = timers{}
 	sized(m, 120, 40)
 	drain(m, m.Init())
 	if len(m.main.res.rows) != benchN {

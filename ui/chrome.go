@@ -3,8 +3,10 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
@@ -25,6 +27,24 @@ func viewHeader(c *Context) string {
 		parts = append(parts, c.th.muted.Render(fmt.Sprintf("trash %d", c.data.trashCount)))
 	}
 	return fit(strings.Join(parts, "  "), c.w)
+}
+
+// busyText is the running change with a spinner, its phase and how long
+// it has run; "" when idle.
+func busyText(c *Context) string {
+	b := c.busy
+	if b == nil {
+		return ""
+	}
+	frames := spinner.MiniDot.Frames
+	s := frames[b.frame%len(frames)] + " " + b.label + "…"
+	if b.phase != "" {
+		s += " " + b.phase
+	}
+	if d := time.Since(b.start); d >= time.Second {
+		s += fmt.Sprintf(" · %.0f s", d.Seconds())
+	}
+	return c.th.warn.Render(s)
 }
 
 // toastText is the toast styled as a result or an error; "" when none.

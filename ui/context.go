@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -27,12 +28,27 @@ type Context struct {
 	data *loaded
 	// toast is the last result shown in the status bar.
 	toast toast
-	nav   navigator
+	// busy is the change running in the background, nil when idle.
+	busy *busy
+	nav  navigator
+}
+
+// busy is a change on its way: what it does and how far it got. The
+// status bar shows it until the change is committed and the jar reloaded
+// and filtered, so that the toast and every count appear together.
+type busy struct {
+	label string // "purging 42,012 tracking cookies"
+	phase string // "", then "reading the jar", "filtering"
+	start time.Time
+	frame int // of the spinner
 }
 
 // loaded is the jar's state as the UI last read it.
 type loaded struct {
-	ds         *dataset
+	// ds is what the screens show; latest is the newest load, shown (as ds)
+	// once its filter result is computed, so that counts and rows change
+	// together.
+	ds, latest *dataset
 	loading    bool // a full load is on its way
 	trashCount int
 	// profiles are the browser profiles found (nil until discovery ran).
@@ -92,8 +108,10 @@ type changedMsg struct {
 }
 
 // change runs fn (one jar call) in a Cmd and reports it as a changedMsg,
-// whose toast is fn's text.
-func (c *Context) change(fn func(ctx context.Context, j *jar.Jar) (string, error)) tea.Cmd {
+// whose toast is fn's text. label says what it does while it runs
+// ("purging 42,012 tracking cookies").
+func (c *Context) change(label string, fn func(ctx context.Context, j *jar.Jar) (string, error)) tea.Cmd {
+	c.busy = &busy{label: label, start: time.Now()}
 	ctx, j := c.ctx, c.jar
 	return func() tea.Msg {
 		s, err := fn(ctx, j)

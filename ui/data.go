@@ -24,6 +24,7 @@ type dataset struct {
 	// complete is false while only the first page is loaded (fast first frame).
 	complete bool
 	total    int // live cookies in the jar
+	version  uint64 // jar.Shared's snapshot version (0 for the first page)
 	// byPurpose counts the cookies per purposeIndex (only when complete:
 	// counted from the loaded slice, which costs far less than asking the
 	// jar to scan its table again).
@@ -38,8 +39,8 @@ type dataset struct {
 	foldOff  []uint32 // folded(i) = foldText[foldOff[i]:foldOff[i+1]]
 }
 
-func newDataset(cs []cookie.Cookie, total int) *dataset {
-	ds := &dataset{cookies: cs, siteOf: make([]int32, len(cs)), total: total}
+func newDataset(cs []cookie.Cookie, total int, version uint64) *dataset {
+	ds := &dataset{cookies: cs, siteOf: make([]int32, len(cs)), total: total, version: version}
 	ds.complete = len(cs) >= total
 	seenSource := map[string]bool{}
 	siteIndex := map[string]int32{}

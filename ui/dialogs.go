@@ -18,11 +18,11 @@ import (
 type confirmDialog struct {
 	title, body string
 	action      string // the confirm button's label
-	onYes       tea.Cmd
+	onYes       func() tea.Cmd // runs the action (only when confirmed)
 	focusYes    bool
 	// onProtect, if set, is what K does: the purge dialog's offer to
 	// protect the sites where the user is signed in first (ui/protect.go).
-	onProtect tea.Cmd
+	onProtect func() tea.Cmd
 }
 
 func (d *confirmDialog) enableKeys(k *KeyMap) {
@@ -42,14 +42,14 @@ func (d *confirmDialog) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 	k := &c.keys
 	switch {
 	case key.Matches(km, k.Confirm):
-		return nil, d.onYes
+		return nil, d.onYes()
 	case d.onProtect != nil && key.Matches(km, k.Protect):
-		return nil, d.onProtect
+		return nil, d.onProtect()
 	case key.Matches(km, k.Cancel), km.String() == "n", km.String() == "q":
 		return nil, nil
 	case key.Matches(km, k.Save):
 		if d.focusYes {
-			return nil, d.onYes
+			return nil, d.onYes()
 		}
 		return nil, nil
 	case key.Matches(km, k.Toggle), key.Matches(km, k.NextField), km.String() == "shift+tab":
@@ -111,7 +111,7 @@ func (p *purposePicker) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 		purpose = cookie.PurposeUnknown
 	case key.Matches(km, k.AllPurposes):
 		ids := p.ids
-		return nil, c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+		return nil, c.change("clearing your verdict on "+plural(len(ids), "cookie"), func(ctx context.Context, j *jar.Jar) (string, error) {
 			n, err := j.ClearVerdict(ctx, ids)
 			if err != nil {
 				return "", err
@@ -122,7 +122,7 @@ func (p *purposePicker) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 		return p, nil
 	}
 	ids := p.ids
-	return nil, c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+	return nil, c.change("setting the purpose of "+plural(len(ids), "cookie"), func(ctx context.Context, j *jar.Jar) (string, error) {
 		n, err := j.SetPurpose(ctx, ids, purpose)
 		if err != nil {
 			return "", err

@@ -222,7 +222,7 @@ func (f *editForm) update(cx *Context, msg tea.Msg) (modal, tea.Cmd) {
 			return f, nil
 		}
 		c, _ := f.cookie()
-		return nil, cx.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+		return nil, cx.change("saving "+safe(c.Name), func(ctx context.Context, j *jar.Jar) (string, error) {
 			if err := j.Update(ctx, c); err != nil {
 				return "", err
 			}
@@ -356,7 +356,7 @@ func finishEditor(cx *Context, msg editorDoneMsg) tea.Cmd {
 	if err := cookie.Validate(&c, cx.jar.Now()); err != nil {
 		return cx.nav.setToast("not saved: "+safe(errText(err)), true)
 	}
-	return cx.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+	return cx.change("saving the value of "+safe(c.Name), func(ctx context.Context, j *jar.Jar) (string, error) {
 		if err := j.Update(ctx, c); err != nil {
 			return "", err
 		}

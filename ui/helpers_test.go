@@ -52,7 +52,7 @@ func newModel(t testing.TB, j *jar.Jar, opts Options) *Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.toastTTL = 0 // no ticks: toasts stay, drain never waits on a timer
+	m.timers = timers{} // no ticks: toasts stay, no polling, drain never waits on a timer
 	return m
 }
 

@@ -13,7 +13,7 @@ type KeyMap struct {
 	Up, Down, Top, Bottom, PageUp, PageDown, HalfUp, HalfDown key.Binding
 	NextPane, PrevPane, Open, Back                            key.Binding
 	// viewing
-	Flat, Reveal, Sort, SortReverse, Help, Quit, ForceQuit key.Binding
+	Flat, Reveal, Sort, SortReverse, Help, Quit, ForceQuit, Refresh key.Binding
 	// filtering
 	Search, SearchKeep, SearchClear                                           key.Binding
 	AllPurposes, OnlySession, OnlyPersonal, OnlyTracking, OnlyUnknown, Source key.Binding
@@ -49,6 +49,7 @@ func newKeyMap() KeyMap {
 		Help:        b("?", "help", "?"),
 		Quit:        b("q", "quit", "q"),
 		ForceQuit:   b("ctrl+c", "quit", "ctrl+c"),
+		Refresh:     b("ctrl+r", "reload the jar", "ctrl+r"),
 
 		Search:       b("/", "search", "/"),
 		SearchKeep:   b("enter", "keep search", "enter"),
@@ -93,7 +94,7 @@ func (k *KeyMap) all() []*key.Binding {
 	return []*key.Binding{
 		&k.Up, &k.Down, &k.Top, &k.Bottom, &k.PageUp, &k.PageDown, &k.HalfUp, &k.HalfDown,
 		&k.NextPane, &k.PrevPane, &k.Open, &k.Back,
-		&k.Flat, &k.Reveal, &k.Sort, &k.SortReverse, &k.Help, &k.Quit, &k.ForceQuit,
+		&k.Flat, &k.Reveal, &k.Sort, &k.SortReverse, &k.Help, &k.Quit, &k.ForceQuit, &k.Refresh,
 		&k.Search, &k.SearchKeep, &k.SearchClear,
 		&k.AllPurposes, &k.OnlySession, &k.OnlyPersonal, &k.OnlyTracking, &k.OnlyUnknown, &k.Source,
 		&k.Mark, &k.MarkAll, &k.Delete, &k.Purge, &k.Undo, &k.Edit, &k.EditValue, &k.SetPurpose,
@@ -124,7 +125,7 @@ type helpGroup struct {
 func (k *KeyMap) groups() []helpGroup {
 	gs := []helpGroup{
 		{"move", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.NextPane, k.PrevPane, k.Open, k.Back}},
-		{"view", []key.Binding{k.Flat, k.Reveal, k.Sort, k.SortReverse, k.Help, k.Quit, k.ForceQuit}},
+		{"view", []key.Binding{k.Flat, k.Reveal, k.Sort, k.SortReverse, k.Refresh, k.Help, k.Quit, k.ForceQuit}},
 		{"filter", []key.Binding{k.Search, k.SearchKeep, k.SearchClear, k.AllPurposes, k.OnlySession, k.OnlyPersonal, k.OnlyTracking, k.OnlyUnknown, k.Source}},
 		{"change", []key.Binding{k.Mark, k.MarkAll, k.Delete, k.Purge, k.Undo, k.Edit, k.EditValue, k.SetPurpose, k.Trash, k.Restore, k.RestoreAll, k.EmptyTrash, k.Import, k.Export, k.Demo, k.Copy, k.CopyAs, k.Protect}},
 		{"dialog", []key.Binding{k.Confirm, k.Cancel, k.NextField, k.PrevField, k.Save, k.Toggle}},

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -24,7 +25,7 @@ func (ms *mainScreen) requery(c *Context) tea.Cmd {
 	q.gen = ms.gen
 	q.latest = ms.latestGen
 	q.now = c.jar.Now()
-	ds := c.ds()
+	ds := c.data.latest
 	return func() tea.Msg { return resultMsg{compute(ds, q)} }
 }
 
@@ -138,7 +139,6 @@ func (ms *mainScreen) deleteSelected(c *Context) tea.Cmd {
 	if len(ids) == 1 {
 		if len(prot) == 1 {
 			// A single protected cookie: ask first (PRODUCT §12).
-			ms.marks = map[int64]struct{}{}
 			ms.deleteProtectedDialog(c, &ds.cookies[prot[0]])
 			return nil
 		}
@@ -153,16 +153,17 @@ func (ms *mainScreen) deleteSelected(c *Context) tea.Cmd {
 		title:  "Delete marked cookies",
 		body:   body,
 		action: "delete",
-		onYes:  ms.deleteCmd(c, ids),
+		onYes:  func() tea.Cmd { return ms.deleteCmd(c, ids) },
 	})
 	return nil
 }
 
 // deleteCmd moves the cookies ids to the trash, keeping protected ones
-// (a bulk delete honours protections).
+// (a bulk delete honours protections). The marks go only now: a cancelled
+// dialog keeps them.
 func (ms *mainScreen) deleteCmd(c *Context, ids []int64) tea.Cmd {
 	ms.marks = map[int64]struct{}{}
-	return c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+	return c.change("deleting "+plural(len(ids), "cookie"), func(ctx context.Context, j *jar.Jar) (string, error) {
 		r, err := j.DeleteWith(ctx, ids, jar.RemoveOptions{})
 		if err != nil {
 			return "", err
@@ -171,31 +172,28 @@ func (ms *mainScreen) deleteCmd(c *Context, ids []int64) tea.Cmd {
 	})
 }
 
-// openPurge asks to move every tracking cookie in the current scope (all
-// sites the current filters show) to the trash. Protected cookies are
-// kept and counted; when nothing is protected yet the dialog offers to
-// protect the sites where the user is signed in first.
-func (ms *mainScreen) openPurge(c *Context) tea.Cmd {
-	ds := c.ds()
-	if !ds.complete {
-		// The count must cover the whole jar: open the dialog as soon as
-		// the load lands (Model.result), unless the user has moved on.
-		ms.purgePending = true
-		return c.nav.setToast("loading the jar — the purge dialog opens when it is loaded", false)
-	}
+// purgeFilter is what P removes: the tracking cookies of the scope.
+func (ms *mainScreen) purgeFilter() (f cookie.Filter, has bool, err error) {
 	scope, has, err := ms.scopeFilter()
 	if err != nil {
-		return c.nav.setToast(err.Error(), true)
+		return cookie.Filter{}, false, err
 	}
 	tracking, _ := cookie.ParseFilter("purpose:tracking")
-	f := tracking
 	if has {
-		f = scope.And(tracking)
+		return scope.And(tracking), true, nil
 	}
-	n, kept, sites := 0, 0, map[string]bool{}
-	for _, r := range ms.res.rows {
-		ck := &ds.cookies[r]
-		if ck.Purpose != cookie.PurposeTracking {
+	return tracking, false, nil
+}
+
+// purgeCounts counts what f moves over the whole loaded jar, with the very
+// filter the jar then applies: n cookies on sites sites, kept protected.
+func purgeCounts(c *Context, f cookie.Filter) (n, kept, sites int) {
+	ds := c.ds()
+	now := c.jar.Now()
+	seen := map[int32]bool{}
+	for i := range ds.cookies {
+		ck := &ds.cookies[i]
+		if !f.Match(ck, now) {
 			continue
 		}
 		if ck.ProtectedBy != "" {
@@ -203,8 +201,27 @@ func (ms *mainScreen) openPurge(c *Context) tea.Cmd {
 			continue
 		}
 		n++
-		sites[ds.site(r)] = true
+		seen[ds.siteOf[i]] = true
 	}
+	return n, kept, len(seen)
+}
+
+// openPurge asks to move every tracking cookie in the current scope (all
+// sites the current filters show) to the trash. Protected cookies are
+// kept and counted; when nothing is protected yet the dialog offers to
+// protect the sites where the user is signed in first.
+func (ms *mainScreen) openPurge(c *Context) tea.Cmd {
+	if !c.ds().complete {
+		// The count must cover the whole jar: open the dialog as soon as
+		// the load lands (Model.result), unless the user has moved on.
+		ms.purgePending = true
+		return c.nav.setToast("loading the jar — the purge dialog opens when it is loaded", false)
+	}
+	f, has, err := ms.purgeFilter()
+	if err != nil {
+		return c.nav.setToast(err.Error(), true)
+	}
+	n, kept, sites := purgeCounts(c, f)
 	scopeText := "in the whole jar"
 	if has {
 		scopeText = "matching " + safe(ms.scopeText())
@@ -215,7 +232,7 @@ func (ms *mainScreen) openPurge(c *Context) tea.Cmd {
 		}
 		return c.nav.setToast("no tracking cookies "+scopeText, false)
 	}
-	body := fmt.Sprintf("Move %s on %s %s to the trash?", plural(n, "tracking cookie"), plural(len(sites), "site"), scopeText)
+	body := fmt.Sprintf("Move %s on %s %s to the trash?", plural(n, "tracking cookie"), plural(sites, "site"), scopeText)
 	if kept > 0 {
 		body += fmt.Sprintf("\nKept: %d protected (%s).", kept, protectGlyph)
 	}
@@ -223,17 +240,19 @@ func (ms *mainScreen) openPurge(c *Context) tea.Cmd {
 	d := &confirmDialog{
 		title:  "Purge tracking cookies",
 		action: "purge",
-		onYes: c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
-			r, err := j.PurgeWith(ctx, f, jar.RemoveOptions{})
-			if err != nil {
-				return "", err
-			}
-			return removalToast("purged", r), nil
-		}),
+		onYes: func() tea.Cmd {
+			return c.change("purging "+plural(n, "tracking cookie"), func(ctx context.Context, j *jar.Jar) (string, error) {
+				r, err := j.PurgeWith(ctx, f, jar.RemoveOptions{})
+				if err != nil {
+					return "", err
+				}
+				return removalToast("purged", r), nil
+			})
+		},
 	}
 	if offer, sugs := suggestOffer(c); offer != "" {
 		body += "\n\n" + offer
-		d.onProtect = protectSuggested(c, sugs)
+		d.onProtect = func() tea.Cmd { return protectSuggested(c, sugs) }
 	}
 	d.body = body
 	c.nav.open(d)
@@ -242,10 +261,10 @@ func (ms *mainScreen) openPurge(c *Context) tea.Cmd {
 
 // undo reverts the jar's last change, whoever made it.
 func undo(c *Context) tea.Cmd {
-	return c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+	return c.change("undoing the last change", func(ctx context.Context, j *jar.Jar) (string, error) {
 		ch, err := j.Undo(ctx)
 		if err != nil {
-			if err == jar.ErrNothingToUndo {
+			if errors.Is(err, jar.ErrNothingToUndo) {
 				return "nothing to undo", nil
 			}
 			return "", err
@@ -254,9 +273,14 @@ func undo(c *Context) tea.Cmd {
 	})
 }
 
-func plural(n int, noun string) string {
+// plural is "1 cookie", "3 cookies"; with a second form, that form for
+// many ("1 cookie is", "3 cookies are").
+func plural(n int, noun string, many ...string) string {
 	if n == 1 {
 		return "1 " + noun
+	}
+	if len(many) > 0 {
+		return fmt.Sprintf("%d %s", n, many[0])
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -146,10 +146,7 @@ func (ms *mainScreen) pruneMarks(c *Context) {
 
 // take shows a new result if it answers the latest query, keeping the
 // selected site and cookie; it reports whether it did.
-func (ms *mainScreen) take(c *Context, r *result) bool {
-	if r.gen != ms.gen || r.ds != c.ds() {
-		return false
-	}
+func (ms *mainScreen) take(c *Context, r *result) {
 	var siteName string
 	if s := ms.currentSite(); s != nil {
 		siteName = s.name
@@ -176,7 +173,6 @@ func (ms *mainScreen) take(c *Context, r *result) bool {
 		}
 	}
 	ms.resize(c)
-	return true
 }
 
 // layout returns the heights of the list area and the details pane.
@@ -212,7 +208,7 @@ func (ms *mainScreen) enableKeys(c *Context, k *KeyMap) {
 		return
 	}
 	enable(true, k.nav()...)
-	enable(true, &k.Open, &k.Flat, &k.Reveal, &k.Sort, &k.SortReverse, &k.Help, &k.Quit,
+	enable(true, &k.Open, &k.Flat, &k.Reveal, &k.Sort, &k.SortReverse, &k.Help, &k.Quit, &k.Refresh,
 		&k.Search, &k.AllPurposes, &k.OnlySession, &k.OnlyPersonal, &k.OnlyTracking, &k.OnlyUnknown,
 		&k.Mark, &k.MarkAll, &k.Trash, &k.Export)
 	enable(len(c.ds().sources) > 1 || ms.sourceOnly != "", &k.Source)

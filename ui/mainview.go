@@ -256,7 +256,9 @@ func (ms *mainScreen) viewStatus(c *Context) string {
 		parts = append(parts, c.th.danger.Render(safe(ms.searchErr)))
 	}
 	parts = append(parts, fmt.Sprintf("%d of %d", len(ms.res.rows), ds.total))
-	if c.data.loading {
+	if b := busyText(c); b != "" {
+		parts = append(parts, b)
+	} else if c.data.loading {
 		parts = append(parts, c.th.warn.Render(fmt.Sprintf("loading %d…", ds.total)))
 	}
 	if n := len(ms.marks); n > 0 {

@@ -33,8 +33,22 @@ type Model struct {
 
 	loadGen  int // generation of the latest full load
 	toastID  int
-	toastTTL time.Duration
+	timers   timers
+	spinning bool   // a spinner tick is on its way
+	polling  bool   // a poll of the jar is on its way
+	pending  *toast // the toast of a change, shown once its reload is on screen
 }
+
+// timers are the UI's clocks; zero turns one off (the tests run without).
+type timers struct {
+	toast time.Duration // how long a toast stays
+	poll  time.Duration // how often the jar is asked whether another process changed it
+	spin  time.Duration // the busy spinner's frame
+}
+
+// defaultTimers: a toast stays 6 s; another process's change shows within
+// about a second.
+var defaultTimers = timers{toast: 6 * time.Second, poll: time.Second, spin: 120 * time.Millisecond}
 
 // New builds the model for j, reading the first page of cookies
 // synchronously so that the first frame already shows cookies.
@@ -44,12 +58,21 @@ func New(ctx context.Context, j *jar.Jar, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", j.Path(), err)
 	}
+	var version uint64
+	if total <= firstPage {
+		// all of it is here: take the jar's snapshot, whose version the
+		// poll compares to see another process's change.
+		if cs, version, err = j.Shared(ctx); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", j.Path(), err)
+		}
+		total = len(cs)
+	}
 	// No jar.Counts here: it scans the whole table (~50 ms at 100k). The
 	// header's per-purpose counts come with the full load, the trash count
 	// from countsCmd, both off the first frame's path.
-	ds := newDataset(cs, total)
-	c.data = &loaded{ds: ds, loading: !ds.complete}
-	m := &Model{c: c, toastTTL: 6 * time.Second}
+	ds := newDataset(cs, total, version)
+	c.data = &loaded{ds: ds, latest: ds, loading: !ds.complete}
+	m := &Model{c: c, timers: defaultTimers}
 	c.nav = m
 	m.main = newMainScreen(c)
 	m.stack = []screen{m.main}
@@ -71,6 +94,7 @@ func (m *Model) Init() tea.Cmd {
 	if _, ok := m.stack[0].(*welcomeScreen); ok {
 		cmds = append(cmds, m.discover())
 	}
+	cmds = append(cmds, m.pollTick())
 	return tea.Batch(cmds...)
 }
 
@@ -81,6 +105,14 @@ type loadedMsg struct {
 	ds  *dataset
 	err error
 }
+
+// pollMsg asks whether the jar changed; polledMsg answers, with the new
+// cookies when another process changed them.
+type pollMsg struct{}
+type polledMsg struct{ loaded loadedMsg }
+
+// busyTickMsg turns the busy spinner.
+type busyTickMsg struct{}
 
 // trashCountMsg carries the number of cookies in the trash.
 type trashCountMsg struct{ n int }
@@ -104,12 +136,54 @@ func (m *Model) loadAllCmd() tea.Cmd {
 	return func() tea.Msg {
 		// The jar's own cached slice, not a copy: 100k cookies exist once
 		// in memory (docs/ui.md, Memory). The UI only reads it.
-		cs, _, err := j.Shared(ctx)
+		cs, version, err := j.Shared(ctx)
 		if err != nil {
 			return loadedMsg{gen: gen, err: err}
 		}
-		return loadedMsg{gen: gen, ds: newDataset(cs, len(cs))}
+		return loadedMsg{gen: gen, ds: newDataset(cs, len(cs), version)}
 	}
+}
+
+func (m *Model) pollTick() tea.Cmd {
+	if m.timers.poll <= 0 || m.polling {
+		return nil
+	}
+	m.polling = true
+	return tea.Tick(m.timers.poll, func(time.Time) tea.Msg { return pollMsg{} })
+}
+
+// poll asks the jar for its snapshot: the same version costs one PRAGMA;
+// a change by another process reads the new cookies (off the UI
+// goroutine) and shows them like any load.
+func (m *Model) poll() tea.Cmd {
+	c := m.c
+	if c.busy != nil || c.data.loading {
+		// our own change or load is on its way: it reloads anyway, and
+		// its commit is not another process's.
+		m.polling = false
+		return m.pollTick()
+	}
+	ctx, j, gen, have := c.ctx, c.jar, m.loadGen, c.data.latest.version
+	return func() tea.Msg {
+		cs, version, err := j.Shared(ctx)
+		if err != nil || version == have {
+			return polledMsg{}
+		}
+		return polledMsg{loadedMsg{gen: gen, ds: newDataset(cs, len(cs), version)}}
+	}
+}
+
+// refresh reloads everything (ctrl+r, or a change seen by the poll).
+func (m *Model) refresh(toastText string) tea.Cmd {
+	m.c.data.loading = true
+	m.pending = &toast{text: toastText}
+	cmds := []tea.Cmd{m.loadAllCmd(), m.countsCmd()}
+	for _, s := range m.stack {
+		if t, ok := s.(*trashScreen); ok {
+			cmds = append(cmds, t.load(m.c))
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // countsCmd asks the jar how many cookies the trash holds (for the header).
@@ -163,10 +237,10 @@ func (m *Model) setToast(s string, isErr bool) tea.Cmd {
 	m.c.toast = toast{text: s, err: isErr}
 	m.toastID++
 	id := m.toastID
-	if m.toastTTL <= 0 {
+	if m.timers.toast <= 0 {
 		return nil // toasts stay until replaced
 	}
-	return tea.Tick(m.toastTTL, func(time.Time) tea.Msg { return toastExpiredMsg{id} })
+	return tea.Tick(m.timers.toast, func(time.Time) tea.Msg { return toastExpiredMsg{id} })
 }
 
 func (m *Model) discover() tea.Cmd {
@@ -199,6 +273,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	cmd := m.update(msg)
 	m.syncKeys()
+	if m.c.busy != nil && !m.spinning && m.timers.spin > 0 {
+		m.spinning = true
+		cmd = tea.Batch(cmd, tea.Tick(m.timers.spin, func(time.Time) tea.Msg { return busyTickMsg{} }))
+	}
 	return m, cmd
 }
 
@@ -222,20 +300,26 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case resultMsg:
 		return m.result(msg)
 	case changedMsg:
-		var cmds []tea.Cmd
-		if msg.err != nil {
-			cmds = append(cmds, m.setToast(errText(msg.err), true))
-		} else if msg.toast != "" {
-			cmds = append(cmds, m.setToast(msg.toast, false))
+		return m.changed(msg)
+	case pollMsg:
+		return m.poll()
+	case polledMsg:
+		m.polling = false
+		if msg.loaded.ds == nil || msg.loaded.gen != m.loadGen || c.busy != nil || c.data.loading {
+			return m.pollTick()
 		}
+		m.loadGen++ // a load of our own started now would be older
+		msg.loaded.gen = m.loadGen
 		c.data.loading = true
-		cmds = append(cmds, m.loadAllCmd(), m.countsCmd())
-		for _, s := range m.stack {
-			if t, ok := s.(*trashScreen); ok {
-				cmds = append(cmds, t.load(c))
-			}
+		m.pending = &toast{text: "the jar was changed by another program: reloaded"}
+		c.busy = &busy{label: "reloading the jar", phase: "filtering", start: time.Now()}
+		return tea.Batch(m.loaded(msg.loaded), m.countsCmd(), m.reloadTrash(), m.pollTick())
+	case busyTickMsg:
+		m.spinning = false
+		if c.busy != nil {
+			c.busy.frame++
 		}
-		return tea.Batch(cmds...)
+		return nil
 	case toastExpiredMsg:
 		if msg.id == m.toastID {
 			c.toast = toast{}
@@ -262,6 +346,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		if key.Matches(msg, c.keys.ForceQuit) {
 			return tea.Quit
+		}
+		if key.Matches(msg, c.keys.Refresh) {
+			c.busy = &busy{label: "reloading the jar", start: time.Now()}
+			return m.refresh("reloaded the jar")
 		}
 	}
 	if m.modal != nil {
@@ -293,22 +381,71 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	}
 	c.data.loading = false
 	if msg.err != nil {
+		c.busy, m.pending = nil, nil
 		return m.setToast("loading the jar failed: "+msg.err.Error(), true)
 	}
-	c.data.ds = msg.ds
-	m.main.pruneMarks(c)
-	if _, ok := m.stack[0].(*welcomeScreen); ok && msg.ds.total > 0 {
-		m.stack[0] = m.main
+	c.data.latest = msg.ds
+	if c.busy != nil {
+		c.busy.phase = "filtering"
 	}
 	return tea.Batch(m.main.requery(c), releaseMemoryCmd)
+}
+
+// changed takes a committed change: it reloads, and keeps the change's
+// toast until the reload is on screen.
+func (m *Model) changed(msg changedMsg) tea.Cmd {
+	c := m.c
+	if msg.err != nil {
+		c.busy, m.pending = nil, nil
+		return tea.Batch(m.setToast(errText(msg.err), true), m.refresh(""))
+	}
+	if c.busy == nil {
+		c.busy = &busy{label: "reloading the jar", start: time.Now()}
+	}
+	c.busy.phase = "reading the jar"
+	cmd := m.refresh(msg.toast)
+	return cmd
+}
+
+func (m *Model) reloadTrash() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, s := range m.stack {
+		if t, ok := s.(*trashScreen); ok {
+			cmds = append(cmds, t.load(m.c))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// show puts the newest load on screen with its filter result.
+func (m *Model) show(ds *dataset) {
+	c := m.c
+	c.data.ds = ds
+	m.main.pruneMarks(c)
+	if _, ok := m.stack[0].(*welcomeScreen); ok && ds.total > 0 {
+		m.stack[0] = m.main
+	}
 }
 
 // result shows a computed filter result on the main screen, and opens the
 // purge dialog that waited for the full load.
 func (m *Model) result(msg resultMsg) tea.Cmd {
 	c, ms := m.c, m.main
-	if !ms.take(c, msg.res) {
-		return nil
+	if msg.res.gen != ms.gen || msg.res.ds != c.data.latest {
+		return nil // a newer query or load is on its way
+	}
+	if msg.res.ds != c.data.ds {
+		m.show(msg.res.ds)
+	}
+	ms.take(c, msg.res)
+	var cmd tea.Cmd
+	if !c.data.loading && c.busy != nil && c.busy.phase == "filtering" {
+		// the change and its reload are on screen: now its toast
+		c.busy = nil
+		if p := m.pending; p != nil && p.text != "" {
+			cmd = m.setToast(p.text, p.err)
+		}
+		m.pending = nil
 	}
 	if _, ok := m.top().(*detailsScreen); ok && ms.currentCookie() == nil {
 		m.pop() // the cookie on the details screen is gone
@@ -316,10 +453,11 @@ func (m *Model) result(msg resultMsg) tea.Cmd {
 	if ms.purgePending && c.ds().complete {
 		ms.purgePending = false
 		if m.top() == screen(ms) && m.modal == nil && !ms.searching && !c.opts.ReadOnly {
-			return ms.openPurge(c)
+			c.toast = toast{} // the "opens when loaded" note is done
+			return tea.Batch(cmd, ms.openPurge(c))
 		}
 	}
-	return nil
+	return cmd
 }
 
 func (m *Model) tooSmall() bool { return m.c.w < minWidth || m.c.h < minHeight }

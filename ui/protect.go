@@ -43,7 +43,7 @@ func (ms *mainScreen) toggleProtect(c *Context) tea.Cmd {
 		}
 		covering := ck.ProtectedBy
 		what := safe(ck.Name) + " on " + safe(ck.Host())
-		return c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+		return c.change("protecting "+what, func(ctx context.Context, j *jar.Jar) (string, error) {
 			return toggleProtection(ctx, j, own, covering, what)
 		})
 	}
@@ -56,7 +56,7 @@ func (ms *mainScreen) toggleProtect(c *Context) tea.Cmd {
 		return c.nav.setToast(err.Error(), true)
 	}
 	what := safe(s.name)
-	return c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+	return c.change("protecting "+what, func(ctx context.Context, j *jar.Jar) (string, error) {
 		return toggleProtection(ctx, j, f, "", what)
 	})
 }
@@ -151,7 +151,7 @@ func suggestOffer(c *Context) (text string, sugs []app.Suggestion) {
 
 // protectSuggested protects every suggested site, one undo step each.
 func protectSuggested(c *Context, sugs []app.Suggestion) tea.Cmd {
-	return c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+	return c.change("protecting "+plural(len(sugs), "site"), func(ctx context.Context, j *jar.Jar) (string, error) {
 		n := 0
 		for _, s := range sugs {
 			f, err := cookie.ParseFilter(s.Filter)
@@ -177,13 +177,16 @@ func (ms *mainScreen) deleteProtectedDialog(c *Context, ck *cookie.Cookie) {
 		title:  "Delete a protected cookie",
 		body:   fmt.Sprintf("%s on %s is protected by %s.\nDelete it anyway? u undoes it.", safe(ck.Name), safe(ck.Host()), safe(ck.ProtectedBy)),
 		action: "delete",
-		onYes: c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
-			r, err := j.DeleteWith(ctx, []int64{id}, jar.RemoveOptions{IncludeProtected: true})
-			if err != nil {
-				return "", err
-			}
-			return fmt.Sprintf("deleted %d protected — u to undo", r.Moved), nil
-		}),
+		onYes: func() tea.Cmd {
+			ms.marks = map[int64]struct{}{}
+			return c.change("deleting a protected cookie", func(ctx context.Context, j *jar.Jar) (string, error) {
+				r, err := j.DeleteWith(ctx, []int64{id}, jar.RemoveOptions{IncludeProtected: true})
+				if err != nil {
+					return "", err
+				}
+				return fmt.Sprintf("deleted %d protected — u to undo", r.Moved), nil
+			})
+		},
 	})
 }
 

@@ -47,7 +47,7 @@ func (t *trashScreen) resize(c *Context) { t.list.resize(trashRows(c), len(t.ite
 
 func (t *trashScreen) enableKeys(c *Context, k *KeyMap) {
 	enable(true, k.nav()...)
-	enable(true, &k.Back, &k.Quit, &k.Help, &k.Mark, &k.MarkAll, &k.Reveal, &k.Trash)
+	enable(true, &k.Back, &k.Quit, &k.Help, &k.Mark, &k.MarkAll, &k.Reveal, &k.Trash, &k.Refresh)
 	if !c.opts.ReadOnly {
 		enable(len(t.items) > 0, &k.Restore, &k.RestoreAll, &k.EmptyTrash)
 		enable(true, &k.Undo)
@@ -117,13 +117,15 @@ func (t *trashScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 			title:  "Empty the trash",
 			body:   fmt.Sprintf("Delete %s for good?\nu can still undo it right after.", plural(len(t.items), "cookie")),
 			action: "empty",
-			onYes: c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
-				n, err := j.EmptyTrash(ctx)
-				if err != nil {
-					return "", err
-				}
-				return fmt.Sprintf("emptied the trash: %d deleted — u to undo", n), nil
-			}),
+			onYes: func() tea.Cmd {
+				return c.change("emptying the trash", func(ctx context.Context, j *jar.Jar) (string, error) {
+					n, err := j.EmptyTrash(ctx)
+					if err != nil {
+						return "", err
+					}
+					return fmt.Sprintf("emptied the trash: %d deleted — u to undo", n), nil
+				})
+			},
 		})
 	case key.Matches(km, k.Undo):
 		return undo(c)
@@ -136,7 +138,11 @@ func restoreCmd(c *Context, ids []int64) tea.Cmd {
 	if ids != nil && len(ids) == 0 {
 		return nil
 	}
-	return c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+	what := "restoring everything"
+	if ids != nil {
+		what = "restoring " + plural(len(ids), "cookie")
+	}
+	return c.change(what, func(ctx context.Context, j *jar.Jar) (string, error) {
 		n, err := j.Restore(ctx, ids)
 		if err != nil {
 			return "", err
@@ -176,6 +182,9 @@ func (t *trashScreen) view(c *Context) string {
 	status := []string{}
 	if s := toastText(c); s != "" {
 		status = append(status, s)
+	}
+	if b := busyText(c); b != "" {
+		status = append(status, b)
 	}
 	if n := len(t.marks); n > 0 {
 		status = append(status, th.marked.Render(fmt.Sprintf("%d marked", n)))

@@ -75,7 +75,7 @@ func demoCookies(now time.Time) ([]cookie.Cookie, error) {
 
 func loadDemo(c *Context) tea.Cmd {
 	now := c.jar.Now()
-	return c.change(func(ctx context.Context, j *jar.Jar) (string, error) {
+	return c.change("loading the demo cookies", func(ctx context.Context, j *jar.Jar) (string, error) {
 		cs, err := demoCookies(now)
 		if err != nil {
 			return "", err
@@ -93,7 +93,7 @@ func loadDemo(c *Context) tea.Cmd {
 type welcomeScreen struct{}
 
 func (ws *welcomeScreen) enableKeys(c *Context, k *KeyMap) {
-	enable(true, &k.Quit, &k.Help, &k.Trash)
+	enable(true, &k.Quit, &k.Help, &k.Trash, &k.Refresh)
 	if !c.opts.ReadOnly {
 		enable(c.canImport(), &k.Import)
 		enable(true, &k.Demo, &k.Undo)
@@ -176,6 +176,9 @@ func (ws *welcomeScreen) view(c *Context) string {
 	status := "? help"
 	if t := toastText(c); t != "" {
 		status = t + " · " + status
+	}
+	if b := busyText(c); b != "" {
+		status = b + " · " + status
 	}
 	return joinLines(append(lines, status))
 }
