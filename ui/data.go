@@ -23,7 +23,7 @@ type dataset struct {
 	siteNames []string
 	// complete is false while only the first page is loaded (fast first frame).
 	complete bool
-	total    int // live cookies in the jar
+	total    int    // live cookies in the jar
 	version  uint64 // jar.Shared's snapshot version (0 for the first page)
 	// byPurpose counts the cookies per purposeIndex (only when complete:
 	// counted from the loaded slice, which costs far less than asking the

@@ -17,7 +17,7 @@ import (
 // button) confirms.
 type confirmDialog struct {
 	title, body string
-	action      string // the confirm button's label
+	action      string         // the confirm button's label
 	onYes       func() tea.Cmd // runs the action (only when confirmed)
 	focusYes    bool
 	// onProtect, if set, is what K does: the purge dialog's offer to
