@@ -17,6 +17,10 @@ type Batch struct {
 	Source  string
 	File    string // the file they were read from, remembered per source
 	Cookies []cookie.Cookie
+	// Incomplete says the read refused some rows: Prune leaves every cookie
+	// of this Source alone, since a refused row's cookie may still be in
+	// the store.
+	Incomplete bool
 }
 
 // ImportOptions change how Import treats the jar.
@@ -466,8 +470,17 @@ func (im *importer) prune() error {
 	if !im.opt.Prune {
 		return nil
 	}
+	incomplete := map[string]bool{}
+	for _, b := range im.batches {
+		if b.Incomplete {
+			incomplete[b.Source] = true
+		}
+	}
 	var gone []int64
 	for si, src := range im.sources {
+		if incomplete[src] {
+			continue // a refused row's cookie may still be in the store
+		}
 		for _, ex := range im.have[src] {
 			if !ex.seen {
 				gone = append(gone, ex.id)

@@ -18,7 +18,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -115,21 +114,6 @@ func running(loc Location) bool {
 	return false
 }
 
-// readLimited reads a small file whole, refusing one larger than max (a
-// Local State is kilobytes; a huge one is not worth the memory).
-func readLimited(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err == nil && int64(len(data)) > max {
-		err = fmt.Errorf("larger than %d MB", max>>20)
-	}
-	return data, err
-}
-
 func storeIn(dir string) string {
 	for _, p := range []string{filepath.Join(dir, "Network", "Cookies"), filepath.Join(dir, "Cookies")} {
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
@@ -191,7 +175,7 @@ func (r Reader) keyConfig(loc Location, opts importers.Options, res *importers.R
 	}
 	if loc.LocalState != "" {
 		var ls localState
-		if data, err := readLimited(loc.LocalState, 64<<20); err != nil {
+		if data, err := importers.ReadSmall(loc.LocalState, importers.MaxLocalState); err != nil {
 			res.Warnf("%s: cannot read: %v", loc.LocalState, unwrapPath(err))
 		} else if err := json.Unmarshal(data, &ls); err != nil {
 			res.Warnf("%s: not valid JSON, keys in it are not used: %v", loc.LocalState, err)

@@ -321,6 +321,9 @@ func parse(ctx context.Context, r io.Reader, name string, opts importers.Options
 			reason = "a field has the wrong type or an invalid value"
 		default:
 			c, reason = decode(&e, opts)
+			if reason == "" && importers.TooLarge(c.Name, c.Value) {
+				reason = fmt.Sprintf("name or value larger than %d KiB, more than any browser stores", importers.MaxValue>>10)
+			}
 		}
 		if reason != "" {
 			res.Refused++
@@ -335,6 +338,9 @@ func parse(ctx context.Context, r io.Reader, name string, opts importers.Options
 			res.Cookies[j] = c // the last entry wins
 			dups++
 			continue
+		}
+		if len(res.Cookies) >= importers.MaxCookies {
+			return nil, importers.Errorf(name, "refused: more than %d cookies, more than any browser keeps", importers.MaxCookies)
 		}
 		index[id] = len(res.Cookies)
 		res.Cookies = append(res.Cookies, c)

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/crumbs-dev/crumbs/importers"
 )
 
 // localState is the part of Chromium's "Local State" discovery reads.
@@ -69,7 +71,7 @@ func scanChromium(ud string, d *discovery) []Profile {
 	names := map[string]string{} // dir name → display name
 	fromLocalState := false
 	lsPath := filepath.Join(ud, "Local State")
-	if data, err := readSmallFile(lsPath, 64<<20); err == nil {
+	if data, err := readSmallFile(lsPath, importers.MaxLocalState); err == nil {
 		if m, err := ParseLocalState(data); err == nil && len(m) > 0 {
 			names, fromLocalState = m, true
 		} else if err != nil {

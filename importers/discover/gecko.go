@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/crumbs-dev/crumbs/importers"
 )
 
 // INISection is one [section] of profiles.ini or installs.ini.
@@ -79,7 +81,7 @@ func parseProfilesINI(data []byte) (entries []geckoEntry, installDefaults map[st
 // scanGecko lists the profiles of a Gecko root (a folder with profiles.ini).
 func scanGecko(root string, d *discovery) []Profile {
 	iniPath := filepath.Join(root, "profiles.ini")
-	data, err := readSmallFile(iniPath, 1<<20)
+	data, err := readSmallFile(iniPath, importers.MaxINI)
 	if err != nil {
 		d.warnf("%s: %v", iniPath, err)
 		return nil
@@ -93,7 +95,7 @@ func scanGecko(root string, d *discovery) []Profile {
 	if len(installDefaults) == 0 {
 		// installs.ini repeats the Install sections; older builds wrote
 		// only that file.
-		if more, err := readSmallFile(filepath.Join(root, "installs.ini"), 1<<20); err == nil {
+		if more, err := readSmallFile(filepath.Join(root, "installs.ini"), importers.MaxINI); err == nil {
 			_, installDefaults = parseProfilesINI(more)
 		}
 	}

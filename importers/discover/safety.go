@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/crumbs-dev/crumbs/importers"
 )
 
 // Paths found inside a browser's files (profiles.ini, Local State) and
@@ -116,18 +118,16 @@ func kindOf(m fs.FileMode) string {
 	return "special file"
 }
 
-// readSmallFile reads a regular file of at most max bytes without following
-// it anywhere unexpected: FIFOs and devices are refused before opening.
+// readSmallFile reads a regular file of at most max bytes
+// (importers.ReadSmall): a symlink, FIFO or device is refused without
+// following or blocking on it, and the check is made on the open file.
 func readSmallFile(path string, max int64) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
+	data, err := importers.ReadSmall(path, max)
+	if errors.Is(err, importers.ErrNotRegular) {
+		return nil, refusef("%s %v", path, err)
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, refusef("%s is a %s, not a file", path, kindOf(fi.Mode()))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	if fi.Size() > max {
-		return nil, fmt.Errorf("%s: too large (%d bytes)", path, fi.Size())
-	}
-	return os.ReadFile(path)
+	return data, err
 }

@@ -2,8 +2,10 @@ package firefox
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
+	"errors"
+	"io/fs"
+
+	"github.com/crumbs-dev/crumbs/importers"
 )
 
 // builtinContainers names Firefox's default containers, which
@@ -19,9 +21,9 @@ var builtinContainers = map[string]string{
 // containers.json. A missing or unreadable file gives no names (cookies
 // still carry their container key); the error is returned for a warning.
 func readContainers(profileDir string) (map[int]string, error) {
-	data, err := os.ReadFile(filepath.Join(profileDir, "containers.json"))
+	data, err := importers.ReadSideFile(profileDir, "containers.json", importers.MaxContainers)
 	if err != nil {
-		if os.IsNotExist(err) {
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
 		return nil, err

@@ -322,6 +322,9 @@ func TestSessionStoreFallbacks(t *testing.T) {
 }
 
 // A damaged session store costs only the session cookies, with a warning.
+// A session store that cannot be decoded fails the read (issue 8 item 2),
+// naming the file: importing only the persistent cookies would let
+// --prune drop session cookies that are merely unreadable.
 func TestSessionStoreDamaged(t *testing.T) {
 	for name, data := range map[string][]byte{
 		"not mozlz4": []byte("garbage"),
@@ -334,11 +337,12 @@ func TestSessionStoreDamaged(t *testing.T) {
 		os.MkdirAll(filepath.Dir(p), 0o700)
 		os.WriteFile(p, data, 0o600)
 		res, err := Read(context.Background(), profile, importers.Options{})
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+		if err == nil {
+			t.Errorf("%s: no error (%d cookies, warnings %q)", name, len(res.Cookies), res.Warnings)
+			continue
 		}
-		if len(res.Cookies) != 55 || len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], p+": ") {
-			t.Errorf("%s: %d cookies, warnings %q", name, len(res.Cookies), res.Warnings)
+		if !strings.HasPrefix(err.Error(), p+": ") {
+			t.Errorf("%s: error does not name the file: %v", name, err)
 		}
 	}
 }

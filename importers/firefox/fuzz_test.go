@@ -1,10 +1,17 @@
 package firefox
 
 import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/mozlz4"
+	"github.com/crumbs-dev/crumbs/importers/snapshot"
 )
 
 func FuzzOriginAttributes(f *testing.F) {
@@ -60,6 +67,58 @@ func FuzzEncodeKey(f *testing.F) {
 		n, h, p, o, err := DecodeKey(first)
 		if err != nil || n != name || h != host || p != path || o != oa {
 			t.Fatalf("DecodeKey(%q) = %q %q %q %q %v", first, n, h, p, o, err)
+		}
+	})
+}
+
+// FuzzStoreSchema (issue 8 item 1): whatever moz_cookies is — a table, a
+// view of any SELECT, a virtual table — and however long its strings, a
+// read ends within its deadline and never loads a value over the cap.
+func FuzzStoreSchema(f *testing.F) {
+	f.Add(uint8(0), "SELECT 1 AS id, 'n' AS name, 'v' AS value, 'a.example' AS host, '/' AS path, 4000000000 AS expiry", uint32(10))
+	f.Add(uint8(0), "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r) SELECT x AS id FROM r", uint32(0))
+	f.Add(uint8(1), "", uint32(70000))
+	f.Add(uint8(2), "fts5(name, value, host, path, expiry)", uint32(5))
+	f.Fuzz(func(t *testing.T, kind uint8, body string, valueLen uint32) {
+		defer func(d time.Duration) { snapshot.ReadTimeout = d }(snapshot.ReadTimeout)
+		snapshot.ReadTimeout = 500 * time.Millisecond
+		path := filepath.Join(t.TempDir(), "cookies.sqlite")
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stmts []string
+		switch kind % 3 {
+		case 0:
+			stmts = []string{"CREATE VIEW moz_cookies AS " + body}
+		case 1:
+			stmts = []string{"CREATE TABLE moz_cookies (id INTEGER PRIMARY KEY, name TEXT, value TEXT, host TEXT, path TEXT, expiry INTEGER)",
+				fmt.Sprintf("INSERT INTO moz_cookies (name, value, host, path, expiry) VALUES ('n', hex(zeroblob(%d)), 'a.example', '/', 4000000000)", valueLen%200000)}
+		case 2:
+			stmts = []string{"CREATE VIRTUAL TABLE moz_cookies USING " + body}
+		}
+		for _, q := range stmts {
+			if _, err := db.Exec(q); err != nil {
+				db.Close()
+				return // not valid SQL: nothing to read
+			}
+		}
+		db.Close()
+		start := time.Now()
+		res, err := Read(context.Background(), path, importers.Options{})
+		if took := time.Since(start); took > 10*time.Second {
+			t.Fatalf("read took %s", took)
+		}
+		if err != nil {
+			return
+		}
+		if kind%3 != 1 {
+			t.Fatalf("a moz_cookies that is not a table was read: %d cookies", len(res.Cookies))
+		}
+		for _, c := range res.Cookies {
+			if len(c.Value) > importers.MaxValue {
+				t.Fatalf("a %d-byte value was loaded", len(c.Value))
+			}
 		}
 	})
 }

@@ -1,17 +1,22 @@
 package firefox
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/mozlz4"
+	"github.com/crumbs-dev/crumbs/importers/snapshot"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
@@ -23,9 +28,6 @@ var sessionFiles = []string{
 	"sessionstore.jsonlz4",
 	filepath.Join("sessionstore-backups", "previous.jsonlz4"),
 }
-
-// maxSessionFile caps the compressed session store read into memory.
-const maxSessionFile = 64 << 20
 
 // sessionCookie is one entry of the session store's top-level cookies[].
 type sessionCookie struct {
@@ -50,7 +52,10 @@ func keyOf(c *cookie.Cookie) sessionKey {
 
 // readSessionStore adds the session cookies of the profile's session store.
 // A profile without one is normal (Firefox not run since, or session restore
-// off). A damaged one is a warning: the persistent cookies are still good.
+// off). One that cannot be read or decoded fails the read (issue 8 item 2:
+// a damaged read is a failed read), as does a session store that is not a
+// regular file inside the profile folder (a FIFO, a symlink, a symlinked
+// sessionstore-backups/).
 func (r *rowReader) readSessionStore(ctx context.Context, profileDir string) error {
 	seen := make(map[sessionKey]bool, len(r.res.Cookies))
 	for i := range r.res.Cookies {
@@ -66,30 +71,24 @@ func (r *rowReader) readSessionStore(ctx context.Context, profileDir string) err
 	}
 	for _, name := range names {
 		p := filepath.Join(profileDir, name)
-		info, err := os.Lstat(p)
+		b, err := importers.ReadSideFile(profileDir, name, importers.MaxSessionStore)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
-			continue
-		}
-		if !info.Mode().IsRegular() {
-			r.res.Warnf("%s: not a regular file, skipped", p)
-			continue
-		}
-		if info.Size() > maxSessionFile {
-			r.res.Warnf("%s: %d bytes, too large for a session store, skipped", p, info.Size())
-			continue
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			r.res.Warnf("%s: session cookies not read: %v", p, pathErr(err))
-			continue
-		}
-		cookies, err := parseSessionStore(data)
-		if err != nil {
-			r.res.Warnf("%s: session cookies not read: %v", p, err)
 			if r.allSessionFiles {
+				r.res.Warnf("%s: session store refused: %v", p, err)
 				continue
 			}
-			return nil
+			return importers.Errorf(p, "session store refused: %v", err)
+		}
+		cookies, err := parseSessionStore(b)
+		if err != nil {
+			if r.allSessionFiles {
+				r.res.Warnf("%s: session cookies not read: %v", p, err)
+				continue
+			}
+			return importers.Errorf(p, "session cookies not read: %v", err)
 		}
 		r.addSessionCookies(p, cookies, seen)
 		if !r.allSessionFiles {
@@ -139,8 +138,14 @@ func (r *rowReader) addSessionCookies(file string, cookies []sessionCookie, seen
 	}
 }
 
+// MaxSessionCookies is the most cookies a session store may hold
+// (snapshot.MaxCookies, the bound of every store).
+const MaxSessionCookies = snapshot.MaxCookies
+
 // parseSessionStore decodes a mozLz4 session store (or plain JSON, as very
-// old profiles wrote sessionstore.js) and returns its cookies[].
+// old profiles wrote sessionstore.js) and returns its cookies[]. The
+// cookies are decoded one at a time and counted, so that a small file that
+// expands into millions of them is refused before it costs their memory.
 func parseSessionStore(data []byte) ([]sessionCookie, error) {
 	if strings.HasPrefix(string(data[:min(len(data), len(mozlz4.Magic))]), mozlz4.Magic) {
 		var err error
@@ -148,17 +153,63 @@ func parseSessionStore(data []byte) ([]sessionCookie, error) {
 			return nil, err
 		}
 	}
-	var doc struct {
-		Cookies []sessionCookie `json:"cookies"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	bad := func(err error) error {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return nil, errors.New("not a session store (invalid JSON at byte " + strconv.FormatInt(se.Offset, 10) + ")")
+			return errors.New("not a session store (invalid JSON at byte " + strconv.FormatInt(se.Offset, 10) + ")")
 		}
-		return nil, errors.New("not a session store: " + err.Error())
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return errors.New("not a session store (truncated JSON)")
+		}
+		return errors.New("not a session store: " + err.Error())
 	}
-	return doc.Cookies, nil
+	if tok, err := dec.Token(); err != nil {
+		return nil, bad(err)
+	} else if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, errors.New("not a session store (not a JSON object)")
+	}
+	var out []sessionCookie
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, bad(err)
+		}
+		if key, _ := tok.(string); key != "cookies" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, bad(err)
+			}
+			continue
+		}
+		tok, err = dec.Token()
+		if err != nil {
+			return nil, bad(err)
+		}
+		if tok == nil {
+			continue // "cookies": null
+		}
+		if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return nil, errors.New("not a session store: cookies is not an array")
+		}
+		for dec.More() {
+			if len(out) >= MaxSessionCookies {
+				return nil, fmt.Errorf("more than %d session cookies, more than any browser keeps", MaxSessionCookies)
+			}
+			var sc sessionCookie
+			if err := dec.Decode(&sc); err != nil {
+				return nil, bad(err)
+			}
+			out = append(out, sc)
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, bad(err)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, bad(err)
+	}
+	return out, nil
 }
 
 // originSuffix rebuilds Firefox's originAttributes suffix from the JSON

@@ -283,12 +283,9 @@ func planSessionFiles(profileDir string, ch importers.Change) ([]sessionFile, er
 	}
 	var out []sessionFile
 	for _, p := range sessionStoreFiles(profileDir) {
-		data, err := os.ReadFile(p)
+		data, err := importers.ReadSmall(p, importers.MaxSessionStore) // regular files only, bounded
 		if err != nil {
-			return nil, importers.FileErr(p, err)
-		}
-		if len(data) > maxSessionFile {
-			return nil, importers.Errorf(p, "%d bytes, too large for a session store: not written", len(data))
+			return nil, importers.Errorf(p, "%v: not written", err)
 		}
 		compressed := bytes.HasPrefix(data, []byte(mozlz4.Magic))
 		plain := data

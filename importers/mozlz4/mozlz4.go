@@ -15,9 +15,13 @@ import (
 // Magic starts every mozLz4 file.
 const Magic = "mozLz40\x00"
 
-// MaxSize caps the declared decompressed size. Firefox session stores are a
-// few MB; anything near this is not a real file and would only cost memory.
-const MaxSize = 256 << 20
+// MaxSize caps the decompressed size. Firefox session stores are a few MB
+// (tens for a window with thousands of tabs); a file declaring more is not
+// a real one and would only cost memory (docs/decisions.md, "Bounds on
+// hostile input"). The declared size is checked against this and against
+// what the compressed bytes could yield before anything is allocated, and
+// the real output must then be exactly the declared size.
+const MaxSize = 64 << 20
 
 // headerLen is the magic plus the u32 size.
 const headerLen = len(Magic) + 4

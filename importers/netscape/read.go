@@ -34,6 +34,9 @@ import (
 // a few kilobytes is never a real cookie (browsers cap a cookie at 4 KB).
 const MaxLineBytes = 1 << 20
 
+// reasonTooLarge refuses a cookie over importers.MaxValue.
+var reasonTooLarge = fmt.Sprintf("name or value larger than %d KiB, more than any browser stores", importers.MaxValue>>10)
+
 // maxWarnings is how many refused lines are described one by one; the rest
 // are summed up in one warning per file.
 const maxWarnings = 5
@@ -186,6 +189,9 @@ func parse(ctx context.Context, r io.Reader, name string, opts importers.Options
 			}
 			continue
 		}
+		if reason == "" && importers.TooLarge(c.Name, c.Value) {
+			reason = reasonTooLarge
+		}
 		if reason != "" {
 			rf.refuse(lr.line, reason)
 			continue
@@ -195,6 +201,9 @@ func parse(ctx context.Context, r io.Reader, name string, opts importers.Options
 			*cs.at(i) = c // the last line wins, as in curl
 			dups++
 			continue
+		}
+		if cs.n >= importers.MaxCookies {
+			return nil, importers.Errorf(name, "refused: more than %d cookies, more than any browser keeps", importers.MaxCookies)
 		}
 		index.add(&c, cs.n)
 		cs.add(c)

@@ -8,6 +8,7 @@
 package safari
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,7 +56,13 @@ const (
 )
 
 // maxFile caps what Read loads: real files are kilobytes to a few MB.
-const maxFile = 256 << 20
+const maxFile = 100 << 20
+
+// MaxCookies is the most cookies a file may hold (the bound of every store,
+// docs/decisions.md): each record takes at least recHeaderSize bytes of the
+// file and no byte belongs to two records, so only a file near maxFile
+// could reach it.
+const MaxCookies = 200_000
 
 // maxWarnings caps per-record warnings; the rest are counted in one line.
 const maxWarnings = 20
@@ -124,6 +132,9 @@ func Parse(data []byte, name string, opts importers.Options) (*importers.Result,
 		p.page(int(i)+1, page)
 		off += size
 	}
+	if p.tooMany {
+		return nil, importers.Errorf(name, "refused: more than %d cookies, more than any browser keeps", MaxCookies)
+	}
 	if pagesOK {
 		p.trailer(data[off:], sum)
 	}
@@ -133,6 +144,11 @@ func Parse(data []byte, name string, opts importers.Options) (*importers.Result,
 	if len(p.res.Cookies) == 0 && p.res.Refused > 0 {
 		return nil, importers.Errorf(name, "damaged: no readable cookie (%s)", strings.Join(p.reasons(), "; "))
 	}
+	if len(p.res.Cookies) == 0 {
+		// Nothing recognisable as a cookie is an error (PRODUCT §11), so a
+		// script handed the wrong file notices.
+		return nil, importers.Errorf(name, "no cookies in it (%d pages)", pageCount)
+	}
 	return p.res, nil
 }
 
@@ -141,6 +157,7 @@ type parser struct {
 	opts    importers.Options
 	res     *importers.Result
 	dropped int
+	tooMany bool
 }
 
 func (p *parser) warn(format string, args ...any) {
@@ -197,16 +214,53 @@ func (p *parser) page(num int, page []byte) {
 		return
 	}
 	count := uint64(binary.LittleEndian.Uint32(page[4:8]))
-	if 8+4*count > uint64(len(page)) {
-		p.refuse("page %d: lists %d cookies but has room for %d", num, count, (len(page)-8)/4)
+	// Each cookie needs its 4-byte offset and a record of its own of at
+	// least recHeaderSize bytes: a count the page cannot hold is refused
+	// before anything is read.
+	if 8+(4+recHeaderSize)*count > uint64(len(page)) {
+		p.refuse("page %d: lists %d cookies but has room for %d", num, count, (len(page)-8)/(4+recHeaderSize))
 		return
 	}
+	// Every byte of the page belongs to at most one record, and no record
+	// overlaps the page header or the offset table: a record listed twice
+	// or overlapping another is refused, so a small file cannot expand into
+	// more cookies than it holds.
+	tableEnd := 8 + 4*count
+	type span struct{ lo, hi, i uint64 }
+	spans := make([]span, 0, count)
 	for i := uint64(0); i < count; i++ {
+		off := uint64(binary.LittleEndian.Uint32(page[8+4*i:]))
+		hi := off + recHeaderSize
+		if off+recHeaderSize <= uint64(len(page)) {
+			if size := uint64(binary.LittleEndian.Uint32(page[off+recSize:])); size > recHeaderSize {
+				hi = off + size
+			}
+		}
+		spans = append(spans, span{off, hi, i})
+	}
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.lo, b.lo) })
+	overlaps := make([]bool, count)
+	end := tableEnd
+	for _, sp := range spans {
+		if sp.lo < end {
+			overlaps[sp.i] = true
+		}
+		end = max(end, sp.hi)
+	}
+	for i := uint64(0); i < count; i++ {
+		if overlaps[i] {
+			p.refuse("page %d, cookie %d: record overlaps another record or the page header (repeated or hostile offsets)", num, i+1)
+			continue
+		}
 		off := uint64(binary.LittleEndian.Uint32(page[8+4*i:]))
 		c, why := p.record(page, off)
 		if why != "" {
 			p.refuse("page %d, cookie %d: %s", num, i+1, why)
 			continue
+		}
+		if len(p.res.Cookies) >= MaxCookies {
+			p.tooMany = true
+			return
 		}
 		p.res.Cookies = append(p.res.Cookies, c)
 	}
@@ -236,6 +290,9 @@ func (p *parser) record(page []byte, off uint64) (cookie.Cookie, string) {
 	domain, name, path, value := fields[0], fields[1], fields[2], fields[3]
 	if domain == "" || domain == "." {
 		return cookie.Cookie{}, "empty domain"
+	}
+	if importers.TooLarge(name, value) {
+		return cookie.Cookie{}, fmt.Sprintf("name or value larger than %d KiB, more than any browser stores", importers.MaxValue>>10)
 	}
 	if hasControl(domain, false) || hasControl(name, false) || hasControl(path, false) || hasControl(value, true) {
 		return cookie.Cookie{}, "control character in domain, name, path or value"

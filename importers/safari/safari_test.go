@@ -301,5 +301,57 @@ func FuzzParse(f *testing.F) {
 				t.Fatal("cookie without a domain")
 			}
 		}
+		// No byte belongs to two records: a file cannot yield more
+		// cookies than it has room for.
+		if len(res.Cookies) > len(data)/recHeaderSize {
+			t.Fatalf("%d cookies from %d bytes", len(res.Cookies), len(data))
+		}
 	})
+}
+
+// TestRecordsMayNotOverlap (issue 8 item 4): a page listing one record
+// twice, or a record starting inside another, yields each byte's record
+// once; the others are refused with a warning; a page whose count cannot
+// fit its bytes is refused whole; a file with no page is an error.
+func TestRecordsMayNotOverlap(t *testing.T) {
+	le, be := binary.LittleEndian, binary.BigEndian
+	r := encodeRecord(rec{".example.com", "sid", "/", "v", 0, mac(t2030), mac(t2024)}, inOrder)
+	build := func(offsets []uint32, body []byte) []byte {
+		page := append([]byte{}, PageTag...)
+		page = le.AppendUint32(page, uint32(len(offsets)))
+		for _, o := range offsets {
+			page = le.AppendUint32(page, o)
+		}
+		page = append(page, body...)
+		out := be.AppendUint32([]byte(Magic), 1)
+		out = be.AppendUint32(out, uint32(len(page)))
+		return append(out, page...)
+	}
+	// Two offsets, room for two records, but both point at the first.
+	start := uint32(8 + 4*2)
+	body := append(append([]byte{}, r...), make([]byte, len(r))...)
+	res, err := Parse(build([]uint32{start, start}, body), "f", importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Cookies) != 1 || res.Refused != 1 || !strings.Contains(strings.Join(res.Warnings, "\n"), "overlaps") {
+		t.Fatalf("repeated record: %d cookies, %d refused, %q", len(res.Cookies), res.Refused, res.Warnings)
+	}
+	// A record starting inside the offset table.
+	body2 := append(make([]byte, len(r)), r...)
+	if res, err := Parse(build([]uint32{4, start + uint32(len(r))}, body2), "f", importers.Options{}); err != nil || len(res.Cookies) != 1 || res.Refused != 1 {
+		t.Fatalf("record over the table: %v, %+v", err, res)
+	}
+	// A count that cannot fit: 1000 offsets to one record.
+	offs := make([]uint32, 1000)
+	for i := range offs {
+		offs[i] = uint32(8 + 4*1000)
+	}
+	if _, err := Parse(build(offs, r), "f", importers.Options{}); err == nil || !strings.Contains(err.Error(), "has room for") {
+		t.Fatalf("count beyond the page: %v", err)
+	}
+	// No page at all: nothing recognisable as a cookie.
+	if _, err := Parse([]byte("cook\x00\x00\x00\x00\x00\x00\x00\x00\x07\x17\x20\x05"), "f", importers.Options{}); err == nil || !strings.Contains(err.Error(), "no cookies") {
+		t.Fatalf("no pages: %v", err)
+	}
 }

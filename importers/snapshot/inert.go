@@ -14,17 +14,12 @@ import (
 // The bounds every SQLite store read is held to (docs/decisions.md, "Bounds
 // on hostile input").
 const (
-	// MaxValue is the largest cookie name or value crumbs loads, in bytes.
-	// Browsers cap a whole cookie at 4 KiB (RFC 6265bis section 5.6, Chromium's
-	// kMaxCookieNamePlusValueSize); 64 KiB leaves room for anything a
-	// browser could ever have stored and keeps one hostile row from costing
-	// more than that.
-	MaxValue = 64 << 10
-	// MaxCookies is the most cookies one store may hold. Browsers keep a
-	// few thousand (Chromium 3300, Firefox 3000 by default); crumbs is
-	// built for 100k. A store claiming more is not a browser's, and would
-	// cost ~440 bytes of memory per cookie before its strings.
-	MaxCookies = 200_000
+	// MaxValue is the largest cookie name or value crumbs loads
+	// (importers.MaxValue).
+	MaxValue = importers.MaxValue
+	// MaxCookies is the most cookies one store may hold
+	// (importers.MaxCookies).
+	MaxCookies = importers.MaxCookies
 )
 
 // ReadTimeout is how long one store's SQL reading may take before it is

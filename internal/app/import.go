@@ -11,7 +11,10 @@ import (
 func (r ReadReport) Batches() []jar.Batch {
 	out := make([]jar.Batch, 0, len(r.Reads))
 	for _, rd := range r.Reads {
-		out = append(out, jar.Batch{Source: rd.ID, File: rd.Path, Cookies: rd.Result.Cookies})
+		// A read that refused rows is not clean: --prune leaves its source
+		// alone (issue 8 item 2).
+		out = append(out, jar.Batch{Source: rd.ID, File: rd.Path, Cookies: rd.Result.Cookies,
+			Incomplete: rd.Result.Refused > 0})
 	}
 	return out
 }

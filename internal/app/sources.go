@@ -130,7 +130,7 @@ func ReadSources(ctx context.Context, specs []string, opts ReadOptions) (ReadRep
 func (r Read) Line() string {
 	line := fmt.Sprintf("%s: read %s from %s", r.ID, Plural(len(r.Result.Cookies), "cookie", "cookies"), r.Path)
 	if r.Result.Refused > 0 {
-		line += fmt.Sprintf(", %s refused", Thousands(r.Result.Refused))
+		line += fmt.Sprintf(", %s refused (an unclean read: --prune leaves this source alone)", Thousands(r.Result.Refused))
 	}
 	return line
 }

@@ -8,6 +8,9 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/importers/mozlz4"
 )
 
 // bounded is one run of the binary: its result, wall time and peak RSS.
@@ -161,5 +166,185 @@ func TestSQLiteStoresInert(t *testing.T) {
 	}
 	if out := s.ok("", "list", "--json").stdout; !strings.Contains(out, `"ok"`) || strings.Contains(out, "huge") {
 		t.Errorf("the jar should hold the good row only:\n%s", out)
+	}
+}
+
+// lz4Ext appends LZ4's length extension bytes for n (the part past 15).
+func lz4Ext(b []byte, n int) []byte {
+	for n >= 255 {
+		b = append(b, 255)
+		n -= 255
+	}
+	return append(b, byte(n))
+}
+
+// repeatingMozLz4 builds, without ever holding it, a mozLz4 file whose
+// declared and real content is size bytes of a valid session store: one
+// session cookie repeated by a single long LZ4 match. About size/255 bytes.
+func repeatingMozLz4(size int) []byte {
+	c := `{"host":"a.example","name":"n","value":"v","path":"/"},`
+	lit1 := `{"cookies":[` + c
+	last := c[:len(c)-1] + `]}`
+	q := (size - len(lit1) - len(last)) / len(c)
+	pad := size - len(lit1) - q*len(c) - len(last)
+	final := last + strings.Repeat(" ", pad)
+	out := []byte("mozLz40\x00")
+	out = append(out, byte(size), byte(size>>8), byte(size>>16), byte(size>>24))
+	matchLen := q * len(c)
+	out = append(out, 0xff)
+	out = lz4Ext(out, len(lit1)-15)
+	out = append(out, lit1...)
+	out = append(out, byte(len(c)), byte(len(c)>>8))
+	out = lz4Ext(out, matchLen-4-15)
+	out = append(out, 0xf0)
+	out = lz4Ext(out, len(final)-15)
+	return append(out, final...)
+}
+
+// TestDecompressorsBounded (issue 8 item 4): a 1 MB session store claiming
+// (and really expanding to) 256 MiB of cookies, and a binarycookies whose
+// page lists one record two million times, end in one clear error within a
+// deadline and with the child's peak RSS under 512 MB.
+func TestDecompressorsBounded(t *testing.T) {
+	// The fixture builder is right: a small one decodes to valid JSON.
+	small := repeatingMozLz4(1 << 20)
+	if dec, err := mozlz4.Decode(small); err != nil || !json.Valid(dec) || len(dec) != 1<<20 {
+		t.Fatalf("fixture builder: %v (%d bytes)", err, len(dec))
+	}
+	s := newSandbox(t)
+	profile := filepath.Join(t.TempDir(), "profile")
+	sqliteFile(t, filepath.Join(profile, "cookies.sqlite"), mozCookiesTable,
+		`INSERT INTO moz_cookies (name, value, host, path, expiry, isSecure, isHttpOnly) VALUES ('ok', 'v', 'a.example', '/', 4000000000, 0, 0)`)
+	store := filepath.Join(profile, "sessionstore-backups", "recovery.jsonlz4")
+	os.MkdirAll(filepath.Dir(store), 0o700)
+	bomb := repeatingMozLz4(256 << 20)
+	if err := os.WriteFile(store, bomb, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := s.runBounded(60*time.Second, nil, "", "import", profile)
+	t.Logf("mozLz4 bomb (%d bytes on disk): exit %d, %s, peak RSS %d MB", len(bomb), r.code, r.wall, r.peakRSS>>20)
+	if r.code != 1 || !strings.Contains(r.stderr, store) {
+		t.Errorf("want exit 1 naming %s: %v", store, r.result)
+	}
+	if r.peakRSS > 512<<20 {
+		t.Errorf("peak RSS %d MB, over 512 MB", r.peakRSS>>20)
+	}
+
+	// binarycookies: one record, listed 2,000,000 times (8 MB on disk).
+	le, be := binary.LittleEndian, binary.BigEndian
+	rec := make([]byte, 56)
+	strs := ".example.com\x00sid\x00/\x00v\x00"
+	le.PutUint32(rec[0:], uint32(56+len(strs)))
+	le.PutUint32(rec[16:], 56)
+	le.PutUint32(rec[20:], 56+13)
+	le.PutUint32(rec[24:], 56+17)
+	le.PutUint32(rec[28:], 56+19)
+	rec = append(rec, strs...)
+	const n = 2_000_000
+	page := append([]byte{0, 0, 1, 0}, le.AppendUint32(nil, n)...)
+	at := uint32(8 + 4*n)
+	for range n {
+		page = le.AppendUint32(page, at)
+	}
+	page = append(page, rec...)
+	file := be.AppendUint32(be.AppendUint32([]byte("cook"), 1), uint32(len(page)))
+	file = append(append(file, page...), 0, 0, 0, 0, 0x07, 0x17, 0x20, 0x05, 0, 0, 0, 0x4b)
+	bc := filepath.Join(t.TempDir(), "Cookies.binarycookies")
+	if err := os.WriteFile(bc, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = s.runBounded(60*time.Second, nil, "", "import", bc)
+	t.Logf("repeating binarycookies (%d bytes): exit %d, %s, peak RSS %d MB", len(file), r.code, r.wall, r.peakRSS>>20)
+	if r.code != 1 || !strings.Contains(r.stderr, bc) {
+		t.Errorf("want exit 1 naming %s: %v", bc, r.result)
+	}
+	if r.peakRSS > 512<<20 {
+		t.Errorf("peak RSS %d MB, over 512 MB", r.peakRSS>>20)
+	}
+}
+
+// TestSideFilesRegularOnly (issue 8 item 3): a FIFO containers.json does
+// not block the import (a warning says why names are missing), and a
+// symlinked sessionstore-backups/ leading out of the profile is refused
+// rather than read.
+func TestSideFilesRegularOnly(t *testing.T) {
+	s := newSandbox(t)
+	profile := filepath.Join(t.TempDir(), "profile")
+	sqliteFile(t, filepath.Join(profile, "cookies.sqlite"), mozCookiesTable,
+		`INSERT INTO moz_cookies (name, value, host, path, expiry, isSecure, isHttpOnly) VALUES ('ok', 'v', 'a.example', '/', 4000000000, 0, 0)`)
+	if err := syscall.Mkfifo(filepath.Join(profile, "containers.json"), 0o600); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	r := s.runBounded(15*time.Second, nil, "", "import", profile)
+	if r.code != 0 || !strings.Contains(r.stderr, "containers.json") || !strings.Contains(r.stderr, "FIFO") {
+		t.Fatalf("FIFO containers.json: %v", r.result)
+	}
+
+	// sessionstore-backups/ is a link to a folder outside the profile
+	// holding a valid session store with a cookie of its own.
+	outside := t.TempDir()
+	doc, _ := json.Marshal(map[string]any{"cookies": []map[string]any{{"host": "outside.example", "name": "leak", "value": "x", "path": "/"}}})
+	enc, err := mozlz4.Encode(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(outside, "recovery.jsonlz4"), enc, 0o600)
+	if err := os.Symlink(outside, filepath.Join(profile, "sessionstore-backups")); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(profile, "containers.json"))
+	r = s.runBounded(15*time.Second, nil, "", "import", profile)
+	if r.code != 1 || !strings.Contains(r.stderr, "symbolic link") {
+		t.Errorf("symlinked sessionstore-backups: %v", r.result)
+	}
+	if out := s.ok("", "list", "--json").stdout; strings.Contains(out, "leak") {
+		t.Errorf("a cookie from outside the profile was imported:\n%s", out)
+	}
+}
+
+// TestDamagedReadFailsImport (issue 8 item 2): a Chromium store with a
+// damaged row fails the import with exit 1 naming the file, the jar stays
+// as it was, and --prune removes nothing.
+func TestDamagedReadFailsImport(t *testing.T) {
+	s := newSandbox(t)
+	dir := t.TempDir()
+	store := filepath.Join(dir, "Default", "Cookies")
+	row := `INSERT INTO cookies VALUES (13300000000000000, '%s', '', '%s', 'v', x'', '/', 13500000000000000, 0, 0, 13300000000000000, 1, 1, 1, -1, 2, 443, 13300000000000000, 0, 0)`
+	sqliteFile(t, store, chromiumTables, chromiumCookies,
+		fmt.Sprintf(row, "a.example", "one"), fmt.Sprintf(row, "b.example", "two"))
+	s.ok("", "import", store)
+	before := dump(t, s.jar)
+	db, err := sql.Open("sqlite", store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE cookies SET expires_utc = 'soon' WHERE name = 'two'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	r := s.run("", "import", "--prune", store)
+	if r.code != 1 || !strings.Contains(r.stderr, store) || !strings.Contains(r.stderr, "damaged") {
+		t.Fatalf("damaged store: %v", r)
+	}
+	if after := dump(t, s.jar); after != before {
+		t.Errorf("the jar changed on a failed import")
+	}
+
+	// A row refused for its content (a control character in the name) is
+	// a warning, but the read is not clean: --prune keeps cookie "two".
+	db, err = sql.Open("sqlite", store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE cookies SET expires_utc = 13500000000000000, name = 'tw' || char(1) || 'o' WHERE host_key = 'b.example'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	r = s.ok("", "import", "--prune", store)
+	if !strings.Contains(r.stderr, "--prune leaves this source alone") || !strings.Contains(r.stderr, "0 pruned") {
+		t.Errorf("import --prune of an unclean read: %v", r)
+	}
+	if out := s.ok("", "list", "--json").stdout; !strings.Contains(out, `"two"`) {
+		t.Errorf("--prune removed a cookie of an unclean read:\n%s", out)
 	}
 }
