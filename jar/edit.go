@@ -26,65 +26,78 @@ func (j *Jar) Update(ctx context.Context, c cookie.Cookie) error {
 		return err
 	}
 	_, err := j.change(ctx, kindEdit, func(tx *sql.Tx, rec *recorder) (string, int, error) {
-		rows, err := tx.QueryContext(ctx, selectCookies+` WHERE id = ?`, c.ID)
-		if err != nil {
-			return "", 0, j.fileError(err)
-		}
-		olds, err := scanCookies(rows, 1)
-		if err != nil {
+		if err := j.updateIn(ctx, tx, rec, c); err != nil {
 			return "", 0, err
-		}
-		if len(olds) == 0 {
-			return "", 0, ErrNotFound
-		}
-		old := olds[0]
-		newID, oldID := c.Identity(), old.Identity()
-		if newID != oldID {
-			var other int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere+` AND id != ?`,
-				append(cookieIdentityArgs(newID), c.ID)...).Scan(&other)
-			if err == nil {
-				return "", 0, &cookie.InvalidError{Field: "name", Reason: "another cookie with this source, domain, path and name exists"}
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return "", 0, err
-			}
-		}
-		if c.VerdictBy == cookie.EvidenceUser {
-			if c.Reason == "" {
-				c.Reason = userReason
-			}
-		} else if j.classifier != nil {
-			c.VerdictBy = ""
-			j.classifier.Classify(&c)
-		}
-		normalize(&c)
-		// The verdict follows the cookie: drop the old identity's, keep the
-		// new one if the purpose is the user's.
-		if newID != oldID || c.VerdictBy != cookie.EvidenceUser {
-			if err := j.dropVerdicts(ctx, tx, rec, []cookie.Identity{oldID}); err != nil {
-				return "", 0, err
-			}
-		}
-		if c.VerdictBy == cookie.EvidenceUser {
-			if err := j.putVerdicts(ctx, tx, rec, []cookie.Identity{newID}, c.Purpose, c.Reason); err != nil {
-				return "", 0, err
-			}
-		}
-		if err := rec.saveCookies(ctx, tx, idList([]int64{c.ID})); err != nil {
-			return "", 0, err
-		}
-		sets := make([]string, len(cookieColumns))
-		for i, col := range cookieColumns {
-			sets[i] = col.name + " = ?"
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE cookies SET `+strings.Join(sets, ", ")+` WHERE id = ?`,
-			append(rowArgs(&c, cookie.Site(c.Domain)), c.ID)...); err != nil {
-			return "", 0, fmt.Errorf("jar %s: edit: %w", j.path, err)
 		}
 		return "edit " + c.Host() + " " + c.Name, 1, nil
 	})
 	return err
+}
+
+// updateIn is the body of one cookie's edit inside a change: validation of
+// the identity, classification, verdicts, the before-image, the pending
+// write-back record and the row itself.
+func (j *Jar) updateIn(ctx context.Context, tx *sql.Tx, rec *recorder, c cookie.Cookie) error {
+	rows, err := tx.QueryContext(ctx, selectCookies+` WHERE id = ?`, c.ID)
+	if err != nil {
+		return j.fileError(err)
+	}
+	olds, err := scanCookies(rows, 1)
+	if err != nil {
+		return err
+	}
+	if len(olds) == 0 {
+		return ErrNotFound
+	}
+	old := olds[0]
+	newID, oldID := c.Identity(), old.Identity()
+	if newID != oldID {
+		var other int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere+` AND id != ?`,
+			append(cookieIdentityArgs(newID), c.ID)...).Scan(&other)
+		if err == nil {
+			return &cookie.InvalidError{Field: "name", Reason: "another cookie with this source, domain, path and name exists"}
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	if c.VerdictBy == cookie.EvidenceUser {
+		if c.Reason == "" {
+			c.Reason = userReason
+		}
+	} else if j.classifier != nil {
+		c.VerdictBy = ""
+		j.classifier.Classify(&c)
+	}
+	normalize(&c)
+	// The verdict follows the cookie: drop the old identity's, keep the
+	// new one if the purpose is the user's.
+	if newID != oldID || c.VerdictBy != cookie.EvidenceUser {
+		if err := j.dropVerdicts(ctx, tx, rec, []cookie.Identity{oldID}); err != nil {
+			return err
+		}
+	}
+	if c.VerdictBy == cookie.EvidenceUser {
+		if err := j.putVerdicts(ctx, tx, rec, []cookie.Identity{newID}, c.Purpose, c.Reason); err != nil {
+			return err
+		}
+	}
+	if err := rec.saveCookies(ctx, tx, idList([]int64{c.ID})); err != nil {
+		return err
+	}
+	if err := recordEdit(ctx, tx, rec, &old, &c); err != nil {
+		return err
+	}
+	sets := make([]string, len(cookieColumns))
+	for i, col := range cookieColumns {
+		sets[i] = col.name + " = ?"
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE cookies SET `+strings.Join(sets, ", ")+` WHERE id = ?`,
+		append(rowArgs(&c, cookie.Site(c.Domain)), c.ID)...); err != nil {
+		return fmt.Errorf("jar %s: edit: %w", j.path, err)
+	}
+	return nil
 }
 
 const identityWhere = `source = ? AND partition_key = ? AND container_key = ? AND domain = ? AND host_only = ? AND path = ? AND name = ?`
@@ -183,6 +196,9 @@ func (j *Jar) deleteIDs(ctx context.Context, ids []int64, o RemoveOptions) (Remo
 		}
 		var move []int64
 		move, r = splitProtected(cs, o)
+		if err := recordDeletions(ctx, tx, rec, cs, move); err != nil {
+			return "", 0, err
+		}
 		n, err := j.moveToTrash(ctx, tx, rec, move)
 		if err != nil {
 			return "", 0, err
@@ -204,6 +220,9 @@ func (j *Jar) purge(ctx context.Context, f cookie.Filter, o RemoveOptions) (Remo
 			return "", 0, err
 		}
 		r = rm
+		if err := recordDeletionIDs(ctx, tx, rec, ids); err != nil {
+			return "", 0, err
+		}
 		n, err := j.moveToTrash(ctx, tx, rec, ids)
 		if err != nil {
 			return "", 0, err

@@ -252,6 +252,9 @@ func (j *Jar) Undo(ctx context.Context) (Change, error) {
 				return err
 			}
 		}
+		if err := undoPending(ctx, tx, c.ID); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM changes WHERE id = ?`, c.ID)
 		return err
 	})

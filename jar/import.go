@@ -35,6 +35,9 @@ type ImportOptions struct {
 // ImportStats counts what an import did (or would do, on a dry run).
 type ImportStats struct {
 	Added, Updated, Unchanged, Pruned int
+	// Pending counts cookies left as the jar has them because a deletion
+	// or edit of theirs waits to be written back (crumbs apply).
+	Pending int
 	// BySource splits the counts by batch source (every source of the
 	// import has an entry, even with all zeros). Its entries have no
 	// BySource of their own.
@@ -99,6 +102,8 @@ type importer struct {
 	pendingEx []*existing
 
 	log *importLog // the sources' import records (importlog.go); nil on a dry run
+
+	pendingWB map[string]map[string]bool // identities with pending write-back, per source
 
 	sites  siteCache
 	fakeID int64  // ids of cookies not inserted yet: -1, -2, …
@@ -191,6 +196,9 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 // holds now: identity → id and content hash.
 func (im *importer) loadExisting() error {
 	var err error
+	if im.pendingWB, err = pendingKeys(im.ctx, im.tx, im.sources); err != nil {
+		return im.j.fileError(err)
+	}
 	if im.verdicts, err = loadVerdicts(im.ctx, im.tx, im.sources); err != nil {
 		return im.j.fileError(err)
 	}
@@ -344,6 +352,16 @@ func (im *importer) place(b *Batch, ci int) error {
 	// The batch's source wins: Prune and the per-source state are the batch's.
 	c.Source = b.Source
 	im.key = identityKey(im.key, c.Partition.Key(), c.Container.Key, c.Domain, c.HostOnly, c.Path, c.Name)
+	if im.pendingWB[c.Source][string(im.key)] {
+		// A pending deletion is not brought back, a pending edit not
+		// overwritten (pending.go).
+		im.stats.Pending++
+		im.per[im.srcIndex[c.Source]].Pending++
+		if ex := im.have[c.Source][string(im.key)]; ex != nil {
+			ex.seen = true
+		}
+		return nil
+	}
 	im.classify(&c)
 	normalize(&c)
 	site := im.sites.site(c.Domain)

@@ -9,7 +9,7 @@ import (
 
 // schemaVersion is the jar schema this build writes (PRAGMA user_version).
 // Older jars are migrated forward on Open; newer ones are refused.
-const schemaVersion = 4
+const schemaVersion = 5
 
 // applicationID marks a SQLite file as a crumbs jar (PRAGMA application_id,
 // "crmb").
@@ -131,6 +131,9 @@ func schemaTablesAt(version int, cols string) []string {
 	if version >= 4 {
 		stmts = append(stmts, importsDDL)
 	}
+	if version >= 5 {
+		stmts = append(stmts, pendingDDL, pendingIndexDDL)
+	}
 	return stmts
 }
 
@@ -141,6 +144,7 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	1: migrateV1toV2,
 	2: migrateV2toV3,
 	3: migrateV3toV4,
+	4: migrateV4toV5,
 }
 
 // migrate brings the jar to schemaVersion inside one write transaction.

@@ -7,6 +7,7 @@ package jar
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
@@ -70,5 +71,31 @@ func (j *Jar) FollowClean(ctx context.Context, ids []cookie.Identity, summary st
 			return "", 0, err
 		}
 		return summary, n, nil
+	})
+}
+
+// UpdateAll replaces each live cookie cs[i].ID with cs[i], each validated
+// as Update does, as one undo step (crumbs edit). The edits of cookies
+// read from a browser store wait to be written back (Pending).
+func (j *Jar) UpdateAll(ctx context.Context, cs []cookie.Cookie, summary string) (int, error) {
+	if len(cs) == 0 {
+		return 0, nil
+	}
+	now := j.Now()
+	for i := range cs {
+		if cs[i].ID <= 0 {
+			return 0, ErrNotFound
+		}
+		if err := cookie.Validate(&cs[i], now); err != nil {
+			return 0, fmt.Errorf("%s: %w", cs[i].Identity(), err)
+		}
+	}
+	return j.change(ctx, kindEdit, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+		for i := range cs {
+			if err := j.updateIn(ctx, tx, rec, cs[i]); err != nil {
+				return "", 0, err
+			}
+		}
+		return summary, len(cs), nil
 	})
 }

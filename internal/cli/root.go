@@ -194,6 +194,8 @@ crumbs never opens a network connection.`,
 		a.cleanCommand(),
 		a.backupsCommand(),
 		a.reportCommand(),
+		a.applyCommand(),
+		a.editCommand(),
 	)
 	return root
 }

@@ -174,6 +174,47 @@ func (rt *roundTrip) run() {
 	}
 	sameCookies(t, "after clean", want, rt.cookies())
 
+	// The jar's changes written back: an edit and a deletion, kept pending
+	// across a re-import, refused while the browser runs, then applied.
+	s.ok("", "import", rt.dir)
+	s.ok("", "edit", "domain:example.com", "name:theme", "--set", "value=light")
+	s.ok("", "purge", "name:lang", "--yes")
+	s.ok("", "import", rt.dir)
+	if r := s.ok("", "list", "name:lang"); strings.Contains(r.stdout, "lang") {
+		t.Fatalf("a re-import brought back a deletion pending write-back:\n%v", r)
+	}
+	b = rt.start()
+	before = hashFiles(t, rt.files)
+	if r := s.run("", "apply", "--yes"); r.code != 1 || !strings.Contains(r.stderr, "is running (pid") {
+		t.Fatalf("apply with the browser running: want exit 1, got %v", r)
+	}
+	if after := hashFiles(t, rt.files); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatal("apply with the browser running changed the store's files")
+	}
+	b.Close(t)
+	r = s.ok("", "apply", "--yes", "--json")
+	var ap []struct {
+		Removed map[string]int `json:"removed"`
+		Changed int            `json:"changed"`
+		Backup  string         `json:"backup"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &ap); err != nil || len(ap) != 1 || ap[0].Changed != 1 || ap[0].Removed["personalization"] != 1 || ap[0].Backup == "" {
+		t.Fatalf("apply --json: %v\n%v", err, r)
+	}
+	for k, c := range want {
+		switch c.Name {
+		case "lang":
+			delete(want, k)
+		case "theme":
+			c.Value = "light"
+			want[k] = c
+		}
+	}
+	sameCookies(t, "after edit and apply", want, rt.cookies())
+	if r := s.ok("", "apply", "--yes"); !strings.Contains(r.stderr, "nothing to apply") {
+		t.Fatalf("a second apply must find nothing pending: %v", r)
+	}
+
 	// The first backup brings back the original set.
 	s.ok("", "backups", "restore", rt.src, first, "--yes")
 	sameCookies(t, "after backups restore", orig, rt.cookies())

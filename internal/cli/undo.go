@@ -31,6 +31,9 @@ the change before that. The history lives in the jar file itself.`,
 					return err
 				}
 				fmt.Fprintf(a.env.Stderr, "undid %s\n", describeChange(ch))
+				if ch.Kind == jar.KindClean {
+					fmt.Fprintln(a.env.Stderr, "the cookies are back in the jar only: crumbs backups restore SOURCE puts them back into the browser")
+				}
 				return nil
 			})
 		}),

@@ -50,6 +50,9 @@ type wbPlan struct {
 	// afterRun, if set, runs once the store has been changed (the jar
 	// follows).
 	afterRun func(ctx context.Context) error
+	// emptyDone: a plan with nothing to write still runs afterRun (apply
+	// forgets pending changes that are all gone or skipped).
+	emptyDone bool
 }
 
 func newPlan(s writeback.Store) *wbPlan {
@@ -179,6 +182,11 @@ func (a *app) runPlans(ctx context.Context, madeBy string, plans []*wbPlan, dry,
 	}
 	failed := false
 	for _, p := range plans {
+		if p.refused == "" && !dry && p.change.Empty() && p.emptyDone && p.afterRun != nil {
+			if err := p.afterRun(ctx); err != nil {
+				return err
+			}
+		}
 		if p.refused != "" || dry || p.change.Empty() {
 			continue
 		}
