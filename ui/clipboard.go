@@ -12,17 +12,28 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
-// Copying uses OSC 52: the terminal (also over SSH, and tmux with
-// set-clipboard on) puts the text on the system clipboard. Nothing is
-// written to disk or to a clipboard daemon.
+// Copying uses OSC 52: the terminal (also over SSH) puts the text on the
+// system clipboard. Nothing is written to disk or to a clipboard daemon.
+// tmux takes the plain sequence with its default settings (set-clipboard
+// external forwards it to the terminal, on also keeps a buffer), so it is
+// not wrapped for passthrough, which tmux drops unless allow-passthrough
+// is on; GNU screen passes only a DCS-wrapped one.
 
-// copyText sends text to the clipboard and says what was copied (never
-// the text itself).
-func copyText(c *Context, text, what string) tea.Cmd {
+// osc52For is the sequence that copies text through the terminal the UI
+// runs in (getenv: STY is set inside screen).
+func osc52For(text string, getenv func(string) string) osc52.Sequence {
 	seq := osc52.New(text)
-	if os.Getenv("TMUX") != "" {
-		seq = seq.Tmux()
+	if getenv("STY") != "" && getenv("TMUX") == "" {
+		seq = seq.Screen()
 	}
+	return seq
+}
+
+// copyText sends text to the clipboard and says what was sent (never the
+// text itself). The UI cannot know whether the terminal took it, so the
+// toast says where it went, not that it arrived.
+func copyText(c *Context, text, what string) tea.Cmd {
+	seq := osc52For(text, os.Getenv)
 	out := c.opts.output()
 	return func() tea.Msg {
 		var b bytes.Buffer
@@ -31,7 +42,7 @@ func copyText(c *Context, text, what string) tea.Cmd {
 		if err != nil {
 			return changedToast{text: "copy failed: " + err.Error(), err: true}
 		}
-		return changedToast{text: "copied " + what + " to the clipboard (OSC 52)"}
+		return changedToast{text: "sent " + what + " to the terminal's clipboard (OSC 52)"}
 	}
 }
 

@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 	"github.com/crumbs-dev/crumbs/jar/purpose"
@@ -148,4 +151,35 @@ func TestBusyThenToast(t *testing.T) {
 	if strings.Contains(v, "deleting") || !strings.Contains(v, "deleted 1 — u to undo") || !strings.Contains(v, "99 of 99") {
 		t.Errorf("after the delete:\n%s", v)
 	}
+}
+
+// The real binary in tmux, and the real CLI in another process: a purge
+// from the command line shows in the open UI within a few seconds, with
+// the new totals, without a key pressed.
+func TestTmuxLiveRefresh(t *testing.T) {
+	if testing.Short() {
+		t.Skip("tmux test skipped in -short")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed")
+	}
+	root := testshared.Root(t)
+	dir := t.TempDir()
+	bin := buildBinary(t, root, dir)
+	jarPath := filepath.Join(dir, "jar.db")
+	j := openJarAt(t, jarPath, genCookies(300))
+	tracking := count(t, j, "purpose:tracking")
+	j.Close()
+	s := startTmux(t, dir, bin, "--jar", jarPath)
+	s.waitFor("300 of 300")
+	out, err := exec.Command(bin, "--jar", jarPath, "purge", "--purpose", "tracking", "--yes").CombinedOutput()
+	if err != nil {
+		t.Fatalf("crumbs purge: %v\n%s", err, out)
+	}
+	left := 300 - tracking
+	screen := s.waitFor("changed by another program", fmt.Sprintf("%d of %d", left, left), fmt.Sprintf("%d cookies", left))
+	if strings.Contains(screen, "tracking "+fmt.Sprint(tracking)) {
+		t.Errorf("the header still counts the purged cookies:\n%s", screen)
+	}
+	s.send("q")
 }

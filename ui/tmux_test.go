@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,30 +26,64 @@ import (
 type tmuxSession struct {
 	t    *testing.T
 	name string
+	sock string // a private tmux server (-L), or "" for the default one
+}
+
+// tmux runs a tmux command against the session's server.
+func (s *tmuxSession) tmux(args ...string) *exec.Cmd {
+	if s.sock != "" {
+		args = append([]string{"-L", s.sock}, args...)
+	}
+	return exec.Command("tmux", args...)
 }
 
 func startTmux(t *testing.T, dir string, args ...string) *tmuxSession {
 	t.Helper()
-	name := fmt.Sprintf("crumbs-ui-%d", time.Now().UnixNano())
-	cmd := append([]string{"new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", dir,
+	s := &tmuxSession{t: t, name: fmt.Sprintf("crumbs-ui-%d", time.Now().UnixNano())}
+	s.start(dir, args...)
+	return s
+}
+
+// startTmuxPrivate starts the session on a tmux server of its own, whose
+// options (set-clipboard) the test may change without touching anyone
+// else's tmux; the server goes with the test. setup runs before the
+// program starts (server options).
+func startTmuxPrivate(t *testing.T, dir string, setup [][]string, args ...string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, name: "crumbs-ui", sock: fmt.Sprintf("crumbs-ui-test-%d", time.Now().UnixNano())}
+	t.Cleanup(func() { s.tmux("kill-server").Run() })
+	if out, err := s.tmux("new-session", "-d", "-s", "setup").CombinedOutput(); err != nil {
+		t.Fatalf("tmux: %v %s", err, out)
+	}
+	for _, a := range setup {
+		if out, err := s.tmux(a...).CombinedOutput(); err != nil {
+			t.Fatalf("tmux %v: %v %s", a, err, out)
+		}
+	}
+	s.start(dir, args...)
+	return s
+}
+
+func (s *tmuxSession) start(dir string, args ...string) {
+	t := s.t
+	t.Helper()
+	cmd := append([]string{"new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "-c", dir,
 		"env", "TERM=xterm-256color", "NO_COLOR=", "COLORTERM=", "GOMEMLIMIT=" + os.Getenv("UI_TEST_GOMEMLIMIT")}, args...)
-	if out, err := exec.Command("tmux", cmd...).CombinedOutput(); err != nil {
+	if out, err := s.tmux(cmd...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v %s", err, out)
 	}
-	s := &tmuxSession{t: t, name: name}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", name).Run() })
-	return s
+	t.Cleanup(func() { s.tmux("kill-session", "-t", s.name).Run() })
 }
 
 func (s *tmuxSession) send(keys ...string) {
 	s.t.Helper()
-	if out, err := exec.Command("tmux", append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
+	if out, err := s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
 		s.t.Fatalf("send-keys %q: %v %s", keys, err, out)
 	}
 }
 
 func (s *tmuxSession) capture() string {
-	out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", s.name).Output()
+	out, _ := s.tmux("capture-pane", "-p", "-t", s.name).Output()
 	return string(out)
 }
 
@@ -75,7 +110,7 @@ func (s *tmuxSession) waitFor(subs ...string) string {
 }
 
 func (s *tmuxSession) panePID() int {
-	out, err := exec.Command("tmux", "list-panes", "-t", s.name, "-F", "#{pane_pid}").Output()
+	out, err := s.tmux("list-panes", "-t", s.name, "-F", "#{pane_pid}").Output()
 	if err != nil {
 		return 0
 	}
@@ -85,6 +120,17 @@ func (s *tmuxSession) panePID() int {
 
 func buildBinary(t *testing.T, root, dir string) string {
 	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if built != "" {
+		if _, err := os.Stat(built); err == nil {
+			return built // one build serves every tmux test of the run
+		}
+	}
+	dir, err := os.MkdirTemp("", "crumbs-ui-bin-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	bin := filepath.Join(dir, "crumbs")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
 	cmd.Dir = root
@@ -92,8 +138,14 @@ func buildBinary(t *testing.T, root, dir string) string {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	built = bin
 	return bin
 }
+
+var (
+	buildMu sync.Mutex
+	built   string // the binary built for this test run (left in the temp dir)
+)
 
 func copyTree(t *testing.T, src, dst string) {
 	t.Helper()
@@ -271,4 +323,13 @@ func TestTmuxMemory100k(t *testing.T) {
 		t.Errorf("peak RSS %d MB > 200 MB", rssKB/1024)
 	}
 	s.send("Escape", "q")
+}
+
+// TestMain removes the binary the tmux tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built != "" {
+		os.RemoveAll(filepath.Dir(built))
+	}
+	os.Exit(code)
 }
