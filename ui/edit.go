@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/crumbs-dev/crumbs/internal/editor"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
@@ -294,7 +295,7 @@ type editorDoneMsg struct {
 }
 
 // editValueInEditor opens the cookie's value in $VISUAL/$EDITOR (vi if
-// neither is set). The value lives in a 0600 file inside a private 0700
+// neither is set), run as git runs it (internal/editor). The value lives in a 0600 file inside a private 0700
 // temp dir that is removed as soon as the editor exits.
 func editValueInEditor(cx *Context, c cookie.Cookie) tea.Cmd {
 	if c.ValueUnreadable {
@@ -321,19 +322,12 @@ func prepareEditor(value string) (*exec.Cmd, string, error) {
 		os.RemoveAll(dir)
 		return nil, "", fmt.Errorf("cannot write a temp file: %w", err)
 	}
-	return editorCommand(file), dir, nil
-}
-
-func editorCommand(file string) *exec.Cmd {
-	ed := os.Getenv("VISUAL")
-	if ed == "" {
-		ed = os.Getenv("EDITOR")
+	cmd, err := editor.Command(os.Getenv, file)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, "", err
 	}
-	if ed == "" {
-		ed = "vi"
-	}
-	args := strings.Fields(ed)
-	return exec.Command(args[0], append(args[1:], file)...)
+	return cmd, dir, nil
 }
 
 // finishEditor reads the edited value back, removes the temp dir and
