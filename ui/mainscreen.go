@@ -38,7 +38,9 @@ type mainScreen struct {
 	focus        pane
 	sites, rows  list
 	marks        map[int64]struct{}
-	purgePending bool // P was pressed while loading
+	purgePending bool   // P was pressed while loading
+	offerSuggest bool   // the welcome screen just gave way: offer protection once loaded
+	protectHint  string // that offer, in the status line until the next key
 }
 
 func newMainScreen(c *Context) *mainScreen {
@@ -249,6 +251,7 @@ func (ms *mainScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	ms.protectHint = ""
 	k := &c.keys
 	if !ms.cookiesFocused() {
 		before := ms.sites.cur

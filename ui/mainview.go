@@ -267,6 +267,9 @@ func (ms *mainScreen) viewStatus(c *Context) string {
 	if c.reveal {
 		parts = append(parts, c.th.warn.Render("values shown"))
 	}
+	if ms.protectHint != "" {
+		parts = append(parts, c.th.accent.Render(ms.protectHint))
+	}
 	if c.opts.ReadOnly {
 		parts = append(parts, c.th.badge.Render(" READ-ONLY "))
 	}

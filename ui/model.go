@@ -424,6 +424,7 @@ func (m *Model) show(ds *dataset) {
 	m.main.pruneMarks(c)
 	if _, ok := m.stack[0].(*welcomeScreen); ok && ds.total > 0 {
 		m.stack[0] = m.main
+		m.main.offerSuggest = true // the first cookies: offer protection (ui/protect.go)
 	}
 }
 
@@ -449,6 +450,10 @@ func (m *Model) result(msg resultMsg) tea.Cmd {
 	}
 	if _, ok := m.top().(*detailsScreen); ok && ms.currentCookie() == nil {
 		m.pop() // the cookie on the details screen is gone
+	}
+	if ms.offerSuggest && c.ds().complete {
+		ms.offerSuggest = false
+		ms.offerProtection(c)
 	}
 	if ms.purgePending && c.ds().complete {
 		ms.purgePending = false

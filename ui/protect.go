@@ -149,6 +149,21 @@ func suggestOffer(c *Context) (text string, sugs []app.Suggestion) {
 		plural(len(sugs), "site"), strings.Join(names, ", ")), sugs
 }
 
+// offerProtection sets the first-run offer (after the welcome screen's
+// import or demo): the status line names the sites where the user is
+// signed in, when nothing is protected yet, until the next key.
+func (ms *mainScreen) offerProtection(c *Context) {
+	text, sugs := suggestOffer(c)
+	if text == "" {
+		return
+	}
+	more := ""
+	if len(sugs) > 1 {
+		more = ", …"
+	}
+	ms.protectHint = fmt.Sprintf("signed in on %s (%s%s): P offers to protect them", plural(len(sugs), "site"), safe(sugs[0].Site), more)
+}
+
 // protectSuggested protects every suggested site, one undo step each.
 func protectSuggested(c *Context, sugs []app.Suggestion) tea.Cmd {
 	return c.change("protecting "+plural(len(sugs), "site"), func(ctx context.Context, j *jar.Jar) (string, error) {

@@ -146,3 +146,21 @@ func TestHelpListsProtect(t *testing.T) {
 		t.Fatalf("help does not list K:\n%s", v)
 	}
 }
+
+// TestWelcomeOffersProtection: the first cookies in (the demo set, from
+// the welcome screen) bring the offer to protect the signed-in sites.
+func TestWelcomeOffersProtection(t *testing.T) {
+	j := openJar(t, nil)
+	tm := run(t, newModel(t, j, Options{}))
+	waitFor(t, tm, "Welcome to crumbs", "protect the sites where you are signed in")
+	keys(tm, "D")
+	waitFor(t, tm, "loaded 40 demo cookies", "signed in on")
+	keys(tm, "P")
+	waitFor(t, tm, "Nothing is protected yet. You are signed in on")
+	keys(tm, "K")
+	waitFor(t, tm, "where you are signed in — P purges the rest")
+	finish(t, tm)
+	if n := count(t, j, "is:protected"); n == 0 {
+		t.Fatal("K in the purge dialog protected nothing")
+	}
+}
