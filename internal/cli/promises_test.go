@@ -4,14 +4,19 @@ package cli_test
 // the way a user would.
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crumbs-dev/crumbs/internal/gen"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // TestSeveralSourcesOneMistake (issue 9 item 6): Firefox present, Chrome
@@ -66,4 +71,91 @@ func readCount(t *testing.T, stderr, source string) int {
 	}
 	n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
 	return n
+}
+
+// TestNegatedFilterTerms (issue 9 item 1): the README's negated terms work
+// as plain arguments, real flags keep working anywhere on the line, an
+// unknown flag is a usage error naming it, no -o file is created when the
+// line is wrong, and completion offers the filter keys.
+func TestNegatedFilterTerms(t *testing.T) {
+	s := newSandbox(t)
+	exp := now.Add(48 * time.Hour)
+	cs := []cookie.Cookie{
+		{Source: "file:x", Domain: ".example.com", Path: "/", Name: "sid", Value: "1", Expires: exp},
+		{Source: "file:x", Domain: ".example.com", Path: "/", Name: "theme", Value: "2", Expires: exp},
+		{Source: "file:x", Domain: ".example.com", Path: "/", Name: "gone", Value: "3", Expires: now.Add(-time.Hour)},
+		{Source: "file:x", Domain: ".other.org", Path: "/", Name: "sid", Value: "4", Session: true},
+	}
+	s.ok("", "import", s.write("in.json", jsonOf(t, cs)))
+	names := func(r result) string {
+		var out []string
+		for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n")[1:] {
+			f := strings.Fields(l)
+			out = append(out, f[0]+"/"+f[1])
+		}
+		sort.Strings(out)
+		return strings.Join(out, " ")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"list", "-is:expired"}, ".example.com/sid .example.com/theme .other.org/sid"},
+		{[]string{"list", "domain:example.com", "-name:sid"}, ".example.com/gone .example.com/theme"},
+		{[]string{"list", "-is:expired", "--sort", "name", "-name:sid"}, ".example.com/theme"},
+		{[]string{"list", "--limit", "5", "-theme", "-gone"}, ".example.com/sid .other.org/sid"},
+		{[]string{"--jar", s.jar, "list", "-domain:other.org", "-is:session"}, ".example.com/gone .example.com/sid .example.com/theme"},
+	} {
+		r := s.ok("", tc.args...)
+		if got := names(r); got != tc.want {
+			t.Errorf("crumbs %s: got %s, want %s", strings.Join(tc.args, " "), got, tc.want)
+		}
+	}
+	r := s.ok("", "export", "--format", "json", "-is:expired")
+	var arr []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &arr); err != nil || len(arr) != 3 {
+		t.Errorf("export --format json -is:expired: %d cookies (%v)", len(arr), err)
+	}
+	r = s.ok("", "purge", "-purpose:session", "--dry-run")
+	if !strings.Contains(r.stderr, "dry run") {
+		t.Errorf("purge -purpose:session --dry-run: %v", r)
+	}
+	r = s.ok("", "set-purpose", "tracking", "-name:sid", "-is:expired")
+	if !strings.Contains(r.stderr, "1 cookie") {
+		t.Errorf("set-purpose with negated terms: %v", r)
+	}
+
+	// Unknown flags are usage errors naming them; no -o file appears.
+	out := filepath.Join(s.home, "never.txt")
+	for _, args := range [][]string{
+		{"export", "-o", out, "--bogus"},
+		{"export", "-o", out, "-is:whatever"},
+		{"export", "--bogus", "-o", out, "-is:expired"},
+		{"list", "-x"},
+		{"export", "-o", out, "--format", "xml"},
+	} {
+		r := s.run("", args...)
+		if r.code != 2 {
+			t.Errorf("crumbs %s: want exit 2, got %v", strings.Join(args, " "), r)
+		}
+		if !strings.Contains(r.stderr, "bogus") && !strings.Contains(r.stderr, "whatever") &&
+			!strings.Contains(r.stderr, "'x'") && !strings.Contains(r.stderr, "xml") {
+			t.Errorf("crumbs %s: the error does not name the mistake: %q", strings.Join(args, " "), r.stderr)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Fatalf("crumbs %s created %s", strings.Join(args, " "), out)
+		}
+	}
+
+	// Completion offers the filter keys and is: words.
+	r = s.ok("", "__complete", "list", "")
+	for _, k := range []string{"domain:", "name:", "purpose:", "is:", "source:", "value:"} {
+		if !strings.Contains(r.stdout, k+"\n") {
+			t.Errorf("completion lacks %s:\n%s", k, r.stdout)
+		}
+	}
+	r = s.ok("", "__complete", "export", "is:")
+	if !strings.Contains(r.stdout, "is:expired\n") {
+		t.Errorf("completion of is: lacks is:expired:\n%s", r.stdout)
+	}
 }

@@ -71,7 +71,7 @@ func Run(ctx context.Context, env Env) int {
 	}
 	a := &app{env: env}
 	root := a.rootCommand()
-	root.SetArgs(env.Args)
+	root.SetArgs(filterArgs(root, env.Args))
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
@@ -150,6 +150,12 @@ func (a *app) run(fn func(cmd *cobra.Command, args []string) error) func(*cobra.
 	}
 }
 
+// filterCommands take FILTER terms as their arguments (filterArgs).
+var filterCommands = map[string]bool{
+	"crumbs list": true, "crumbs export": true, "crumbs purge": true, "crumbs set-purpose": true,
+	"crumbs trash": true, "crumbs trash list": true, "crumbs trash restore": true,
+}
+
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "crumbs",
@@ -197,5 +203,17 @@ crumbs never opens a network connection.`,
 		a.applyCommand(),
 		a.editCommand(),
 	)
+	var filterCmds []*cobra.Command
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if filterCommands[c.CommandPath()] {
+			filterCmds = append(filterCmds, c)
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	markFilterCommands(filterCmds...)
 	return root
 }
