@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/crumbs-dev/crumbs/internal/app"
 	"strings"
 	"time"
 
@@ -53,15 +54,8 @@ func detailLines(cx *Context, c *cookie.Cookie, w int, full bool) []string {
 		out = append(out, label("value")+trunc(safe(c.Value), valW))
 	}
 
-	by := string(c.VerdictBy)
-	if c.VerdictBy == cookie.EvidenceUser {
-		by = "your verdict"
-	}
-	reason := safe(c.Reason)
-	if reason == "" {
-		reason = "no reason recorded"
-	}
-	out = append(out, label("purpose")+th.purposeStyle(c.Purpose).Render(string(c.Purpose))+" — "+reason+th.muted.Render(" (by "+by+")"))
+	// The CLI's words for why (internal/app.Explain).
+	out = append(out, label("purpose")+th.purposeStyle(c.Purpose).Render(string(c.Purpose))+" — "+safe(app.Explain(c)))
 	if c.ProtectedBy != "" {
 		out = append(out, label("protected")+th.ok.Render(protectGlyph+" yes")+" — by "+safe(c.ProtectedBy)+th.muted.Render(" · no purge or bulk delete takes it"))
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/crumbs-dev/crumbs/internal/app"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
@@ -273,14 +274,11 @@ func undo(c *Context) tea.Cmd {
 	})
 }
 
-// plural is "1 cookie", "3 cookies"; with a second form, that form for
-// many ("1 cookie is", "3 cookies are").
+// plural is "1 cookie", "3 cookies", "42,006 cookies" (internal/app.Plural);
+// with a second form, that form for many ("1 cookie is", "3 cookies are").
 func plural(n int, noun string, many ...string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
 	if len(many) > 0 {
-		return fmt.Sprintf("%d %s", n, many[0])
+		return app.Plural(n, noun, many[0])
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return app.Plural(n, noun, noun+"s")
 }

@@ -3,7 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
+	uc "github.com/crumbs-dev/crumbs/internal/app"
 
 	"github.com/spf13/cobra"
 
@@ -91,7 +91,7 @@ folder, a FIFO where a database should be) are reported on stderr.`,
 				}
 				count := "?"
 				if r.Cookies != nil {
-					count = strconv.Itoa(*r.Cookies)
+					count = uc.Thousands(*r.Cookies)
 				}
 				store := r.Store
 				if store == "" {

@@ -2,9 +2,9 @@ package cli
 
 import (
 	"bufio"
+	uc "github.com/crumbs-dev/crumbs/internal/app"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -150,13 +150,8 @@ func (t *table) write(w io.Writer) error {
 	return bw.Flush()
 }
 
-// plural returns "1 cookie" / "3 cookies".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
+// plural returns "1 cookie" / "42,006 cookies" (internal/app.Plural).
+func plural(n int, one, many string) string { return uc.Plural(n, one, many) }
 
 // cookieTable renders cookies as list's table.
 func (a *app) cookieTable(cs []cookie.Cookie, values bool, j *jar.Jar) *table {

@@ -159,3 +159,46 @@ func TestNegatedFilterTerms(t *testing.T) {
 		t.Errorf("completion of is: lacks is:expired:\n%s", r.stdout)
 	}
 }
+
+// TestWordsAreRight (issue 9 item 9): singular and plural, thousands
+// separators in human output, completion refusing an unknown shell with
+// exit 2. (The purpose explanation without doubled reasons or "(by none)"
+// is internal/app's TestExplain; the UI shows that text.)
+func TestWordsAreRight(t *testing.T) {
+	s := newSandbox(t)
+	one := []cookie.Cookie{{Source: "file:one", Domain: ".example.com", Path: "/", Name: "a", Value: "1", Session: true}}
+	r := s.ok("", "import", s.write("one.json", jsonOf(t, one)))
+	if !strings.Contains(r.stderr, "read 1 cookie from") || strings.Contains(r.stderr, "1 cookies") {
+		t.Errorf("singular: %v", r)
+	}
+	r = s.ok("", "export", "-o", filepath.Join(s.home, "one.txt"))
+	if !strings.Contains(r.stderr, "wrote 1 cookie to") {
+		t.Errorf("singular on export: %v", r)
+	}
+	many := gen.Cookies(1500, 9, now, "file:many")
+	r = s.ok("", "import", s.write("many.json", jsonOf(t, many)))
+	n := readCount(t, r.stderr, "many.json")
+	if n < 1000 || !strings.Contains(r.stderr, "read "+thousands(n)+" cookies") {
+		t.Errorf("no thousands separator in %q", r.stderr)
+	}
+	if !regexp.MustCompile(`imported: [0-9],[0-9]{3} added`).MatchString(r.stderr) {
+		t.Errorf("import counts without separators: %q", r.stderr)
+	}
+	r = s.run("", "completion", "tcsh")
+	if r.code != 2 || !strings.Contains(r.stderr, "tcsh") || r.stdout != "" {
+		t.Errorf("completion of an unknown shell: %v", r)
+	}
+	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
+		if r := s.ok("", "completion", sh); !strings.Contains(r.stdout, "crumbs") {
+			t.Errorf("completion %s printed no script", sh)
+		}
+	}
+}
+
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

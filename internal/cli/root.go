@@ -203,6 +203,9 @@ crumbs never opens a network connection.`,
 		a.applyCommand(),
 		a.editCommand(),
 	)
+	// crumbs' own completion command: an unknown shell is a usage error.
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(a.completionCommand())
 	var filterCmds []*cobra.Command
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
