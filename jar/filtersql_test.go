@@ -145,3 +145,28 @@ func TestQueryWithoutSnapshotAgrees(t *testing.T) {
 		cold.Close()
 	}
 }
+
+// TestReimportOddBytesUnchanged: the identity key SQLite computes for the
+// cookies a jar holds (identityKeySQL) is the one Go computes for the
+// cookies an import brings, for NUL bytes, invalid UTF-8 and multi-byte
+// text too: a re-import finds every cookie unchanged.
+func TestReimportOddBytesUnchanged(t *testing.T) {
+	j, _ := openTest(t)
+	odd := []string{"a\x00b", "\xff\xfe", "é", "\u212a", "plain", "x:y", "3:abc", ""}
+	var cs []cookie.Cookie
+	for i, s := range odd {
+		c := cookie.Cookie{Source: "file:odd", Domain: "odd" + s + ".example", Path: "/" + s, Name: "n" + s,
+			Value: "v", Session: true, HostOnly: i%2 == 0}
+		if i%3 == 0 {
+			c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://" + s}
+			c.Container = cookie.Container{Key: "userContextId=" + s}
+		}
+		cs = append(cs, c)
+	}
+	if st := mustImport(t, j, ImportOptions{}, Batch{Source: "file:odd", Cookies: cs}); st.Added != len(cs) {
+		t.Fatalf("first import: %+v", st)
+	}
+	if st := mustImport(t, j, ImportOptions{}, Batch{Source: "file:odd", Cookies: cs}); st.Unchanged != len(cs) || st.Added != 0 {
+		t.Fatalf("re-import: %+v", st)
+	}
+}

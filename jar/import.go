@@ -95,10 +95,8 @@ type importer struct {
 
 	ins, insMany, upd, save *sql.Stmt
 
-	// New cookies wait in pending (insertChunk rows per statement); their
-	// "more" records are in arena, which pending refers to.
+	// New cookies wait in pending (insertChunk rows per statement).
 	pending   []any
-	arena     []byte
 	pendingEx []*existing
 
 	log *importLog // the sources' import records (importlog.go); nil on a dry run
@@ -106,9 +104,8 @@ type importer struct {
 	pendingWB map[string]map[string]bool // identities with pending write-back, per source
 
 	sites  siteCache
-	fakeID int64  // ids of cookies not inserted yet: -1, -2, …
-	key    []byte // identityKey scratch
-	args   []any  // one row's arguments, reused
+	fakeID int64 // ids of cookies not inserted yet: -1, -2, …
+	args   []any // one row's arguments, reused
 }
 
 // existing is what the jar holds for one identity of an imported source.
@@ -146,6 +143,14 @@ func newImporter(ctx context.Context, j *Jar, batches []Batch, opt ImportOptions
 // run is the import's undo step (see Jar.change).
 func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 	im.tx, im.rec, im.now = tx, rec, toMicro(im.j.Now())
+	var err error
+	if im.verdicts, err = loadVerdicts(im.ctx, im.tx, im.sources); err != nil {
+		return "", 0, im.j.fileError(err)
+	}
+	// The workers prepare the cookies while this goroutine reads what the
+	// jar holds: neither needs the other.
+	p := im.startPreparing(im.order())
+	defer p.stop()
 	if err := im.loadExisting(); err != nil {
 		return "", 0, err
 	}
@@ -154,20 +159,12 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 		if err := im.prepare(); err != nil {
 			return "", 0, err
 		}
-		var err error
 		if im.log, err = newImportLog(im.ctx, tx, im.sources, im.j.Now()); err != nil {
 			return "", 0, im.j.fileError(err)
 		}
 	}
-	for oi, r := range im.order() {
-		if oi%4096 == 0 {
-			if err := im.ctx.Err(); err != nil {
-				return "", 0, err
-			}
-		}
-		if err := im.place(&im.batches[r.b], int(r.c)); err != nil {
-			return "", 0, err
-		}
+	if err := im.placeAll(p); err != nil {
+		return "", 0, err
 	}
 	if err := im.flush(); err != nil {
 		return "", 0, err
@@ -192,34 +189,47 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 	return summary, s.Added + s.Updated + s.Pruned, nil
 }
 
-// loadExisting reads the user's verdicts and, per source, what the jar
-// holds now: identity → id and content hash.
+// placeAll places every cookie of the import, in the order of the
+// identity index, as the workers prepare them.
+func (im *importer) placeAll(p *preparer) error {
+	for i := range p.chunks {
+		if err := im.ctx.Err(); err != nil {
+			return err
+		}
+		ch := p.next(i)
+		for k := range ch.items {
+			if err := im.place(&ch.items[k]); err != nil {
+				return err
+			}
+		}
+		p.done(i)
+	}
+	return nil
+}
+
+// loadExisting reads, per source, what the jar holds now (identity → id
+// and content hash) and the identities with pending write-back.
 func (im *importer) loadExisting() error {
 	var err error
 	if im.pendingWB, err = pendingKeys(im.ctx, im.tx, im.sources); err != nil {
-		return im.j.fileError(err)
-	}
-	if im.verdicts, err = loadVerdicts(im.ctx, im.tx, im.sources); err != nil {
 		return im.j.fileError(err)
 	}
 	im.have = make(map[string]map[string]*existing, len(im.sources))
 	for _, src := range im.sources {
 		m := map[string]*existing{}
 		im.have[src] = m
-		rows, err := im.tx.QueryContext(im.ctx, `SELECT id, chash, partition_key, container_key, domain, host_only, path, name
-			FROM cookies WHERE source = ?`, src)
+		rows, err := im.tx.QueryContext(im.ctx, `SELECT id, chash, `+identityKeySQL+` FROM cookies WHERE source = ?`, src)
 		if err != nil {
 			return im.j.fileError(err)
 		}
-		var p, c, d, path, name sql.RawBytes
-		var id, hash, ho int64
+		var key sql.RawBytes
+		var id, hash int64
 		for rows.Next() {
-			if err := rows.Scan(&id, &hash, &p, &c, &d, &ho, &path, &name); err != nil {
+			if err := rows.Scan(&id, &hash, &key); err != nil {
 				rows.Close()
 				return err
 			}
-			im.key = identityKey(im.key, string(p), string(c), string(d), ho != 0, string(path), string(name))
-			m[string(im.key)] = im.newExisting(existing{id: id, hash: hash})
+			m[string(key)] = im.newExisting(existing{id: id, hash: hash})
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -306,115 +316,64 @@ func (im *importer) closeStatements() {
 	}
 }
 
-// ref is one cookie of the import: batch b, cookie c, and its site.
-type ref struct {
-	site string
-	b, c int32
-}
-
-// order lists every cookie of the import in the order of the identity
-// index: appending to the index costs far less than inserting at random
-// places. Of two equal identities the later (by batch, then position)
-// comes last and so wins.
-func (im *importer) order() []ref {
-	var order []ref
-	for bi := range im.batches {
-		for ci := range im.batches[bi].Cookies {
-			order = append(order, ref{im.sites.site(im.batches[bi].Cookies[ci].Domain), int32(bi), int32(ci)})
-		}
-	}
-	slices.SortFunc(order, func(x, y ref) int {
-		if c := strings.Compare(x.site, y.site); c != 0 {
-			return c
-		}
-		a, b := &im.batches[x.b].Cookies[x.c], &im.batches[y.b].Cookies[y.c]
-		if c := strings.Compare(a.Domain, b.Domain); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Path, b.Path); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
-			return c
-		}
-		if x.b != y.b {
-			return int(x.b - y.b)
-		}
-		return int(x.c - y.c)
-	})
-	return order
-}
-
-// place decides what cookie ci of batch b is to the jar (new, unchanged or
-// updated) and writes it accordingly.
-func (im *importer) place(b *Batch, ci int) error {
-	c := b.Cookies[ci] // a copy: the caller's batch is not changed
-	// The batch's source wins: Prune and the per-source state are the batch's.
-	c.Source = b.Source
-	im.key = identityKey(im.key, c.Partition.Key(), c.Container.Key, c.Domain, c.HostOnly, c.Path, c.Name)
-	if im.pendingWB[c.Source][string(im.key)] {
+// place decides what the prepared cookie p is to the jar (new, unchanged
+// or updated) and writes it accordingly.
+func (im *importer) place(p *prepped) error {
+	si := im.srcIndex[p.c.Source]
+	if im.pendingWB[p.c.Source][string(p.key)] {
 		// A pending deletion is not brought back, a pending edit not
 		// overwritten (pending.go).
 		im.stats.Pending++
-		im.per[im.srcIndex[c.Source]].Pending++
-		if ex := im.have[c.Source][string(im.key)]; ex != nil {
+		im.per[si].Pending++
+		if ex := im.have[p.c.Source][string(p.key)]; ex != nil {
 			ex.seen = true
 		}
 		return nil
 	}
-	im.classify(&c)
-	normalize(&c)
-	site := im.sites.site(c.Domain)
 	if im.log != nil {
-		im.log.see(im.srcIndex[c.Source], im.key, &c)
+		im.log.see(si, p.key, &p.c)
 	}
-	mark := len(im.arena)
-	im.args = appendRowArgs(im.args[:0], &c, site, &im.arena)
-	hash := im.args[len(im.args)-2].(int64)
-	m := im.have[c.Source]
-	ps := &im.per[im.srcIndex[c.Source]]
-	ex := m[string(im.key)]
+	m := im.have[p.c.Source]
+	ps := &im.per[si]
+	ex := m[string(p.key)]
 	switch {
 	case ex == nil:
 		im.stats.Added++
 		ps.Added++
-		ex = im.newExisting(existing{id: im.fakeID, hash: hash, seen: true})
+		ex = im.newExisting(existing{id: im.fakeID, hash: p.hash, seen: true})
 		im.fakeID--
-		m[string(im.key)] = ex
+		m[string(p.key)] = ex
 		if im.opt.DryRun {
 			return nil
 		}
-		im.pending = append(im.pending, im.args...)
+		im.pending = appendColumns(im.pending, &p.c, p.site, p.flags, p.expires, p.hash, p.more)
 		im.pendingEx = append(im.pendingEx, ex)
 		if len(im.pendingEx) == insertChunk {
 			return im.flush()
 		}
 		return nil
-	case ex.hash == hash:
+	case ex.hash == p.hash:
 		if !ex.seen {
 			im.stats.Unchanged++
 			ps.Unchanged++
 		}
 		ex.seen = true
-		im.arena = im.arena[:mark]
 		return nil
 	}
 	im.stats.Updated++
 	ps.Updated++
-	ex.seen, ex.hash = true, hash
-	if !im.opt.DryRun {
-		if err := im.update(ex, b.Source); err != nil {
-			return err
-		}
+	ex.seen, ex.hash = true, p.hash
+	if im.opt.DryRun {
+		return nil
 	}
-	im.arena = im.arena[:min(mark, len(im.arena))] // flush may have emptied it
-	return nil
+	im.args = appendColumns(im.args[:0], &p.c, p.site, p.flags, p.expires, p.hash, p.more)
+	return im.update(ex, p.c.Source)
 }
 
-// classify gives c the user's verdict for its identity (im.key) if there is
-// one, else the classifier's.
-func (im *importer) classify(c *cookie.Cookie) {
-	if v, ok := im.verdicts[c.Source][string(im.key)]; ok {
+// classify gives c the user's verdict for its identity (key) if there is
+// one, else the classifier's. It runs on the preparing goroutines.
+func (im *importer) classify(c *cookie.Cookie, key []byte) {
+	if v, ok := im.verdicts[c.Source][string(key)]; ok {
 		c.Purpose, c.Reason, c.VerdictBy = v.purpose, v.reason, cookie.EvidenceUser
 		return
 	}
@@ -454,7 +413,7 @@ func (im *importer) flush() error {
 	if k == 0 {
 		return nil
 	}
-	defer func() { im.pending, im.pendingEx, im.arena = im.pending[:0], im.pendingEx[:0], im.arena[:0] }()
+	defer func() { im.pending, im.pendingEx = im.pending[:0], im.pendingEx[:0] }()
 	if k < insertChunk {
 		n := len(cookieColumns)
 		for i, ex := range im.pendingEx {

@@ -252,11 +252,16 @@ func appendRowArgs(dst []any, c *cookie.Cookie, site string, arena *[]byte) []an
 	*arena = encodeMore(*arena, c)
 	more := (*arena)[start:len(*arena):len(*arena)]
 	flags, expires := cookieFlags(c), toMicro(c.Expires)
+	hash := contentHash(site, c.Value, flags, expires, string(c.Purpose), c.Reason, string(c.VerdictBy), more)
+	return appendColumns(dst, c, site, flags, expires, hash, more)
+}
+
+// appendColumns appends the values of cookieColumns, in order, for c and
+// what was derived from it.
+func appendColumns(dst []any, c *cookie.Cookie, site string, flags, expires, hash int64, more []byte) []any {
 	return append(dst,
 		c.Source, c.Partition.Key(), c.Container.Key, c.Domain, b2i(c.HostOnly), c.Path, c.Name,
-		site, c.Value, flags, expires, string(c.Purpose), c.Reason, string(c.VerdictBy),
-		contentHash(site, c.Value, flags, expires, string(c.Purpose), c.Reason, string(c.VerdictBy), more),
-		more,
+		site, c.Value, flags, expires, string(c.Purpose), c.Reason, string(c.VerdictBy), hash, more,
 	)
 }
 
@@ -324,9 +329,15 @@ func (s *rowScanner) scan(rows *sql.Rows, c *cookie.Cookie) error {
 	return nil
 }
 
-// identityKey is an unambiguous map key for an identity within one source.
+// identityKey is an unambiguous map key for an identity within one source:
+// each of partition, container, domain, path and name as its length in
+// bytes, ':' and the bytes, then 'h' for a host-only cookie.
+// identityKeySQL computes the same key in SQL.
 func identityKey(buf []byte, partition, container, domain string, hostOnly bool, path, name string) []byte {
-	buf = buf[:0]
+	return appendIdentityKey(buf[:0], partition, container, domain, hostOnly, path, name)
+}
+
+func appendIdentityKey(buf []byte, partition, container, domain string, hostOnly bool, path, name string) []byte {
 	for _, s := range [...]string{partition, container, domain, path, name} {
 		buf = strconv.AppendInt(buf, int64(len(s)), 10)
 		buf = append(buf, ':')
@@ -337,3 +348,9 @@ func identityKey(buf []byte, partition, container, domain string, hostOnly bool,
 	}
 	return buf
 }
+
+// identityKeySQL is identityKey of a row of the cookie tables, computed by
+// SQLite: one column to read instead of six.
+const identityKeySQL = `octet_length(partition_key) || ':' || partition_key || octet_length(container_key) || ':' || container_key ||
+	octet_length(domain) || ':' || domain || octet_length(path) || ':' || path || octet_length(name) || ':' || name ||
+	CASE WHEN host_only != 0 THEN 'h' ELSE '' END`

@@ -1,0 +1,198 @@
+package jar
+
+import (
+	"cmp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
+)
+
+// The Go side of an import (classify, normalize, encode, hash every cookie)
+// is independent per cookie, while SQLite writes on one goroutine. So the
+// import's order is cut into chunks that workers prepare ahead of the
+// writer, which then only looks each cookie up and writes it: on two cores
+// the preparation costs almost no wall time. At most prepAhead chunks wait
+// prepared, which bounds the memory.
+
+// prepped is one cookie of the import made ready for the jar.
+type prepped struct {
+	c                    cookie.Cookie // classified and normalized; Source is the batch's
+	site                 string
+	key                  []byte // identityKey
+	more                 []byte // encodeMore
+	flags, expires, hash int64
+}
+
+// prepChunk is a run of the import's order, prepared by one worker.
+type prepChunk struct {
+	refs  []ref
+	items []prepped
+	ready chan struct{} // closed once items are prepared
+}
+
+const (
+	prepChunkSize = 1024
+	prepAhead     = 8
+)
+
+// preparer runs the workers of one import.
+type preparer struct {
+	chunks []*prepChunk
+	tokens chan struct{} // one per chunk prepared and not yet consumed
+	quit   chan struct{}
+	wg     sync.WaitGroup
+}
+
+// startPreparing cuts order into chunks and starts preparing them, in
+// order, on up to four goroutines.
+func (im *importer) startPreparing(order []ref) *preparer {
+	p := &preparer{tokens: make(chan struct{}, prepAhead), quit: make(chan struct{})}
+	for lo := 0; lo < len(order); lo += prepChunkSize {
+		hi := min(lo+prepChunkSize, len(order))
+		p.chunks = append(p.chunks, &prepChunk{refs: order[lo:hi], ready: make(chan struct{})})
+	}
+	work := make(chan *prepChunk)
+	p.wg.Add(1)
+	go func() { // hands out chunks in order, at most prepAhead ahead of the writer
+		defer p.wg.Done()
+		defer close(work)
+		for _, ch := range p.chunks {
+			select {
+			case p.tokens <- struct{}{}:
+			case <-p.quit:
+				return
+			}
+			select {
+			case work <- ch:
+			case <-p.quit:
+				return
+			}
+		}
+	}()
+	for range max(1, min(runtime.GOMAXPROCS(0), 4)) {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			sites := siteCache{} // siteCache is not safe for concurrent use
+			for ch := range work {
+				im.prepareChunk(ch, sites)
+				close(ch.ready)
+			}
+		}()
+	}
+	return p
+}
+
+// next waits for chunk i to be prepared; done says it was consumed.
+func (p *preparer) next(i int) *prepChunk {
+	<-p.chunks[i].ready
+	return p.chunks[i]
+}
+
+func (p *preparer) done(i int) {
+	p.chunks[i] = nil // its memory may go
+	<-p.tokens
+}
+
+// stop ends the workers (also when the writer gave up early) and waits.
+func (p *preparer) stop() {
+	close(p.quit)
+	p.wg.Wait()
+}
+
+// prepareChunk classifies, normalizes and encodes the cookies of ch.
+func (im *importer) prepareChunk(ch *prepChunk, sites siteCache) {
+	ch.items = make([]prepped, len(ch.refs))
+	arena := make([]byte, 0, len(ch.refs)*192)
+	offs := make([]int32, 0, 3*len(ch.refs))
+	for i, r := range ch.refs {
+		b := &im.batches[r.b]
+		p := &ch.items[i]
+		p.c = b.Cookies[r.c] // a copy: the caller's batch is not changed
+		// The batch's source wins: Prune and the per-source state are the batch's.
+		p.c.Source = b.Source
+		c := &p.c
+		k0 := len(arena)
+		arena = appendIdentityKey(arena, c.Partition.Key(), c.Container.Key, c.Domain, c.HostOnly, c.Path, c.Name)
+		im.classify(c, arena[k0:])
+		normalize(c)
+		p.site = sites.site(c.Domain)
+		m0 := len(arena)
+		arena = encodeMore(arena, c)
+		offs = append(offs, int32(k0), int32(m0), int32(len(arena)))
+		p.flags, p.expires = cookieFlags(c), toMicro(c.Expires)
+		p.hash = contentHash(p.site, c.Value, p.flags, p.expires, string(c.Purpose), c.Reason, string(c.VerdictBy), arena[m0:])
+	}
+	// Slices into the arena only now: appending may have moved it.
+	for i := range ch.items {
+		k0, m0, end := offs[3*i], offs[3*i+1], offs[3*i+2]
+		ch.items[i].key = arena[k0:m0:m0]
+		ch.items[i].more = arena[m0:end:end]
+	}
+}
+
+// ref is one cookie of the import: batch b, cookie c, and the rank of its
+// site among the import's sites.
+type ref struct {
+	site int32
+	b, c int32
+}
+
+// order lists every cookie of the import in the order of the identity
+// index: appending to the index costs far less than inserting at random
+// places. Of two equal identities the later (by batch, then position)
+// comes last and so wins. Sites are ranked first, so that most comparisons
+// are of two integers.
+func (im *importer) order() []ref {
+	n := 0
+	for bi := range im.batches {
+		n += len(im.batches[bi].Cookies)
+	}
+	rank := map[string]int32{}
+	var names []string
+	order := make([]ref, 0, n)
+	for bi := range im.batches {
+		for ci := range im.batches[bi].Cookies {
+			site := im.sites.site(im.batches[bi].Cookies[ci].Domain)
+			r, ok := rank[site]
+			if !ok {
+				r = int32(len(names))
+				rank[site] = r
+				names = append(names, site)
+			}
+			order = append(order, ref{r, int32(bi), int32(ci)})
+		}
+	}
+	sorted := slices.Clone(names)
+	slices.Sort(sorted)
+	final := make([]int32, len(names)) // first-seen rank → sorted rank
+	for i, s := range sorted {
+		final[rank[s]] = int32(i)
+	}
+	for i := range order {
+		order[i].site = final[order[i].site]
+	}
+	slices.SortFunc(order, func(x, y ref) int {
+		if x.site != y.site {
+			return cmp.Compare(x.site, y.site)
+		}
+		a, b := &im.batches[x.b].Cookies[x.c], &im.batches[y.b].Cookies[y.c]
+		if c := strings.Compare(a.Domain, b.Domain); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		if x.b != y.b {
+			return int(x.b - y.b)
+		}
+		return int(x.c - y.c)
+	})
+	return order
+}

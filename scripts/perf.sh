@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# perf.sh — time crumbs against the sqlite3 floor, black box, in one run.
+#
+# Generates a Firefox and an encrypted Chromium store of N cookies with
+# internal/gen, then times, each RUNS times (the best run counts):
+#   floor     sqlite3 selecting every row of the store (SELECT *)
+#   import    crumbs import of the store into an empty jar (classified)
+#   reimport  the same store again: everything unchanged
+#   purge     crumbs purge --purpose tracking --yes on that jar
+#   undo      crumbs undo of the purge
+# and prints wall and CPU (user+sys) seconds with the ratio to the floor.
+# Budgets (docs/budgets.md): import ≤ 5×, re-import ≤ 3× the floor; purge
+# and undo ≤ the re-import.
+#
+# Usage: scripts/perf.sh [N] [RUNS]     (defaults 100000 and 3)
+# Needs go, sqlite3, awk and GNU time (/usr/bin/time). Nothing leaves $TMPDIR.
+set -euo pipefail
+n=${1:-100000}
+runs=${2:-3}
+cd "$(dirname "$0")/.."
+command -v sqlite3 >/dev/null || { echo "perf.sh: needs sqlite3"; exit 2; }
+[ -x /usr/bin/time ] || { echo "perf.sh: needs GNU time at /usr/bin/time"; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/crumbs" .
+go build -o "$work/crumbs-gen" ./internal/gen/crumbs-gen
+mkdir -p "$work/ff" "$work/ch/Default"
+"$work/crumbs-gen" -kind firefox -n "$n" -o "$work/ff/cookies.sqlite"
+"$work/crumbs-gen" -kind chromium -n "$n" -o "$work/ch/Default/Cookies"
+export HOME="$work/home" XDG_DATA_HOME="$work/home/data" XDG_CONFIG_HOME="$work/home/config"
+export CRUMBS_SAFE_STORAGE_PASSWORD=peanuts
+mkdir -p "$HOME"
+
+# best CMD...: runs CMD $runs times; prints "wall cpu maxrss_kb" of the
+# fastest run (by wall time). $setup runs before each, untimed.
+setup=true
+best() {
+  local bw="" bc="" bm=""
+  for _ in $(seq "$runs"); do
+    eval "$setup"
+    /usr/bin/time -f '%e %U %S %M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }
+    read -r w u s m <"$work/t"
+    c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+    if [ -z "$bw" ] || awk -v a="$w" -v b="$bw" 'BEGIN { exit !(a < b) }'; then bw=$w bc=$c bm=$m; fi
+  done
+  echo "$bw $bc $bm"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
+
+printf '%s, %s, %d cookies, best of %d\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(uname -m) $(nproc) cores" "$n" "$runs"
+printf '%-10s %-9s %9s %8s %9s %8s %8s\n' store work wall× wall-s cpu× cpu-s rss-MB
+for kind in firefox chromium; do
+  if [ $kind = firefox ]; then store="$work/ff/cookies.sqlite" table=moz_cookies; else store="$work/ch/Default/Cookies" table=cookies; fi
+  jar="$work/$kind.db"
+  setup=true
+  read -r fw fc _ < <(best sqlite3 "$store" "SELECT * FROM $table")
+  setup="rm -f '$jar' '$jar-wal' '$jar-shm'"
+  read -r iw ic im < <(best "$work/crumbs" --jar "$jar" import "$store")
+  setup=true
+  read -r rw rc rm < <(best "$work/crumbs" --jar "$jar" import "$store")
+  cp "$jar" "$work/base.db"
+  setup="cp '$work/base.db' '$jar'; rm -f '$jar-wal' '$jar-shm'"
+  read -r pw pc pm < <(best "$work/crumbs" --jar "$jar" purge --purpose tracking --yes)
+  setup="cp '$work/base.db' '$jar'; rm -f '$jar-wal' '$jar-shm'; '$work/crumbs' --jar '$jar' purge --purpose tracking --yes >/dev/null 2>&1"
+  read -r uw uc um < <(best "$work/crumbs" --jar "$jar" undo)
+  row() { printf '%-10s %-9s %9s %8s %9s %8s %8s\n' "$kind" "$1" "$(ratio "$2" "$fw")" "$2" "$(ratio "$3" "$fc")" "$3" "$(( $4 / 1024 ))"; }
+  printf '%-10s %-9s %9s %8s %9s %8s %8s\n' "$kind" floor 1.0 "$fw" 1.0 "$fc" -
+  row import "$iw" "$ic" "$im"
+  row reimport "$rw" "$rc" "$rm"
+  row purge "$pw" "$pc" "$pm"
+  row undo "$uw" "$uc" "$um"
+done
