@@ -27,6 +27,7 @@ func (hs *helpScreen) enableKeys(c *Context, k *KeyMap) {
 }
 
 func (hs *helpScreen) shortHelp(k *KeyMap) []key.Binding {
+	k.Quit.SetHelp("q", "close help")
 	return []key.Binding{k.Up, k.Down, k.Back, k.Quit}
 }
 
@@ -36,10 +37,8 @@ func (hs *helpScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(km, c.keys.Back), key.Matches(km, c.keys.Help):
-		c.nav.pop()
-	case key.Matches(km, c.keys.Quit):
-		return tea.Quit
+	case key.Matches(km, c.keys.Back), key.Matches(km, c.keys.Help), key.Matches(km, c.keys.Quit):
+		c.nav.pop() // q closes the help, as in less and man
 	default:
 		hs.vp = scrolled(c, hs.vp, hs.content(c), c.h-1, km)
 	}

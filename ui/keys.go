@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 )
 
@@ -18,75 +20,96 @@ type KeyMap struct {
 	Search, SearchKeep, SearchClear                                           key.Binding
 	AllPurposes, OnlySession, OnlyPersonal, OnlyTracking, OnlyUnknown, Source key.Binding
 	// changing
-	Mark, MarkAll, Delete, Purge, Undo, Edit, EditValue, SetPurpose key.Binding
-	Trash, Restore, RestoreAll, EmptyTrash, Import, Export, Demo    key.Binding
-	Copy, CopyAs, Protect                                           key.Binding
+	Mark, MarkAll, Delete, Purge, Undo, Edit, EditValue, SetPurpose, Add key.Binding
+	Trash, Restore, RestoreAll, EmptyTrash, Import, Export, Demo         key.Binding
+	Copy, CopyAs, Protect                                                key.Binding
 	// dialogs and forms
 	Confirm, Cancel, NextField, PrevField, Save, Toggle key.Binding
 }
 
 func newKeyMap() KeyMap {
-	b := func(help string, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	// The help label is made from the keys themselves, so help never
+	// leaves out a key that works ("pgup/b", "tab/l/→").
+	b := func(desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keysLabel(keys), desc))
 	}
 	return KeyMap{
-		Up:          b("↑/k", "up", "up", "k"),
-		Down:        b("↓/j", "down", "down", "j"),
-		Top:         b("g/home", "top", "g", "home"),
-		Bottom:      b("G/end", "bottom", "G", "end"),
-		PageUp:      b("pgup", "page up", "pgup", "b"),
-		PageDown:    b("pgdn", "page down", "pgdown", "pgdn"),
-		HalfUp:      b("ctrl+u", "half page up", "ctrl+u"),
-		HalfDown:    b("ctrl+d", "half page down", "ctrl+d"),
-		NextPane:    b("tab", "next pane", "tab", "l", "right"),
-		PrevPane:    b("shift+tab", "previous pane", "shift+tab", "h", "left"),
-		Open:        b("enter", "details", "enter"),
-		Back:        b("esc", "back", "esc"),
-		Flat:        b("f", "flat/by site", "f"),
-		Reveal:      b("v", "show/mask values", "v"),
-		Sort:        b("s", "sort", "s"),
-		SortReverse: b("S", "reverse sort", "S"),
-		Help:        b("?", "help", "?"),
-		Quit:        b("q", "quit", "q"),
-		ForceQuit:   b("ctrl+c", "quit", "ctrl+c"),
-		Refresh:     b("ctrl+r", "reload the jar", "ctrl+r"),
+		Up:          b("up", "up", "k"),
+		Down:        b("down", "down", "j"),
+		Top:         b("top", "g", "home"),
+		Bottom:      b("bottom", "G", "end"),
+		PageUp:      b("page up", "pgup", "b"),
+		PageDown:    b("page down", "pgdown", "pgdn"),
+		HalfUp:      b("half page up", "ctrl+u"),
+		HalfDown:    b("half page down", "ctrl+d"),
+		NextPane:    b("next pane", "tab", "l", "right"),
+		PrevPane:    b("previous pane", "shift+tab", "h", "left"),
+		Open:        b("details", "enter"),
+		Back:        b("back", "esc"),
+		Flat:        b("flat/by site", "f"),
+		Reveal:      b("show/mask values", "v"),
+		Sort:        b("sort", "s"),
+		SortReverse: b("reverse sort", "S"),
+		Help:        b("help", "?"),
+		Quit:        b("quit", "q"),
+		ForceQuit:   b("quit", "ctrl+c"),
+		Refresh:     b("reload the jar", "ctrl+r"),
 
-		Search:       b("/", "search", "/"),
-		SearchKeep:   b("enter", "keep search", "enter"),
-		SearchClear:  b("esc", "clear search", "esc"),
-		AllPurposes:  b("0", "all purposes", "0"),
-		OnlySession:  b("1", "session", "1"),
-		OnlyPersonal: b("2", "personalization", "2"),
-		OnlyTracking: b("3", "tracking", "3"),
-		OnlyUnknown:  b("4", "unknown", "4"),
-		Source:       b("o", "next source", "o"),
+		Search:       b("search", "/"),
+		SearchKeep:   b("keep search", "enter"),
+		SearchClear:  b("clear search", "esc"),
+		AllPurposes:  b("all purposes", "0"),
+		OnlySession:  b("session", "1"),
+		OnlyPersonal: b("personalization", "2"),
+		OnlyTracking: b("tracking", "3"),
+		OnlyUnknown:  b("unknown", "4"),
+		Source:       b("next source", "o"),
 
-		Mark:       b("space", "mark", " ", "space"),
-		MarkAll:    b("ctrl+a", "mark all shown", "ctrl+a"),
-		Delete:     b("d", "delete", "d", "delete"),
-		Purge:      b("P", "purge tracking", "P"),
-		Undo:       b("u", "undo", "u"),
-		Edit:       b("e", "edit", "e"),
-		EditValue:  b("E", "edit value in $EDITOR", "E"),
-		SetPurpose: b("p", "set purpose", "p"),
-		Trash:      b("t", "trash", "t"),
-		Restore:    b("r", "restore", "r"),
-		RestoreAll: b("R", "restore all", "R"),
-		EmptyTrash: b("X", "empty trash", "X"),
-		Import:     b("i", "import browsers", "i"),
-		Export:     b("x", "export", "x"),
-		Demo:       b("D", "load demo cookies", "D"),
-		Copy:       b("y", "copy value", "y"),
-		CopyAs:     b("Y", "copy as header/JSON", "Y"),
-		Protect:    b("K", "protect/unprotect (keep)", "K"),
+		Mark:       b("mark", " ", "space"),
+		MarkAll:    b("mark all shown", "ctrl+a"),
+		Delete:     b("delete", "d", "delete"),
+		Purge:      b("purge tracking", "P"),
+		Undo:       b("undo", "u"),
+		Edit:       b("edit", "e"),
+		EditValue:  b("edit value in $EDITOR", "E"),
+		Add:        b("add a cookie", "a"),
+		SetPurpose: b("set purpose", "p"),
+		Trash:      b("trash", "t"),
+		Restore:    b("restore", "r"),
+		RestoreAll: b("restore all", "R"),
+		EmptyTrash: b("empty trash", "X"),
+		Import:     b("import browsers", "i"),
+		Export:     b("export", "x"),
+		Demo:       b("load demo cookies", "D"),
+		Copy:       b("copy value", "y"),
+		CopyAs:     b("copy as header/JSON", "Y"),
+		Protect:    b("protect/unprotect (keep)", "K"),
 
-		Confirm:   b("y", "confirm", "y"),
-		Cancel:    b("esc", "cancel", "esc"),
-		NextField: b("tab/↓", "next field", "tab", "down"),
-		PrevField: b("shift+tab/↑", "previous field", "shift+tab", "up"),
-		Save:      b("enter", "save", "enter"),
-		Toggle:    b("space/←/→", "change choice", " ", "left", "right"),
+		Confirm:   b("confirm", "y"),
+		Cancel:    b("cancel", "esc"),
+		NextField: b("next field", "tab", "down"),
+		PrevField: b("previous field", "shift+tab", "up"),
+		Save:      b("save", "enter"),
+		Toggle:    b("change choice", " ", "left", "right"),
 	}
+}
+
+// keysLabel is how help names keys: arrows as arrows, " " as space, each
+// key once.
+func keysLabel(keys []string) string {
+	names := map[string]string{"up": "↑", "down": "↓", "left": "←", "right": "→", " ": "space", "pgdown": "pgdn"}
+	var out []string
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if n, ok := names[k]; ok {
+			k = n
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return strings.Join(out, "/")
 }
 
 // all lists every binding, for enabling and disabling in bulk.
@@ -97,7 +120,7 @@ func (k *KeyMap) all() []*key.Binding {
 		&k.Flat, &k.Reveal, &k.Sort, &k.SortReverse, &k.Help, &k.Quit, &k.ForceQuit, &k.Refresh,
 		&k.Search, &k.SearchKeep, &k.SearchClear,
 		&k.AllPurposes, &k.OnlySession, &k.OnlyPersonal, &k.OnlyTracking, &k.OnlyUnknown, &k.Source,
-		&k.Mark, &k.MarkAll, &k.Delete, &k.Purge, &k.Undo, &k.Edit, &k.EditValue, &k.SetPurpose,
+		&k.Mark, &k.MarkAll, &k.Delete, &k.Purge, &k.Undo, &k.Edit, &k.EditValue, &k.SetPurpose, &k.Add,
 		&k.Trash, &k.Restore, &k.RestoreAll, &k.EmptyTrash, &k.Import, &k.Export, &k.Demo,
 		&k.Copy, &k.CopyAs, &k.Protect,
 		&k.Confirm, &k.Cancel, &k.NextField, &k.PrevField, &k.Save, &k.Toggle,
@@ -125,9 +148,11 @@ type helpGroup struct {
 func (k *KeyMap) groups() []helpGroup {
 	gs := []helpGroup{
 		{"move", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.NextPane, k.PrevPane, k.Open, k.Back}},
-		{"view", []key.Binding{k.Flat, k.Reveal, k.Sort, k.SortReverse, k.Refresh, k.Help, k.Quit, k.ForceQuit}},
+		{"view", []key.Binding{k.Flat, k.Reveal, k.Sort, k.SortReverse, k.Refresh, k.Trash, k.Help, k.Quit, k.ForceQuit}},
 		{"filter", []key.Binding{k.Search, k.SearchKeep, k.SearchClear, k.AllPurposes, k.OnlySession, k.OnlyPersonal, k.OnlyTracking, k.OnlyUnknown, k.Source}},
-		{"change", []key.Binding{k.Mark, k.MarkAll, k.Delete, k.Purge, k.Undo, k.Edit, k.EditValue, k.SetPurpose, k.Trash, k.Restore, k.RestoreAll, k.EmptyTrash, k.Import, k.Export, k.Demo, k.Copy, k.CopyAs, k.Protect}},
+		{"mark", []key.Binding{k.Mark, k.MarkAll}},
+		{"change", []key.Binding{k.Delete, k.Purge, k.Undo, k.Edit, k.EditValue, k.Add, k.SetPurpose, k.Protect, k.Restore, k.RestoreAll, k.EmptyTrash, k.Import, k.Demo}},
+		{"copy, export", []key.Binding{k.Copy, k.CopyAs, k.Export}},
 		{"dialog", []key.Binding{k.Confirm, k.Cancel, k.NextField, k.PrevField, k.Save, k.Toggle}},
 	}
 	var out []helpGroup

@@ -355,6 +355,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if m.modal != nil {
 		return m.toModal(msg)
 	}
+	if km, ok := msg.(tea.KeyMsg); ok && c.opts.ReadOnly {
+		if b, off := readOnlyKey(&c.keys, km); off {
+			return m.setToast("read-only: "+b.Help().Key+" ("+b.Help().Desc+") is off — crumbs was started with --readonly", true)
+		}
+	}
 	if km, ok := msg.(tea.KeyMsg); ok && m.tooSmall() {
 		if key.Matches(km, c.keys.Quit) {
 			return tea.Quit
@@ -466,6 +471,25 @@ func (m *Model) result(msg resultMsg) tea.Cmd {
 }
 
 func (m *Model) tooSmall() bool { return m.c.w < minWidth || m.c.h < minHeight }
+
+// readOnlyKey reports whether km is a key that changes the jar and is off
+// only because of --readonly (it would work otherwise: its binding in k is
+// disabled, the same key is bound to nothing enabled).
+func readOnlyKey(k *KeyMap, km tea.KeyMsg) (key.Binding, bool) {
+	for _, b := range k.all() {
+		if b.Enabled() && key.Matches(km, *b) {
+			return key.Binding{}, false // the key does something here
+		}
+	}
+	fresh := newKeyMap()
+	for _, b := range []key.Binding{fresh.Delete, fresh.Purge, fresh.Undo, fresh.Edit, fresh.EditValue, fresh.Add,
+		fresh.SetPurpose, fresh.Protect, fresh.Import, fresh.Restore, fresh.RestoreAll, fresh.EmptyTrash, fresh.Demo} {
+		if key.Matches(km, b) {
+			return b, true
+		}
+	}
+	return key.Binding{}, false
+}
 
 // errText renders an error for the status bar; InvalidError reads as
 // "field: reason".
