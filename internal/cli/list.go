@@ -41,7 +41,8 @@ Every string is made safe for the terminal first: control characters,
 escape sequences and bidi overrides appear as visible escapes (\x1b, \u202e).
 
 FLAGS letters: S secure, H HttpOnly, P partitioned, C in a container,
-X value unreadable (for example Chromium v20 app-bound encryption).
+X value unreadable (for example Chromium v20 app-bound encryption),
+K protected (see 'crumbs protect'; list is:protected shows them all).
 
 --json prints the export JSON (the chrome.cookies shape; see 'crumbs export').
 

@@ -67,9 +67,10 @@ func expiresCell(c *cookie.Cookie, now time.Time) string {
 }
 
 // flagsCell renders the boolean attributes as letters, "-" where unset:
-// S secure, H HttpOnly, P partitioned, C container, X value unreadable.
+// S secure, H HttpOnly, P partitioned, C container, X value unreadable,
+// K protected (kept by every purge; see crumbs protect).
 func flagsCell(c *cookie.Cookie) string {
-	b := []byte("-----")
+	b := []byte("------")
 	if c.Secure {
 		b[0] = 'S'
 	}
@@ -84,6 +85,9 @@ func flagsCell(c *cookie.Cookie) string {
 	}
 	if c.ValueUnreadable {
 		b[4] = 'X'
+	}
+	if c.ProtectedBy != "" {
+		b[5] = 'K'
 	}
 	return string(b)
 }

@@ -78,6 +78,15 @@ func TestProtectPurge(t *testing.T) {
 	if n := s.count("is:protected"); n != 3 {
 		t.Fatalf("list is:protected: %d", n)
 	}
+	// The list table marks protected rows with K in FLAGS.
+	for _, line := range strings.Split(s.ok("", "list").stdout, "\n")[1:] {
+		if line == "" {
+			continue
+		}
+		if strings.Contains(line, "github.com") != strings.Contains(line, "-K  ") {
+			t.Errorf("list row's K flag is wrong: %q", line)
+		}
+	}
 
 	dry := s.ok("", "purge", "--purpose", "tracking", "--dry-run")
 	if !strings.Contains(dry.stderr, "would move 2 cookies on 2 sites to the trash, kept 2 protected") || strings.Contains(dry.stdout, "github.com") {
