@@ -6,9 +6,8 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/crumbs-dev/crumbs/internal/cleanup"
 	"github.com/crumbs-dev/crumbs/internal/cli"
 )
 
@@ -18,10 +17,29 @@ var version = "dev"
 
 func main() {
 	cli.Version = version
-	// Ctrl-C cancels the context: a running import rolls back its
-	// transaction instead of dying half way.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Execute(ctx)
+	// Folders of earlier runs that were killed outright (SIGKILL, power
+	// cut) hold copies of cookie stores: remove them first.
+	cleanup.RemoveStale()
+	// SIGINT, SIGTERM, SIGHUP and SIGQUIT cancel the context: a running
+	// import rolls back its transaction instead of dying half way, an
+	// export leaves its target as it was; if the run does not end within
+	// cleanup.Grace, the temp files go anyway and crumbs exits.
+	ctx, stop := cleanup.OnSignals(context.Background())
+	code := run(ctx)
 	stop()
+	// Goroutines still copying (the UI's welcome count) never run their
+	// deferred removals once main returns: the registry does it for them.
+	cleanup.RemoveAll()
 	os.Exit(code)
+}
+
+// run runs crumbs; a panic removes the temp files before it goes on.
+func run(ctx context.Context) int {
+	defer func() {
+		if r := recover(); r != nil {
+			cleanup.RemoveAll()
+			panic(r)
+		}
+	}()
+	return cli.Execute(ctx)
 }

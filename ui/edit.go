@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/crumbs-dev/crumbs/internal/cleanup"
 	"github.com/crumbs-dev/crumbs/internal/editor"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
@@ -313,18 +314,18 @@ func editValueInEditor(cx *Context, c cookie.Cookie) tea.Cmd {
 // prepareEditor writes value to a 0600 file in a new private temp dir and
 // returns the editor command for it.
 func prepareEditor(value string) (*exec.Cmd, string, error) {
-	dir, err := os.MkdirTemp("", "crumbs-edit-")
+	dir, err := cleanup.MkdirTemp("edit")
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot create a temp dir: %w", err)
 	}
 	file := filepath.Join(dir, "value.txt")
 	if err := os.WriteFile(file, []byte(value), 0o600); err != nil {
-		os.RemoveAll(dir)
+		cleanup.Remove(dir)
 		return nil, "", fmt.Errorf("cannot write a temp file: %w", err)
 	}
 	cmd, err := editor.Command(os.Getenv, file)
 	if err != nil {
-		os.RemoveAll(dir)
+		cleanup.Remove(dir)
 		return nil, "", err
 	}
 	return cmd, dir, nil
@@ -333,7 +334,7 @@ func prepareEditor(value string) (*exec.Cmd, string, error) {
 // finishEditor reads the edited value back, removes the temp dir and
 // commits the change.
 func finishEditor(cx *Context, msg editorDoneMsg) tea.Cmd {
-	defer os.RemoveAll(msg.dir)
+	defer cleanup.Remove(msg.dir)
 	if msg.err != nil {
 		return cx.nav.setToast("editor failed: "+msg.err.Error(), true)
 	}

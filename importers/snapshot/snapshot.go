@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/crumbs-dev/crumbs/importers"
+	"github.com/crumbs-dev/crumbs/internal/cleanup"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
@@ -79,13 +80,10 @@ func Copy(ctx context.Context, dbPath string) (*Snapshot, error) {
 		return nil, &importers.FileError{Path: dbPath, Err: err}
 	}
 
-	dir, err := os.MkdirTemp("", "crumbs-snapshot-")
+	// A private 0700 folder, registered so that a signal or an exit while
+	// the copy is open still removes it (internal/cleanup).
+	dir, err := cleanup.MkdirTemp("snapshot")
 	if err != nil {
-		return nil, importers.Errorf(dbPath, "cannot create a private copy: %v", err)
-	}
-	// MkdirTemp already uses 0700; make sure a lax umask-independent mode holds.
-	if err := os.Chmod(dir, 0o700); err != nil {
-		os.RemoveAll(dir)
 		return nil, importers.Errorf(dbPath, "cannot create a private copy: %v", err)
 	}
 	s := &Snapshot{Source: dbPath, Path: filepath.Join(dir, "db"), dir: dir}
@@ -310,7 +308,7 @@ func (s *Snapshot) Close() error {
 	if s == nil || s.dir == "" {
 		return nil
 	}
-	err := os.RemoveAll(s.dir)
+	err := cleanup.Remove(s.dir)
 	s.dir = ""
 	return err
 }

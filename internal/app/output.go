@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/internal/cleanup"
 )
 
 // WriteOutput writes what write produces to path the way the shell's '>'
@@ -134,11 +136,13 @@ func atomicWrite(ctx context.Context, path, target string, write func(io.Writer)
 	if err != nil {
 		return fmt.Errorf("%s: cannot write: %w", path, unwrapPathError(err))
 	}
+	forget := cleanup.Register(tmp.Name()) // removed on a signal or panic too
 	defer func() {
 		if err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
 		}
+		forget()
 	}()
 	// CreateTemp already uses 0600; say it explicitly, it is the contract.
 	if err = tmp.Chmod(0o600); err != nil {
