@@ -13,6 +13,7 @@ var evidenceWords = map[cookie.Evidence]string{
 	cookie.EvidenceName:      "its name",
 	cookie.EvidencePattern:   "a name pattern",
 	cookie.EvidenceDomain:    "its domain",
+	cookie.EvidenceList:      "a list you loaded",
 	cookie.EvidenceHeuristic: "its name and attributes",
 }
 

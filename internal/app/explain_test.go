@@ -18,6 +18,8 @@ func TestExplain(t *testing.T) {
 		{"no known tracker or vendor", cookie.EvidenceNone, "no known tracker or vendor"},
 		{"", cookie.EvidenceNone, "nothing known about it"},
 		{"", "", "nothing known about it"},
+		{"hosts.txt lists tracker.example", cookie.EvidenceList, "hosts.txt lists tracker.example (by a list you loaded)"},
+		{"fallback (no evidence): kept", cookie.EvidenceFallback, "fallback (no evidence): kept"},
 	} {
 		c := cookie.Cookie{Reason: tc.reason, VerdictBy: tc.by}
 		if got := Explain(&c); got != tc.want {
