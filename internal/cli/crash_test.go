@@ -131,7 +131,7 @@ func TestConcurrentImports(t *testing.T) {
 	s := newSandbox(t)
 	a := s.write("a.json", jsonOf(t, genCookies(20000, 31, "file:a.json")))
 	b := s.write("b.txt", netscapeOf(t, genCookies(20000, 32, "file:b.txt")))
-	s.ok("", "list") // create the jar first: both imports then open an existing one
+	s.createJar() // both imports then open an existing one
 	var wg sync.WaitGroup
 	results := make([]result, 2)
 	for i, in := range []string{a, b} {

@@ -278,3 +278,10 @@ func copyDir(t testing.TB, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// createJar makes the sandbox's default jar, empty: an import of a
+// cookies.txt with no cookie (read commands never create one).
+func (s *sandbox) createJar() {
+	s.t.Helper()
+	s.ok("", "import", s.write("empty-cookies.txt", []byte(netscape.Header)))
+}

@@ -80,16 +80,16 @@ place; without -o (or with -o -) the data goes to stdout.
 					return err
 				}
 			} else {
-				err = a.withJar(func(j *jar.Jar) error {
+				err = a.withReadJar(func(j *jar.Jar) error {
 					opts.Now = j.Now()
-					if f.IsEmpty() {
+					if f.IsEmpty() && a.rules == "" {
 						// Everything, in the default order: the writers only
 						// read, so the jar's own snapshot serves without a
 						// 100k-cookie copy.
 						cs, _, err = j.Shared(ctx)
 						return err
 					}
-					cs, _, err = j.Query(ctx, jar.Query{Filter: f})
+					cs, err = a.readCookies(ctx, j, jar.Query{Filter: f})
 					return err
 				})
 				if err != nil {

@@ -64,8 +64,8 @@ K protected (see 'crumbs protect'; list is:protected shows them all).
 			if limit < 0 {
 				return usageErrorf("--limit: must not be negative")
 			}
-			return a.withJar(func(j *jar.Jar) error {
-				cs, _, err := j.Query(cmd.Context(), jar.Query{Filter: f, Sort: key, Desc: desc, Limit: limit})
+			return a.withReadJar(func(j *jar.Jar) error {
+				cs, err := a.readCookies(cmd.Context(), j, jar.Query{Filter: f, Sort: key, Desc: desc, Limit: limit})
 				if err != nil {
 					return err
 				}

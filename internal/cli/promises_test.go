@@ -202,3 +202,53 @@ func thousands(n int) string {
 	}
 	return s
 }
+
+// TestReadCommandsNeverCreateAJar (issue 9 item 7): list, export, trash
+// list and the UI with --readonly on a path with no jar say so and exit 1;
+// --rules on a read command classifies for display and writes nothing.
+func TestReadCommandsNeverCreateAJar(t *testing.T) {
+	s := newSandbox(t)
+	missing := filepath.Join(s.home, "nowhere", "jar.db")
+	for _, args := range [][]string{
+		{"list"}, {"list", "--json"}, {"export"}, {"export", "--format", "json", "-o", filepath.Join(s.home, "x.json")},
+		{"trash", "list"}, {"trash"}, {"--readonly"},
+	} {
+		r := s.run("", append([]string{"--jar", missing}, args...)...)
+		if r.code != 1 || !strings.Contains(r.stderr, "no jar at "+missing) {
+			t.Errorf("crumbs %s on no jar: %v", strings.Join(args, " "), r)
+		}
+		if _, err := os.Stat(filepath.Dir(missing)); err == nil {
+			t.Fatalf("crumbs %s created %s", strings.Join(args, " "), filepath.Dir(missing))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(s.home, "x.json")); err == nil {
+		t.Errorf("export on no jar wrote its -o file")
+	}
+	// The default jar too: nothing appears under XDG_DATA_HOME.
+	if r := s.run("", "list"); r.code != 1 {
+		t.Errorf("list on no default jar: %v", r)
+	}
+	if _, err := os.Stat(s.jar); err == nil {
+		t.Errorf("list created the default jar")
+	}
+
+	// --rules on a read command: the rules' purpose shows, the jar keeps its own.
+	cs := []cookie.Cookie{{Source: "file:x", Domain: ".example.com", Path: "/", Name: "crumbs_pref", Value: "1", Session: true}}
+	s.ok("", "import", s.write("in.json", jsonOf(t, cs)))
+	before := dump(t, s.jar)
+	rules := s.write("rules.toml", []byte("[[rule]]\nname = \"crumbs_pref\"\npurpose = \"tracking\"\nreason = \"test rule\"\n"))
+	r := s.ok("", "--rules", rules, "list", "purpose:tracking")
+	if !strings.Contains(r.stdout, "crumbs_pref") {
+		t.Errorf("--rules did not classify for display: %v", r)
+	}
+	r = s.ok("", "--rules", rules, "export", "--format", "json")
+	if !strings.Contains(r.stdout, `"purpose":"tracking"`) {
+		t.Errorf("--rules did not reach the export: %.300s", r.stdout)
+	}
+	if after := dump(t, s.jar); after != before {
+		t.Errorf("a read command with --rules wrote the jar")
+	}
+	if r := s.ok("", "list", "purpose:tracking"); strings.Contains(r.stdout, "crumbs_pref") {
+		t.Errorf("the rules' purpose was stored")
+	}
+}

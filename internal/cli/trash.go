@@ -19,7 +19,7 @@ func (a *app) trashCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return a.withJar(func(j *jar.Jar) error {
+		return a.withReadJar(func(j *jar.Jar) error {
 			ts, err := trashMatching(cmd, j, f)
 			if err != nil {
 				return err

@@ -18,10 +18,18 @@ func (a *app) setupUI(root *cobra.Command) {
 	root.Flags().BoolVar(&readOnly, "readonly", false, "open the UI without any action that changes the jar")
 	root.Flags().BoolVar(&mouse, "mouse", false, "let the UI use the mouse (stops text selection in the terminal)")
 	root.RunE = a.run(func(cmd *cobra.Command, _ []string) error {
+		open := a.withJar
+		if readOnly {
+			// Read-only never creates a jar; a missing one is said first.
+			open = a.withReadJar
+			if err := a.jarExists(); err != nil {
+				return err
+			}
+		}
 		if !isTerminal(a.env.Stdin) || !isTerminal(a.env.Stdout) {
 			return errors.New("the UI needs a terminal on stdin and stdout; for scripts see 'crumbs --help' (list, export, purge, …)")
 		}
-		return a.withJar(func(j *jar.Jar) error {
+		return open(func(j *jar.Jar) error {
 			opts := ui.Options{
 				ReadOnly: readOnly,
 				Mouse:    mouse,

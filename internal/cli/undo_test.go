@@ -32,6 +32,7 @@ func checkMode(t *testing.T, path string, want os.FileMode) {
 // then `crumbs undo`, and compares the full state before and after.
 func TestUndoRevertsEveryKindOfChange(t *testing.T) {
 	s := newSandbox(t)
+	s.createJar()
 	empty := s.state()
 
 	first := genCookies(300, 11, "file:first.json")
