@@ -55,6 +55,9 @@ type loaded struct {
 	profiles    []Profile
 	profilesErr error
 	discovering bool
+	// report is the last report computed (report.go), kept until the jar
+	// changes.
+	report *reportState
 }
 
 // toast is the status bar's message.

@@ -106,7 +106,7 @@ func hasFreeWord(text string) bool {
 			return true
 		}
 		switch strings.ToLower(k) {
-		case "domain", "name", "value", "purpose", "source", "vendor", "is":
+		case "domain", "name", "value", "purpose", "source", "vendor", "org", "is":
 		default:
 			return true
 		}

@@ -23,6 +23,8 @@ type KeyMap struct {
 	Mark, MarkAll, Delete, Purge, Undo, Edit, EditValue, SetPurpose, Add key.Binding
 	Trash, Restore, RestoreAll, EmptyTrash, Import, Export, Demo         key.Binding
 	Copy, CopyAs, Protect                                                key.Binding
+	// the report screen
+	Report, ByOrg key.Binding
 	// dialogs and forms
 	Confirm, Cancel, NextField, PrevField, Save, Toggle key.Binding
 }
@@ -84,6 +86,8 @@ func newKeyMap() KeyMap {
 		Copy:       b("copy value", "y"),
 		CopyAs:     b("copy as header/JSON", "Y"),
 		Protect:    b("protect/unprotect (keep)", "K"),
+		Report:     b("who tracks you (report)", "w"),
+		ByOrg:      b("by organisation", "O"),
 
 		Confirm:   b("confirm", "y"),
 		Cancel:    b("cancel", "esc"),
@@ -122,7 +126,7 @@ func (k *KeyMap) all() []*key.Binding {
 		&k.AllPurposes, &k.OnlySession, &k.OnlyPersonal, &k.OnlyTracking, &k.OnlyUnknown, &k.Source,
 		&k.Mark, &k.MarkAll, &k.Delete, &k.Purge, &k.Undo, &k.Edit, &k.EditValue, &k.SetPurpose, &k.Add,
 		&k.Trash, &k.Restore, &k.RestoreAll, &k.EmptyTrash, &k.Import, &k.Export, &k.Demo,
-		&k.Copy, &k.CopyAs, &k.Protect,
+		&k.Copy, &k.CopyAs, &k.Protect, &k.Report, &k.ByOrg,
 		&k.Confirm, &k.Cancel, &k.NextField, &k.PrevField, &k.Save, &k.Toggle,
 	}
 }
@@ -148,7 +152,7 @@ type helpGroup struct {
 func (k *KeyMap) groups() []helpGroup {
 	gs := []helpGroup{
 		{"move", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.NextPane, k.PrevPane, k.Open, k.Back}},
-		{"view", []key.Binding{k.Flat, k.Reveal, k.Sort, k.SortReverse, k.Refresh, k.Trash, k.Help, k.Quit, k.ForceQuit}},
+		{"view", []key.Binding{k.Flat, k.Reveal, k.Sort, k.SortReverse, k.Refresh, k.Trash, k.Report, k.ByOrg, k.Help, k.Quit, k.ForceQuit}},
 		{"filter", []key.Binding{k.Search, k.SearchKeep, k.SearchClear, k.AllPurposes, k.OnlySession, k.OnlyPersonal, k.OnlyTracking, k.OnlyUnknown, k.Source}},
 		{"mark", []key.Binding{k.Mark, k.MarkAll}},
 		{"change", []key.Binding{k.Delete, k.Purge, k.Undo, k.Edit, k.EditValue, k.Add, k.SetPurpose, k.Protect, k.Restore, k.RestoreAll, k.EmptyTrash, k.Import, k.Demo}},

@@ -212,7 +212,7 @@ func (ms *mainScreen) enableKeys(c *Context, k *KeyMap) {
 	enable(true, k.nav()...)
 	enable(true, &k.Open, &k.Flat, &k.Reveal, &k.Sort, &k.SortReverse, &k.Help, &k.Quit, &k.Refresh,
 		&k.Search, &k.AllPurposes, &k.OnlySession, &k.OnlyPersonal, &k.OnlyTracking, &k.OnlyUnknown,
-		&k.Mark, &k.MarkAll, &k.Trash, &k.Export)
+		&k.Mark, &k.MarkAll, &k.Trash, &k.Export, &k.Report)
 	enable(len(c.ds().sources) > 1 || ms.sourceOnly != "", &k.Source)
 	enable(!ms.flat, &k.NextPane, &k.PrevPane)
 	enable(ms.filtersActive(), &k.Back)
@@ -365,6 +365,8 @@ func (ms *mainScreen) actionKey(c *Context, km tea.KeyMsg) tea.Cmd {
 		return t.load(c)
 	case key.Matches(km, k.Import):
 		return openImport(c)
+	case key.Matches(km, k.Report):
+		return openReport(c, ms)
 	case key.Matches(km, k.Export):
 		c.nav.open(newExportDialog(c, ms))
 	case key.Matches(km, k.Copy):

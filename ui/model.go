@@ -290,10 +290,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			if t, ok := s.(*trashScreen); ok {
 				t.resize(c)
 			}
+			if r, ok := s.(*reportScreen); ok {
+				r.resize(c)
+			}
 		}
 		return nil
 	case loadedMsg:
 		return m.loaded(msg)
+	case reportMsg:
+		return m.takeReport(msg)
 	case trashCountMsg:
 		c.data.trashCount = msg.n
 		return nil
@@ -393,7 +398,7 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	if c.busy != nil {
 		c.busy.phase = "filtering"
 	}
-	return tea.Batch(m.main.requery(c), releaseMemoryCmd)
+	return tea.Batch(m.main.requery(c), releaseMemoryCmd, m.refreshReport())
 }
 
 // changed takes a committed change: it reloads, and keeps the change's

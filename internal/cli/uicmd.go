@@ -42,6 +42,7 @@ func (a *app) setupUI(root *cobra.Command) {
 				return err
 			}
 			opts.Classifier = c
+			a.registerVendors() // the report screen and vendor: use the user's rules too (report.go)
 			return ui.Run(cmd.Context(), j, opts)
 		})
 	})

@@ -20,7 +20,8 @@ import (
 //	value:V         the value contains V (case-insensitive)
 //	purpose:P[,Q]   the purpose is P (or Q); unambiguous prefixes allowed
 //	source:S        the source id contains S (case-insensitive)
-//	vendor:V        a tracking cookie of vendor or organisation V, or of registrable domain V when no vendor is known (see SetVendors)
+//	vendor:V        a tracking cookie of vendor V, or of registrable domain V when no vendor is known (see SetVendors)
+//	org:O           a tracking cookie of a vendor of organisation O (registrable domain O when no vendor is known)
 //	is:session is:expired is:partitioned is:secure is:httponly is:hostonly is:unreadable
 //	is:protected    a protection covers the cookie (Cookie.ProtectedBy is set: the jar sets it, see jar.Protector)
 //	-TERM           negates any term
@@ -39,11 +40,12 @@ const (
 	termSource
 	termIs
 	termVendor
+	termOrg
 )
 
 var termKeys = map[string]termKind{
 	"domain": termDomain, "name": termName, "value": termValue,
-	"purpose": termPurpose, "source": termSource, "is": termIs, "vendor": termVendor,
+	"purpose": termPurpose, "source": termSource, "is": termIs, "vendor": termVendor, "org": termOrg,
 }
 
 type isFlag uint8
@@ -180,7 +182,7 @@ func parseTerm(tk token) (term, error) {
 	}
 	kind, ok := termKeys[tk.key]
 	if !ok {
-		return term{}, fmt.Errorf("filter: unknown key %q in %s (known: domain, name, value, purpose, source, vendor, is; quote the term to search for the text)", tk.key, tk.raw)
+		return term{}, fmt.Errorf("filter: unknown key %q in %s (known: domain, name, value, purpose, source, vendor, org, is; quote the term to search for the text)", tk.key, tk.raw)
 	}
 	t.kind = kind
 	if tk.arg == "" {
@@ -294,7 +296,9 @@ func (t *term) match(c *Cookie, now time.Time) bool {
 	case termSource:
 		return containsFold(c.Source, t.needle)
 	case termVendor:
-		return matchVendor(c, t.needle)
+		return matchTracker(c, t.needle, false)
+	case termOrg:
+		return matchTracker(c, t.needle, true)
 	case termPurpose:
 		p := c.Purpose
 		if p == "" {
@@ -519,7 +523,7 @@ func (f Filter) UsesProtected() bool {
 // Match selects, or only be used to narrow the rows Match then checks.
 type Term struct {
 	// Key is "" for a free word, else domain, name, value, purpose,
-	// source or is.
+	// source, is, vendor or org.
 	Key    string
 	Negate bool
 	// Arg is the argument as Match compares it: lower-cased, without a
@@ -531,7 +535,7 @@ type Term struct {
 }
 
 var termKeyNames = [...]string{termWord: "", termDomain: "domain", termName: "name", termValue: "value",
-	termPurpose: "purpose", termSource: "source", termIs: "is"}
+	termPurpose: "purpose", termSource: "source", termIs: "is", termVendor: "vendor", termOrg: "org"}
 
 var isFlagNames = [...]string{isSession: "session", isExpired: "expired", isPartitioned: "partitioned",
 	isSecure: "secure", isHTTPOnly: "httponly", isHostOnly: "hostonly", isUnreadable: "unreadable",

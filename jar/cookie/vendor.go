@@ -40,15 +40,19 @@ func TrackerName(c *Cookie, site string) (vendor, org string, known bool) {
 	return site, site, false
 }
 
-// matchVendor: c is a tracking cookie whose vendor, organisation or (no
-// vendor known) registrable domain is needle, ignoring case.
-func matchVendor(c *Cookie, needle string) bool {
+// matchTracker: c is a tracking cookie whose vendor (org false) or
+// organisation (org true) is needle, ignoring case; one with no known
+// vendor has its registrable domain for both.
+func matchTracker(c *Cookie, needle string, org bool) bool {
 	if c.Purpose != PurposeTracking {
 		return false
 	}
 	v, o, known := TrackerName(c, "")
-	if known {
-		return strings.EqualFold(v, needle) || strings.EqualFold(o, needle)
+	if !known {
+		return strings.EqualFold(Site(c.Domain), needle)
 	}
-	return strings.EqualFold(Site(c.Domain), needle)
+	if org {
+		return strings.EqualFold(o, needle)
+	}
+	return strings.EqualFold(v, needle)
 }

@@ -19,12 +19,15 @@ func TestVendorTerm(t *testing.T) {
 		want   bool
 	}{
 		{`vendor:"google analytics"`, ga, true},
-		{`vendor:Google`, ga, true},
+		{`vendor:Google`, ga, false},
+		{`org:Google`, ga, true},
+		{`org:"google analytics"`, ga, false},
+		{`org:tracker.net`, own, true},
 		{`vendor:goo`, ga, false},
 		{`vendor:tracker.net`, own, true},
 		{`vendor:ads.tracker.net`, own, false},
-		{`vendor:google`, login, false},
-		{`-vendor:google`, ga, false},
+		{`org:google`, login, false},
+		{`-org:google`, ga, false},
 	} {
 		if got := MustParseFilter(tc.filter).Match(&tc.c, testNow); got != tc.want {
 			t.Errorf("%s on %s %s: %v, want %v", tc.filter, tc.c.Domain, tc.c.Name, got, tc.want)
