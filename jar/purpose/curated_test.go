@@ -160,6 +160,10 @@ var curatedCases2026 = []struct {
 	{"ws.zoominfo.com", "zz", track},
 	// An opt-out on a tracker domain stays a choice.
 	{".criteo.com", "optout", pers},
+	{".google-analytics.com", "GA_OPT_OUT", pers},
+	{"example.com", "ab.optOut", pers},
+	{".sharethis.com", "pubconsent_x7", pers},
+	{"example.com", "__hsmem", sess},
 	// Consent managers.
 	{"example.com", "OptanonConsent", pers},
 	{"example.com", "CookieConsent", pers},

@@ -121,6 +121,16 @@ var sessionStems = []struct{ stem, reason string }{
 	{"antiforgery", `name says "antiforgery": it protects forms against forgery`},
 }
 
+// optoutStems mark a stored privacy choice inside a longer name.
+var optoutStems = []struct{ stem, reason string }{
+	{"optout", `name says "opt out": your privacy choice`},
+	{"opt_out", `name says "opt out": your privacy choice`},
+	{"opt-out", `name says "opt out": your privacy choice`},
+	{"opt.out", `name says "opt out": your privacy choice`},
+	{"donottrack", `name says "do not track": your privacy choice`},
+	{"consent", `name says "consent": your answer to a cookie banner`},
+}
+
 var personalStems = []struct{ stem, reason string }{
 	{"consent", `name says "consent": your answer to a cookie banner`},
 	{"cookielaw", `name says "cookie law": your answer to a cookie banner`},
@@ -271,6 +281,16 @@ func readName(name, lname string) nameVerdict {
 	// "cookies-functional", "COOKIELAW_STATS": the category words would
 	// otherwise read as analytics.
 	v.consent = cookieWord && category
+	if v.optout == "" {
+		// "GA_OPT_OUT", "ab.optOut", "pubconsent1": an opt-out or consent
+		// choice spelled across tokens or inside one.
+		for _, s := range optoutStems {
+			if strings.Contains(lname, s.stem) {
+				v.optout = s.reason
+				break
+			}
+		}
+	}
 	if v.session == "" {
 		for _, s := range sessionStems {
 			if strings.Contains(lname, s.stem) {
