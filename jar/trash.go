@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
@@ -49,19 +50,32 @@ func (j *Jar) Trash(ctx context.Context) ([]Trashed, error) {
 }
 
 // Restore puts trash entries back among the live cookies (nil ids = the
-// whole trash). A live cookie with the same identity is replaced and moves to
-// the trash in its place. One undo step.
+// whole trash) and returns how many it restored (RestoreCounted).
 func (j *Jar) Restore(ctx context.Context, ids []int64) (int, error) {
+	n, _, err := j.RestoreCounted(ctx, ids)
+	return n, err
+}
+
+// RestoreCounted puts trash entries back among the live cookies (nil ids =
+// the whole trash) as one undo step, and never overwrites a newer cookie
+// (issue 8 item 11): of several trashed copies of one identity the most
+// recently deleted is restored (the others stay in the trash); a live
+// cookie with that identity is replaced only when the trashed copy is
+// newer (its last update, else creation, is later), and moves to the trash
+// in its place; a live cookie as new or newer is kept, and the entry is
+// counted as skipped and stays in the trash.
+func (j *Jar) RestoreCounted(ctx context.Context, ids []int64) (restored, skipped int, err error) {
 	if ids != nil && len(ids) == 0 {
-		return 0, nil
+		return 0, 0, nil
 	}
-	return j.change(ctx, kindRestore, func(tx *sql.Tx, rec *recorder) (string, int, error) {
-		// Oldest deletion first, so that of several trashed versions of one
-		// cookie the most recently deleted ends up live.
-		q := selectTrash + ` ORDER BY deleted_at, id`
+	_, err = j.change(ctx, kindRestore, func(tx *sql.Tx, rec *recorder) (string, int, error) {
+		restored, skipped = 0, 0
+		// Newest deletion first: the first entry of an identity is the one
+		// restored.
+		q := selectTrash + ` ORDER BY deleted_at DESC, id DESC`
 		var args []any
 		if ids != nil {
-			q = selectTrash + ` WHERE id ` + inIDs + ` ORDER BY deleted_at, id`
+			q = selectTrash + ` WHERE id ` + inIDs + ` ORDER BY deleted_at DESC, id DESC`
 			args = append(args, idList(ids))
 		}
 		rows, err := tx.QueryContext(ctx, q, args...)
@@ -75,15 +89,17 @@ func (j *Jar) Restore(ctx context.Context, ids []int64) (int, error) {
 		if len(ts) == 0 {
 			return "", 0, nil
 		}
-		entries := make([]int64, len(ts))
-		for i := range ts {
-			entries[i] = ts[i].ID
+		seen := make(map[cookie.Identity]bool, len(ts))
+		var pick []Trashed
+		for _, t := range ts {
+			id := t.Identity()
+			if seen[id] {
+				continue // an older copy of an identity being restored
+			}
+			seen[id] = true
+			pick = append(pick, t)
 		}
-		list := idList(entries)
-		if err := rec.saveTrash(ctx, tx, list); err != nil {
-			return "", 0, err
-		}
-		find, err := tx.PrepareContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere)
+		find, err := tx.PrepareContext(ctx, `SELECT id, `+readColumns+` FROM cookies WHERE `+cookieIdentityWhere)
 		if err != nil {
 			return "", 0, err
 		}
@@ -93,11 +109,44 @@ func (j *Jar) Restore(ctx context.Context, ids []int64) (int, error) {
 			return "", 0, err
 		}
 		defer put.Close()
-		for _, t := range ts {
-			// A live cookie with the same identity gives way to the
+		var entries []int64
+		for _, t := range pick {
+			rows, err := find.QueryContext(ctx, cookieIdentityArgs(t.Identity())...)
+			if err != nil {
+				return "", 0, err
+			}
+			var live cookie.Cookie
+			found := false
+			s := newRowScanner()
+			for rows.Next() {
+				if err := s.scan(rows, &live); err != nil {
+					rows.Close()
+					return "", 0, err
+				}
+				found = true
+			}
+			rows.Close()
+			if found && !stamp(&t.Cookie).After(stamp(&live)) {
+				skipped++ // the live cookie is as new or newer: kept
+				continue
+			}
+			entries = append(entries, t.ID)
+		}
+		if len(entries) == 0 {
+			return "", 0, nil
+		}
+		list := idList(entries)
+		if err := rec.saveTrash(ctx, tx, list); err != nil {
+			return "", 0, err
+		}
+		for _, t := range pick {
+			if !slices.Contains(entries, t.ID) {
+				continue
+			}
+			// An older live cookie with the same identity gives way to the
 			// restored one and goes to the trash itself: nothing is lost.
 			var live int64
-			err := find.QueryRowContext(ctx, cookieIdentityArgs(t.Identity())...).Scan(&live)
+			err := tx.QueryRowContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere, cookieIdentityArgs(t.Identity())...).Scan(&live)
 			switch {
 			case err == nil:
 				if _, err := j.moveToTrash(ctx, tx, rec, []int64{live}); err != nil {
@@ -113,27 +162,100 @@ func (j *Jar) Restore(ctx context.Context, ids []int64) (int, error) {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM trash WHERE id `+inIDs, list); err != nil {
 			return "", 0, err
 		}
-		return "restore " + plural(len(ts), "cookie"), len(ts), nil
+		restored = len(entries)
+		return "restore " + plural(restored, "cookie"), restored, nil
 	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return restored, skipped, nil
 }
 
-// EmptyTrash removes the trash. It is one undo step like every other change;
-// the removed cookies leave the file once that step drops out of the
-// history (historyLimit changes later).
+// stamp is when a cookie was last set: its last update, else its creation.
+func stamp(c *cookie.Cookie) time.Time {
+	if !c.LastUpdated.IsZero() {
+		return c.LastUpdated
+	}
+	return c.Created
+}
+
+// EmptyTrash forgets the cookies in the trash for good (issue 8 item 10):
+// it deletes them from the trash and every copy of them from the undo
+// history (the before-images of their identities in undo_cookies and
+// undo_trash), records no undo step (it cannot be undone), and makes sure
+// the bytes leave the file: the deletes run with secure_delete, then VACUUM
+// rewrites the database without any free space that could still hold an
+// older copy, and a TRUNCATE checkpoint empties the -wal. The count is the
+// number of cookies forgotten.
 func (j *Jar) EmptyTrash(ctx context.Context) (int, error) {
-	return j.change(ctx, kindEmptyTrash, func(tx *sql.Tx, rec *recorder) (string, int, error) {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO undo_trash (change_id, id, cookie_id, deleted_at, `+colList+`)
-			SELECT ?, id, cookie_id, deleted_at, `+colList+` FROM trash WHERE id <= ?`, rec.change, rec.maxTrash); err != nil {
-			return "", 0, err
+	conn, err := j.db.Conn(ctx)
+	if err != nil {
+		return 0, j.fileError(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+		return 0, j.fileError(err)
+	}
+	defer conn.ExecContext(context.Background(), `PRAGMA secure_delete = OFF`)
+	var n int64
+	err = func() error {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return j.fileError(err)
+		}
+		defer tx.Rollback()
+		for _, t := range []string{"undo_cookies", "undo_trash"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE (`+identityColumns+`) IN (SELECT `+identityColumns+` FROM trash)`); err != nil {
+				return j.fileError(err)
+			}
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM trash`)
 		if err != nil {
-			return "", 0, err
+			return j.fileError(err)
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return "", 0, err
+		if n, err = res.RowsAffected(); err != nil {
+			return err
 		}
-		return "empty the trash: " + plural(int(n), "cookie"), int(n), nil
-	})
+		return j.fileError0(tx.Commit())
+	}()
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	// The rows are gone; what is left is older copies in free pages and
+	// free space inside pages (deletes before this one ran without
+	// secure_delete) and the WAL's old frames. VACUUM builds the database
+	// anew in memory (temp_store) and writes it back; the checkpoint copies
+	// that into the file and truncates the WAL to zero bytes.
+	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+		return int(n), j.fileError(err)
+	}
+	if _, err := conn.ExecContext(ctx, `VACUUM`); err != nil {
+		return int(n), fmt.Errorf("jar %s: the trash is emptied, but compacting the file failed, so older copies of the values may remain in it: %w", j.path, err)
+	}
+	// A reader (a background checkpoint of this process, another crumbs)
+	// keeps the checkpoint from finishing: retry for a while.
+	j.bg.Wait()
+	var busy, logFrames, done int
+	for try := 0; ; try++ {
+		err = conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done)
+		if err == nil && busy == 0 {
+			return int(n), nil
+		}
+		if try == 50 || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err == nil {
+		err = errors.New("another process is reading the jar")
+	}
+	return int(n), fmt.Errorf("jar %s: the trash is emptied, but its -wal could not be cleared yet (%v); it is at the next checkpoint", j.path, err)
+}
+
+// fileError0 is fileError for an error that may be nil.
+func (j *Jar) fileError0(err error) error {
+	if err == nil {
+		return nil
+	}
+	return j.fileError(err)
 }

@@ -115,7 +115,7 @@ func (t *trashScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 	case key.Matches(km, k.EmptyTrash):
 		c.nav.open(&confirmDialog{
 			title:  "Empty the trash",
-			body:   fmt.Sprintf("Delete %s for good?\nu can still undo it right after.", plural(len(t.items), "cookie")),
+			body:   fmt.Sprintf("Forget %s for good?\nThis cannot be undone.", plural(len(t.items), "cookie")),
 			action: "empty",
 			onYes: func() tea.Cmd {
 				return c.change("emptying the trash", func(ctx context.Context, j *jar.Jar) (string, error) {
@@ -123,7 +123,7 @@ func (t *trashScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 					if err != nil {
 						return "", err
 					}
-					return fmt.Sprintf("emptied the trash: %d deleted — u to undo", n), nil
+					return fmt.Sprintf("emptied the trash: %d forgotten for good", n), nil
 				})
 			},
 		})

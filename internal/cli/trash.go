@@ -53,9 +53,12 @@ func (a *app) trashCommand() *cobra.Command {
 
   crumbs trash [list] [FILTER...]   the cookies in the trash, newest first
   crumbs trash restore [FILTER...]  put matching cookies (all without a filter) back
-  crumbs trash empty                delete the trash for good (asks; --yes in scripts)
+  crumbs trash empty                forget the trash for good (asks; --yes in scripts)
 
-Restoring is one change, so 'crumbs undo' reverts it.`,
+Restoring is one change, so 'crumbs undo' reverts it. It restores the most
+recently deleted copy of each cookie and never overwrites a newer one: a
+live cookie set later than the trashed copy is kept (counted as skipped).
+Emptying cannot be undone: the values leave the jar file and its history.`,
 		Example: `  crumbs trash
   crumbs trash restore domain:example.com
   crumbs trash empty --yes`,
@@ -99,9 +102,12 @@ Restoring is one change, so 'crumbs undo' reverts it.`,
 						sel[i] = ts[i].ID
 					}
 				}
-				n, err := j.Restore(cmd.Context(), sel)
+				n, skipped, err := j.RestoreCounted(cmd.Context(), sel)
 				if err != nil {
 					return err
+				}
+				if skipped > 0 {
+					fmt.Fprintf(a.env.Stderr, "kept %s newer than the trashed copy\n", plural(skipped, "live cookie", "live cookies"))
 				}
 				fmt.Fprintf(a.env.Stderr, "restored %s from the trash — crumbs undo reverts it\n", plural(n, "cookie", "cookies"))
 				return nil
@@ -113,8 +119,13 @@ Restoring is one change, so 'crumbs undo' reverts it.`,
 	emptyCmd := &cobra.Command{
 		Use:   "empty",
 		Short: "Delete the cookies in the trash for good",
-		Long: `Delete every cookie in the trash. On a terminal it asks y/N first unless
---yes is given; when stdin is not a terminal it refuses (exit 2) without --yes.`,
+		Long: `Forget every cookie in the trash for good. This cannot be undone: the
+values are removed from the trash and from the undo history, and the jar file
+is rewritten (SQLite secure_delete, VACUUM, then a checkpoint that empties the
+-wal) so that no copy of them stays in it.
+
+On a terminal it asks y/N first unless --yes is given; when stdin is not a
+terminal it refuses (exit 2) without --yes.`,
 		Example: "  crumbs trash empty\n  crumbs trash empty --yes",
 		Args:    cobra.NoArgs,
 		RunE: a.run(func(cmd *cobra.Command, _ []string) error {
@@ -131,7 +142,7 @@ Restoring is one change, so 'crumbs undo' reverts it.`,
 						fmt.Fprintln(a.env.Stderr, "the trash is already empty")
 						return nil
 					}
-					ok, err := a.confirm(fmt.Sprintf("Delete the %s in the trash for good?", plural(counts.Trash, "cookie", "cookies")))
+					ok, err := a.confirm(fmt.Sprintf("Forget the %s in the trash for good? This cannot be undone.", plural(counts.Trash, "cookie", "cookies")))
 					if err != nil {
 						return err
 					}
@@ -144,7 +155,7 @@ Restoring is one change, so 'crumbs undo' reverts it.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.env.Stderr, "deleted %s from the trash\n", plural(n, "cookie", "cookies"))
+				fmt.Fprintf(a.env.Stderr, "forgot %s from the trash (cannot be undone)\n", plural(n, "cookie", "cookies"))
 				return nil
 			})
 		}),
