@@ -126,6 +126,20 @@ func TestPurgeIncludeProtected(t *testing.T) {
 	if last.Summary != "purge purpose:tracking: 5 cookies (2 of them protected)" {
 		t.Fatalf("summary %q", last.Summary)
 	}
+	// The trash names the protection that would cover its cookies.
+	ts, err := j.Trash(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prot := 0
+	for _, tr := range ts {
+		if tr.ProtectedBy == "domain:github.com" {
+			prot++
+		}
+	}
+	if len(ts) != 5 || prot != 2 {
+		t.Fatalf("trash: %d entries, %d marked protected", len(ts), prot)
+	}
 }
 
 func TestDeleteHonoursProtections(t *testing.T) {

@@ -46,6 +46,20 @@ func (j *Jar) Trash(ctx context.Context) ([]Trashed, error) {
 	if err != nil {
 		return nil, j.fileError(err)
 	}
+	// A trashed cookie carries the protection that would cover it live
+	// (say, one purge --include-protected took), for the trash's tables.
+	p, err := j.protector(ctx, j.db)
+	if err != nil {
+		return nil, j.fileError(err)
+	}
+	if p != nil {
+		now := j.Now()
+		for i := range ts {
+			if pr, ok := p.Match(&ts[i].Cookie, now); ok {
+				ts[i].ProtectedBy = pr.Text
+			}
+		}
+	}
 	return ts, nil
 }
 

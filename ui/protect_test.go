@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
@@ -162,5 +163,24 @@ func TestWelcomeOffersProtection(t *testing.T) {
 	finish(t, tm)
 	if n := count(t, j, "is:protected"); n == 0 {
 		t.Fatal("K in the purge dialog protected nothing")
+	}
+}
+
+// TestTrashMarksProtected: the trash table marks a cookie a protection
+// would cover (one taken with IncludeProtected).
+func TestTrashMarksProtected(t *testing.T) {
+	j := openJar(t, protectCookies())
+	ctx := context.Background()
+	if _, _, err := j.Protect(ctx, cookie.MustParseFilter("domain:github.com")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.PurgeWith(ctx, cookie.MustParseFilter("purpose:tracking"), jar.RemoveOptions{IncludeProtected: true}); err != nil {
+		t.Fatal(err)
+	}
+	m := sized(newModel(t, j, Options{}), 120, 40)
+	press(m, "t")
+	v := m.View()
+	if !strings.Contains(v, protectGlyph+" github.com") || strings.Contains(v, protectGlyph+" doubleclick.net") {
+		t.Fatalf("trash view:\n%s", v)
 	}
 }

@@ -169,7 +169,7 @@ func (t *trashScreen) view(c *Context) string {
 		if _, ok := t.marks[it.ID]; ok {
 			markG = th.marked.Render("●")
 		}
-		cells := fit(safe(it.Host()), domW-1) + " " + fit(safe(it.Name), nameW-1) + " " + fit(string(it.Purpose), purposeW) + fit(safe(it.Source), srcW-1) + " " + fit(fmtTime(it.DeletedAt), delW)
+		cells := fit(protectPrefix(it.ProtectedBy != "")+safe(it.Host()), domW-1) + " " + fit(safe(it.Name), nameW-1) + " " + fit(string(it.Purpose), purposeW) + fit(safe(it.Source), srcW-1) + " " + fit(fmtTime(it.DeletedAt), delW)
 		if i == t.list.cur {
 			cells = th.cursorRow.Render(cells)
 		}
