@@ -10,6 +10,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers/discover"
 	"github.com/crumbs-dev/crumbs/importers/source"
 	"github.com/crumbs-dev/crumbs/importers/writeback"
+	"github.com/crumbs-dev/crumbs/internal/writeplan"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 	"github.com/crumbs-dev/crumbs/jar/purpose"
@@ -112,7 +113,7 @@ per source (see docs/writeback.md).`,
 			if dryRun && !asJSON {
 				var cs []cookie.Cookie
 				for _, p := range plans {
-					cs = append(cs, p.change.Delete...)
+					cs = append(cs, p.Change.Delete...)
 				}
 				if len(cs) > 0 {
 					if err := a.cookieTable(cs, false, nil).write(a.env.Stdout); err != nil {
@@ -145,7 +146,7 @@ per source (see docs/writeback.md).`,
 
 // cleanPlans resolves the SOURCEs and plans each store: read it, classify
 // it as the jar would, and pick the matching unprotected cookies.
-func (a *app) cleanPlans(ctx context.Context, specs []string, f cookie.Filter, password string, j *jar.Jar) ([]*wbPlan, error) {
+func (a *app) cleanPlans(ctx context.Context, specs []string, f cookie.Filter, password string, j *jar.Jar) ([]*writeplan.Plan, error) {
 	env := a.discoverEnv()
 	classifier, err := a.classifier()
 	if err != nil {
@@ -156,7 +157,7 @@ func (a *app) cleanPlans(ctx context.Context, specs []string, f cookie.Filter, p
 		return nil, err
 	}
 	now := a.env.Now()
-	var plans []*wbPlan
+	var plans []*writeplan.Plan
 	seen := map[string]bool{}
 	for _, spec := range specs {
 		ts, err := source.Resolve(ctx, spec, env)
@@ -173,30 +174,30 @@ func (a *app) cleanPlans(ctx context.Context, specs []string, f cookie.Filter, p
 			}
 			seen[t.SourceID] = true
 			s, err := writeback.FromTarget(t, password)
-			p := newPlan(s)
+			p := writeplan.NewPlan(s)
 			plans = append(plans, p)
 			if err != nil {
-				p.refused = err.Error()
+				p.Refused = err.Error()
 				continue
 			}
 			if err := s.CheckRunning(); err != nil {
-				p.refused = err.Error()
+				p.Refused = err.Error()
 				continue
 			}
 			res, err := s.Read(ctx, now)
 			if err != nil {
-				p.refused = err.Error()
+				p.Refused = err.Error()
 				continue
 			}
-			p.before = res.Cookies
+			p.Before = res.Cookies
 			var verdicts map[cookie.Identity]cookie.Purpose
 			if j != nil {
 				if verdicts, err = j.Verdicts(ctx, s.Source); err != nil {
 					return nil, err
 				}
 			}
-			for i := range p.before {
-				c := &p.before[i]
+			for i := range p.Before {
+				c := &p.Before[i]
 				if v, ok := verdicts[c.Identity()]; ok {
 					c.Purpose, c.VerdictBy = v, cookie.EvidenceUser
 				} else {
@@ -206,27 +207,27 @@ func (a *app) cleanPlans(ctx context.Context, specs []string, f cookie.Filter, p
 					continue
 				}
 				if _, ok := prot.Match(c, now); ok {
-					p.protected++
+					p.Protected++
 					continue
 				}
-				p.change.Delete = append(p.change.Delete, *c)
-				p.removed[c.Purpose]++
+				p.Change.Delete = append(p.Change.Delete, *c)
+				p.Removed[c.Purpose]++
 			}
-			p.finish()
-			if j != nil && len(p.change.Delete) > 0 {
-				ids := make([]cookie.Identity, len(p.change.Delete))
-				for i := range p.change.Delete {
-					ids[i] = p.change.Delete[i].Identity()
+			p.Finish()
+			if j != nil && len(p.Change.Delete) > 0 {
+				ids := make([]cookie.Identity, len(p.Change.Delete))
+				for i := range p.Change.Delete {
+					ids[i] = p.Change.Delete[i].Identity()
 				}
-				summary := fmt.Sprintf("clean %s: %s removed from the browser", s.Source, p.removedText())
-				p.afterRun = func(ctx context.Context) error {
+				summary := fmt.Sprintf("clean %s: %s removed from the browser", s.Source, p.RemovedText())
+				p.AfterRun = func(ctx context.Context) error {
 					_, err := j.FollowClean(ctx, ids, summary)
 					return err
 				}
 			}
 		}
 	}
-	sortPlans(plans)
+	writeplan.SortPlans(plans)
 	return plans, nil
 }
 
