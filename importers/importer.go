@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -128,4 +129,14 @@ func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
 		return nil, nil, Errorf(path, "not a regular file (%s)", st.Mode().Type())
 	}
 	return f, st, nil
+}
+
+// FileSource is the source id of a file read without one given: "file:"
+// and its absolute, cleaned path, the id package source gives every file
+// (source.FileSourceID).
+func FileSource(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return "file:" + filepath.Clean(path)
 }

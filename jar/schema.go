@@ -9,7 +9,7 @@ import (
 
 // schemaVersion is the jar schema this build writes (PRAGMA user_version).
 // Older jars are migrated forward on Open; newer ones are refused.
-const schemaVersion = 5
+const schemaVersion = 6
 
 // applicationID marks a SQLite file as a crumbs jar (PRAGMA application_id,
 // "crmb").
@@ -145,6 +145,7 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	2: migrateV2toV3,
 	3: migrateV3toV4,
 	4: migrateV4toV5,
+	5: migrateV5toV6,
 }
 
 // migrate brings the jar to schemaVersion inside one write transaction.

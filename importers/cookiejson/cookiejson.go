@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -228,7 +227,7 @@ func Read(ctx context.Context, path string, opts importers.Options) (*importers.
 	}
 	defer f.Close()
 	if opts.Source == "" {
-		opts.Source = "file:" + filepath.Base(path)
+		opts.Source = importers.FileSource(path)
 	}
 	return parse(ctx, f, path, opts)
 }

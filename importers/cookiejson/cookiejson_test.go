@@ -294,7 +294,7 @@ func TestReadWriteFile(t *testing.T) {
 	// A foreign export without crumbs.source gets the file's source.
 	os.WriteFile(p, []byte(editThisCookie), 0o600)
 	res, _ = Read(context.Background(), p, importers.Options{})
-	if res.Cookies[0].Source != "file:c.json" {
+	if res.Cookies[0].Source != "file:"+p {
 		t.Fatalf("source %q", res.Cookies[0].Source)
 	}
 }

@@ -195,7 +195,7 @@ func TestReadFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := Read(context.Background(), p, importers.Options{})
-	if err != nil || len(res.Cookies) != 1 || res.Cookies[0].Source != "file:cookies.txt" {
+	if err != nil || len(res.Cookies) != 1 || res.Cookies[0].Source != "file:"+p {
 		t.Fatalf("Read: %v %+v", err, res)
 	}
 	for _, bad := range []string{dir, filepath.Join(dir, "missing.txt")} {

@@ -18,7 +18,6 @@ import (
 	"hash/maphash"
 	"io"
 	"math"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,7 +52,7 @@ func Read(ctx context.Context, path string, opts importers.Options) (*importers.
 	}
 	defer f.Close()
 	if opts.Source == "" {
-		opts.Source = "file:" + filepath.Base(path)
+		opts.Source = importers.FileSource(path)
 	}
 	// About one cookie per 100 bytes: sizing the index once saves rehashing.
 	return parse(ctx, f, path, opts, int(min(st.Size()/100, 1<<20)))

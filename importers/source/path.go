@@ -96,10 +96,7 @@ func resolveDir(given, dir string, env discover.Env) ([]Target, error) {
 				continue
 			}
 			t := profileTarget(p)
-			t.SourceID = "file:" + filepath.Base(dir) + "/" + p.Name
-			if len(ps) == 1 && p.Dir == dir {
-				t.SourceID = "file:" + filepath.Base(dir) // flat layout
-			}
+			t.SourceID = FileSourceID(p.Dir) // each profile folder is its own source
 			t.Options.Source, t.Options.Browser = t.SourceID, ""
 			ts = append(ts, t)
 		}
@@ -112,7 +109,7 @@ func resolveDir(given, dir string, env discover.Env) ([]Target, error) {
 		}
 		return ts, err
 	}
-	id := "file:" + filepath.Base(dir)
+	id := FileSourceID(dir)
 	one := func(format, path string) []Target {
 		return []Target{{SourceID: id, Path: path, Format: format, Options: importers.Options{Source: id}}}
 	}
@@ -132,34 +129,11 @@ func fileExists(p string) bool {
 	return err == nil && fi.Mode().IsRegular()
 }
 
-// genericNames are store file names that say nothing about where they came
-// from; their source id takes the folder name too.
-var genericNames = map[string]bool{"cookies.sqlite": true, "cookies": true, "cookies.binarycookies": true}
-
-// FileSourceID is the source id of a cookie file given by path:
-// "file:<base name>" ("file:cookies.txt", "file:export.json"). Store files
-// with generic names carry their folder too, skipping "Network" and
-// "Cookies" folders: "file:Default/Cookies",
-// "file:abc.default-release/cookies.sqlite". The id deliberately does not
-// hold the whole path: moving a file keeps its id, and the jar records the
-// full path of every import apart. Two different files with one base name
-// therefore share an id — import them with care, or rename one.
-func FileSourceID(path string) string {
-	base := filepath.Base(path)
-	if !genericNames[strings.ToLower(base)] {
-		return "file:" + base
-	}
-	dir := filepath.Dir(path)
-	for i := 0; i < 2; i++ {
-		b := filepath.Base(dir)
-		if b != "Network" && b != "Cookies" {
-			break
-		}
-		dir = filepath.Dir(dir)
-	}
-	parent := filepath.Base(dir)
-	if parent == "." || parent == string(filepath.Separator) || parent == "" {
-		return "file:" + base
-	}
-	return "file:" + parent + "/" + base
-}
+// FileSourceID is the source id of a cookie file or profile folder given by
+// path: "file:" and its absolute, cleaned path
+// ("file:/home/u/Downloads/cookies.txt"). Two different files never share
+// a source, so a --prune of one never touches the other's cookies
+// (docs/formats.md, "Every file is its own source"). Moving a file makes it
+// a new source. The command line and the UI show it shortened
+// (~/Downloads/cookies.txt).
+func FileSourceID(path string) string { return importers.FileSource(path) }

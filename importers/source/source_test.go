@@ -180,23 +180,23 @@ func TestResolvePaths(t *testing.T) {
 		"copy/nothing/readme":         "x",
 	})
 	for spec, want := range map[string]string{
-		h.path("files/cookies.txt"):                               "file:cookies.txt=netscape",
-		h.path("files/export.json"):                               "file:export.json=json",
-		h.path("files/obj.json"):                                  "file:obj.json=json",
-		h.path("files/moz.db"):                                    "file:moz.db=firefox",
-		h.path("files/chrome.db"):                                 "file:chrome.db=chromium",
-		h.path("files/Cookies.binarycookies"):                     "file:files/Cookies.binarycookies=safari",
-		"~/files/cookies.txt":                                     "file:cookies.txt=netscape",
+		h.path("files/cookies.txt"):                               "file:" + h.path("files/cookies.txt") + "=netscape",
+		h.path("files/export.json"):                               "file:" + h.path("files/export.json") + "=json",
+		h.path("files/obj.json"):                                  "file:" + h.path("files/obj.json") + "=json",
+		h.path("files/moz.db"):                                    "file:" + h.path("files/moz.db") + "=firefox",
+		h.path("files/chrome.db"):                                 "file:" + h.path("files/chrome.db") + "=chromium",
+		h.path("files/Cookies.binarycookies"):                     "file:" + h.path("files/Cookies.binarycookies") + "=safari",
+		"~/files/cookies.txt":                                     "file:" + h.path("files/cookies.txt") + "=netscape",
 		h.path(".mozilla/firefox/b.work"):                         "firefox:Work=firefox",
 		h.path(".mozilla/firefox/b.work/cookies.sqlite"):          "firefox:Work=firefox",
 		h.path(".mozilla/firefox"):                                "firefox:default-release=firefox, firefox:Work=firefox",
 		h.path(".config/google-chrome"):                           "chrome:Person 1=chromium, chrome:Work (Profile 2)=chromium, chrome:work (Profile 3)=chromium",
 		h.path(".config/google-chrome/Profile 2/Network/Cookies"): "chrome:Work (Profile 2)=chromium",
-		h.path("copy/fx"):                                         "file:fx/default-release=firefox",
-		h.path("copy/ud"):                                         "file:ud/Me=chromium",
-		h.path("copy/lone"):                                       "file:lone=chromium",
-		h.path("copy/lone/Network/Cookies"):                       "file:lone/Cookies=chromium",
-		h.path("copy/fx/p"):                                       "file:p=firefox",
+		h.path("copy/fx"):                                         "file:" + h.path("copy/fx/p") + "=firefox",
+		h.path("copy/ud"):                                         "file:" + h.path("copy/ud/Default") + "=chromium",
+		h.path("copy/lone"):                                       "file:" + h.path("copy/lone") + "=chromium",
+		h.path("copy/lone/Network/Cookies"):                       "file:" + h.path("copy/lone/Network/Cookies") + "=chromium",
+		h.path("copy/fx/p"):                                       "file:" + h.path("copy/fx/p") + "=firefox",
 	} {
 		ts, err := Resolve(ctx, spec, h.env())
 		if err != nil {
@@ -225,14 +225,17 @@ func TestResolvePaths(t *testing.T) {
 	}
 }
 
+// TestFileSourceID: every file is its own source, by its absolute,
+// cleaned path (issue 9 item 4).
 func TestFileSourceID(t *testing.T) {
+	wd, _ := os.Getwd()
 	for path, want := range map[string]string{
-		"/x/y/cookies.txt":                              "file:cookies.txt",
-		"/p/abc.default-release/cookies.sqlite":         "file:abc.default-release/cookies.sqlite",
-		"/u/Default/Network/Cookies":                    "file:Default/Cookies",
-		"/u/Default/Cookies":                            "file:Default/Cookies",
-		"/L/Data/Library/Cookies/Cookies.binarycookies": "file:Library/Cookies.binarycookies",
-		"cookies.sqlite":                                "file:cookies.sqlite",
+		"/x/y/cookies.txt":           "file:/x/y/cookies.txt",
+		"/x/z/cookies.txt":           "file:/x/z/cookies.txt",
+		"/x/y/../y/./cookies.txt":    "file:/x/y/cookies.txt",
+		"/p/abc.default-release/":    "file:/p/abc.default-release",
+		"/u/Default/Network/Cookies": "file:/u/Default/Network/Cookies",
+		"cookies.sqlite":             "file:" + filepath.Join(wd, "cookies.sqlite"),
 	} {
 		if got := FileSourceID(filepath.FromSlash(path)); got != want {
 			t.Errorf("FileSourceID(%s) = %s, want %s", path, got, want)
@@ -278,14 +281,14 @@ func TestRealFixtures(t *testing.T) {
 	ctx := context.Background()
 	env := discover.Env{OS: "linux", Home: t.TempDir()}
 	for spec, want := range map[string]string{
-		filepath.Join(shared, "browsers/firefox/profiles"):                          "file:profiles/default-release=firefox",
-		filepath.Join(shared, "browsers/chromium/user-data"):                        "file:user-data/Your Chromium=chromium",
-		filepath.Join(shared, "browsers/chromium/user-data/Default/Cookies"):        "file:Default/Cookies=chromium",
-		filepath.Join(shared, "browsers/firefox/cookies.checkpointed.sqlite"):       "file:cookies.checkpointed.sqlite=firefox",
-		filepath.Join(shared, "samples/kooky_safari-macos-cookie-db.binarycookies"): "file:kooky_safari-macos-cookie-db.binarycookies=safari",
-		filepath.Join(shared, "samples/kooky_netscape-cookies.txt"):                 "file:kooky_netscape-cookies.txt=netscape",
-		filepath.Join(shared, "samples/plaso_chrome_cookies.db.sqlite"):             "file:plaso_chrome_cookies.db.sqlite=chromium",
-		filepath.Join(shared, "samples/plaso_firefox_2_cookies.sqlite"):             "file:plaso_firefox_2_cookies.sqlite=firefox",
+		filepath.Join(shared, "browsers/firefox/profiles"):                          "file:" + realPath(t, filepath.Join(shared, "browsers/firefox/profiles/fx0cookie.default-release")) + "=firefox",
+		filepath.Join(shared, "browsers/chromium/user-data"):                        "file:" + realPath(t, filepath.Join(shared, "browsers/chromium/user-data/Default")) + "=chromium",
+		filepath.Join(shared, "browsers/chromium/user-data/Default/Cookies"):        "file:" + filepath.Join(shared, "browsers/chromium/user-data/Default/Cookies") + "=chromium",
+		filepath.Join(shared, "browsers/firefox/cookies.checkpointed.sqlite"):       "file:" + filepath.Join(shared, "browsers/firefox/cookies.checkpointed.sqlite") + "=firefox",
+		filepath.Join(shared, "samples/kooky_safari-macos-cookie-db.binarycookies"): "file:" + filepath.Join(shared, "samples/kooky_safari-macos-cookie-db.binarycookies") + "=safari",
+		filepath.Join(shared, "samples/kooky_netscape-cookies.txt"):                 "file:" + filepath.Join(shared, "samples/kooky_netscape-cookies.txt") + "=netscape",
+		filepath.Join(shared, "samples/plaso_chrome_cookies.db.sqlite"):             "file:" + filepath.Join(shared, "samples/plaso_chrome_cookies.db.sqlite") + "=chromium",
+		filepath.Join(shared, "samples/plaso_firefox_2_cookies.sqlite"):             "file:" + filepath.Join(shared, "samples/plaso_firefox_2_cookies.sqlite") + "=firefox",
 	} {
 		ts, err := Resolve(ctx, spec, env)
 		if err != nil {
@@ -336,4 +339,15 @@ func FuzzSniff(f *testing.F) {
 			t.Fatalf("error does not name the file: %v", err)
 		}
 	})
+}
+
+// realPath is p with its symlinks resolved: folders are named by their
+// real path.
+func realPath(t *testing.T, p string) string {
+	t.Helper()
+	r, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

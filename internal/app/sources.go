@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/crumbs-dev/crumbs/importers"
@@ -125,10 +126,13 @@ func ReadSources(ctx context.Context, specs []string, opts ReadOptions) (ReadRep
 	return rep, nil
 }
 
-// ReadLine is the one-line summary of one store's read: "SOURCE: read 12
-// cookies from PATH, 2 refused".
-func (r Read) Line() string {
-	line := fmt.Sprintf("%s: read %s from %s", r.ID, Plural(len(r.Result.Cookies), "cookie", "cookies"), r.Path)
+// Line is the one-line summary of one store's read: "SOURCE: read 12
+// cookies from PATH, 2 refused", paths shortened under home.
+func (r Read) Line(home string) string {
+	line := fmt.Sprintf("%s: read %s from %s", ShowSource(r.ID, home), Plural(len(r.Result.Cookies), "cookie", "cookies"), ShowPath(r.Path, home))
+	if strings.HasPrefix(r.ID, "file:") && r.ID == "file:"+r.Path {
+		line = fmt.Sprintf("%s: read %s", ShowSource(r.ID, home), Plural(len(r.Result.Cookies), "cookie", "cookies"))
+	}
 	if r.Result.Refused > 0 {
 		line += fmt.Sprintf(", %s refused (an unclean read: --prune leaves this source alone)", Thousands(r.Result.Refused))
 	}

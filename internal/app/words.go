@@ -1,6 +1,10 @@
 package app
 
-import "strconv"
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+)
 
 // Plural returns "1 cookie", "2 cookies", "42,006 cookies": the count with
 // thousands separators and the word that agrees with it.
@@ -34,4 +38,30 @@ func Thousands(n int) string {
 		b = append(b, s[i:i+3]...)
 	}
 	return neg + string(b)
+}
+
+// ShowPath shortens a path under home to ~/… for a person to read.
+func ShowPath(p, home string) string {
+	home = strings.TrimSuffix(home, string(filepath.Separator))
+	if home == "" || home == string(filepath.Separator) {
+		return p
+	}
+	if p == home {
+		return "~"
+	}
+	if strings.HasPrefix(p, home+string(filepath.Separator)) {
+		return "~" + p[len(home):]
+	}
+	return p
+}
+
+// ShowSource is a source id as a person reads it: a file source is its
+// path, shortened under home ("~/Downloads/cookies.txt" for
+// "file:/home/u/Downloads/cookies.txt"); a browser's id stays as it is
+// ("firefox:default-release"). The filter's source: matches the id.
+func ShowSource(id, home string) string {
+	if p, ok := strings.CutPrefix(id, "file:"); ok && filepath.IsAbs(p) {
+		return ShowPath(p, home)
+	}
+	return id
 }

@@ -150,9 +150,9 @@ func TestConcurrentImports(t *testing.T) {
 	if res := integrityCheck(t, s.jar); res != "ok" {
 		t.Fatal(res)
 	}
-	srcs := s.ok("", "list", "source:file:a.json", "--limit", "1").stdout
-	srcs += s.ok("", "list", "source:file:b.txt", "--limit", "1").stdout
-	if !strings.Contains(srcs, "file:a.json") || !strings.Contains(srcs, "file:b.txt") {
+	srcs := s.ok("", "list", "source:/a.json", "--limit", "1").stdout
+	srcs += s.ok("", "list", "source:/b.txt", "--limit", "1").stdout
+	if !strings.Contains(srcs, "~/a.json") || !strings.Contains(srcs, "~/b.txt") {
 		t.Fatalf("one import is missing from the jar:\n%s", srcs)
 	}
 	// Two undos revert both imports, in either order.

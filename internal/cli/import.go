@@ -76,7 +76,7 @@ store read only in part is not imported at all (and never pruned).`,
 				if len(st.BySource) > 1 {
 					for _, r := range rr.Reads {
 						if ps, ok := st.BySource[r.ID]; ok {
-							fmt.Fprintf(a.env.Stderr, "%s: %s\n", oneLine(r.ID), uc.ImportCounts(ps))
+							fmt.Fprintf(a.env.Stderr, "%s: %s\n", oneLine(uc.ShowSource(r.ID, a.env.Getenv("HOME"))), uc.ImportCounts(ps))
 							delete(st.BySource, r.ID) // a source read twice is reported once
 						}
 					}
@@ -102,7 +102,7 @@ store read only in part is not imported at all (and never pruned).`,
 
 // reportRead prints one source's read summary and its warnings on stderr.
 func (a *app) reportRead(r uc.Read) {
-	fmt.Fprintln(a.env.Stderr, oneLine(r.Line()))
+	fmt.Fprintln(a.env.Stderr, oneLine(r.Line(a.env.Getenv("HOME"))))
 	for _, w := range r.Result.Warnings {
 		fmt.Fprintln(a.env.Stderr, "  warning: "+oneLine(w))
 	}

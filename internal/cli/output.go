@@ -175,7 +175,7 @@ func (a *app) cookieTable(cs []cookie.Cookie, values bool, j *jar.Jar) *table {
 			termsafe.String(c.Domain),
 			truncate(termsafe.String(c.Name), 60),
 			purpose,
-			termsafe.String(c.Source),
+			termsafe.String(uc.ShowSource(c.Source, a.env.Getenv("HOME"))),
 			expiresCell(c, now),
 			flagsCell(c),
 			valueCell(c, values, 60),

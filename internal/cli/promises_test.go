@@ -87,15 +87,6 @@ func TestNegatedFilterTerms(t *testing.T) {
 		{Source: "file:x", Domain: ".other.org", Path: "/", Name: "sid", Value: "4", Session: true},
 	}
 	s.ok("", "import", s.write("in.json", jsonOf(t, cs)))
-	names := func(r result) string {
-		var out []string
-		for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n")[1:] {
-			f := strings.Fields(l)
-			out = append(out, f[0]+"/"+f[1])
-		}
-		sort.Strings(out)
-		return strings.Join(out, " ")
-	}
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -107,7 +98,7 @@ func TestNegatedFilterTerms(t *testing.T) {
 		{[]string{"--jar", s.jar, "list", "-domain:other.org", "-is:session"}, ".example.com/gone .example.com/sid .example.com/theme"},
 	} {
 		r := s.ok("", tc.args...)
-		if got := names(r); got != tc.want {
+		if got := tableNames(r); got != tc.want {
 			t.Errorf("crumbs %s: got %s, want %s", strings.Join(tc.args, " "), got, tc.want)
 		}
 	}
@@ -168,7 +159,7 @@ func TestWordsAreRight(t *testing.T) {
 	s := newSandbox(t)
 	one := []cookie.Cookie{{Source: "file:one", Domain: ".example.com", Path: "/", Name: "a", Value: "1", Session: true}}
 	r := s.ok("", "import", s.write("one.json", jsonOf(t, one)))
-	if !strings.Contains(r.stderr, "read 1 cookie from") || strings.Contains(r.stderr, "1 cookies") {
+	if !strings.Contains(r.stderr, "~/one.json: read 1 cookie\n") || strings.Contains(r.stderr, "1 cookies") {
 		t.Errorf("singular: %v", r)
 	}
 	r = s.ok("", "export", "-o", filepath.Join(s.home, "one.txt"))
@@ -251,4 +242,59 @@ func TestReadCommandsNeverCreateAJar(t *testing.T) {
 	if r := s.ok("", "list", "purpose:tracking"); strings.Contains(r.stdout, "crumbs_pref") {
 		t.Errorf("the rules' purpose was stored")
 	}
+}
+
+// TestEveryFileIsItsOwnSource (issue 9 item 4): two downloaded cookies.txt
+// files of one name are two sources, shown shortened under ~; --prune on
+// one never touches the other's cookies.
+func TestEveryFileIsItsOwnSource(t *testing.T) {
+	s := newSandbox(t)
+	exp := now.Add(72 * time.Hour)
+	mk := func(names ...string) []cookie.Cookie {
+		var cs []cookie.Cookie
+		for _, n := range names {
+			cs = append(cs, cookie.Cookie{Domain: ".example.com", Path: "/", Name: n, Value: "v", Expires: exp})
+		}
+		return cs
+	}
+	a := s.write("Downloads/cookies.txt", netscapeOf(t, mk("a1", "a2", "shared")))
+	b := s.write("Desktop/cookies.txt", netscapeOf(t, mk("b1", "shared")))
+	r := s.ok("", "import", a, b)
+	for _, want := range []string{"~/Downloads/cookies.txt: read 3 cookies", "~/Desktop/cookies.txt: read 2 cookies", "imported: 5 added"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("import lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	list := s.ok("", "list", "--sort", "name").stdout
+	if !strings.Contains(list, "~/Downloads/cookies.txt") || !strings.Contains(list, "~/Desktop/cookies.txt") {
+		t.Errorf("sources not shown shortened:\n%s", list)
+	}
+	var arr []struct {
+		Crumbs struct{ Source string } `json:"crumbs"`
+	}
+	json.Unmarshal([]byte(s.ok("", "list", "--json", "name:a1").stdout), &arr)
+	if len(arr) != 1 || arr[0].Crumbs.Source != "file:"+a {
+		t.Errorf("the id is not the absolute path: %+v", arr)
+	}
+	// One cookie gone from the first file: --prune on it leaves the other file's.
+	os.WriteFile(a, netscapeOf(t, mk("a1", "shared")), 0o600)
+	r = s.ok("", "import", "--prune", a)
+	if !strings.Contains(r.stderr, "1 pruned") {
+		t.Errorf("prune: %v", r)
+	}
+	got := tableNames(s.ok("", "list", "--sort", "name"))
+	if got != ".example.com/a1 .example.com/b1 .example.com/shared .example.com/shared" {
+		t.Errorf("after --prune of one file: %s", got)
+	}
+}
+
+// tableNames lists "domain/name" of a list table, sorted.
+func tableNames(r result) string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n")[1:] {
+		f := strings.Fields(l)
+		out = append(out, f[0]+"/"+f[1])
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
 }

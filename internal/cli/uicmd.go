@@ -87,7 +87,7 @@ func (a *app) uiRead(ctx context.Context, p ui.Profile, progress func(done, tota
 	warnings := rr.Warnings
 	for _, r := range rr.Reads {
 		if r.Result.Refused > 0 {
-			warnings = append(warnings, r.Line())
+			warnings = append(warnings, r.Line(a.env.Getenv("HOME")))
 		}
 		warnings = append(warnings, r.Result.Warnings...)
 	}
