@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,20 +14,40 @@ import (
 
 // The pieces every screen shares: the header, the toast and the help line.
 
-// viewHeader is the first line: the jar, its counts and the trash.
+// viewHeader is the first line: the jar, its counts and the trash. When
+// it does not fit, the jar's path gives way first (to its file name, then
+// cut), then the purpose names shorten to letters; the counts stay.
 func viewHeader(c *Context) string {
 	ds := c.ds()
-	parts := []string{c.th.title.Render("crumbs") + " " + c.th.muted.Render(safe(c.jar.Path())),
-		fmt.Sprintf("%d cookies", ds.total)}
-	if ds.complete {
-		for _, p := range cookie.Purposes {
-			parts = append(parts, c.th.purposeStyle(p).Render(fmt.Sprintf("%s %d", p, ds.byPurpose[purposeIndex(p)])))
+	counts := func(short bool) string {
+		parts := []string{fmt.Sprintf("%d cookies", ds.total)}
+		if ds.complete {
+			for _, p := range cookie.Purposes {
+				name := string(p)
+				if short {
+					name = purposeLetter(p)
+				}
+				parts = append(parts, c.th.purposeStyle(p).Render(fmt.Sprintf("%s %d", name, ds.byPurpose[purposeIndex(p)])))
+			}
 		}
+		if c.data.trashCount > 0 {
+			parts = append(parts, c.th.muted.Render(fmt.Sprintf("trash %d", c.data.trashCount)))
+		}
+		return strings.Join(parts, "  ")
 	}
-	if c.data.trashCount > 0 {
-		parts = append(parts, c.th.muted.Render(fmt.Sprintf("trash %d", c.data.trashCount)))
+	path := safe(c.jar.Path())
+	tail := counts(false)
+	if width("crumbs "+path+"  "+tail) > c.w {
+		path = safe(filepath.Base(c.jar.Path()))
 	}
-	return fit(strings.Join(parts, "  "), c.w)
+	if width("crumbs "+path+"  "+tail) > c.w {
+		tail = counts(true)
+	}
+	room := c.w - width("crumbs   "+tail)
+	if room < width(path) {
+		path = trunc(path, maxi(room, 1))
+	}
+	return fit(c.th.title.Render("crumbs")+" "+c.th.muted.Render(path)+"  "+tail, c.w)
 }
 
 // busyText is the running change with a spinner, its phase and how long

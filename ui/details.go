@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/crumbs-dev/crumbs/internal/app"
 	"strings"
 	"time"
@@ -30,7 +31,7 @@ func detailLines(cx *Context, c *cookie.Cookie, w int, full bool) []string {
 		kind = "host-only"
 	}
 	var out []string
-	out = append(out, label("name")+safe(c.Name)+"   "+label("domain")+safe(c.Domain)+" ("+kind+")   "+label("path")+safe(c.Path))
+	out = append(out, label("name")+safe(c.Name)+pairSep+label("domain")+safe(c.Domain)+" ("+kind+")   "+label("path")+safe(c.Path))
 
 	valW := maxi(w-11, 1)
 	switch {
@@ -71,8 +72,8 @@ func detailLines(cx *Context, c *cookie.Cookie, w int, full bool) []string {
 			}
 		}
 	}
-	out = append(out, label("expires")+exp+"   "+label("secure")+yes(c.Secure)+"   "+label("httponly")+yes(c.HTTPOnly)+"   "+label("samesite")+c.SameSite.String())
-	out = append(out, label("source")+safe(c.Source)+"   "+label("created")+fmtTime(c.Created)+"   "+label("accessed")+fmtTime(c.LastAccessed)+"   "+label("updated")+fmtTime(c.LastUpdated))
+	out = append(out, label("expires")+exp+pairSep+label("secure")+yes(c.Secure)+pairSep+label("httponly")+yes(c.HTTPOnly)+pairSep+label("samesite")+c.SameSite.String())
+	out = append(out, label("source")+safe(c.Source)+pairSep+label("created")+fmtTime(c.Created)+pairSep+label("accessed")+fmtTime(c.LastAccessed)+pairSep+label("updated")+fmtTime(c.LastUpdated))
 
 	out = append(out, storageLines(c, label)...)
 	if full && c.OriginalKey != "" {
@@ -103,7 +104,7 @@ func storageLines(c *cookie.Cookie, label func(string) string) []string {
 	if enc == "" {
 		enc = "plain"
 	}
-	out = append(out, label("partition")+part+"   "+label("container")+cont+"   "+label("encryption")+safe(enc))
+	out = append(out, label("partition")+part+pairSep+label("container")+cont+pairSep+label("encryption")+safe(enc))
 	if !c.Extras.IsZero() {
 		e := c.Extras
 		var xs []string
@@ -142,7 +143,7 @@ func viewDetailsPane(c *Context, ck *cookie.Cookie, w, h int) string {
 	}
 	lines := []string{c.th.blurTitle.Render(fit("Details"+hint, w))}
 	if ck != nil {
-		for _, l := range detailLines(c, ck, w, false) {
+		for _, l := range wrapDetail(detailLines(c, ck, w, false), w) {
 			lines = append(lines, fit(l, w))
 		}
 	} else {
@@ -178,7 +179,7 @@ func (d *detailsScreen) shortHelp(k *KeyMap) []key.Binding {
 
 // content is every field of ck, the lines the viewport scrolls.
 func (d *detailsScreen) content(c *Context, ck *cookie.Cookie) string {
-	return joinLines(detailLines(c, ck, c.w, true))
+	return joinLines(wrapDetail(detailLines(c, ck, c.w, true), c.w))
 }
 
 // bodyHeight is the rows below the title and above the status bar.
@@ -226,4 +227,46 @@ func (d *detailsScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// pairSep separates the "label value" pairs of one details line; wrapDetail
+// turns it into spaces or line breaks.
+const pairSep = "\x00"
+
+// wrapDetail fits details lines to w cells: the pairs of a line go on as
+// few lines as hold them, and a pair wider than w wraps at word
+// boundaries, its continuation indented under the value.
+func wrapDetail(lines []string, w int) []string {
+	var out []string
+	for _, l := range lines {
+		cur := ""
+		for _, seg := range strings.Split(l, pairSep) {
+			switch {
+			case cur == "":
+				cur = seg
+			case width(cur)+3+width(seg) <= w:
+				cur += "   " + seg
+			default:
+				out = append(out, wrapIndented(cur, w)...)
+				cur = seg
+			}
+		}
+		out = append(out, wrapIndented(cur, w)...)
+	}
+	return out
+}
+
+// wrapIndented wraps s at word boundaries to w cells, continuation lines
+// indented by the label width.
+func wrapIndented(s string, w int) []string {
+	if width(s) <= w || w <= 12 {
+		return []string{s}
+	}
+	first := splitLines(ansi.Wrap(s, w, ""))
+	out := []string{first[0]}
+	rest := strings.Join(first[1:], " ")
+	for _, l := range splitLines(ansi.Wrap(rest, w-11, "")) {
+		out = append(out, spaces(11)+l)
+	}
+	return out
 }

@@ -75,7 +75,7 @@ func (d *confirmDialog) view(c *Context, w, h int) string {
 	lines := []string{c.th.danger.Render(d.title), ""}
 	inner := mini(maxi(w-8, 10), 70)
 	for _, l := range splitLines(d.body) {
-		lines = append(lines, wrap(l, inner)...)
+		lines = append(lines, wordWrap(l, inner)...)
 	}
 	lines = append(lines, "", cancel+"   "+yes)
 	return c.th.dialog.Render(joinLines(lines))

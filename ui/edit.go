@@ -252,7 +252,13 @@ func (f *editForm) update(cx *Context, msg tea.Msg) (modal, tea.Cmd) {
 func (f *editForm) view(cx *Context, w, h int) string {
 	inner := mini(maxi(w-6, 20), 90)
 	labelW := 11
-	lines := []string{cx.th.title.Render(trunc("Edit "+safe(f.orig.Name)+" on "+safe(f.orig.Domain), inner)), ""}
+	// On a short terminal (60×16) the form drops its blank lines so that
+	// it fits with its border.
+	roomy := h >= 20
+	lines := []string{cx.th.title.Render(trunc(f.title(), inner))}
+	if roomy {
+		lines = append(lines, "")
+	}
 	for i, ff := range f.fields {
 		cur := " "
 		if i == f.focus {
@@ -277,10 +283,12 @@ func (f *editForm) view(cx *Context, w, h int) string {
 			lines = append(lines, spaces(labelW+2)+cx.th.danger.Render(trunc("✗ "+ff.err, inner-labelW-2)))
 		}
 	}
-	lines = append(lines, "")
+	if roomy {
+		lines = append(lines, "")
+	}
 	if f.formErr != "" {
 		lines = append(lines, cx.th.danger.Render(trunc("✗ "+f.formErr, inner)))
-	} else if f.preview != "" {
+	} else if f.preview != "" && roomy {
 		lines = append(lines, cx.th.muted.Render(trunc(f.preview, inner)))
 	}
 	lines = append(lines, cx.th.muted.Render(trunc("enter save · tab/↑↓ field · space/←→ choice · esc cancel · expiry in UTC", inner)))
@@ -385,4 +393,9 @@ func (ff *formField) text() string {
 func editFieldWidth(w int) int {
 	inner := mini(maxi(w-6, 20), 90)
 	return maxi(inner-11-4, 4) // label, cursor glyph and the "▏" marker without colour
+}
+
+// title names the cookie the form edits (or that it adds).
+func (f *editForm) title() string {
+	return "Edit " + safe(f.orig.Name) + " on " + safe(f.orig.Domain)
 }

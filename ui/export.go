@@ -72,7 +72,7 @@ func newExportDialog(c *Context, ms *mainScreen) *exportDialog {
 	}
 	d.path.SetValue(filepath.Join(exportDir(c), defaultExportName(0)))
 	d.path.CharLimit = 4096
-	d.url.Placeholder = "https://example.com/"
+	setPlaceholder(c, &d.url, "https://example.com/")
 	d.setField(0)
 	return d
 }
@@ -228,7 +228,7 @@ func (d *exportDialog) view(c *Context, w, h int) string {
 			st = c.th.danger
 		}
 		for i, l := range d.report {
-			for _, p := range wrap(l, inner) {
+			for _, p := range wordWrap(l, inner) {
 				if i == 0 {
 					p = st.Render(p)
 				}

@@ -54,3 +54,12 @@ func masked(f *textinput.Model, on bool) {
 		f.EchoCharacter = '•'
 	}
 }
+
+// setPlaceholder sets f's placeholder; without colour it reads "(e.g. …)",
+// so that it is told apart from typed text.
+func setPlaceholder(c *Context, f *textinput.Model, text string) {
+	if c.th.noColor {
+		text = "(e.g. " + text + ")"
+	}
+	f.Placeholder = text
+}

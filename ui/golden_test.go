@@ -73,3 +73,30 @@ func goldenDir(t *testing.T) string {
 	}
 	return "jar.db"
 }
+
+// TestGoldenScreens keeps the other views people see at the three sizes
+// (no colour: the layout is what they are about): the flat table with
+// values shown, the details screen, the purge dialog, the edit form and
+// the help.
+func TestGoldenScreens(t *testing.T) {
+	flows := []struct {
+		name string
+		keys []string
+	}{
+		{"flat-values", []string{"f", "v"}},
+		{"details", []string{"tab", "enter"}},
+		{"purge", []string{"P"}},
+		{"edit", []string{"tab", "e"}},
+		{"help", []string{"?"}},
+	}
+	for _, fl := range flows {
+		for _, sz := range goldenSizes {
+			t.Run(fmt.Sprintf("%s-%dx%d", fl.name, sz[0], sz[1]), func(t *testing.T) {
+				t.Setenv("NO_COLOR", "")
+				j := openJarAt(t, goldenDir(t), genCookies(120))
+				m := newModel(t, j, Options{NoColor: true})
+				runGolden(t, m, sz[0], sz[1], "120 of 120", fl.keys...)
+			})
+		}
+	}
+}

@@ -278,7 +278,7 @@ func (p *importPicker) view(c *Context, w, h int) string {
 func resultLines(c *Context, r importResult, w int) []string {
 	if r.err != nil {
 		out := []string{c.th.danger.Render("✗ " + safe(r.spec))}
-		for _, l := range wrap(safe(errText(r.err)), w-2) {
+		for _, l := range wordWrap(safe(errText(r.err)), w-2) {
 			out = append(out, "  "+c.th.danger.Render(l))
 		}
 		return out

@@ -47,7 +47,7 @@ func newMainScreen(c *Context) *mainScreen {
 	ms := &mainScreen{marks: map[int64]struct{}{}, latestGen: new(atomic.Int64)}
 	ms.search = newField(c)
 	ms.search.Prompt = "/"
-	ms.search.Placeholder = "domain:x name:y value:z purpose:tracking is:session -is:expired"
+	setPlaceholder(c, &ms.search, "domain:x name:y value:z purpose:tracking is:session -is:expired")
 	ms.search.CharLimit = 1024
 	ms.q = query{now: c.jar.Now()}
 	ms.res = compute(c.ds(), ms.q)
@@ -177,25 +177,30 @@ func (ms *mainScreen) take(c *Context, r *result) {
 	ms.resize(c)
 }
 
-// layout returns the heights of the list area and the details pane.
-func layout(c *Context) (listH, detailsH int) {
+// layout returns the heights of the list area and the details pane; the
+// flat table fills the screen (enter shows a cookie's details).
+func layout(c *Context, flat bool) (listH, detailsH int) {
 	avail := maxi(c.h-3, 0) // header, status, help
+	if flat {
+		return avail, 0
+	}
 	detailsH = clamp(avail/3, 4, 9)
 	listH = maxi(avail-detailsH, 0)
 	return
 }
 
 // visibleRows is how many rows a pane shows (title and column header take 2).
-func visibleRows(c *Context) int {
-	l, _ := layout(c)
+func (ms *mainScreen) visibleRows(c *Context) int {
+	l, _ := layout(c, ms.flat)
 	return maxi(l-2, 1)
 }
 
-func sitesWidth(c *Context) int { return clamp(c.w/3, 20, 40) }
+// sitesWidth leaves a site name 20 cells at 80 columns (issue 13).
+func sitesWidth(c *Context) int { return clamp(c.w*2/5+1, 24, 44) }
 
 // resize fits both lists to the terminal and clamps their cursors.
 func (ms *mainScreen) resize(c *Context) {
-	vis := visibleRows(c)
+	vis := ms.visibleRows(c)
 	ms.sites.resize(vis, len(ms.res.sites))
 	ms.rows.resize(vis, len(ms.currentRows()))
 	ms.search.Width = maxi(c.w-22, 1)
@@ -384,7 +389,16 @@ func (ms *mainScreen) sort(c *Context, rev bool) tea.Cmd {
 		} else {
 			ms.q.siteSort = (ms.q.siteSort + 1) % siteSortCount
 		}
+		var keep string
+		if s := ms.currentSite(); s != nil {
+			keep = s.name
+		}
 		ms.res.sortSites(ms.q.siteSort, ms.q.siteDesc)
+		for i := range ms.res.sites { // the selected site stays selected
+			if ms.res.sites[i].name == keep {
+				ms.sites.cur = i
+			}
+		}
 		ms.resize(c)
 		return nil
 	}
@@ -415,7 +429,7 @@ func (ms *mainScreen) mouse(c *Context, mm tea.MouseMsg) tea.Cmd {
 			return nil
 		}
 		row := mm.Y - 3 // header, pane title, column header
-		if row < 0 || row >= visibleRows(c) {
+		if row < 0 || row >= ms.visibleRows(c) {
 			return nil
 		}
 		if !ms.flat && mm.X < sitesWidth(c) {

@@ -109,3 +109,12 @@ func clamp(v, lo, hi int) int {
 	}
 	return v
 }
+
+// wordWrap breaks text into lines of at most w cells at word boundaries
+// (a word longer than w is cut).
+func wordWrap(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	return splitLines(ansi.Wrap(s, w, ""))
+}
