@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"os"
+	"runtime/debug"
 
 	"github.com/crumbs-dev/crumbs/internal/cleanup"
 	"github.com/crumbs-dev/crumbs/internal/cli"
@@ -15,7 +16,17 @@ import (
 // .goreleaser.yaml); a plain build reports "dev".
 var version = "dev"
 
+// memoryLimit is the Go heap's soft limit for a command: the GC works
+// harder near it instead of letting the heap grow to twice the live data,
+// which keeps an import of a million cookies under the 1 GB budget
+// (docs/budgets.md §5). Smaller work never reaches it; the UI sets a
+// lower one of its own.
+const memoryLimit = 800 << 20
+
 func main() {
+	if v := os.Getenv("GOMEMLIMIT"); v == "" || v == "default" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	cli.Version = version
 	// Folders of earlier runs that were killed outright (SIGKILL, power
 	// cut) hold copies of cookie stores: remove them first.

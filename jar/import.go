@@ -103,9 +103,10 @@ type importer struct {
 
 	pendingWB map[string]map[string]bool // identities with pending write-back, per source
 
-	sites  siteCache
-	fakeID int64 // ids of cookies not inserted yet: -1, -2, …
-	args   []any // one row's arguments, reused
+	sites     siteCache
+	siteNames []string // the import's sites, sorted: ref.site indexes it
+	fakeID    int64    // ids of cookies not inserted yet: -1, -2, …
+	args      []any    // one row's arguments, reused
 }
 
 // existing is what the jar holds for one identity of an imported source.

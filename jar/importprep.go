@@ -76,9 +76,8 @@ func (im *importer) startPreparing(order []ref) *preparer {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
-			sites := siteCache{} // siteCache is not safe for concurrent use
 			for ch := range work {
-				im.prepareChunk(ch, sites)
+				im.prepareChunk(ch)
 				close(ch.ready)
 			}
 		}()
@@ -104,7 +103,7 @@ func (p *preparer) stop() {
 }
 
 // prepareChunk classifies, normalizes and encodes the cookies of ch.
-func (im *importer) prepareChunk(ch *prepChunk, sites siteCache) {
+func (im *importer) prepareChunk(ch *prepChunk) {
 	ch.items = make([]prepped, len(ch.refs))
 	arena := make([]byte, 0, len(ch.refs)*192)
 	offs := make([]int32, 0, 3*len(ch.refs))
@@ -119,7 +118,7 @@ func (im *importer) prepareChunk(ch *prepChunk, sites siteCache) {
 		arena = appendIdentityKey(arena, c.Partition.Key(), c.Container.Key, c.Domain, c.HostOnly, c.Path, c.Name)
 		im.classify(c, arena[k0:])
 		normalize(c)
-		p.site = sites.site(c.Domain)
+		p.site = im.siteNames[r.site] // normalize keeps the domain
 		m0 := len(arena)
 		arena = encodeMore(arena, c)
 		offs = append(offs, int32(k0), int32(m0), int32(len(arena)))
@@ -135,7 +134,7 @@ func (im *importer) prepareChunk(ch *prepChunk, sites siteCache) {
 }
 
 // ref is one cookie of the import: batch b, cookie c, and the rank of its
-// site among the import's sites.
+// site among the import's sites (its name is im.siteNames[site]).
 type ref struct {
 	site int32
 	b, c int32
@@ -172,6 +171,7 @@ func (im *importer) order() []ref {
 	for i, s := range sorted {
 		final[rank[s]] = int32(i)
 	}
+	im.siteNames = sorted
 	for i := range order {
 		order[i].site = final[order[i].site]
 	}
