@@ -1,0 +1,130 @@
+package cli_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/crumbs-dev/crumbs/internal/gen"
+)
+
+// Benchmarks and the million-cookie test of docs/budgets.md §2 and §5:
+// re-import, purge and undo on a 100,000-cookie jar, each one process.
+
+// importedJar imports a generated 100k Firefox store into a new jar and
+// returns the store, the jar and the sandbox.
+func importedJar(b *testing.B, seed int64) (string, string, *sandbox) {
+	b.Helper()
+	cs := gen.Cookies(100000, seed, now, "firefox:bench")
+	store, s := benchStore(b, func(p string) error { return gen.WriteFirefoxStore(p, cs) }, "cookies.sqlite")
+	jarPath := filepath.Join(s.home, "jar.db")
+	run(b, s, "--jar", jarPath, "import", store)
+	return store, jarPath, s
+}
+
+func run(b testing.TB, s *sandbox, args ...string) *os.ProcessState {
+	b.Helper()
+	cmd := exec.Command(crumbsBin, args...)
+	cmd.Env = s.env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("crumbs %v: %v\n%s", args, err, out)
+	}
+	return cmd.ProcessState
+}
+
+// copyJar copies a jar (its WAL checkpointed: crumbs closes it so) for
+// one iteration.
+func copyJar(b *testing.B, from, to string) {
+	b.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		b.Fatal(err)
+	}
+	os.Remove(to + "-wal")
+	os.Remove(to + "-shm")
+	if err := os.WriteFile(to, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkReimportFirefox100k: the same store again, everything unchanged.
+func BenchmarkReimportFirefox100k(b *testing.B) {
+	store, jarPath, s := importedJar(b, 55)
+	runBench(b, s, "--jar", jarPath, "import", store)
+}
+
+// BenchmarkPurgeTracking100k: crumbs purge --purpose tracking --yes on a
+// 100k jar (about 40% of it).
+func BenchmarkPurgeTracking100k(b *testing.B) {
+	_, jarPath, s := importedJar(b, 56)
+	work := filepath.Join(s.home, "work.db")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		copyJar(b, jarPath, work)
+		b.StartTimer()
+		run(b, s, "--jar", work, "purge", "--purpose", "tracking", "--yes")
+	}
+}
+
+// BenchmarkUndoPurge100k: crumbs undo of that purge.
+func BenchmarkUndoPurge100k(b *testing.B) {
+	_, jarPath, s := importedJar(b, 57)
+	work := filepath.Join(s.home, "work.db")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		copyJar(b, jarPath, work)
+		run(b, s, "--jar", work, "purge", "--purpose", "tracking", "--yes")
+		b.StartTimer()
+		run(b, s, "--jar", work, "undo")
+	}
+}
+
+// TestMillionCookieImport imports a million generated cookies (five
+// Firefox stores of 200,000: no browser store holds more) into a new jar
+// and holds it to docs/budgets.md §5: at most 12 times the time of a
+// 100,000-cookie import, and at most 1 GB resident. It takes minutes, so
+// it runs on request: CRUMBS_TEST_MILLION=1 go test -run Million -v ./internal/cli
+func TestMillionCookieImport(t *testing.T) {
+	if os.Getenv("CRUMBS_TEST_MILLION") == "" {
+		t.Skip("the million-cookie import takes minutes: set CRUMBS_TEST_MILLION=1 to run it")
+	}
+	s := newSandbox(t)
+	var stores []string
+	for i := range 5 {
+		p := filepath.Join(s.home, fmt.Sprintf("p%d", i), "cookies.sqlite")
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := gen.WriteFirefoxStore(p, gen.Cookies(200000, int64(60+i), now, "firefox:p")); err != nil {
+			t.Fatal(err)
+		}
+		stores = append(stores, p)
+	}
+	timed := func(args ...string) (time.Duration, int64) {
+		start := time.Now()
+		ps := run(t, s, args...)
+		return time.Since(start), ps.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
+	}
+	hundred := filepath.Join(s.home, "h", "cookies.sqlite")
+	if err := os.MkdirAll(filepath.Dir(hundred), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := gen.WriteFirefoxStore(hundred, gen.Cookies(100000, 59, now, "firefox:h")); err != nil {
+		t.Fatal(err)
+	}
+	small, _ := timed("--jar", filepath.Join(s.home, "small.db"), "import", hundred)
+	big, rss := timed(append([]string{"--jar", filepath.Join(s.home, "big.db"), "import"}, stores...)...)
+	t.Logf("import of 100k: %v; of 1M (5 × 200k): %v (%.1f×), peak RSS %d MB", small, big, float64(big)/float64(small), rss>>10)
+	if big > 12*small {
+		t.Errorf("1M import took %v, more than 12× the 100k import (%v)", big, small)
+	}
+	if rss > 1<<20 {
+		t.Errorf("1M import peaked at %d MB resident, over 1 GB", rss>>10)
+	}
+}
