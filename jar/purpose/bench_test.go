@@ -79,6 +79,9 @@ func TestClassifyThroughput(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test: run without -short")
 	}
+	if raceEnabled {
+		t.Skip("timing test: the race detector slows every classification")
+	}
 	best := 0.0
 	for i := 0; i < 3 && best < 500_000; i++ {
 		r := testing.Benchmark(BenchmarkClassify)

@@ -1,0 +1,5 @@
+//go:build !race
+
+package purpose
+
+const raceEnabled = false
