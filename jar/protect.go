@@ -128,11 +128,24 @@ func checkProtectionFilter(f cookie.Filter) error {
 // store — and is safe for concurrent use once made.
 type Protector struct {
 	ps []Protection
+	// byDomain[i]: ps[i] has only domain: terms, so whether it covers a
+	// cookie depends on the cookie's domain alone (Mark caches it).
+	byDomain []bool
 }
 
 // NewProtector makes a Protector from protections, earlier ones first.
 func NewProtector(ps []Protection) *Protector {
-	return &Protector{ps: append([]Protection(nil), ps...)}
+	p := &Protector{ps: append([]Protection(nil), ps...), byDomain: make([]bool, len(ps))}
+	for i := range p.ps {
+		ts := p.ps[i].Filter.Terms()
+		p.byDomain[i] = len(ts) > 0
+		for _, t := range ts {
+			if t.Key != "domain" {
+				p.byDomain[i] = false
+			}
+		}
+	}
+	return p
 }
 
 // Protections are the protections p checks, in order.
@@ -161,13 +174,48 @@ func (p *Protector) Match(c *cookie.Cookie, now time.Time) (Protection, bool) {
 }
 
 // Mark sets ProtectedBy on every cookie of cs (the covering protection's
-// Text, or "") and returns how many are protected.
+// Text, or "") and returns how many are protected: what Match says for
+// each, with the site protections (domain: terms only) decided once per
+// distinct domain, since a snapshot holds 100,000 cookies on far fewer.
 func (p *Protector) Mark(cs []cookie.Cookie, now time.Time) int {
+	if p.Empty() {
+		for i := range cs {
+			cs[i].ProtectedBy = ""
+		}
+		return 0
+	}
+	firstByDomain := map[string]int{} // domain → first byDomain protection covering it, -1
+	lastDomain, last := "", -1
 	n := 0
 	for i := range cs {
-		cs[i].ProtectedBy = ""
-		if pr, ok := p.Match(&cs[i], now); ok {
-			cs[i].ProtectedBy = pr.Text
+		c := &cs[i]
+		c.ProtectedBy = ""
+		k, ok := last, i > 0 && c.Domain == lastDomain
+		if !ok {
+			if k, ok = firstByDomain[c.Domain]; !ok {
+				k = -1
+				for idx := range p.ps {
+					if p.byDomain[idx] && p.ps[idx].Filter.Match(c, now) {
+						k = idx
+						break
+					}
+				}
+				firstByDomain[c.Domain] = k
+			}
+			lastDomain, last = c.Domain, k
+		}
+		best := k
+		for idx := range p.ps {
+			if best >= 0 && idx >= best {
+				break
+			}
+			if !p.byDomain[idx] && p.ps[idx].Filter.Match(c, now) {
+				best = idx
+				break
+			}
+		}
+		if best >= 0 {
+			c.ProtectedBy = p.ps[best].Text
 			n++
 		}
 	}
@@ -325,7 +373,7 @@ func (j *Jar) protector(ctx context.Context, q querier) (*Protector, error) {
 	if err != nil || len(ps) == 0 {
 		return nil, err
 	}
-	return &Protector{ps: ps}, nil
+	return NewProtector(ps), nil
 }
 
 // countCovered counts the live cookies p covers, inside tx.
