@@ -326,10 +326,25 @@ func TestWriteOptionsAndReport(t *testing.T) {
 		{Source: "c", Domain: ".e.com", Path: "/", Name: "ancient", Value: "5", Expires: time.Unix(-5, 0)},
 		{Source: "c", Domain: ".e.com", Path: "/", Name: "p", Value: "6", Expires: exp, Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"}},
 	}
+	// By default the cookies partitioned under another top-level site
+	// (t.com for e.com cookies) are left out: a cookies.txt would send them
+	// first-party.
 	out, rep := writeString(t, cs, WriteOptions{})
 	body := strings.TrimPrefix(out, Header)
+	want := ".e.com\tTRUE\t/\tFALSE\t" + itoa(exp.Unix()) + "\tx\t3\n"
+	if body != want || rep.LeftOut[LeftForeignPartition] != 2 || rep.LeftOut[LeftDuplicate] != 1 || rep.Lost[LostPartition] != 0 {
+		t.Fatalf("default: got\n%s%+v", body, rep)
+	}
+	// Own-site partitioned cookies are kept.
+	own := cs[1]
+	own.Partition.TopLevelSite = "https://e.com"
+	if _, rep := writeString(t, []cookie.Cookie{own}, WriteOptions{}); rep.Written != 1 || rep.ForeignPartitioned != 0 {
+		t.Fatalf("own-site partitioned cookie: %+v", rep)
+	}
+	out, rep = writeString(t, cs, WriteOptions{IncludeForeignPartitioned: true})
+	body = strings.TrimPrefix(out, Header)
 	// The unpartitioned default-container cookie (source c) wins the shared line.
-	want := ".e.com\tTRUE\t/\tFALSE\t" + itoa(exp.Unix()) + "\tx\t3\n" +
+	want = ".e.com\tTRUE\t/\tFALSE\t" + itoa(exp.Unix()) + "\tx\t3\n" +
 		".e.com\tTRUE\t/\tFALSE\t" + itoa(exp.Unix()) + "\tp\t6\n"
 	if body != want {
 		t.Fatalf("got\n%s\nwant\n%s", body, want)
@@ -393,7 +408,7 @@ func TestRoundTripGenerated(t *testing.T) {
 	}
 	// Everything left out has a reason the generator produces: expired or a duplicate line.
 	for k := range rep.LeftOut {
-		if k != LeftExpired && k != LeftDuplicate {
+		if k != LeftExpired && k != LeftDuplicate && k != LeftForeignPartition {
 			t.Errorf("left out for %q", k)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"net"
 	"net/netip"
 	"sort"
 	"strconv"
@@ -37,10 +38,16 @@ type WriteOptions struct {
 	// IncludeExpired writes cookies that have expired (with their past
 	// expiry); by default they are left out, since every client drops them.
 	IncludeExpired bool
-	// ExcludePartitioned leaves out partitioned cookies (CHIPS and Firefox
-	// partitioning). By default they are written unpartitioned and the
-	// partition is reported as lost.
+	// ExcludePartitioned leaves out every partitioned cookie (CHIPS and
+	// Firefox partitioning).
 	ExcludePartitioned bool
+	// IncludeForeignPartitioned writes cookies partitioned under a
+	// top-level site other than their own registrable domain. A cookies.txt
+	// cannot say a cookie belongs to embeds under another site, so its
+	// readers would send it first-party: by default such cookies are left
+	// out (LeftForeignPartition). A cookie partitioned under its own site
+	// is what a first-party visit sends, and is written either way.
+	IncludeForeignPartitioned bool
 	// Now decides what has expired; zero means time.Now().
 	Now time.Time
 }
@@ -57,7 +64,9 @@ const (
 	LeftPath        = "path does not start with /"
 	LeftUnreadable  = "value could not be decrypted"
 	LeftPartitioned = "partitioned"
-	LeftDuplicate   = "duplicate of a written cookie (same domain, path and name)"
+	// LeftForeignPartition: partitioned under another top-level site.
+	LeftForeignPartition = "partitioned under another top-level site, which a cookies.txt would send first-party (--partitioned includes them)"
+	LeftDuplicate        = "duplicate of a written cookie (same domain, path and name)"
 )
 
 // Attributes the format cannot carry, the keys of WriteReport.Lost.
@@ -75,6 +84,14 @@ type WriteReport struct {
 	Written int
 	LeftOut map[string]int // reason → count
 	Lost    map[string]int // attribute → count of written cookies that had it
+	// ForeignPartitioned counts the written cookies partitioned under
+	// another top-level site (only with IncludeForeignPartitioned).
+	ForeignPartitioned int
+	// CaseClashes counts the written cookies whose name differs from
+	// another's on the same host and path only in letter case: curl and
+	// Python treat them as one. CaseExample names one pair.
+	CaseClashes int
+	CaseExample string
 }
 
 // Skipped is the number of cookies left out.
@@ -225,6 +242,9 @@ func Write(w io.Writer, cs []cookie.Cookie, opts WriteOptions) (WriteReport, err
 		rep.Written++
 		if !c.Partition.IsZero() {
 			rep.Lost[LostPartition]++
+			if ForeignPartition(c) {
+				rep.ForeignPartitioned++
+			}
 		}
 		if c.Container.Key != "" {
 			rep.Lost[LostContainer]++
@@ -242,6 +262,13 @@ func Write(w io.Writer, cs []cookie.Cookie, opts WriteOptions) (WriteReport, err
 	if err := bw.Flush(); err != nil {
 		return rep, err
 	}
+	written := make([]*cookie.Cookie, 0, len(entries))
+	for _, e := range entries {
+		if e.c != nil {
+			written = append(written, e.c)
+		}
+	}
+	rep.CaseClashes, rep.CaseExample = caseClashes(written)
 	if len(rep.LeftOut) == 0 {
 		rep.LeftOut = nil
 	}
@@ -405,6 +432,8 @@ func format(buf []byte, c *cookie.Cookie, now time.Time, opts WriteOptions) (k k
 		return k, nil, LeftExpired
 	case opts.ExcludePartitioned && !c.Partition.IsZero():
 		return k, nil, LeftPartitioned
+	case !opts.IncludeForeignPartitioned && ForeignPartition(c):
+		return k, nil, LeftForeignPartition
 	}
 	path := c.Path
 	if path == "" {
@@ -477,4 +506,72 @@ func mayBeIP(host string) bool {
 
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// ForeignPartition reports whether c is partitioned under a top-level site
+// other than its own registrable domain: a cookie a browser sends only to
+// embeds under that site.
+func ForeignPartition(c *cookie.Cookie) bool {
+	if c.Partition.IsZero() {
+		return false
+	}
+	top := c.Partition.TopLevelSite
+	if i := strings.Index(top, "://"); i >= 0 {
+		top = top[i+3:]
+	}
+	if h, _, err := net.SplitHostPort(top); err == nil {
+		top = h
+	}
+	return top == "" || cookie.Site(top) != cookie.Site(c.Domain)
+}
+
+// caseClashes counts the cookies whose name equals another's on the same
+// host and path but for letter case. Only names with an upper-case letter
+// can take part in such a pair, so the common all-lower-case export builds
+// no map.
+func caseClashes(cs []*cookie.Cookie) (n int, example string) {
+	type fold struct{ host, path, name string }
+	var upper map[fold]bool
+	for _, c := range cs {
+		if strings.ToLower(c.Name) != c.Name {
+			if upper == nil {
+				upper = map[fold]bool{}
+			}
+			upper[fold{strings.ToLower(c.Host()), c.Path, strings.ToLower(c.Name)}] = true
+		}
+	}
+	if upper == nil {
+		return 0, ""
+	}
+	names := map[fold][]string{}
+	for _, c := range cs {
+		k := fold{strings.ToLower(c.Host()), c.Path, strings.ToLower(c.Name)}
+		if upper[k] {
+			names[k] = append(names[k], c.Name)
+		}
+	}
+	keys := make([]fold, 0, len(names))
+	for k, ns := range names {
+		if distinct(ns) > 1 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].host+keys[i].name < keys[j].host+keys[j].name })
+	for _, k := range keys {
+		n += len(names[k])
+	}
+	if len(keys) > 0 {
+		ns := names[keys[0]]
+		sort.Strings(ns)
+		example = strings.Join(ns, ", ") + " on " + keys[0].host + keys[0].path
+	}
+	return n, example
+}
+
+func distinct(ss []string) int {
+	seen := map[string]bool{}
+	for _, s := range ss {
+		seen[s] = true
+	}
+	return len(seen)
 }

@@ -50,6 +50,10 @@ type ExportOptions struct {
 	// NoHTTPOnlyPrefix writes HttpOnly cookies of a cookies.txt as plain
 	// lines (for wget, Python ≤ 3.9).
 	NoHTTPOnlyPrefix bool
+	// Partitioned writes into a cookies.txt the cookies partitioned under
+	// another top-level site, which its readers will send first-party; by
+	// default they are left out with a count.
+	Partitioned bool
 	// Now decides what has expired.
 	Now time.Time
 }
@@ -148,13 +152,22 @@ func Export(ctx context.Context, path string, stdout io.Writer, cs []cookie.Cook
 func writeFormat(w io.Writer, cs []cookie.Cookie, opts ExportOptions, rep *ExportReport) error {
 	switch opts.Format {
 	case Netscape:
-		r, err := netscape.Write(w, cs, netscape.WriteOptions{NoHTTPOnlyPrefix: opts.NoHTTPOnlyPrefix, Now: opts.Now})
+		r, err := netscape.Write(w, cs, netscape.WriteOptions{NoHTTPOnlyPrefix: opts.NoHTTPOnlyPrefix,
+			IncludeForeignPartitioned: opts.Partitioned, Now: opts.Now})
 		if err != nil {
 			return err
 		}
 		rep.Written = r.Written
 		rep.LeftOut = sortedCounts(r.LeftOut)
 		rep.Lost = sortedCounts(r.Lost)
+		if r.ForeignPartitioned > 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%s partitioned under another top-level site %s included: curl, wget and Python will send %s first-party",
+				Plural(r.ForeignPartitioned, "cookie", "cookies"), isAre(r.ForeignPartitioned), itThem(r.ForeignPartitioned)))
+		}
+		if r.CaseClashes > 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%s differ from another only in letter case (%s): curl and Python treat such names as one",
+				Plural(r.CaseClashes, "written cookie", "written cookies"), r.CaseExample))
+		}
 	case JSON:
 		if err := cookiejson.Write(w, cs); err != nil {
 			return err
@@ -192,6 +205,13 @@ func unreadable(cs []cookie.Cookie) int {
 		}
 	}
 	return n
+}
+
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 func isAre(n int) string {

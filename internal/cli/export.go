@@ -15,7 +15,7 @@ import (
 func (a *app) exportCommand() *cobra.Command {
 	var (
 		format, output, rawURL, from, password string
-		noHTTPOnlyPrefix                       bool
+		noHTTPOnlyPrefix, partitioned          bool
 	)
 	cmd := &cobra.Command{
 		Use:   "export [FILTER...] --format netscape|json|header",
@@ -30,6 +30,10 @@ Formats:
             over 4998 bytes, empty names, unreadable values, …) are left out;
             stderr says how many and why, and which attributes the format
             cannot carry (partition, container, SameSite, priority).
+            A cookie partitioned (CHIPS) under another top-level site is left
+            out: a cookies.txt would send it first-party (--partitioned
+            includes it, saying so). Names that differ only in letter case on
+            one host and path are warned about: curl merges them.
             HttpOnly cookies get curl's #HttpOnly_ prefix, which wget and
             Python ≤ 3.9 skip: --no-httponly-prefix writes them as plain lines.
   json      the chrome.cookies shape that Cookie-Editor and EditThisCookie
@@ -52,7 +56,7 @@ place; without -o (or with -o -) the data goes to stdout.
 			if err != nil {
 				return usageErrorf("--format: %v", err)
 			}
-			opts := uc.ExportOptions{Format: fmtv, URL: rawURL, NoHTTPOnlyPrefix: noHTTPOnlyPrefix}
+			opts := uc.ExportOptions{Format: fmtv, URL: rawURL, NoHTTPOnlyPrefix: noHTTPOnlyPrefix, Partitioned: partitioned}
 			if fmtv == uc.Header && rawURL == "" {
 				return usageErrorf("--format header needs --url URL")
 			}
@@ -112,6 +116,7 @@ place; without -o (or with -o -) the data goes to stdout.
 	fl.StringVarP(&output, "output", "o", "", "write to FILE (0600) instead of stdout")
 	fl.StringVar(&rawURL, "url", "", "the URL whose Cookie header --format header prints")
 	fl.BoolVar(&noHTTPOnlyPrefix, "no-httponly-prefix", false, "netscape: write HttpOnly cookies without #HttpOnly_ (for wget, Python ≤ 3.9)")
+	fl.BoolVar(&partitioned, "partitioned", false, "netscape: include cookies partitioned under another top-level site (they will be sent first-party)")
 	fl.StringVar(&from, "from", "", "read this SOURCE directly instead of the jar (same SOURCEs as import)")
 	fl.StringVar(&password, "password", "", "with --from: Chromium Safe Storage password (default $CRUMBS_SAFE_STORAGE_PASSWORD)")
 	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
