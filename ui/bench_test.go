@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -189,4 +190,50 @@ func BenchmarkSearchKeystrokeUI(b *testing.B) {
 	m := loadedModel(b)
 	press(m, "/")
 	benchKeys(b, m, "x", "backspace")
+}
+
+// purgeUndoModel is a loaded 100k UI whose jar is put back after each
+// iteration.
+func purgeUndoModel(b *testing.B) *Model {
+	m := loadedModel(b)
+	b.Cleanup(func() {
+		// leave the shared bench jar as it was
+		for {
+			if _, err := m.c.jar.Undo(context.Background()); err != nil {
+				return
+			}
+		}
+	})
+	return m
+}
+
+// BenchmarkPurge100k: P, y on a 100k jar until the list, the header and
+// the toast show the result (the purge in the jar, the reload, the
+// filter). Undone, untimed, after each iteration.
+func BenchmarkPurge100k(b *testing.B) {
+	m := purgeUndoModel(b)
+	for i := 0; i < b.N; i++ {
+		press(m, "P", "y")
+		b.StopTimer()
+		if !strings.Contains(m.c.toast.text, "purged") || m.c.busy != nil {
+			b.Fatalf("purge did not finish: %q", m.c.toast.text)
+		}
+		press(m, "u")
+		b.StartTimer()
+	}
+}
+
+// BenchmarkUndo100k: u after a purge of every tracking cookie of a 100k
+// jar, until the list shows them again.
+func BenchmarkUndo100k(b *testing.B) {
+	m := purgeUndoModel(b)
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		press(m, "P", "y")
+		b.StartTimer()
+		press(m, "u")
+		if len(m.main.res.rows) != benchN {
+			b.Fatalf("after undo %d rows", len(m.main.res.rows))
+		}
+	}
 }

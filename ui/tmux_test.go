@@ -90,7 +90,23 @@ func (s *tmuxSession) capture() string {
 // waitFor polls the pane until it shows every one of subs.
 func (s *tmuxSession) waitFor(subs ...string) string {
 	s.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	return s.waitForLong(15*time.Second, subs...)
+}
+
+// statusLine is the line of a captured screen that shows the busy spinner.
+func statusLine(screen string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, "…") && strings.Contains(l, "jar ") {
+			return strings.TrimSpace(l)
+		}
+	}
+	return ""
+}
+
+// waitForLong is waitFor with its own deadline.
+func (s *tmuxSession) waitForLong(d time.Duration, subs ...string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(d)
 	for {
 		screen := s.capture()
 		ok := true
@@ -292,6 +308,7 @@ func TestTmuxMemory100k(t *testing.T) {
 	if _, err := j.Import(context.Background(), []jar.Batch{{Source: "chrome:Default", Cookies: cs}}, jar.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	tracking := count(t, j, "purpose:tracking")
 	j.Close()
 	start := time.Now()
 	s := startTmux(t, dir, bin, "--jar", jarPath)
@@ -299,10 +316,28 @@ func TestTmuxMemory100k(t *testing.T) {
 	firstFrame := time.Since(start)
 	s.waitFor(fmt.Sprintf("%d of %d", benchN, benchN))
 	loaded := time.Since(start)
-	// move and search a little, then read VmRSS of the pane's process
+	// move and search a little, then purge the trackers and undo it
+	// (issue 13: both show progress and finish with the right counts),
+	// then read the peak resident size of the pane's process
 	s.send("j", "j", "f", "G", "/")
 	s.send("-l", "goo")
 	s.waitFor("/goo")
+	s.send("Escape") // clears the search (two at once read as alt+esc)
+	s.waitFor(fmt.Sprintf("%d of %d", benchN, benchN))
+	s.send("P")
+	s.waitFor(fmt.Sprintf("Move %s on", plural(tracking, "tracking cookie")))
+	purgeStart := time.Now()
+	s.send("y")
+	progress := s.waitFor(fmt.Sprintf("purging %s…", plural(tracking, "tracking cookie")))
+	left := benchN - tracking
+	s.waitForLong(60*time.Second, fmt.Sprintf("purged %d tracking cookies", tracking), fmt.Sprintf("%d of %d", left, left), fmt.Sprintf("%d cookies", left))
+	purged := time.Since(purgeStart)
+	undoStart := time.Now()
+	s.send("u")
+	s.waitFor("undoing the last change…")
+	s.waitForLong(60*time.Second, "undid", fmt.Sprintf("%d of %d", benchN, benchN))
+	undone := time.Since(undoStart)
+	t.Logf("purge of %d tracking cookies, until the list shows it: %v; undo: %v; progress line: %q", tracking, purged.Round(time.Millisecond), undone.Round(time.Millisecond), statusLine(progress))
 	time.Sleep(500 * time.Millisecond)
 	pid := s.panePID()
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
@@ -318,7 +353,7 @@ func TestTmuxMemory100k(t *testing.T) {
 			nowKB, _ = strconv.Atoi(strings.Fields(l)[1])
 		}
 	}
-	t.Logf("100k jar: first frame after %v (process start included), all loaded after %v, peak RSS %d MB, RSS after a search %d MB", firstFrame.Round(time.Millisecond), loaded.Round(time.Millisecond), rssKB/1024, nowKB/1024)
+	t.Logf("100k jar: first frame after %v (process start included), all loaded after %v, peak RSS %d MB (a search, a purge and its undo included), RSS at the end %d MB", firstFrame.Round(time.Millisecond), loaded.Round(time.Millisecond), rssKB/1024, nowKB/1024)
 	if rssKB/1024 > 200 {
 		t.Errorf("peak RSS %d MB > 200 MB", rssKB/1024)
 	}
