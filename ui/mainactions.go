@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -99,7 +100,28 @@ func (ms *mainScreen) updateSearch(c *Context, msg tea.Msg) tea.Cmd {
 	case key.Matches(km, c.keys.SearchKeep):
 		ms.searching = false
 		ms.search.Blur()
+		ms.remember(ms.searchText)
 		return nil
+	case km.Type == tea.KeyUp || km.Type == tea.KeyDown:
+		// the history of recent searches
+		step := 1
+		if km.Type == tea.KeyDown {
+			step = -1
+		}
+		back := clamp(ms.back+step, 0, len(ms.history))
+		if back == ms.back {
+			return nil
+		}
+		ms.back = back
+		text := ""
+		if back > 0 {
+			text = ms.history[len(ms.history)-back]
+		}
+		ms.search.SetValue(text)
+		ms.search.CursorEnd()
+		ms.searchText = text
+		ms.sites.cur, ms.rows.cur = 0, 0
+		return ms.applyFilters(c)
 	case key.Matches(km, c.keys.SearchClear):
 		ms.searching = false
 		ms.search.Blur()
@@ -108,11 +130,28 @@ func (ms *mainScreen) updateSearch(c *Context, msg tea.Msg) tea.Cmd {
 		return ms.applyFilters(c)
 	}
 	if updateField(&ms.search, km) {
+		ms.back = 0
 		ms.searchText = ms.search.Value()
 		ms.sites.cur, ms.rows.cur = 0, 0
 		return ms.applyFilters(c)
 	}
 	return nil
+}
+
+// historySize is how many recent searches ↑ reaches.
+const historySize = 50
+
+// remember keeps text as the newest search (once; not an empty one).
+func (ms *mainScreen) remember(text string) {
+	ms.back = 0
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	ms.history = slices.DeleteFunc(ms.history, func(h string) bool { return h == text })
+	ms.history = append(ms.history, text)
+	if len(ms.history) > historySize {
+		ms.history = ms.history[len(ms.history)-historySize:]
+	}
 }
 
 // ---- actions ----

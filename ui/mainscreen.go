@@ -41,6 +41,10 @@ type mainScreen struct {
 	purgePending bool   // P was pressed while loading
 	offerSuggest bool   // the welcome screen just gave way: offer protection once loaded
 	protectHint  string // that offer, in the status line until the next key
+	// history are the searches kept with enter, oldest first; back is how
+	// far ↑ went into it (0: the text being typed).
+	history []string
+	back    int
 }
 
 func newMainScreen(c *Context) *mainScreen {

@@ -12,6 +12,16 @@ import (
 // view draws the header, the panes, the details pane and the status bar.
 func (ms *mainScreen) view(c *Context) string {
 	listH, detailsH := layout(c, ms.flat)
+	// a filter error gets a line of its own above the status bar, so the
+	// query stays whole
+	errLine := ms.searchErr != ""
+	if errLine {
+		if detailsH > 0 {
+			detailsH--
+		} else {
+			listH--
+		}
+	}
 	var b strings.Builder
 	b.WriteString(viewHeader(c))
 	b.WriteByte('\n')
@@ -40,6 +50,10 @@ func (ms *mainScreen) view(c *Context) string {
 	b.WriteByte('\n')
 	if detailsH > 0 {
 		b.WriteString(viewDetailsPane(c, ms.currentCookie(), c.w, detailsH))
+		b.WriteByte('\n')
+	}
+	if errLine {
+		b.WriteString(fit(c.th.danger.Render("✗ "+safe(ms.searchErr)), c.w))
 		b.WriteByte('\n')
 	}
 	b.WriteString(ms.viewStatus(c))
@@ -129,7 +143,7 @@ func (ms *mainScreen) viewStatus(c *Context) string {
 	if ms.searching {
 		tail := fmt.Sprintf("  %d of %d", len(ms.res.rows), ds.total)
 		if ms.searchErr != "" {
-			tail = "  " + c.th.danger.Render(safe(ms.searchErr))
+			tail = "  " + c.th.danger.Render("error below")
 		}
 		return fit(trunc(ms.search.View(), maxi(c.w-width(tail), 1))+tail, c.w)
 	}
@@ -140,9 +154,6 @@ func (ms *mainScreen) viewStatus(c *Context) string {
 	parts = append(parts, "jar "+safe(filepath.Base(c.jar.Path())))
 	if ms.filtersActive() {
 		parts = append(parts, "filter "+c.th.accent.Render(safe(ms.scopeText())))
-	}
-	if ms.searchErr != "" {
-		parts = append(parts, c.th.danger.Render(safe(ms.searchErr)))
 	}
 	parts = append(parts, fmt.Sprintf("%d of %d", len(ms.res.rows), ds.total))
 	if b := busyText(c); b != "" {
