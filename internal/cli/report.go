@@ -94,7 +94,8 @@ object per source) for scripts.
 					}
 					return writeChanges(a.env.Stdout, cs, a.termWidth(a.env.Stdout))
 				}
-				cs, _, err := j.Shared(ctx)
+				// Only what the report needs: no values (jar.Summaries).
+				cs, err := j.Summaries(ctx)
 				if err != nil {
 					return err
 				}

@@ -1,0 +1,23 @@
+package cli_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/crumbs-dev/crumbs/internal/gen"
+)
+
+// BenchmarkReport100k: `crumbs report` on a jar of 100,000 cookies, the
+// whole process (budget ≤ 0.5 s: docs/cli.md, README Performance).
+func BenchmarkReport100k(b *testing.B) {
+	cs := gen.Cookies(100000, 56, now, "firefox:bench")
+	store, s := benchStore(b, func(p string) error { return gen.WriteFirefoxStore(p, cs) }, "cookies.sqlite")
+	jarPath := filepath.Join(s.home, "jar.db")
+	cmd := exec.Command(crumbsBin, "--jar", jarPath, "import", store)
+	cmd.Env = s.env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%v\n%s", err, out)
+	}
+	runBench(b, s, "--jar", jarPath, "report")
+}

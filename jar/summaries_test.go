@@ -1,0 +1,63 @@
+package jar
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
+)
+
+// TestSummaries: every field Summaries promises equals what All reads, on
+// a fresh Jar (read from the file) and on one whose snapshot is current.
+func TestSummaries(t *testing.T) {
+	j, path := openTest(t)
+	ctx := context.Background()
+	// Above 20,000 cookies the read is split in id ranges.
+	cs := makeCookies(21_000, 17, testNow, "chrome:Default")
+	mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: cs})
+	if _, _, err := j.Protect(ctx, cookie.MustParseFilter("domain:github.com")); err != nil {
+		t.Fatal(err)
+	}
+	all, err := j.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := Open(filepath.Clean(path), WithClock(func() time.Time { return testNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	for name, jj := range map[string]*Jar{"fresh": fresh, "snapshot": j} {
+		got, err := jj.Summaries(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(all) {
+			t.Fatalf("%s: %d summaries of %d cookies", name, len(got), len(all))
+		}
+		byID := map[cookie.Identity]cookie.Cookie{}
+		for _, c := range all {
+			byID[c.Identity()] = c
+		}
+		protected := 0
+		for _, s := range got {
+			c, ok := byID[s.Identity()]
+			if !ok {
+				t.Fatalf("%s: %v not in the jar", name, s.Identity())
+			}
+			if s.Purpose != c.Purpose || !s.Created.Equal(c.Created) || !s.Expires.Equal(c.Expires) || s.Session != c.Session ||
+				s.Secure != c.Secure || s.HTTPOnly != c.HTTPOnly || s.SameSite != c.SameSite || s.Partition != c.Partition ||
+				s.ProtectedBy != c.ProtectedBy {
+				t.Fatalf("%s: summary %+v\nof %+v", name, s, c)
+			}
+			if s.ProtectedBy != "" {
+				protected++
+			}
+		}
+		if protected == 0 {
+			t.Fatalf("%s: no protected cookie marked", name)
+		}
+	}
+}
