@@ -23,6 +23,20 @@ func (j *Jar) Summaries(ctx context.Context) ([]cookie.Cookie, error) {
 		cs, _, err := j.Shared(ctx)
 		return cs, err
 	}
+	// ProtectedBy is decided on the cookie: a protection that may look at
+	// the value (value:, or a free word) needs the whole cookie.
+	ps, err := j.Protections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		for _, t := range p.Filter.Terms() {
+			if t.Key == "value" || t.Key == "" {
+				cs, _, err := j.Shared(ctx)
+				return cs, err
+			}
+		}
+	}
 	var n int
 	var maxID int64
 	if err := j.db.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM cookies`).Scan(&n, &maxID); err != nil {

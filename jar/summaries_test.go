@@ -60,4 +60,22 @@ func TestSummaries(t *testing.T) {
 			t.Fatalf("%s: no protected cookie marked", name)
 		}
 	}
+	// A protection that looks at values: the summaries are whole cookies.
+	if _, _, err := j.Protect(ctx, cookie.MustParseFilter("value:"+all[7].Value[:6])); err != nil {
+		t.Fatal(err)
+	}
+	fresh2, err := Open(path, WithClock(func() time.Time { return testNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh2.Close()
+	got, err := fresh2.Summaries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range got {
+		if s.Identity() == all[7].Identity() && (s.ProtectedBy == "" || s.Value == "") {
+			t.Fatalf("value protection: %+v", s)
+		}
+	}
 }
