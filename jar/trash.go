@@ -84,96 +84,22 @@ func (j *Jar) RestoreCounted(ctx context.Context, ids []int64) (restored, skippe
 	}
 	_, err = j.change(ctx, kindRestore, func(tx *sql.Tx, rec *recorder) (string, int, error) {
 		restored, skipped = 0, 0
-		// Newest deletion first: the first entry of an identity is the one
-		// restored.
-		q := selectTrash + ` ORDER BY deleted_at DESC, id DESC`
-		var args []any
-		if ids != nil {
-			q = selectTrash + ` WHERE id ` + inIDs + ` ORDER BY deleted_at DESC, id DESC`
-			args = append(args, idList(ids))
-		}
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return "", 0, j.fileError(err)
-		}
-		ts, err := scanTrash(rows)
+		pick, err := j.newestTrashed(ctx, tx, ids)
 		if err != nil {
 			return "", 0, err
 		}
-		if len(ts) == 0 {
+		if len(pick) == 0 {
 			return "", 0, nil
 		}
-		seen := make(map[cookie.Identity]bool, len(ts))
-		var pick []Trashed
-		for _, t := range ts {
-			id := t.Identity()
-			if seen[id] {
-				continue // an older copy of an identity being restored
-			}
-			seen[id] = true
-			pick = append(pick, t)
-		}
-		find, err := tx.PrepareContext(ctx, `SELECT id, `+readColumns+` FROM cookies WHERE `+cookieIdentityWhere)
+		entries, older, err := newerThanLive(ctx, tx, pick)
 		if err != nil {
 			return "", 0, err
 		}
-		defer find.Close()
-		put, err := tx.PrepareContext(ctx, `INSERT INTO cookies (`+colList+`) SELECT `+colList+` FROM trash WHERE id = ?`)
-		if err != nil {
-			return "", 0, err
-		}
-		defer put.Close()
-		var entries []int64
-		for _, t := range pick {
-			rows, err := find.QueryContext(ctx, cookieIdentityArgs(t.Identity())...)
-			if err != nil {
-				return "", 0, err
-			}
-			var live cookie.Cookie
-			found := false
-			s := newRowScanner()
-			for rows.Next() {
-				if err := s.scan(rows, &live); err != nil {
-					rows.Close()
-					return "", 0, err
-				}
-				found = true
-			}
-			rows.Close()
-			if found && !stamp(&t.Cookie).After(stamp(&live)) {
-				skipped++ // the live cookie is as new or newer: kept
-				continue
-			}
-			entries = append(entries, t.ID)
-		}
+		skipped = older
 		if len(entries) == 0 {
 			return "", 0, nil
 		}
-		list := idList(entries)
-		if err := rec.saveTrash(ctx, tx, list); err != nil {
-			return "", 0, err
-		}
-		for _, t := range pick {
-			if !slices.Contains(entries, t.ID) {
-				continue
-			}
-			// An older live cookie with the same identity gives way to the
-			// restored one and goes to the trash itself: nothing is lost.
-			var live int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere, cookieIdentityArgs(t.Identity())...).Scan(&live)
-			switch {
-			case err == nil:
-				if _, err := j.moveToTrash(ctx, tx, rec, []int64{live}); err != nil {
-					return "", 0, err
-				}
-			case !errors.Is(err, sql.ErrNoRows):
-				return "", 0, err
-			}
-			if _, err := put.ExecContext(ctx, t.ID); err != nil {
-				return "", 0, fmt.Errorf("jar %s: restore: %w", j.path, err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM trash WHERE id `+inIDs, list); err != nil {
+		if err := j.putBack(ctx, tx, rec, pick, entries); err != nil {
 			return "", 0, err
 		}
 		restored = len(entries)
@@ -183,6 +109,104 @@ func (j *Jar) RestoreCounted(ctx context.Context, ids []int64) (restored, skippe
 		return 0, 0, err
 	}
 	return restored, skipped, nil
+}
+
+// newestTrashed reads the trash entries ids (nil: all), newest deletion
+// first, keeping of each identity only the newest: the one restored.
+func (j *Jar) newestTrashed(ctx context.Context, tx *sql.Tx, ids []int64) ([]Trashed, error) {
+	q := selectTrash + ` ORDER BY deleted_at DESC, id DESC`
+	var args []any
+	if ids != nil {
+		q = selectTrash + ` WHERE id ` + inIDs + ` ORDER BY deleted_at DESC, id DESC`
+		args = append(args, idList(ids))
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, j.fileError(err)
+	}
+	ts, err := scanTrash(rows)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[cookie.Identity]bool, len(ts))
+	var pick []Trashed
+	for _, t := range ts {
+		id := t.Identity()
+		if seen[id] {
+			continue // an older copy of an identity being restored
+		}
+		seen[id] = true
+		pick = append(pick, t)
+	}
+	return pick, nil
+}
+
+// newerThanLive are the entries of pick newer than the live cookie of
+// their identity (or without one), and how many are not.
+func newerThanLive(ctx context.Context, tx *sql.Tx, pick []Trashed) (entries []int64, skipped int, err error) {
+	find, err := tx.PrepareContext(ctx, `SELECT id, `+readColumns+` FROM cookies WHERE `+cookieIdentityWhere)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer find.Close()
+	for _, t := range pick {
+		rows, err := find.QueryContext(ctx, cookieIdentityArgs(t.Identity())...)
+		if err != nil {
+			return nil, 0, err
+		}
+		var live cookie.Cookie
+		found := false
+		s := newRowScanner()
+		for rows.Next() {
+			if err := s.scan(rows, &live); err != nil {
+				rows.Close()
+				return nil, 0, err
+			}
+			found = true
+		}
+		rows.Close()
+		if found && !stamp(&t.Cookie).After(stamp(&live)) {
+			skipped++ // the live cookie is as new or newer: kept
+			continue
+		}
+		entries = append(entries, t.ID)
+	}
+	return entries, skipped, nil
+}
+
+// putBack moves the trash entries (of pick) back among the live cookies.
+func (j *Jar) putBack(ctx context.Context, tx *sql.Tx, rec *recorder, pick []Trashed, entries []int64) error {
+	list := idList(entries)
+	if err := rec.saveTrash(ctx, tx, list); err != nil {
+		return err
+	}
+	put, err := tx.PrepareContext(ctx, `INSERT INTO cookies (`+colList+`) SELECT `+colList+` FROM trash WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer put.Close()
+	for _, t := range pick {
+		if !slices.Contains(entries, t.ID) {
+			continue
+		}
+		// An older live cookie with the same identity gives way to the
+		// restored one and goes to the trash itself: nothing is lost.
+		var live int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere, cookieIdentityArgs(t.Identity())...).Scan(&live)
+		switch {
+		case err == nil:
+			if _, err := j.moveToTrash(ctx, tx, rec, []int64{live}); err != nil {
+				return err
+			}
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if _, err := put.ExecContext(ctx, t.ID); err != nil {
+			return fmt.Errorf("jar %s: restore: %w", j.path, err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM trash WHERE id `+inIDs, list)
+	return err
 }
 
 // stamp is when a cookie was last set: its last update, else its creation.

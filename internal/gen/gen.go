@@ -217,10 +217,27 @@ func (g *generator) pct(p int) bool { return g.r.IntN(1000) < p*10 }
 
 func (g *generator) cookie(source string) cookie.Cookie {
 	c := cookie.Cookie{Source: source, Encryption: cookie.EncPlain}
+	reg, host, special := g.host()
+	kind := g.name(&c)
+	g.scope(&c, reg, host, special)
+	g.flags(&c, kind, host, special)
+	c.Value = g.value(kind, c.Name)
+	g.times(&c)
+	// CHIPS: partitioned cookies are Secure and keyed to another top-level site.
+	if !special && g.pct(2) {
+		top := g.pickSite()
+		c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://" + top, CrossSiteAncestor: g.pct(20)}
+		c.Secure = true
+		c.SameSite = cookie.SameSiteNone
+	}
+	return c
+}
 
-	// Host shape.
-	reg := g.pickSite()
-	host := reg
+// host picks a registrable domain and a host in it: mostly the domain or a
+// subdomain, sometimes localhost or an IP address (special).
+func (g *generator) host() (reg, host string, special bool) {
+	reg = g.pickSite()
+	host = reg
 	switch x := g.r.IntN(1000); {
 	case x < 4:
 		host = "localhost"
@@ -232,9 +249,13 @@ func (g *generator) cookie(source string) cookie.Cookie {
 		host = subdomains[g.r.IntN(len(subdomains))] + "." + reg
 	}
 	ip := strings.ContainsAny(host, ":") || host[0] >= '0' && host[0] <= '9'
-	special := ip || host == "localhost"
+	special = ip || host == "localhost"
 
-	// Name and its kind.
+	return reg, host, special
+}
+
+// name gives c a name of some kind.
+func (g *generator) name(c *cookie.Cookie) nameKind {
 	var kind nameKind
 	switch x := g.r.IntN(100); {
 	case x < 40:
@@ -264,7 +285,11 @@ func (g *generator) cookie(source string) cookie.Cookie {
 		}
 	}
 
-	// Scope: host-only or domain cookie, consistent with the leading dot.
+	return kind
+}
+
+// scope makes c host-only or a domain cookie, consistent with the leading dot.
+func (g *generator) scope(c *cookie.Cookie, reg, host string, special bool) {
 	c.Path = paths[g.r.IntN(len(paths))]
 	if special || g.pct(45) {
 		c.HostOnly = true
@@ -278,7 +303,10 @@ func (g *generator) cookie(source string) cookie.Cookie {
 		}
 	}
 
-	// Flags.
+}
+
+// flags sets Secure, HttpOnly and SameSite as sites do, and the prefix rules.
+func (g *generator) flags(c *cookie.Cookie, kind nameKind, host string, special bool) {
 	c.Secure = !special && g.pct(80)
 	switch kind {
 	case kindSession, kindCSRF:
@@ -312,10 +340,11 @@ func (g *generator) cookie(source string) cookie.Cookie {
 		}
 	}
 
-	// Value.
-	c.Value = g.value(kind, c.Name)
+}
 
-	// Times: created within the last 400 days, accessed and updated since.
+// times: created within the last 400 days, accessed and updated since;
+// session, expired or persistent.
+func (g *generator) times(c *cookie.Cookie) {
 	created := g.now.Add(-time.Duration(g.r.Int64N(int64(400 * 24 * time.Hour)))).Truncate(time.Microsecond)
 	c.Created = created
 	span := g.now.Sub(created)
@@ -331,14 +360,6 @@ func (g *generator) cookie(source string) cookie.Cookie {
 		c.Expires = g.now.Add(time.Duration(int64(time.Hour) + g.r.Int64N(int64(400*24*time.Hour)))).Truncate(time.Second)
 	}
 
-	// CHIPS: partitioned cookies are Secure and keyed to another top-level site.
-	if !special && g.pct(2) {
-		top := g.pickSite()
-		c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://" + top, CrossSiteAncestor: g.pct(20)}
-		c.Secure = true
-		c.SameSite = cookie.SameSiteNone
-	}
-	return c
 }
 
 const hexDigits = "0123456789abcdef"
