@@ -21,6 +21,11 @@ type Batch struct {
 	// of this Source alone, since a refused row's cookie may still be in
 	// the store.
 	Incomplete bool
+	// Verdicts says the batch's cookies marked as the user's verdict
+	// (VerdictBy user: crumbs' own JSON export) are the user's: the import
+	// keeps their purpose and records the verdicts, as set-purpose would.
+	// Off, a verdict the jar does not hold is not one.
+	Verdicts bool
 }
 
 // ImportOptions change how Import treats the jar.
@@ -75,6 +80,8 @@ func (j *Jar) Import(ctx context.Context, batches []Batch, opt ImportOptions) (I
 // run calls them (load what the jar holds, prepare the statements, place
 // every cookie, flush the pending inserts, prune, record the sources).
 type importer struct {
+	keepVerdicts map[string]bool // sources whose batches carry the user's verdicts (Batch.Verdicts)
+
 	j       *Jar
 	ctx     context.Context
 	opt     ImportOptions
@@ -136,6 +143,12 @@ func newImporter(ctx context.Context, j *Jar, batches []Batch, opt ImportOptions
 			im.sources = append(im.sources, b.Source)
 		}
 		im.files[b.Source] = b.File
+		if b.Verdicts {
+			if im.keepVerdicts == nil {
+				im.keepVerdicts = map[string]bool{}
+			}
+			im.keepVerdicts[b.Source] = true
+		}
 	}
 	im.per = make([]ImportStats, len(im.sources))
 	return im, nil
@@ -182,6 +195,9 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 		return "", 0, errDryRun
 	}
 	if err := im.recordSources(); err != nil {
+		return "", 0, err
+	}
+	if err := im.recordVerdicts(); err != nil {
 		return "", 0, err
 	}
 	s := &im.stats
@@ -374,6 +390,12 @@ func (im *importer) place(p *prepped) error {
 // classify gives c the user's verdict for its identity (key) if there is
 // one, else the classifier's. It runs on the preparing goroutines.
 func (im *importer) classify(c *cookie.Cookie, key []byte) {
+	if im.keepVerdicts[c.Source] && c.VerdictBy == cookie.EvidenceUser && knownPurpose(c.Purpose) {
+		if c.Reason == "" {
+			c.Reason = userReason
+		}
+		return
+	}
 	if v, ok := im.verdicts[c.Source][string(key)]; ok {
 		c.Purpose, c.Reason, c.VerdictBy = v.purpose, v.reason, cookie.EvidenceUser
 		return
@@ -492,4 +514,51 @@ func nonZero(n int, what string) string {
 		return ""
 	}
 	return fmt.Sprintf("%d %s", n, what)
+}
+
+// recordVerdicts records the user's verdicts the batches carry (Batch.Verdicts).
+func (im *importer) recordVerdicts() error {
+	type group struct {
+		p      cookie.Purpose
+		reason string
+	}
+	ids := map[group][]cookie.Identity{}
+	var order []group
+	for _, b := range im.batches {
+		if !b.Verdicts {
+			continue
+		}
+		for i := range b.Cookies {
+			c := b.Cookies[i] // a copy
+			if c.VerdictBy != cookie.EvidenceUser || !knownPurpose(c.Purpose) {
+				continue
+			}
+			c.Source = b.Source
+			if c.Reason == "" {
+				c.Reason = userReason
+			}
+			normalize(&c)
+			g := group{c.Purpose, c.Reason}
+			if _, ok := ids[g]; !ok {
+				order = append(order, g)
+			}
+			ids[g] = append(ids[g], c.Identity())
+		}
+	}
+	for _, g := range order {
+		if err := im.j.putVerdicts(im.ctx, im.tx, im.rec, ids[g], g.p, g.reason); err != nil {
+			return fmt.Errorf("jar %s: import verdicts: %w", im.j.path, err)
+		}
+	}
+	return nil
+}
+
+// knownPurpose reports whether p is one of the four purposes.
+func knownPurpose(p cookie.Purpose) bool {
+	for _, q := range cookie.Purposes {
+		if p == q {
+			return true
+		}
+	}
+	return false
 }

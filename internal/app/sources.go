@@ -30,6 +30,7 @@ type Read struct {
 	Spec   string // the SOURCE it came from
 	ID     string // source id written into its cookies
 	Path   string // what the reader was given
+	Format string // source.FormatJSON, …
 	Result *importers.Result
 }
 
@@ -121,7 +122,7 @@ func ReadSources(ctx context.Context, specs []string, opts ReadOptions) (ReadRep
 			rep.Failed = append(rep.Failed, Failure{Spec: jb.spec, ID: t.SourceID, Err: err, Many: jb.many})
 			continue
 		}
-		rep.Reads = append(rep.Reads, Read{Spec: jb.spec, ID: t.SourceID, Path: t.Path, Result: res})
+		rep.Reads = append(rep.Reads, Read{Spec: jb.spec, ID: t.SourceID, Path: t.Path, Format: t.Format, Result: res})
 	}
 	return rep, nil
 }

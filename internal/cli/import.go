@@ -2,17 +2,19 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/crumbs-dev/crumbs/importers/source"
 	uc "github.com/crumbs-dev/crumbs/internal/app"
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
 func (a *app) importCommand() *cobra.Command {
 	var (
-		password      string
-		prune, dryRun bool
+		password                  string
+		prune, dryRun, asExported bool
 	)
 	cmd := &cobra.Command{
 		Use:   "import SOURCE...",
@@ -64,13 +66,16 @@ store read only in part is not imported at all (and never pruned).`,
 				return a.readFailures(rr)
 			}
 			err = a.withJar(func(j *jar.Jar) error {
-				st, err := uc.Import(ctx, j, rr, jar.ImportOptions{Prune: prune, DryRun: dryRun})
+				st, err := uc.Import(ctx, j, rr, uc.ImportOptions{ImportOptions: jar.ImportOptions{Prune: prune, DryRun: dryRun}, AsExported: asExported})
 				if err != nil {
 					return err
 				}
 				// Summaries only once the import is in: a failure is one line.
 				for _, r := range rr.Reads {
 					a.reportRead(r)
+				}
+				if asExported {
+					a.reportRestored(rr)
 				}
 				// Several sources: what each one did, then the total.
 				if len(st.BySource) > 1 {
@@ -97,6 +102,7 @@ store read only in part is not imported at all (and never pruned).`,
 	fl.StringVar(&password, "password", "", "Chromium Safe Storage password (default $CRUMBS_SAFE_STORAGE_PASSWORD, else the OS keyring)")
 	fl.BoolVar(&prune, "prune", false, "move cookies of these sources that are no longer in the store to the trash")
 	fl.BoolVarP(&dryRun, "dry-run", "n", false, "show what would change, write nothing")
+	fl.BoolVar(&asExported, "as-exported", false, "a crumbs JSON export: restore the sources it names (else the file is the source)")
 	return cmd
 }
 
@@ -105,5 +111,22 @@ func (a *app) reportRead(r uc.Read) {
 	fmt.Fprintln(a.env.Stderr, oneLine(r.Line(a.env.Getenv("HOME"))))
 	for _, w := range r.Result.Warnings {
 		fmt.Fprintln(a.env.Stderr, "  warning: "+oneLine(w))
+	}
+}
+
+// reportRestored names the sources an import --as-exported writes into.
+func (a *app) reportRestored(rr uc.ReadReport) {
+	home := a.env.Getenv("HOME")
+	for _, r := range rr.Reads {
+		if r.Format != source.FormatJSON {
+			continue
+		}
+		var srcs []string
+		for _, b := range rr.Batches(true) {
+			if b.File == r.Path && len(b.Cookies) > 0 {
+				srcs = append(srcs, uc.ShowSource(b.Source, home)+" ("+uc.Plural(len(b.Cookies), "cookie", "cookies")+")")
+			}
+		}
+		fmt.Fprintf(a.env.Stderr, "%s: as exported, into %s\n", oneLine(uc.ShowSource(r.ID, home)), oneLine(strings.Join(srcs, ", ")))
 	}
 }

@@ -137,3 +137,103 @@ func TestOneCookieOneAnswer(t *testing.T) {
 		t.Errorf("--partitioned did not write the partitioned cookie")
 	}
 }
+
+// withoutIDs is list --json without the jar's own row ids, which a new jar
+// assigns afresh.
+func withoutIDs(t *testing.T, js string) string {
+	t.Helper()
+	var arr []map[string]any
+	if err := json.Unmarshal([]byte(js), &arr); err != nil {
+		t.Fatalf("%v\n%.500s", err, js)
+	}
+	for _, c := range arr {
+		if cr, ok := c["crumbs"].(map[string]any); ok {
+			delete(cr, "id")
+		}
+	}
+	b, _ := json.MarshalIndent(arr, "", " ")
+	return string(b)
+}
+
+// TestJSONComesBackAsItLeft (issue 9 item 5): a JSON export imported again
+// keeps crumbs' own fields (container, times, the user's verdicts) with the
+// file as the source; with --as-exported it restores the exported sources
+// and identities exactly: list --json of an empty jar that imported it
+// equals the original's, and the import names the sources it writes into.
+func TestJSONComesBackAsItLeft(t *testing.T) {
+	s := newSandbox(t)
+	dir := s.firefoxProfile()
+	ff := gen.Cookies(60, 21, now, "")
+	if err := gen.WriteFirefoxStore(filepath.Join(dir, "cookies.sqlite"), ff); err != nil {
+		t.Fatal(err)
+	}
+	store := filepath.Join(s.home, ".config", "chromium", "Default", "Cookies")
+	mkdirAll(t, filepath.Dir(store))
+	s.write(".config/chromium/Local State", []byte(`{"profile":{"info_cache":{"Default":{"name":"Person 1"}}}}`))
+	if err := gen.WriteChromiumStore(store, gen.Cookies(40, 22, now, ""), gen.ChromiumStoreOptions{Scheme: "plain"}); err != nil {
+		t.Fatal(err)
+	}
+	s.ok("", "import", "all")
+	s.ok("", "set-purpose", "tracking", "source:firefox", "is:secure")
+	original := withoutIDs(t, s.ok("", "list", "--json").stdout)
+	export := filepath.Join(t.TempDir(), "export.json")
+	s.ok("", "export", "--format", "json", "-o", export)
+
+	// As exported: the same cookies, sources and verdicts.
+	back := newSandbox(t)
+	r := back.ok("", "import", "--as-exported", export)
+	if !strings.Contains(r.stderr, "as exported, into chromium:Person 1 (") || !strings.Contains(r.stderr, "firefox:default-release (") {
+		t.Errorf("import --as-exported does not name the sources it writes into:\n%s", r.stderr)
+	}
+	if got := withoutIDs(t, back.ok("", "list", "--json").stdout); got != original {
+		t.Errorf("export → import --as-exported is not the same jar:\n%.3000s\nwant\n%.3000s", got, original)
+	}
+
+	// Plain import: the file is the source; crumbs' own fields stay.
+	plain := newSandbox(t)
+	plain.ok("", "import", export)
+	var arr []struct {
+		Name   string
+		Crumbs struct {
+			Source, Purpose, VerdictBy, Created, LastAccessed, LastUpdated string
+			Container                                                      *struct{ Key string }
+		} `json:"crumbs"`
+	}
+	if err := json.Unmarshal([]byte(plain.ok("", "list", "--json").stdout), &arr); err != nil {
+		t.Fatal(err)
+	}
+	var orig []struct {
+		Name   string
+		Crumbs struct {
+			Source, Purpose, VerdictBy, Created, LastAccessed, LastUpdated string
+			Container                                                      *struct{ Key string }
+		} `json:"crumbs"`
+	}
+	json.Unmarshal([]byte(s.ok("", "list", "--json").stdout), &orig)
+	if len(arr) != len(orig) {
+		t.Fatalf("%d cookies back, want %d (two copies of one cookie are two identities of one file only if they differ in more than the source)", len(arr), len(orig))
+	}
+	verdicts, containers := 0, 0
+	for i := range arr {
+		a := arr[i].Crumbs
+		if a.Source != "file:"+export {
+			t.Fatalf("source %q, want the file", a.Source)
+		}
+		if a.VerdictBy == "user" {
+			verdicts++
+		}
+		if a.Container != nil {
+			containers++
+		}
+		if a.Created == "" || a.LastUpdated == "" {
+			t.Fatalf("times lost: %+v", a)
+		}
+	}
+	wantVerdicts := strings.Count(original, `"verdictBy": "user"`)
+	if wantVerdicts == 0 || verdicts != wantVerdicts {
+		t.Errorf("%d user verdicts back, want %d", verdicts, wantVerdicts)
+	}
+	if containers != strings.Count(original, `"container": {`) {
+		t.Errorf("%d cookies in a container back, want %d", containers, strings.Count(original, `"container": {`))
+	}
+}

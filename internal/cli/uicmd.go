@@ -94,5 +94,5 @@ func (a *app) uiRead(ctx context.Context, p ui.Profile, progress func(done, tota
 	if len(rr.Failed) > 0 {
 		return nil, warnings, rr.Failed[0]
 	}
-	return rr.Batches(), warnings, nil
+	return rr.Batches(false), warnings, nil
 }
