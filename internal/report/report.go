@@ -211,135 +211,184 @@ func Compute(cs []cookie.Cookie, f cookie.Filter, o Options) *Report {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
-	r := &Report{At: o.Now, By: o.By}
-	sites := interner{idx: map[string]int32{}}
-	domainSite := map[string]int32{} // domain → site index
-	siteName := map[string]string{}  // host → site, for ReachSite
-	siteOf := func(d string) string {
-		s, ok := siteName[d]
-		if !ok {
-			s = cookie.Site(d)
-			siteName[d] = s
-		}
-		return s
-	}
-	sources := interner{idx: map[string]int32{}}
-	var srcBrowser []int // source index → browser index
-	browserIdx := map[string]int{}
-	var browsers []Count
-	var purposes [4]int
-	var keep [4]int
-	var allSites, trackerSites, removeSites []bool
-	mark := func(set *[]bool, i int32) {
-		for int(i) >= len(*set) {
-			*set = append(*set, false)
-		}
-		(*set)[i] = true
-	}
-	tallies := map[string]*tally{}
-	match := !f.IsEmpty()
+	k := newComputation(o)
 	named := nameTrackers(cs)
-	prevDomain, prevSite := "", int32(-1)
-	prevSource, prevSrc := "", int32(-1)
+	match := !f.IsEmpty()
 	for i := range cs {
-		c := &cs[i]
-		if match && !f.Match(c, o.Now) {
+		if match && !f.Match(&cs[i], o.Now) {
 			continue
 		}
-		r.Cookies++
-		if c.Domain != prevDomain || prevSite < 0 {
-			k, ok := domainSite[c.Domain]
+		k.add(&cs[i], named[i])
+	}
+	return k.finish()
+}
+
+// computation is one Compute: the report so far and the interned sites,
+// sources and browsers its tallies refer to by index.
+type computation struct {
+	o          Options
+	r          *Report
+	sites      interner
+	domainSite map[string]int32  // domain → site index
+	siteName   map[string]string // host → site, for ReachSite
+	sources    interner
+	srcBrowser []int // source index → browser index
+	browserIdx map[string]int
+	browsers   []Count // in first-seen order
+	purposes   [4]int
+	keep       [4]int
+	// sets of site indexes
+	allSites, trackerSites, removeSites []bool
+	tallies                             map[string]*tally
+	// the previous cookie's domain and source (the jar hands cookies out
+	// by site and domain, so they repeat)
+	prevDomain, prevSource string
+	prevSite, prevSrc      int32
+}
+
+func newComputation(o Options) *computation {
+	return &computation{o: o, r: &Report{At: o.Now, By: o.By},
+		sites: interner{idx: map[string]int32{}}, domainSite: map[string]int32{}, siteName: map[string]string{},
+		sources: interner{idx: map[string]int32{}}, browserIdx: map[string]int{}, tallies: map[string]*tally{},
+		prevSite: -1, prevSrc: -1}
+}
+
+func (k *computation) siteOf(d string) string {
+	s, ok := k.siteName[d]
+	if !ok {
+		s = cookie.Site(d)
+		k.siteName[d] = s
+	}
+	return s
+}
+
+func mark(set *[]bool, i int32) {
+	for int(i) >= len(*set) {
+		*set = append(*set, false)
+	}
+	(*set)[i] = true
+}
+
+// site is the index of c's registrable domain.
+func (k *computation) site(c *cookie.Cookie) int32 {
+	if c.Domain != k.prevDomain || k.prevSite < 0 {
+		s, ok := k.domainSite[c.Domain]
+		if !ok {
+			s = k.sites.id(k.siteOf(c.Domain))
+			k.domainSite[c.Domain] = s
+		}
+		k.prevDomain, k.prevSite = c.Domain, s
+	}
+	return k.prevSite
+}
+
+// source is the index of c's source and of its browser.
+func (k *computation) source(c *cookie.Cookie) (src int32, browser int) {
+	if c.Source != k.prevSource || k.prevSrc < 0 {
+		k.prevSource, k.prevSrc = c.Source, k.sources.id(c.Source)
+		if int(k.prevSrc) == len(k.srcBrowser) {
+			b := BrowserOf(c.Source)
+			bi, ok := k.browserIdx[b]
 			if !ok {
-				k = sites.id(siteOf(c.Domain))
-				domainSite[c.Domain] = k
+				bi = len(k.browsers)
+				k.browserIdx[b] = bi
+				k.browsers = append(k.browsers, Count{Name: b})
 			}
-			prevDomain, prevSite = c.Domain, k
-		}
-		site := prevSite
-		mark(&allSites, site)
-		pi := purposeIndex(c.Purpose)
-		purposes[pi]++
-		if c.Source != prevSource || prevSrc < 0 {
-			prevSource, prevSrc = c.Source, sources.id(c.Source)
-			if int(prevSrc) == len(srcBrowser) {
-				b := BrowserOf(c.Source)
-				bi, ok := browserIdx[b]
-				if !ok {
-					bi = len(browsers)
-					browserIdx[b] = bi
-					browsers = append(browsers, Count{Name: b})
-				}
-				srcBrowser = append(srcBrowser, bi)
-			}
-		}
-		src := prevSrc
-		bi := srcBrowser[src]
-		browsers[bi].Cookies++
-		if c.Purpose != cookie.PurposeTracking {
-			keep[pi]++
-			continue
-		}
-		browsers[bi].Tracking++
-		r.TrackingCookies++
-		if c.ProtectedBy != "" {
-			r.Purge.Protected++
-		} else {
-			r.Purge.Remove++
-			mark(&removeSites, site)
-		}
-		vendor, org, known := named[i].vendor, named[i].org, named[i].known
-		if !known {
-			vendor, org = sites.names[site], sites.names[site]
-		}
-		name := vendor
-		if o.By == ByOrganisation {
-			name = org
-		}
-		t := tallies[name]
-		if t == nil {
-			t = &tally{t: Tracker{Name: name, Organisation: org, Known: known}, sites: map[int32]uint64{}}
-			tallies[name] = t
-		}
-		reach := site
-		if c.Partition.TopLevelSite != "" {
-			reach = sites.id(cookie.ReachSite(c, siteOf))
-		}
-		mark(&trackerSites, reach)
-		bit := uint64(1) << (bi & 63)
-		t.sites[reach] |= bit
-		t.browsers |= bit
-		if !slices.Contains(t.sources, src) {
-			t.sources = append(t.sources, src)
-		}
-		if o.By == ByOrganisation && known {
-			if t.vendors == nil {
-				t.vendors = map[string]map[int32]struct{}{}
-			}
-			if t.vendors[vendor] == nil {
-				t.vendors[vendor] = map[int32]struct{}{}
-			}
-			t.vendors[vendor][reach] = struct{}{}
-		}
-		t.t.Cookies++
-		if !c.Created.IsZero() && (t.t.Oldest.IsZero() || c.Created.Before(t.t.Oldest)) {
-			t.t.Oldest = c.Created
-		}
-		if !c.Session && !c.Expires.IsZero() && c.Expires.After(o.Now) && c.Expires.After(t.t.Longest) {
-			t.t.Longest = c.Expires
+			k.srcBrowser = append(k.srcBrowser, bi)
 		}
 	}
-	r.Sites = countTrue(allSites)
-	r.TrackerSites = countTrue(trackerSites)
-	r.Purge.RemoveSites = countTrue(removeSites)
+	return k.prevSrc, k.srcBrowser[k.prevSrc]
+}
+
+// add counts one cookie in scope; n is its tracker's name if it tracks.
+func (k *computation) add(c *cookie.Cookie, n trackerNamed) {
+	r := k.r
+	r.Cookies++
+	site := k.site(c)
+	mark(&k.allSites, site)
+	pi := purposeIndex(c.Purpose)
+	k.purposes[pi]++
+	src, bi := k.source(c)
+	k.browsers[bi].Cookies++
+	if c.Purpose != cookie.PurposeTracking {
+		k.keep[pi]++
+		return
+	}
+	k.browsers[bi].Tracking++
+	r.TrackingCookies++
+	if c.ProtectedBy != "" {
+		r.Purge.Protected++
+	} else {
+		r.Purge.Remove++
+		mark(&k.removeSites, site)
+	}
+	if !n.known {
+		n.vendor, n.org = k.sites.names[site], k.sites.names[site]
+	}
+	reach := site
+	if c.Partition.TopLevelSite != "" {
+		reach = k.sites.id(cookie.ReachSite(c, k.siteOf))
+	}
+	mark(&k.trackerSites, reach)
+	k.tally(n).add(c, k.o, n, reach, src, bi)
+}
+
+// tally is the tracker n belongs to under the report's grouping.
+func (k *computation) tally(n trackerNamed) *tally {
+	name := n.vendor
+	if k.o.By == ByOrganisation {
+		name = n.org
+	}
+	t := k.tallies[name]
+	if t == nil {
+		t = &tally{t: Tracker{Name: name, Organisation: n.org, Known: n.known}, sites: map[int32]uint64{}}
+		k.tallies[name] = t
+	}
+	return t
+}
+
+// add counts one tracking cookie of the tracker.
+func (t *tally) add(c *cookie.Cookie, o Options, n trackerNamed, reach, src int32, bi int) {
+	bit := uint64(1) << (bi & 63)
+	t.sites[reach] |= bit
+	t.browsers |= bit
+	if !slices.Contains(t.sources, src) {
+		t.sources = append(t.sources, src)
+	}
+	if o.By == ByOrganisation && n.known {
+		if t.vendors == nil {
+			t.vendors = map[string]map[int32]struct{}{}
+		}
+		if t.vendors[n.vendor] == nil {
+			t.vendors[n.vendor] = map[int32]struct{}{}
+		}
+		t.vendors[n.vendor][reach] = struct{}{}
+	}
+	t.t.Cookies++
+	if !c.Created.IsZero() && (t.t.Oldest.IsZero() || c.Created.Before(t.t.Oldest)) {
+		t.t.Oldest = c.Created
+	}
+	if !c.Session && !c.Expires.IsZero() && c.Expires.After(o.Now) && c.Expires.After(t.t.Longest) {
+		t.t.Longest = c.Expires
+	}
+}
+
+// finish sums up: totals, browsers by cookies, trackers by reach.
+func (k *computation) finish() *Report {
+	r := k.r
+	r.Sites = countTrue(k.allSites)
+	r.TrackerSites = countTrue(k.trackerSites)
+	r.Purge.RemoveSites = countTrue(k.removeSites)
 	r.Purge.Keep = r.Cookies - r.Purge.Remove
 	for pi, p := range cookie.Purposes {
-		r.ByPurpose = append(r.ByPurpose, Count{Name: string(p), Cookies: purposes[pi]})
+		r.ByPurpose = append(r.ByPurpose, Count{Name: string(p), Cookies: k.purposes[pi]})
 		if p != cookie.PurposeTracking {
-			r.Purge.KeepByPurpose = append(r.Purge.KeepByPurpose, Count{Name: string(p), Cookies: keep[pi]})
+			r.Purge.KeepByPurpose = append(r.Purge.KeepByPurpose, Count{Name: string(p), Cookies: k.keep[pi]})
 		}
 	}
 	// Browsers by cookies (then name); tallies keep their first-seen
 	// indexes, so map them to the final order.
+	browsers := k.browsers
 	order := make([]int, len(browsers))
 	for i := range order {
 		order[i] = i
@@ -350,9 +399,9 @@ func Compute(cs []cookie.Cookie, f cookie.Filter, o Options) *Report {
 	for _, i := range order {
 		r.Browsers = append(r.Browsers, browsers[i])
 	}
-	r.Trackers = make([]Tracker, 0, len(tallies))
-	for _, t := range tallies {
-		r.Trackers = append(r.Trackers, t.finish(browsers, order, sites.names, sources.names))
+	r.Trackers = make([]Tracker, 0, len(k.tallies))
+	for _, t := range k.tallies {
+		r.Trackers = append(r.Trackers, t.finish(browsers, order, k.sites.names, k.sources.names))
 	}
 	slices.SortFunc(r.Trackers, func(a, b Tracker) int {
 		return cmp.Or(cmp.Compare(b.Sites, a.Sites), cmp.Compare(b.Cookies, a.Cookies), cmp.Compare(a.Name, b.Name))
