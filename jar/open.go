@@ -24,7 +24,8 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jar %s: %w", path, err)
 	}
-	if err := prepareFile(path, abs); err != nil {
+	notice, err := prepareFile(path, abs)
+	if err != nil {
 		return nil, err
 	}
 	// page_size only takes effect when the file is created: 16 KiB pages
@@ -42,6 +43,9 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 	// One idle connection: each keeps its own page cache.
 	db.SetMaxIdleConns(1)
 	j := &Jar{path: path, db: db, now: o.now, classifier: o.classifier, fileProtections: o.fileProtections}
+	if notice != "" {
+		j.notices = append(j.notices, notice)
+	}
 	if err := j.initialize(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -101,53 +105,63 @@ func isBusy(err error) bool {
 
 // prepareFile creates the directory (0700) and an empty file (0600) if they
 // are missing, and refuses a file that is not SQLite before SQLite sees it.
-func prepareFile(path, abs string) error {
+func prepareFile(path, abs string) (notice string, err error) {
 	dir := filepath.Dir(abs)
 	if st, err := os.Stat(dir); err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("jar %s: directory: %w", path, unwrapPath(err))
+			return "", fmt.Errorf("jar %s: directory: %w", path, unwrapPath(err))
 		}
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("jar %s: cannot create directory %s: %w", path, dir, unwrapPath(err))
+			return "", fmt.Errorf("jar %s: cannot create directory %s: %w", path, dir, unwrapPath(err))
 		}
 		if err := os.Chmod(dir, 0o700); err != nil {
-			return fmt.Errorf("jar %s: %w", path, err)
+			return "", fmt.Errorf("jar %s: %w", path, err)
 		}
 	} else if !st.IsDir() {
-		return fmt.Errorf("jar %s: %s is not a directory", path, dir)
+		return "", fmt.Errorf("jar %s: %s is not a directory", path, dir)
+	} else if notice, err = checkDir(path, dir, st); err != nil {
+		return "", err
 	}
 	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err == nil {
 		f.Close()
 		if err := os.Chmod(abs, 0o600); err != nil {
-			return fmt.Errorf("jar %s: %w", path, err)
+			return "", fmt.Errorf("jar %s: %w", path, err)
 		}
-		return nil
+		return notice, nil
 	}
 	if !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("jar %s: cannot create: %w", path, unwrapPath(err))
+		return "", fmt.Errorf("jar %s: cannot create: %w", path, unwrapPath(err))
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
-		return fmt.Errorf("jar %s: %w", path, unwrapPath(err))
+		return "", fmt.Errorf("jar %s: %w", path, unwrapPath(err))
 	}
 	if !st.Mode().IsRegular() {
-		return fmt.Errorf("jar %s: not a regular file", path)
+		return "", fmt.Errorf("jar %s: not a regular file", path)
 	}
-	f, err = os.OpenFile(abs, os.O_RDWR, 0)
+	f, err = os.OpenFile(abs, os.O_RDONLY, 0)
 	if err != nil {
-		return fmt.Errorf("jar %s: cannot open for writing: %w", path, unwrapPath(err))
+		return "", fmt.Errorf("jar %s: cannot open: %w", path, unwrapPath(err))
 	}
 	defer f.Close()
-	head := make([]byte, len(sqliteHeader))
+	head := make([]byte, 100)
 	n, err := io.ReadFull(f, head)
 	if n == 0 && (err == nil || errors.Is(err, io.EOF)) {
-		return nil // empty: becomes a new jar
+		return notice, nil // empty: becomes a new jar
 	}
-	if string(head[:n]) != sqliteHeader {
-		return fmt.Errorf("jar %s: not a SQLite database (not a crumbs jar)", path)
+	if n < len(sqliteHeader) || string(head[:len(sqliteHeader)]) != sqliteHeader {
+		return "", fmt.Errorf("jar %s: not a SQLite database (not a crumbs jar)", path)
 	}
-	return nil
+	if err := checkForeign(path, abs, head[:n]); err != nil {
+		return "", err
+	}
+	if ro, werr := os.OpenFile(abs, os.O_RDWR, 0); werr != nil {
+		return "", fmt.Errorf("jar %s: cannot open for writing: %w", path, unwrapPath(werr))
+	} else {
+		ro.Close()
+	}
+	return notice, nil
 }
 
 // unwrapPath drops the *PathError wrapper: our messages name the path already.

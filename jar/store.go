@@ -33,6 +33,8 @@ type Jar struct {
 
 	checkpointing atomic.Bool    // a background WAL checkpoint is running
 	bg            sync.WaitGroup // background work Close waits for
+
+	notices []string // what opening did that the user should hear (guard.go)
 }
 
 // Classifier is implemented by jar/purpose. The jar calls Classify for every

@@ -348,3 +348,81 @@ func TestDamagedReadFailsImport(t *testing.T) {
 		t.Errorf("--prune removed a cookie of an unclean read:\n%s", out)
 	}
 }
+
+// TestForeignJarUntouched (issue 8 item 8): --jar on another program's
+// SQLite file — with tables, in WAL mode, with another application id or a
+// user_version of its own — fails naming it and keeps every byte; no -wal
+// or -shm appears beside it.
+func TestForeignJarUntouched(t *testing.T) {
+	s := newSandbox(t)
+	dir := t.TempDir()
+	in := s.write("in.json", []byte(`[{"domain":"a.example","name":"n","value":"v","path":"/","hostOnly":true,"session":true}]`))
+	cases := map[string][]string{
+		"tables":   {`CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)`, `INSERT INTO notes (body) VALUES ('keep me')`},
+		"wal":      {`PRAGMA journal_mode = WAL`, `CREATE TABLE t (x)`, `PRAGMA journal_mode = DELETE`},
+		"app id":   {`PRAGMA application_id = 1234`},
+		"user ver": {`PRAGMA user_version = 7`},
+	}
+	for name, stmts := range cases {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".db")
+		sqliteFile(t, path, stmts...)
+		before, err := os.ReadFile(path)
+		if err != nil || len(before) == 0 {
+			t.Fatalf("%s: %v (%d bytes)", name, err, len(before))
+		}
+		for _, args := range [][]string{{"list"}, {"import", in}, {"trash", "empty", "--yes"}, {"undo"}, {"export"}} {
+			r := s.run("", append([]string{"--jar", path}, args...)...)
+			if r.code != 1 || !strings.Contains(r.stderr, "not a crumbs jar") {
+				t.Errorf("%s: crumbs %s: %v", name, strings.Join(args, " "), r)
+			}
+		}
+		after, _ := os.ReadFile(path)
+		if !bytes.Equal(before, after) {
+			t.Errorf("%s: the foreign file changed", name)
+		}
+		for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+			if _, err := os.Stat(path + suffix); err == nil {
+				t.Errorf("%s: %s created beside the foreign file", name, suffix)
+			}
+		}
+	}
+}
+
+// TestJarDirPrivate (issue 8 item 9): an existing jar folder that others
+// can write is tightened to 0700 when the user owns it, saying so once;
+// one the user does not own is refused (as root, with a folder given to
+// nobody).
+func TestJarDirPrivate(t *testing.T) {
+	s := newSandbox(t)
+	dir := filepath.Join(t.TempDir(), "jars")
+	os.Mkdir(dir, 0o700)
+	os.Chmod(dir, 0o777)
+	jarPath := filepath.Join(dir, "jar.db")
+	in := s.write("in.json", []byte(`[{"domain":"a.example","name":"n","value":"v","path":"/","hostOnly":true,"session":true}]`))
+	r := s.ok("", "--jar", jarPath, "import", in)
+	if st, _ := os.Stat(dir); st.Mode().Perm() != 0o700 {
+		t.Errorf("folder mode %v after open, want 0700", st.Mode().Perm())
+	}
+	if !strings.Contains(r.stderr, "made it private") {
+		t.Errorf("no notice: %v", r)
+	}
+	if r := s.ok("", "--jar", jarPath, "list"); strings.Contains(r.stderr, "private") {
+		t.Errorf("the notice came twice: %v", r)
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("not root: cannot make a folder owned by someone else")
+	}
+	other := filepath.Join(t.TempDir(), "theirs")
+	os.Mkdir(other, 0o777)
+	os.Chmod(other, 0o777)
+	if err := os.Chown(other, 65534, 65534); err != nil {
+		t.Skipf("chown: %v", err)
+	}
+	r = s.run("", "--jar", filepath.Join(other, "jar.db"), "import", in)
+	if r.code != 1 || !strings.Contains(r.stderr, "not yours") {
+		t.Errorf("a folder of another user writable by all: %v", r)
+	}
+	if _, err := os.Stat(filepath.Join(other, "jar.db")); err == nil {
+		t.Errorf("a jar was created in the refused folder")
+	}
+}

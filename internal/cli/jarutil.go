@@ -48,7 +48,14 @@ func (a *app) openJar() (*jar.Jar, error) {
 			opts = append(opts, jar.WithFileProtections(p))
 		}
 	}
-	return jar.Open(path, opts...)
+	j, err := jar.Open(path, opts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range j.Notices() {
+		fmt.Fprintln(a.env.Stderr, "crumbs: "+oneLine(n))
+	}
+	return j, nil
 }
 
 // withJar opens the jar, runs fn and closes the jar, reporting a close

@@ -1,0 +1,62 @@
+package jar
+
+import (
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+)
+
+// Notices are what opening the jar did that the user should hear about
+// once (a folder tightened to 0700). The command line prints them.
+func (j *Jar) Notices() []string { return j.notices }
+
+// checkDir keeps the jar's folder private (issue 8 item 9): an existing
+// folder that group or others can write is tightened to 0700 when the user
+// owns it — the returned notice says so — and refused when they do not,
+// since whoever can write the folder can swap the jar.
+func checkDir(path, dir string, st fs.FileInfo) (string, error) {
+	if st.Mode().Perm()&0o022 == 0 {
+		return "", nil
+	}
+	if !ownedByMe(st) {
+		return "", fmt.Errorf("jar %s: the folder %s is writable by others (%v) and not yours: refused (choose a private folder with --jar)", path, dir, st.Mode().Perm())
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return "", fmt.Errorf("jar %s: the folder %s is writable by others (%v) and cannot be made private: %w", path, dir, st.Mode().Perm(), unwrapPath(err))
+	}
+	return fmt.Sprintf("jar %s: the folder %s was writable by others (%v); made it private (0700)", path, dir, st.Mode().Perm()), nil
+}
+
+// checkForeign recognises a crumbs jar from a read-only look, before
+// anything writes to the file or runs a PRAGMA that changes it (issue 8
+// item 8): the 100-byte SQLite header's application id (offset 68) must be
+// crumbs' — or, for a file SQLite has never given one, user_version
+// (offset 60) must be 0 and the file must hold no table, read through an
+// immutable read-only connection. Another program's database keeps every
+// byte.
+func checkForeign(path, abs string, head []byte) error {
+	if len(head) < 100 {
+		return fmt.Errorf("jar %s: a truncated SQLite file (%d bytes), not a crumbs jar", path, len(head))
+	}
+	appID := binary.BigEndian.Uint32(head[68:72])
+	if appID == applicationID {
+		return nil
+	}
+	foreign := fmt.Errorf("jar %s: not a crumbs jar (a SQLite database of another program); nothing was changed", path)
+	if appID != 0 || binary.BigEndian.Uint32(head[60:64]) != 0 {
+		return foreign
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: abs}).EscapedPath()+"?mode=ro&immutable=1")
+	if err != nil {
+		return foreign
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil || n > 0 {
+		return foreign
+	}
+	return nil
+}
