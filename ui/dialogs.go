@@ -23,6 +23,9 @@ type confirmDialog struct {
 	// onProtect, if set, is what K does: the purge dialog's offer to
 	// protect the sites where the user is signed in first (ui/protect.go).
 	onProtect func() tea.Cmd
+	// onWriteBack, if set, is what W does: the purge dialog's second
+	// choice, purge and clean the browsers (ui/writeback.go).
+	onWriteBack func() tea.Cmd
 }
 
 func (d *confirmDialog) enableKeys(k *KeyMap) {
@@ -31,6 +34,10 @@ func (d *confirmDialog) enableKeys(k *KeyMap) {
 	if d.onProtect != nil {
 		enable(true, &k.Protect)
 		k.Protect.SetHelp("K", "protect the sites where you are signed in")
+	}
+	if d.onWriteBack != nil {
+		enable(true, &k.WriteBack)
+		k.WriteBack.SetHelp("W", "purge and clean the browsers")
 	}
 }
 
@@ -45,6 +52,8 @@ func (d *confirmDialog) update(c *Context, msg tea.Msg) (modal, tea.Cmd) {
 		return nil, d.onYes()
 	case d.onProtect != nil && key.Matches(km, k.Protect):
 		return nil, d.onProtect()
+	case d.onWriteBack != nil && key.Matches(km, k.WriteBack):
+		return nil, d.onWriteBack()
 	case key.Matches(km, k.Cancel), km.String() == "n", km.String() == "q":
 		return nil, nil
 	case key.Matches(km, k.Save):

@@ -22,7 +22,7 @@ type KeyMap struct {
 	// changing
 	Mark, MarkAll, Delete, Purge, Undo, Edit, EditValue, SetPurpose, Add key.Binding
 	Trash, Restore, RestoreAll, EmptyTrash, Import, Export, Demo         key.Binding
-	Copy, CopyAs, Protect                                                key.Binding
+	Copy, CopyAs, Protect, WriteBack                                     key.Binding
 	// the report screen
 	Report, ByOrg key.Binding
 	// dialogs and forms
@@ -86,6 +86,7 @@ func newKeyMap() KeyMap {
 		Copy:       b("copy value", "y"),
 		CopyAs:     b("copy as header/JSON", "Y"),
 		Protect:    b("protect/unprotect (keep)", "K"),
+		WriteBack:  b("write the jar's changes into the browsers", "W"),
 		Report:     b("who tracks you (report)", "w"),
 		ByOrg:      b("by organisation", "O"),
 
@@ -126,7 +127,7 @@ func (k *KeyMap) all() []*key.Binding {
 		&k.AllPurposes, &k.OnlySession, &k.OnlyPersonal, &k.OnlyTracking, &k.OnlyUnknown, &k.Source,
 		&k.Mark, &k.MarkAll, &k.Delete, &k.Purge, &k.Undo, &k.Edit, &k.EditValue, &k.SetPurpose, &k.Add,
 		&k.Trash, &k.Restore, &k.RestoreAll, &k.EmptyTrash, &k.Import, &k.Export, &k.Demo,
-		&k.Copy, &k.CopyAs, &k.Protect, &k.Report, &k.ByOrg,
+		&k.Copy, &k.CopyAs, &k.Protect, &k.WriteBack, &k.Report, &k.ByOrg,
 		&k.Confirm, &k.Cancel, &k.NextField, &k.PrevField, &k.Save, &k.Toggle,
 	}
 }
@@ -155,7 +156,7 @@ func (k *KeyMap) groups() []helpGroup {
 		{"view", []key.Binding{k.Flat, k.Reveal, k.Sort, k.SortReverse, k.Refresh, k.Trash, k.Report, k.ByOrg, k.Help, k.Quit, k.ForceQuit}},
 		{"filter", []key.Binding{k.Search, k.SearchKeep, k.SearchClear, k.AllPurposes, k.OnlySession, k.OnlyPersonal, k.OnlyTracking, k.OnlyUnknown, k.Source}},
 		{"mark", []key.Binding{k.Mark, k.MarkAll}},
-		{"change", []key.Binding{k.Delete, k.Purge, k.Undo, k.Edit, k.EditValue, k.Add, k.SetPurpose, k.Protect, k.Restore, k.RestoreAll, k.EmptyTrash, k.Import, k.Demo}},
+		{"change", []key.Binding{k.Delete, k.Purge, k.Undo, k.Edit, k.EditValue, k.Add, k.SetPurpose, k.Protect, k.WriteBack, k.Restore, k.RestoreAll, k.EmptyTrash, k.Import, k.Demo}},
 		{"copy, export", []key.Binding{k.Copy, k.CopyAs, k.Export}},
 		{"dialog", []key.Binding{k.Confirm, k.Cancel, k.NextField, k.PrevField, k.Save, k.Toggle}},
 	}

@@ -294,6 +294,10 @@ func (ms *mainScreen) openPurge(c *Context) tea.Cmd {
 		body += "\n\n" + offer
 		d.onProtect = func() tea.Cmd { return protectSuggested(c, sugs) }
 	}
+	if c.opts.WriteBack != nil {
+		body += "\n\nW: purge and clean the browsers — the browsers' own stores lose these cookies too (next: a list per browser to confirm)."
+		d.onWriteBack = func() tea.Cmd { return purgeAndPlan(c, f, n) }
+	}
 	d.body = body
 	c.nav.open(d)
 	return nil

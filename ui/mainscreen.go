@@ -232,6 +232,7 @@ func (ms *mainScreen) enableKeys(c *Context, k *KeyMap) {
 		enable(has || len(ms.marks) > 0, &k.Delete, &k.SetPurpose)
 		enable(has, &k.Edit, &k.EditValue)
 		enable(c.canImport(), &k.Import)
+		enable(c.opts.WriteBack != nil, &k.WriteBack)
 		enable(has || ms.currentSite() != nil, &k.Protect)
 		k.Protect.SetHelp("K", "protect/unprotect this site (keep)")
 		if ms.cookiesFocused() {
@@ -255,6 +256,9 @@ func (ms *mainScreen) update(c *Context, msg tea.Msg) tea.Cmd {
 	}
 	if mm, ok := msg.(tea.MouseMsg); ok {
 		return ms.mouse(c, mm)
+	}
+	if am, ok := msg.(applyPlannedMsg); ok {
+		return ms.planned(c, am)
 	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
@@ -358,6 +362,8 @@ func (ms *mainScreen) actionKey(c *Context, km tea.KeyMsg) tea.Cmd {
 		return ms.deleteSelected(c)
 	case key.Matches(km, k.Purge):
 		return ms.openPurge(c)
+	case key.Matches(km, k.WriteBack):
+		return openApply(c)
 	case key.Matches(km, k.Protect):
 		return ms.toggleProtect(c)
 	case key.Matches(km, k.Undo):

@@ -22,6 +22,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/crumbs-dev/crumbs/internal/writeplan"
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
@@ -39,6 +40,10 @@ type Options struct {
 	// writes them with jar.Import. progress may be called with rows done
 	// and total (0 if unknown). Warnings are shown to the user.
 	Read func(ctx context.Context, p Profile, progress func(done, total int)) (batches []jar.Batch, warnings []string, err error)
+	// WriteBack, if set, is how the apply key (W) and the purge dialog's
+	// "purge and clean the browsers" reach the browsers' stores
+	// (docs/writeback.md). Nil hides them.
+	WriteBack *writeplan.Env
 	// NoColor turns colour and text attributes off (--no-color); NO_COLOR
 	// in the environment does the same.
 	NoColor bool

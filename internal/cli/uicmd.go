@@ -42,6 +42,13 @@ func (a *app) setupUI(root *cobra.Command) {
 				return err
 			}
 			opts.Classifier = c
+			if !readOnly {
+				// W and the purge dialog's "purge and clean the browsers"
+				// (docs/writeback.md).
+				if env, err := a.planEnv(a.password("")); err == nil {
+					opts.WriteBack = &env
+				}
+			}
 			a.registerVendors() // the report screen and vendor: use the user's rules too (report.go)
 			return ui.Run(cmd.Context(), j, opts)
 		})
