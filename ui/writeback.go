@@ -16,8 +16,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/crumbs-dev/crumbs/internal/writeplan"
 	"github.com/crumbs-dev/crumbs/importers/writeback"
+	"github.com/crumbs-dev/crumbs/internal/writeplan"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
