@@ -61,7 +61,7 @@ func firefoxProfile(t *testing.T, n int) string {
 func pick(cs []cookie.Cookie, every int, extra func(*cookie.Cookie) bool) []cookie.Cookie {
 	var out []cookie.Cookie
 	for i := range cs {
-		if i%every == 0 || (extra != nil && extra(&cs[i])) {
+		if (i%every == 0 && cs[i].Name != "csrftoken") || (extra != nil && extra(&cs[i])) {
 			out = append(out, cs[i])
 		}
 	}
