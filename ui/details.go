@@ -79,6 +79,17 @@ func detailLines(cx *Context, c *cookie.Cookie, w int, full bool) []string {
 	if full && c.OriginalKey != "" {
 		out = append(out, label("store key")+safe(c.OriginalKey))
 	}
+	if full && cx.reveal && !c.ValueUnreadable {
+		for _, d := range decodeValue(c.Value) {
+			for i, p := range wrap(safe(d.text), valW) {
+				if i == 0 {
+					out = append(out, label(d.kind)+p)
+				} else {
+					out = append(out, spaces(11)+p)
+				}
+			}
+		}
+	}
 	return out
 }
 

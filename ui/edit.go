@@ -50,6 +50,23 @@ type editForm struct {
 	focus   int
 	formErr string
 	preview string
+	adding  bool // a new cookie (a), saved as an import of source manual
+}
+
+// manualSource is the Source of cookies added in the UI.
+const manualSource = "manual"
+
+// newAddForm is the edit form for a new cookie on site: a session cookie
+// on path /, validated like any edit.
+func newAddForm(cx *Context, site string) *editForm {
+	c := cookie.Cookie{Source: manualSource, Domain: site, Path: "/", Session: true, Encryption: cookie.EncPlain}
+	if site == "" {
+		c.Domain = "example.com"
+	}
+	f := newEditForm(cx, c)
+	f.adding = true
+	f.validate(cx)
+	return f
 }
 
 const expiryLayout = "2006-01-02 15:04:05"
@@ -224,6 +241,9 @@ func (f *editForm) update(cx *Context, msg tea.Msg) (modal, tea.Cmd) {
 			return f, nil
 		}
 		c, _ := f.cookie()
+		if f.adding {
+			return nil, addCookie(cx, c)
+		}
 		return nil, cx.change("saving "+safe(c.Name), func(ctx context.Context, j *jar.Jar) (string, error) {
 			if err := j.Update(ctx, c); err != nil {
 				return "", err
@@ -342,23 +362,49 @@ func prepareEditor(value string) (*exec.Cmd, string, error) {
 // finishEditor reads the edited value back, removes the temp dir and
 // commits the change.
 func finishEditor(cx *Context, msg editorDoneMsg) tea.Cmd {
-	defer cleanup.Remove(msg.dir)
 	if msg.err != nil {
+		cleanup.Remove(msg.dir)
 		return cx.nav.setToast("editor failed: "+msg.err.Error(), true)
 	}
-	b, err := os.ReadFile(filepath.Join(msg.dir, "value.txt"))
+	file := filepath.Join(msg.dir, "value.txt")
+	b, err := os.ReadFile(file)
 	if err != nil {
+		cleanup.Remove(msg.dir)
 		return cx.nav.setToast("reading the edited value: "+err.Error(), true)
 	}
-	v := strings.TrimRight(string(b), "\r\n") // editors add a final newline
+	text := string(b)
+	if rest, ok := strings.CutPrefix(text, editorNote); ok {
+		// the note of a refused save: drop its line
+		_, text, _ = strings.Cut(rest, "\n")
+		if strings.TrimSpace(text) == "" {
+			cleanup.Remove(msg.dir)
+			return cx.nav.setToast("edit cancelled: the value is unchanged", false)
+		}
+	}
+	v := strings.TrimRight(text, "\r\n") // editors add a final newline
 	if v == msg.c.Value {
+		cleanup.Remove(msg.dir)
 		return cx.nav.setToast("value unchanged", false)
 	}
 	c := msg.c
 	c.Value = v
 	if err := cookie.Validate(&c, cx.jar.Now()); err != nil {
-		return cx.nav.setToast("not saved: "+safe(errText(err)), true)
+		// Not saved: open the editor again on what was written, the
+		// reason on the first line, instead of losing the edit.
+		note := editorNote + " not saved — " + errText(err) + ". Fix the value below (this line is dropped); empty it to cancel.\n"
+		if werr := os.WriteFile(file, []byte(note+v+"\n"), 0o600); werr != nil {
+			cleanup.Remove(msg.dir)
+			return cx.nav.setToast("not saved: "+safe(errText(err)), true)
+		}
+		cmd, cerr := editor.Command(os.Getenv, file)
+		if cerr != nil {
+			cleanup.Remove(msg.dir)
+			return cx.nav.setToast("not saved: "+safe(errText(err)), true)
+		}
+		orig, dir := msg.c, msg.dir
+		return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{c: orig, dir: dir, err: err} })
 	}
+	cleanup.Remove(msg.dir)
 	return cx.change("saving the value of "+safe(c.Name), func(ctx context.Context, j *jar.Jar) (string, error) {
 		if err := j.Update(ctx, c); err != nil {
 			return "", err
@@ -366,6 +412,10 @@ func finishEditor(cx *Context, msg editorDoneMsg) tea.Cmd {
 		return "saved the value of " + safe(c.Name) + " — u to undo", nil
 	})
 }
+
+// editorNote starts the first line of a value file opened again after a
+// refused save.
+const editorNote = "# crumbs:"
 
 // editCookie opens the edit form on c, or with inEditor its value in
 // $EDITOR (the same keys on the main and details screens).
@@ -397,5 +447,23 @@ func editFieldWidth(w int) int {
 
 // title names the cookie the form edits (or that it adds).
 func (f *editForm) title() string {
+	if f.adding {
+		return "Add a cookie (source " + manualSource + ")"
+	}
 	return "Edit " + safe(f.orig.Name) + " on " + safe(f.orig.Domain)
+}
+
+// addCookie stores c as a one-cookie import of source manual: one undo
+// step, classified like every other cookie.
+func addCookie(cx *Context, c cookie.Cookie) tea.Cmd {
+	return cx.change("adding "+safe(c.Name), func(ctx context.Context, j *jar.Jar) (string, error) {
+		st, err := j.Import(ctx, []jar.Batch{{Source: manualSource, File: "added in the UI", Cookies: []cookie.Cookie{c}}}, jar.ImportOptions{})
+		if err != nil {
+			return "", err
+		}
+		if st.Added == 0 {
+			return "updated " + safe(c.Name) + " (a cookie with that name, domain and path was there) — u to undo", nil
+		}
+		return "added " + safe(c.Name) + " on " + safe(c.Domain) + " — u to undo", nil
+	})
 }

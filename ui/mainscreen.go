@@ -231,6 +231,7 @@ func (ms *mainScreen) enableKeys(c *Context, k *KeyMap) {
 		enable(true, &k.Undo, &k.Purge)
 		enable(has || len(ms.marks) > 0, &k.Delete, &k.SetPurpose)
 		enable(has, &k.Edit, &k.EditValue)
+		enable(true, &k.Add)
 		enable(c.canImport(), &k.Import)
 		enable(c.opts.WriteBack != nil, &k.WriteBack)
 		enable(has || ms.currentSite() != nil, &k.Protect)
@@ -370,6 +371,12 @@ func (ms *mainScreen) actionKey(c *Context, km tea.KeyMsg) tea.Cmd {
 		return undo(c)
 	case key.Matches(km, k.Edit, k.EditValue):
 		return editCookie(c, ms.currentCookie(), key.Matches(km, k.EditValue))
+	case key.Matches(km, k.Add):
+		site := ""
+		if s := ms.currentSite(); s != nil {
+			site = s.name
+		}
+		c.nav.open(newAddForm(c, site))
 	case key.Matches(km, k.SetPurpose):
 		if ids := ms.selectedIDs(); len(ids) > 0 {
 			c.nav.open(&purposePicker{ids: ids})
