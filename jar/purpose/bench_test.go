@@ -3,6 +3,7 @@ package purpose
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
@@ -73,8 +74,10 @@ func writeBenchRules(b *testing.B) string {
 
 // TestClassifyThroughput holds the budget of issue 14: at least 500,000
 // classifications a second with the whole knowledge (BenchmarkClassify's
-// mix). The best of three runs counts, since other work on the machine
-// only ever slows a run down; skipped with -short.
+// mix). The rate is per second of this process's CPU time (wall time where
+// the system has no such clock), so other work on the machine — CI runs
+// packages side by side on 2 cores — does not fail it; the best of three
+// runs counts. Skipped with -short.
 func TestClassifyThroughput(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test: run without -short")
@@ -82,15 +85,29 @@ func TestClassifyThroughput(t *testing.T) {
 	if raceEnabled {
 		t.Skip("timing test: the race detector slows every classification")
 	}
-	best := 0.0
-	for i := 0; i < 3 && best < 500_000; i++ {
-		r := testing.Benchmark(BenchmarkClassify)
-		if r.T > 0 {
-			best = max(best, float64(r.N)/r.T.Seconds())
+	c := Default()
+	cs := benchCookies(4096)
+	classify := func(n int) {
+		for i := 0; i < n; i++ {
+			ck := &cs[i&4095]
+			ck.VerdictBy = ""
+			c.Classify(ck)
 		}
 	}
-	t.Logf("%.0f classifications/s", best)
+	classify(len(cs)) // warm: first use of each rule, caches
+	const n = 1 << 19
+	best := 0.0
+	for i := 0; i < 3 && best < 500_000; i++ {
+		wall0, cpu0 := time.Now(), cpuTime()
+		classify(n)
+		d := cpuTime() - cpu0
+		if d <= 0 {
+			d = time.Since(wall0)
+		}
+		best = max(best, n/d.Seconds())
+	}
+	t.Logf("%.0f classifications per CPU second", best)
 	if best < 500_000 {
-		t.Errorf("%.0f classifications/s < 500,000", best)
+		t.Errorf("%.0f classifications per CPU second < 500,000", best)
 	}
 }
