@@ -27,6 +27,8 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
+
+	"github.com/crumbs-dev/crumbs/internal/jsonesc"
 )
 
 // MaxFileBytes is the largest JSON file read (a 100k-cookie export is
@@ -106,7 +108,8 @@ func Write(w io.Writer, cs []cookie.Cookie) error {
 			bw.WriteByte(',')
 		}
 		bw.WriteString("\n")
-		bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}))
+		// C1 controls escaped like C0 (internal/jsonesc).
+		bw.Write(jsonesc.Escape(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})))
 	}
 	bw.WriteString("\n]\n")
 	return bw.Flush()

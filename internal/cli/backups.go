@@ -10,6 +10,8 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers/source"
 	"github.com/crumbs-dev/crumbs/importers/writeback"
+
+	"github.com/crumbs-dev/crumbs/internal/jsonesc"
 )
 
 func (a *app) backupsCommand() *cobra.Command {
@@ -41,7 +43,7 @@ func (a *app) backupsCommand() *cobra.Command {
 			for _, b := range bs {
 				out = append(out, row{b.Source, b.ID, b.Time, b.MadeBy, len(b.Files), b.Size(), b.Dir()})
 			}
-			enc := json.NewEncoder(a.env.Stdout)
+			enc := json.NewEncoder(jsonesc.NewWriter(a.env.Stdout))
 			enc.SetIndent("", "  ")
 			return enc.Encode(out)
 		}

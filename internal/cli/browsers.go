@@ -9,6 +9,8 @@ import (
 
 	"github.com/crumbs-dev/crumbs/importers/discover"
 	"github.com/crumbs-dev/crumbs/internal/termsafe"
+
+	"github.com/crumbs-dev/crumbs/internal/jsonesc"
 )
 
 // discoverEnv describes this run's machine to discovery; HOME and the XDG
@@ -75,7 +77,7 @@ folder, a FIFO where a database should be) are reported on stderr.`,
 				rows[i] = r
 			}
 			if asJSON {
-				enc := json.NewEncoder(a.env.Stdout)
+				enc := json.NewEncoder(jsonesc.NewWriter(a.env.Stdout))
 				enc.SetIndent("", "  ")
 				return enc.Encode(rows)
 			}

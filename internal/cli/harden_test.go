@@ -426,3 +426,22 @@ func TestJarDirPrivate(t *testing.T) {
 		t.Errorf("a jar was created in the refused folder")
 	}
 }
+
+// TestJSONEscapesC1 (issue 8 item 12): --json output escapes C1 control
+// characters as \u009b like C0, in list, trash list and export.
+func TestJSONEscapesC1(t *testing.T) {
+	s := newSandbox(t)
+	in := s.write("in.json", []byte(`[{"domain":"a.example","name":"n","value":"x\u009b31mred\u0085","path":"/","hostOnly":true,"session":true},
+		{"domain":"b.example","name":"m","value":"y\u009b","path":"/","hostOnly":true,"session":true}]`))
+	s.ok("", "import", in)
+	s.ok("", "purge", "--yes", "domain:b.example")
+	for _, args := range [][]string{{"list", "--json"}, {"export", "--format", "json"}, {"trash", "list", "--json"}} {
+		out := s.ok("", args...).stdout
+		if strings.Contains(out, "\u009b") || strings.Contains(out, "\u0085") {
+			t.Errorf("crumbs %s: a raw C1 control in the output", strings.Join(args, " "))
+		}
+		if !strings.Contains(out, `\u009b`) {
+			t.Errorf("crumbs %s: no \\u009b escape:\n%s", strings.Join(args, " "), out)
+		}
+	}
+}

@@ -13,6 +13,8 @@ import (
 	uc "github.com/crumbs-dev/crumbs/internal/app" // the use cases; "app" is this package's run state
 	"github.com/crumbs-dev/crumbs/internal/termsafe"
 	"github.com/crumbs-dev/crumbs/jar"
+
+	"github.com/crumbs-dev/crumbs/internal/jsonesc"
 )
 
 // protectionJSON is one entry of `protect --list --json`.
@@ -285,7 +287,7 @@ func (a *app) protectSuggest(cmd *cobra.Command, asJSON, yes bool) error {
 
 // writeJSON writes v as indented JSON on stdout.
 func writeJSON(a *app, v any) error {
-	enc := json.NewEncoder(a.env.Stdout)
+	enc := json.NewEncoder(jsonesc.NewWriter(a.env.Stdout))
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }

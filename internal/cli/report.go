@@ -21,6 +21,8 @@ import (
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 	"github.com/crumbs-dev/crumbs/jar/purpose"
+
+	"github.com/crumbs-dev/crumbs/internal/jsonesc"
 )
 
 func (a *app) reportCommand() *cobra.Command {
@@ -197,7 +199,7 @@ func selectRecords(recs []jar.ImportRecord, names []string) ([]jar.ImportRecord,
 // writeJSONTo writes v as indented JSON to w, buffered.
 func writeJSONTo(w io.Writer, v any) error {
 	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
+	enc := json.NewEncoder(jsonesc.NewWriter(bw))
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		return err

@@ -17,6 +17,8 @@ import (
 
 	"github.com/crumbs-dev/crumbs/internal/writeplan"
 	"github.com/crumbs-dev/crumbs/jar"
+
+	"github.com/crumbs-dev/crumbs/internal/jsonesc"
 )
 
 // backupsRoot is $XDG_DATA_HOME/crumbs/backups.
@@ -81,7 +83,7 @@ func (a *app) runPlans(ctx context.Context, madeBy string, plans []*writeplan.Pl
 		for _, p := range plans {
 			out = append(out, p.JSON())
 		}
-		enc := json.NewEncoder(a.env.Stdout)
+		enc := json.NewEncoder(jsonesc.NewWriter(a.env.Stdout))
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
 			return err
