@@ -2,6 +2,7 @@ package jar
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -97,7 +98,7 @@ func TestCompiledFilterSelectsWhatMatchSelects(t *testing.T) {
 // through the compiled filter) answers exactly what the snapshot answers.
 func TestQueryWithoutSnapshotAgrees(t *testing.T) {
 	ctx := context.Background()
-	_, path := openTest(t)
+	path := filepath.Join(t.TempDir(), "jar.db")
 	j0, err := Open(path, WithClock(func() time.Time { return testNow }), WithClassifier(&testClassifier{}))
 	if err != nil {
 		t.Fatal(err)
