@@ -69,9 +69,15 @@ func Import(ctx context.Context, j *jar.Jar, rr ReadReport, opts ImportOptions) 
 }
 
 // ImportCounts is "3 added, 1 updated, 40 unchanged, 0 pruned".
+// Cookies whose deletion or edit waits for `crumbs apply` are left as the
+// jar has them and counted as pending (docs/writeback.md).
 func ImportCounts(st jar.ImportStats) string {
-	return fmt.Sprintf("%s added, %s updated, %s unchanged, %s pruned",
+	s := fmt.Sprintf("%s added, %s updated, %s unchanged, %s pruned",
 		Thousands(st.Added), Thousands(st.Updated), Thousands(st.Unchanged), Thousands(st.Pruned))
+	if st.Pending > 0 {
+		s += fmt.Sprintf(", %s pending write-back (crumbs apply)", Thousands(st.Pending))
+	}
+	return s
 }
 
 // ImportSummary is the closing line of an import.

@@ -270,3 +270,21 @@ func writeFile(t testing.TB, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// pause stops every process of the browser (SIGSTOP to its group): it
+// still holds its files open, but writes nothing until resume, so a test
+// can tell crumbs' writes from the browser's own.
+func (p *proc) pause()  { _ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGSTOP) }
+func (p *proc) resume() { _ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGCONT) }
+
+// Pause stops the browser's processes (they keep the profile open).
+func (c *Chromium) Pause() { c.proc.pause() }
+
+// Resume lets them run again.
+func (c *Chromium) Resume() { c.proc.resume() }
+
+// Pause stops the browser's processes (they keep the profile open).
+func (f *Firefox) Pause() { f.proc.pause() }
+
+// Resume lets them run again.
+func (f *Firefox) Resume() { f.proc.resume() }
