@@ -3,9 +3,12 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/crumbs-dev/crumbs/jar"
@@ -27,6 +30,18 @@ type importPicker struct {
 	results []importResult
 	ch      chan tea.Msg
 	cancel  context.CancelFunc
+	// path is the field below the list: a cookies.txt, JSON export, store
+	// or profile folder to import instead (tab completes it).
+	path    textinput.Model
+	onPath  bool
+	pathErr string
+}
+
+func newImportPicker(c *Context) *importPicker {
+	p := &importPicker{marks: map[int]bool{}, path: newField(c)}
+	p.path.Width = maxi(mini(maxi(c.w-6, 20), 96)-12, 10)
+	setPlaceholder(c, &p.path, "~/Downloads/cookies.txt")
+	return p
 }
 
 type importState int
@@ -55,7 +70,7 @@ func openImport(c *Context) tea.Cmd {
 	if !c.canImport() {
 		return c.nav.setToast("importing is not available here; use crumbs import", true)
 	}
-	c.nav.open(&importPicker{marks: map[int]bool{}})
+	c.nav.open(newImportPicker(c))
 	if c.data.profiles == nil && !c.data.discovering {
 		return c.nav.discover()
 	}
@@ -64,7 +79,7 @@ func openImport(c *Context) tea.Cmd {
 
 // importAll opens the picker and starts importing every readable profile.
 func importAll(c *Context) tea.Cmd {
-	p := &importPicker{marks: map[int]bool{}}
+	p := newImportPicker(c)
 	c.nav.open(p)
 	var queue []Profile
 	for _, pr := range c.data.profiles {
@@ -81,6 +96,13 @@ func importAll(c *Context) tea.Cmd {
 func (p *importPicker) enableKeys(k *KeyMap) {
 	switch p.state {
 	case importPicking:
+		if p.onPath {
+			enable(true, &k.Up, &k.Save, &k.Cancel, &k.NextField)
+			k.Up.SetHelp("↑", "back to the list")
+			k.Save.SetHelp("enter", "import the path")
+			k.NextField.SetHelp("tab", "complete")
+			return
+		}
 		enable(true, &k.Up, &k.Down, &k.Mark, &k.Save, &k.Cancel, &k.Import)
 		k.Save.SetHelp("enter", "import")
 		k.Import.SetHelp("a", "import all")
@@ -201,12 +223,20 @@ func (p *importPicker) key(c *Context, km tea.KeyMsg) (modal, tea.Cmd) {
 		return p, nil
 	}
 	n := len(profiles)
+	if p.onPath {
+		return p.pathKey(c, km)
+	}
 	switch {
 	case key.Matches(km, k.Cancel):
 		return nil, nil
 	case key.Matches(km, k.Up):
 		p.cur = clamp(p.cur-1, 0, maxi(n-1, 0))
 	case key.Matches(km, k.Down):
+		if p.cur >= n-1 {
+			p.onPath = true // below the last profile: the path field
+			p.path.Focus()
+			return p, nil
+		}
 		p.cur = clamp(p.cur+1, 0, maxi(n-1, 0))
 	case key.Matches(km, k.Mark):
 		if p.cur < n {
@@ -253,8 +283,30 @@ func (p *importPicker) view(c *Context, w, h int) string {
 		case len(d.profiles) == 0:
 			lines = append(lines, "no browser profiles found on this machine", "import a file instead: crumbs import PATH")
 		}
-		lines = append(lines, profileLines(c, d.profiles, p.cur, p.marks, inner, maxi(h-12, 3))...)
-		lines = append(lines, "", c.th.muted.Render("enter import · space mark · a all · esc close"))
+		cur := p.cur
+		if p.onPath {
+			cur = -1
+		}
+		lines = append(lines, profileLines(c, d.profiles, cur, p.marks, inner, maxi(h-14, 3))...)
+		if !p.onPath && p.cur < len(d.profiles) && d.profiles[p.cur].Err != "" {
+			// why this one cannot be read, in full
+			for _, l := range wordWrap("cannot be read: "+safe(d.profiles[p.cur].Err), inner-2) {
+				lines = append(lines, "  "+c.th.danger.Render(l))
+			}
+		}
+		g := "  "
+		if p.onPath {
+			g = "▸ "
+		}
+		lines = append(lines, g+fit("or a path", 10)+p.path.View())
+		if p.pathErr != "" {
+			lines = append(lines, "  "+c.th.danger.Render(trunc(safe(p.pathErr), inner-2)))
+		}
+		hint := "enter import · space mark · a all · ↓ a path · esc close"
+		if p.onPath {
+			hint = "a cookies.txt, JSON export, cookie store or profile folder · tab completes · enter import · esc close"
+		}
+		lines = append(lines, "", c.th.muted.Render(hint))
 	default:
 		for _, r := range p.results {
 			lines = append(lines, resultLines(c, r, inner)...)
@@ -339,4 +391,80 @@ func progressBar(c *Context, done, total, w int) string {
 	bw := maxi(w-width(label), 4)
 	filled := clamp(done*bw/total, 0, bw)
 	return c.th.accent.Render(strings.Repeat("█", filled)) + c.th.muted.Render(strings.Repeat("░", bw-filled)) + label
+}
+
+// pathKey is a key while the path field has the focus.
+func (p *importPicker) pathKey(c *Context, km tea.KeyMsg) (modal, tea.Cmd) {
+	k := &c.keys
+	switch {
+	case key.Matches(km, k.Cancel):
+		return nil, nil
+	case km.Type == tea.KeyUp: // (k is text here)
+		p.onPath = false
+		p.path.Blur()
+	case km.Type == tea.KeyTab: // completes
+		p.path.SetValue(completePath(p.path.Value()))
+		p.path.CursorEnd()
+	case key.Matches(km, k.Save):
+		path := expandHome(strings.TrimSpace(p.path.Value()))
+		if path == "" {
+			p.pathErr = "type the path of a cookies.txt, a JSON export, a cookie store or a profile folder"
+			return p, nil
+		}
+		if _, err := os.Stat(path); err != nil {
+			p.pathErr = err.Error()
+			return p, nil
+		}
+		p.pathErr = ""
+		return p, p.start(c, []Profile{{Spec: path, Browser: "file", Name: filepath.Base(path), Path: path, Cookies: -1}})
+	default:
+		updateField(&p.path, km)
+		p.pathErr = ""
+	}
+	return p, nil
+}
+
+// expandHome turns a leading ~/ into the home folder.
+func expandHome(path string) string {
+	if strings.HasPrefix(path, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, path[2:])
+		}
+	}
+	return path
+}
+
+// completePath completes s from the file system: the one entry that
+// starts so (a folder gets its /), else the longest prefix the entries
+// share; s itself when nothing matches.
+func completePath(s string) string {
+	full := expandHome(s)
+	dir, base := filepath.Split(full)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return s
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), base) {
+			name := e.Name()
+			if e.IsDir() {
+				name += string(filepath.Separator)
+			}
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return s
+	}
+	common := names[0]
+	for _, n := range names[1:] {
+		for !strings.HasPrefix(n, common) {
+			common = common[:len(common)-1]
+		}
+	}
+	return s[:len(s)-len(base)] + common
 }
