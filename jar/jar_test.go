@@ -472,7 +472,7 @@ func TestUpdate(t *testing.T) {
 		t.Fatalf("verdict rows for the new name: %d", n)
 	}
 	one.Value = "bad;value"
-	if err := j.Update(ctx, one); !errors.As(err, &inv) || err.Error() != "value: must not contain ';'" {
+	if err := j.Update(ctx, one); !errors.As(err, &inv) || err.Error() != "value: must not contain ';' (RFC 6265)" {
 		t.Fatalf("got %v", err)
 	}
 	one.ID = 424242

@@ -298,3 +298,28 @@ func tableNames(r result) string {
 	sort.Strings(out)
 	return strings.Join(out, " ")
 }
+
+// TestEditsExportWouldDropAreRefused (issue 9 item 8), through the
+// command line's edit path: the model's validation refuses with the reason
+// and the jar keeps the cookie. (The UI form: ui's
+// TestEditRefusesWhatExportDrops; the rules: jar/cookie's TestValidate.)
+func TestEditsExportWouldDropAreRefused(t *testing.T) {
+	s := newSandbox(t)
+	cs := []cookie.Cookie{{Source: "file:x", Domain: ".example.com", Path: "/", Name: "pref", Value: "dark", Expires: now.Add(48 * time.Hour)}}
+	s.ok("", "import", s.write("in.json", jsonOf(t, cs)))
+	before := s.state()
+	for _, set := range []string{"value= padded ", "value=a;b", "value=tab\there"} {
+		r := s.run("", "edit", "name:pref", "--set", set)
+		if r.code == 0 || !strings.Contains(r.stderr, "value: must not") {
+			t.Errorf("edit --set %q: %v", set, r)
+		}
+	}
+	if s.state() != before {
+		t.Errorf("a refused edit changed the jar")
+	}
+	// A valid edit, with a negated term on the line, goes through.
+	r := s.ok("", "edit", "name:pref", "-name:other", "--set", "value=light")
+	if !strings.Contains(s.ok("", "list", "--values").stdout, "light") {
+		t.Errorf("valid edit not applied: %v", r)
+	}
+}

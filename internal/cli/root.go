@@ -154,6 +154,7 @@ func (a *app) run(fn func(cmd *cobra.Command, args []string) error) func(*cobra.
 var filterCommands = map[string]bool{
 	"crumbs list": true, "crumbs export": true, "crumbs purge": true, "crumbs set-purpose": true,
 	"crumbs trash": true, "crumbs trash list": true, "crumbs trash restore": true,
+	"crumbs edit": true, "crumbs report": true, "crumbs protect": true, "crumbs unprotect": true, "crumbs clean": true,
 }
 
 func (a *app) rootCommand() *cobra.Command {

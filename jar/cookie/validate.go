@@ -2,8 +2,11 @@ package cookie
 
 import (
 	"fmt"
+	"net"
 	"strings"
 	"time"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // InvalidError says why a cookie was refused: which field and why.
@@ -21,15 +24,25 @@ func Validate(c *Cookie, now time.Time) error {
 	if c.Source == "" {
 		return bad("source", "must not be empty")
 	}
-	if c.Name == "" && c.Value == "" && !c.ValueUnreadable {
-		return bad("name", "must not be empty when the value is empty")
+	// Name and value: what RFC 6265 §4.1.1 forbids and the cookies.txt or
+	// the Cookie header would drop or break (control characters, ';', '='
+	// and white space in a name), so that an edit is never one the export
+	// drops (docs/formats.md, "Edits that export would drop"). What
+	// browsers accept beyond the RFC's strict grammar — quotes, commas,
+	// brackets, UTF-8 — stays allowed: real cookies carry them.
+	if c.Name == "" {
+		return bad("name", "must not be empty (a cookies.txt cannot carry a nameless cookie)")
 	}
-	if r := badChar(c.Name, ";="); r != "" {
-		return bad("name", "must not contain "+r)
+	if r := badChar(c.Name, nameSeparators); r != "" {
+		return bad("name", "must not contain "+r+" (RFC 6265)")
 	}
 	if !c.ValueUnreadable {
-		if r := badChar(c.Value, ";"); r != "" {
-			return bad("value", "must not contain "+r)
+		v := c.Value
+		if r := badChar(v, ";"); r != "" {
+			return bad("value", "must not contain "+r+" (RFC 6265)")
+		}
+		if strings.TrimSpace(v) != v {
+			return bad("value", "must not start or end with a space (browsers trim it)")
 		}
 	}
 	if c.Domain == "" || c.Domain == "." {
@@ -37,6 +50,9 @@ func Validate(c *Cookie, now time.Time) error {
 	}
 	if r := badChar(c.Domain, "; ,/"); r != "" {
 		return bad("domain", "must not contain "+r)
+	}
+	if err := checkDomain(c); err != nil {
+		return err
 	}
 	if c.HostOnly && strings.HasPrefix(c.Domain, ".") {
 		return bad("domain", "a host-only cookie's domain has no leading dot")
@@ -108,4 +124,36 @@ func badChar(s, set string) string {
 		}
 	}
 	return ""
+}
+
+// nameSeparators are the characters that end a cookie name in a Cookie
+// header or a cookies.txt line, besides control characters.
+const nameSeparators = ";= \t"
+
+// checkDomain refuses the domains a browser refuses: an empty label, an IP
+// address with the domain flag, a public suffix (com, co.uk, github.io).
+func checkDomain(c *Cookie) error {
+	bad := func(reason string) error { return &InvalidError{Field: "domain", Reason: reason} }
+	host := strings.ToLower(strings.TrimPrefix(c.Domain, "."))
+	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1]
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		if !c.HostOnly {
+			return bad("an IP address takes only a host-only cookie (no domain flag)")
+		}
+		return nil
+	}
+	if host == "" || strings.Contains(host, "..") || strings.HasSuffix(host, ".") {
+		return bad("must not have an empty label (" + c.Domain + ")")
+	}
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return nil
+	}
+	// A private suffix (github.io) is also a host that sets its own
+	// host-only cookies; an ICANN one (com, co.uk) is no site at all.
+	if ps, icann := publicsuffix.PublicSuffix(host); ps == host && (icann || !c.HostOnly) {
+		return bad(host + " is a public suffix: no site can set a cookie on it")
+	}
+	return nil
 }

@@ -42,6 +42,20 @@ func TestValidate(t *testing.T) {
 		}, "secure"},
 		{"no source", func(c *Cookie) { c.Source = "" }, "source"},
 		{"bad purpose", func(c *Cookie) { c.Purpose = "food" }, "purpose"},
+		// Issue 9 item 8: what a browser refuses and the export would drop.
+		{"empty name", func(c *Cookie) { c.Name = "" }, "name"},
+		{"space in name", func(c *Cookie) { c.Name = "a b" }, "name"},
+		{"tab in name", func(c *Cookie) { c.Name = "a\tb" }, "name"},
+		{"tab in value", func(c *Cookie) { c.Value = "a\tb" }, "value"},
+		{"padded value", func(c *Cookie) { c.Value = " v " }, "value"},
+		{"public suffix com", func(c *Cookie) { c.Domain, c.HostOnly = ".com", false }, "domain"},
+		{"public suffix co.uk", func(c *Cookie) { c.Domain, c.HostOnly = ".co.uk", false }, "domain"},
+		{"public suffix co.uk host-only", func(c *Cookie) { c.Domain = "co.uk" }, "domain"},
+		{"private suffix as domain", func(c *Cookie) { c.Domain, c.HostOnly = ".github.io", false }, "domain"},
+		{"empty label", func(c *Cookie) { c.Domain = "a..b.com" }, "domain"},
+		{"trailing dot", func(c *Cookie) { c.Domain = "example.com." }, "domain"},
+		{"IP with domain flag", func(c *Cookie) { c.Domain, c.HostOnly = ".192.168.1.1", false }, "domain"},
+		{"IPv6 with domain flag", func(c *Cookie) { c.Domain, c.HostOnly = "[::1]", false }, "domain"},
 	}
 	for _, tt := range tests {
 		c := ok
@@ -54,7 +68,7 @@ func TestValidate(t *testing.T) {
 	}
 	c := ok
 	c.Name = "a;b"
-	if got := Validate(&c, testNow).Error(); got != "name: must not contain ';'" {
+	if got := Validate(&c, testNow).Error(); got != "name: must not contain ';' (RFC 6265)" {
 		t.Errorf("message %q", got)
 	}
 }
@@ -67,6 +81,27 @@ func TestSite(t *testing.T) {
 	} {
 		if got := Site(in); got != want {
 			t.Errorf("Site(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestValidateKeepsWhatBrowsersAccept: values and names real cookies carry
+// beyond RFC 6265's strict grammar, and hosts a browser sets cookies on.
+func TestValidateKeepsWhatBrowsersAccept(t *testing.T) {
+	ok := Cookie{Source: "s", Domain: "example.com", HostOnly: true, Path: "/", Name: "n", Value: "v", Secure: true, Expires: testNow.Add(time.Hour)}
+	for name, edit := range map[string]func(c *Cookie){
+		"JSON value":            func(c *Cookie) { c.Value = `{"v":7,"seen":true}` },
+		"brackets in name":      func(c *Cookie) { c.Name = "cart[items]" },
+		"UTF-8 value":           func(c *Cookie) { c.Value = "grüße" },
+		"IP host-only":          func(c *Cookie) { c.Domain = "127.0.0.1" },
+		"localhost":             func(c *Cookie) { c.Domain = "localhost" },
+		"private suffix host":   func(c *Cookie) { c.Domain = "github.io" },
+		"subdomain of co.uk":    func(c *Cookie) { c.Domain, c.HostOnly = ".bbc.co.uk", false },
+	} {
+		c := ok
+		edit(&c)
+		if err := Validate(&c, testNow); err != nil {
+			t.Errorf("%s refused: %v", name, err)
 		}
 	}
 }
