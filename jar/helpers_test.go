@@ -32,7 +32,7 @@ func makeCookies(n int, seed uint64, now time.Time, source string) []cookie.Cook
 		}
 		c := cookie.Cookie{Source: source, Path: "/"}
 		name := names[r.IntN(len(names))]
-		c.Name = fmt.Sprintf("%s_%d", name, i) // unique per i: identities differ
+		c.Name = fmt.Sprintf("%s_%d", name, i)     // unique per i: identities differ
 		if r.IntN(2) == 0 || host == "127.0.0.1" { // browsers keep IP cookies host-only
 			c.HostOnly = true
 			c.Domain = host

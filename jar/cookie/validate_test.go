@@ -90,13 +90,13 @@ func TestSite(t *testing.T) {
 func TestValidateKeepsWhatBrowsersAccept(t *testing.T) {
 	ok := Cookie{Source: "s", Domain: "example.com", HostOnly: true, Path: "/", Name: "n", Value: "v", Secure: true, Expires: testNow.Add(time.Hour)}
 	for name, edit := range map[string]func(c *Cookie){
-		"JSON value":            func(c *Cookie) { c.Value = `{"v":7,"seen":true}` },
-		"brackets in name":      func(c *Cookie) { c.Name = "cart[items]" },
-		"UTF-8 value":           func(c *Cookie) { c.Value = "grüße" },
-		"IP host-only":          func(c *Cookie) { c.Domain = "127.0.0.1" },
-		"localhost":             func(c *Cookie) { c.Domain = "localhost" },
-		"private suffix host":   func(c *Cookie) { c.Domain = "github.io" },
-		"subdomain of co.uk":    func(c *Cookie) { c.Domain, c.HostOnly = ".bbc.co.uk", false },
+		"JSON value":          func(c *Cookie) { c.Value = `{"v":7,"seen":true}` },
+		"brackets in name":    func(c *Cookie) { c.Name = "cart[items]" },
+		"UTF-8 value":         func(c *Cookie) { c.Value = "grüße" },
+		"IP host-only":        func(c *Cookie) { c.Domain = "127.0.0.1" },
+		"localhost":           func(c *Cookie) { c.Domain = "localhost" },
+		"private suffix host": func(c *Cookie) { c.Domain = "github.io" },
+		"subdomain of co.uk":  func(c *Cookie) { c.Domain, c.HostOnly = ".bbc.co.uk", false },
 	} {
 		c := ok
 		edit(&c)
