@@ -382,3 +382,42 @@ func TestChromiumRefusesBadNames(t *testing.T) {
 		t.Fatalf("warnings do not say why: %q", all)
 	}
 }
+
+// TestShortEncryptedValues (issue 8 item 13): an encrypted value too short
+// or malformed for any scheme — a cut-off prefix "v1", "v10" with no
+// ciphertext, a stray byte, four bytes of ciphertext — is kept as
+// unreadable with a warning naming the file, never imported as a value.
+func TestShortEncryptedValues(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "Cookies")
+	writeSQLite(t, path,
+		"CREATE TABLE meta(key LONGVARCHAR NOT NULL UNIQUE PRIMARY KEY, value LONGVARCHAR)",
+		"INSERT INTO meta VALUES ('version','24')",
+		"CREATE TABLE cookies(creation_utc INTEGER, host_key TEXT, name TEXT, value TEXT, encrypted_value BLOB, path TEXT, expires_utc INTEGER)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'a.example', 'a', '', x'7631', '/', 13400000000000000)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'b.example', 'b', '', x'763130', '/', 13400000000000000)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'c.example', 'c', '', x'ff', '/', 13400000000000000)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'd.example', 'd', '', x'76313001020304', '/', 13400000000000000)",
+		"INSERT INTO cookies VALUES (13300000000000000, 'e.example', 'e', '', x'76', '/', 13400000000000000)",
+	)
+	res, err := Reader{Keys: noOS(), Platform: "linux"}.Read(context.Background(), path, importers.Options{Password: "peanuts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Cookies) != 5 {
+		t.Fatalf("%d cookies", len(res.Cookies))
+	}
+	for _, c := range res.Cookies {
+		if !c.ValueUnreadable || c.Value != "" {
+			t.Errorf("%s: unreadable=%v value=%q", c.Name, c.ValueUnreadable, c.Value)
+		}
+		found := false
+		for _, w := range res.Warnings {
+			if strings.HasPrefix(w, path+": ") && strings.Contains(w, `"`+c.Name+`"`) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: no warning naming the file: %q", c.Name, res.Warnings)
+		}
+	}
+}

@@ -249,7 +249,11 @@ func (d *Decryptor) Decrypt(ctx context.Context, host string, blob []byte) ([]by
 			return d.dpapiBlob(host, blob)
 		}
 		// Before encryption (macOS, Linux) encrypted_value could hold the
-		// plain value; it has no prefix.
+		// plain value; it has no prefix. A blob that is the start of a
+		// scheme prefix ("v", "v1") is a value cut short, not text.
+		if len(blob) > 0 && len(blob) < 3 && blob[0] == 'v' && (len(blob) == 1 || isDigit(blob[1])) {
+			return nil, Plain, &UnreadableError{Scheme: Plain, Err: ErrCorrupt, Detail: fmt.Sprintf("%d bytes: too short for any encryption scheme (truncated?)", len(blob))}
+		}
 		if !validText(blob) {
 			return nil, Plain, &UnreadableError{Scheme: Plain, Err: ErrCorrupt, Detail: "no known encryption prefix and not cookie text"}
 		}
