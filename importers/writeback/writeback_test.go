@@ -257,3 +257,52 @@ func holdFile(t *testing.T, path string) *exec.Cmd {
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	return cmd
 }
+
+// TestChromiumV20IsDeleteOnly: a v20 (app-bound) value cannot be edited —
+// the write fails and the store is put back — but it can be deleted.
+func TestChromiumV20IsDeleteOnly(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "Default", "Cookies")
+	if err := os.MkdirAll(filepath.Dir(db), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	opts := gen.ChromiumStoreOptions{Override: func(i int, c *cookie.Cookie) (string, []byte, bool) {
+		if i == 3 {
+			return "", append([]byte("v20"), bytes.Repeat([]byte{7}, 44)...), true
+		}
+		return "", nil, false
+	}}
+	if err := gen.WriteChromiumStore(db, gen.Cookies(50, 4, time.Now().UTC(), "x"), opts); err != nil {
+		t.Fatal(err)
+	}
+	s := writeback.Store{Source: "chromium:v20", Format: source.FormatChromium, Path: filepath.Join(dir, "Default")}
+	ctx := context.Background()
+	res, err := s.Read(ctx, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v20 *cookie.Cookie
+	for i := range res.Cookies {
+		if res.Cookies[i].Encryption == cookie.EncV20 {
+			v20 = &res.Cookies[i]
+		}
+	}
+	if v20 == nil {
+		t.Fatal("no v20 cookie in the store")
+	}
+	before := sum(t, db)
+	n := *v20
+	n.Value, n.ValueUnreadable = "new", false
+	_, err = writeback.Run(ctx, s, res.Cookies, importers.Change{Update: []importers.Edit{{Old: *v20, New: n}}},
+		writeback.Options{Root: t.TempDir(), MadeBy: writeback.MadeByApply})
+	if err == nil || !strings.Contains(err.Error(), "v20") {
+		t.Fatalf("editing a v20 value must fail naming v20, got %v", err)
+	}
+	if sum(t, db) != before {
+		t.Fatal("the failed edit changed the store")
+	}
+	if _, err := writeback.Run(ctx, s, res.Cookies, importers.Change{Delete: []cookie.Cookie{*v20}},
+		writeback.Options{Root: t.TempDir(), MadeBy: writeback.MadeByClean}); err != nil {
+		t.Fatalf("deleting a v20 cookie: %v", err)
+	}
+}
