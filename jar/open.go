@@ -182,6 +182,8 @@ func (j *Jar) fileError(err error) error {
 		return fmt.Errorf("jar %s: not a SQLite database (not a crumbs jar)", j.path)
 	case strings.Contains(msg, "readonly") || strings.Contains(msg, "read-only") || strings.Contains(msg, "CANTOPEN") || strings.Contains(msg, "unable to open"):
 		return fmt.Errorf("jar %s: cannot write the jar or its directory: %w", j.path, err)
+	case strings.Contains(msg, "disk is full") || strings.Contains(msg, "SQLITE_FULL") || strings.Contains(msg, "no space left"):
+		return fmt.Errorf("jar %s: no space left on device (the change was not made; free some space and retry)", j.path)
 	case strings.Contains(msg, "malformed") || strings.Contains(msg, "CORRUPT"):
 		return fmt.Errorf("jar %s: damaged database: %w", j.path, err)
 	}

@@ -445,3 +445,32 @@ func TestJSONEscapesC1(t *testing.T) {
 		}
 	}
 }
+
+// TestDiskFullNamesJar (issue 8 item 12): a full disk says "no space left
+// on device" and names the jar (a 400 KB tmpfs, mounted as root).
+func TestDiskFullNamesJar(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small tmpfs needs root")
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+	}
+	defer exec.Command("umount", mnt).Run()
+	s := newSandbox(t)
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range 5000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"domain":"d%d.example","name":"n%d","value":"%s","path":"/","hostOnly":true,"session":true}`, i, i, strings.Repeat("v", 40))
+	}
+	b.WriteString("]")
+	in := s.write("in.json", []byte(b.String()))
+	jarPath := filepath.Join(mnt, "jar.db")
+	r := s.run("", "--jar", jarPath, "import", in)
+	if r.code != 1 || !strings.Contains(r.stderr, "no space left on device") || !strings.Contains(r.stderr, jarPath) {
+		t.Fatalf("import onto a full disk: %v", r)
+	}
+}
