@@ -132,7 +132,9 @@ func TestSignalsLeaveNothing(t *testing.T) {
 	}
 
 	// Stale folders: one of a process that is gone is removed at start,
-	// one of a running process is kept.
+	// one of a running process is kept. The jar is made first: read
+	// commands never create one (issue 9 item 7), and list must run.
+	s.ok("", "import", s.write("one.json", jsonOf(t, genCookies(1, 4, "file:one.json"))))
 	dead := exec.Command("true")
 	dead.Run()
 	gone := filepath.Join(tmp, "crumbs-snapshot-"+strconv.Itoa(dead.Process.Pid)+"-123")
