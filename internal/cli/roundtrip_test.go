@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crumbs-dev/crumbs/importers/source"
 	"github.com/crumbs-dev/crumbs/internal/browsertest"
 )
 
@@ -60,7 +61,7 @@ type roundTrip struct {
 	t     *testing.T
 	s     *sandbox
 	dir   string // the path given to crumbs
-	src   string // its source id (from the first clean's summary)
+	src   string // its source id: a file source, the folder's absolute path
 	start func() browser
 	read  func(b browser) []browsertest.Cookie
 	files []string // the store's files, for the byte-identical check
@@ -165,9 +166,8 @@ func (rt *roundTrip) run() {
 	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil || len(sum) != 1 {
 		t.Fatalf("clean --json: %v\n%v", err, r)
 	}
-	// The source id of a profile given by path is crumbs' own (file:…).
-	rt.src = sum[0].Source
-	if sum[0].Removed["tracking"] != len(trackingNames) || sum[0].Backup == "" || !strings.HasPrefix(rt.src, "file:") || sum[0].Protected != 1 {
+	// A profile given by path is its own file source (file:/abs/path).
+	if sum[0].Removed["tracking"] != len(trackingNames) || sum[0].Backup == "" || sum[0].Source != rt.src || sum[0].Protected != 1 {
 		t.Fatalf("clean --json: want %d tracking cookies removed with a backup, got %+v", len(trackingNames), sum[0])
 	}
 	first := sum[0].Backup
@@ -245,7 +245,8 @@ func TestRoundTripChromium(t *testing.T) {
 	ud := filepath.Join(s.home, "chromium-profile")
 	browsertest.ChromiumProfile(t, ud)
 	db := filepath.Join(ud, "Default", "Cookies")
-	rt := &roundTrip{t: t, s: s, dir: filepath.Join(ud, "Default"),
+	dir := filepath.Join(ud, "Default")
+	rt := &roundTrip{t: t, s: s, dir: dir, src: source.FileSourceID(dir),
 		files: []string{db, db + "-journal", db + "-wal"}}
 	rt.start = func() browser { return browsertest.StartChromium(t, bin, ud) }
 	rt.read = func(b browser) []browsertest.Cookie { return b.(*browsertest.Chromium).Cookies(t) }
@@ -261,7 +262,7 @@ func TestRoundTripFirefox(t *testing.T) {
 	dir := filepath.Join(s.home, "firefox-profile")
 	browsertest.FirefoxProfile(t, dir)
 	db := filepath.Join(dir, "cookies.sqlite")
-	rt := &roundTrip{t: t, s: s, dir: dir,
+	rt := &roundTrip{t: t, s: s, dir: dir, src: source.FileSourceID(dir),
 		files: []string{db, db + "-wal", db + "-shm", filepath.Join(dir, "sessionstore.jsonlz4"),
 			filepath.Join(dir, "sessionstore-backups", "recovery.jsonlz4"), filepath.Join(dir, "sessionstore-backups", "recovery.baklz4")}}
 	rt.start = func() browser { return browsertest.StartFirefox(t, bin, dir) }
