@@ -91,7 +91,11 @@ func partition(site string) map[string]any {
 }
 
 // SetCookies sets cookies through storage.setCookie, partitioned ones in
-// the storage partition of their top-level site.
+// the storage partition of their top-level site. An unspecified SameSite
+// is left out, so Firefox stores its own default ("default", unset) as for
+// a Set-Cookie without the attribute; sending "none" instead makes a
+// cookie that is not Secure one Firefox refuses (SameSite=None requires
+// Secure since network.cookie.sameSite.noneRequiresSecure).
 func (f *Firefox) SetCookies(t testing.TB, cs []Cookie) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -99,9 +103,6 @@ func (f *Firefox) SetCookies(t testing.TB, cs []Cookie) {
 	for _, k := range cs {
 		bc := bidiCookie{Name: k.Name, Value: bidiValue{"string", k.Value}, Domain: k.Domain, Path: k.Path,
 			HTTPOnly: k.HTTPOnly, Secure: k.Secure, SameSite: k.SameSite}
-		if bc.SameSite == "" {
-			bc.SameSite = "none"
-		}
 		if !k.Session {
 			e := k.Expires
 			bc.Expiry = &e
