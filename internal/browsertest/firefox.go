@@ -38,9 +38,6 @@ func FirefoxProfile(t testing.TB, dir string) {
 		`user_pref("network.connectivity-service.enabled", false);`,
 		`user_pref("extensions.update.enabled", false);`,
 		`user_pref("app.normandy.enabled", false);`,
-		// Cookies set through BiDi without a SameSite are sent as "none",
-		// which Firefox otherwise refuses without Secure.
-		`user_pref("network.cookie.sameSite.noneRequiresSecure", false);`,
 	}
 	writeFile(t, filepath.Join(dir, "user.js"), strings.Join(prefs, "\n")+"\n")
 }
