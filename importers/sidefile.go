@@ -13,7 +13,7 @@ import (
 // The bounds of every reader (docs/decisions.md, "Bounds on hostile input").
 const (
 	// MaxValue is the largest cookie name or value crumbs loads, in bytes.
-	// Browsers cap a whole cookie at 4 KiB (RFC 6265bis §5.6, Chromium's
+	// Browsers cap a whole cookie at 4 KiB (RFC 6265bis section 5.6, Chromium's
 	// kMaxCookieNamePlusValueSize); 64 KiB leaves room for anything a
 	// browser could ever have stored and keeps one hostile row from costing
 	// more than that.

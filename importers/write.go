@@ -2,7 +2,7 @@ package importers
 
 import "github.com/crumbs-dev/crumbs/jar/cookie"
 
-// Change is what a write-back asks of one store (PRODUCT §9): cookies to
+// Change is what a write-back asks of one store (docs/writeback.md): cookies to
 // remove and cookies to change, each as the store's own reader returned it,
 // so that its OriginalKey names the row by the store's unique key. The
 // writers live beside their readers (firefox.Write, chromium.Write,

@@ -6,7 +6,7 @@
 // inside the same file, and takes its clock from the caller so that tests
 // are deterministic (docs/jar.md).
 //
-// Protections (PRODUCT §12, docs/jar.md "Protections") are filters whose
+// Protections (docs/jar.md §Protections) are filters whose
 // cookies no bulk removal takes: Protect and Unprotect store and remove one
 // (one undo step each), Protections lists them (the rules file's, given
 // with WithFileProtections, first), and a Protector tells for any cookie —

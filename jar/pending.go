@@ -1,6 +1,6 @@
 package jar
 
-// Pending write-back (PRODUCT §9, docs/writeback.md): the jar keeps, per
+// Pending write-back (docs/writeback.md): the jar keeps, per
 // source, the deletions (delete, purge) and edits made since that source's
 // last `crumbs apply`, until apply writes them into the browser's store.
 //

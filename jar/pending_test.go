@@ -8,7 +8,7 @@ import (
 )
 
 // TestPendingWriteBack: the jar keeps a source's deletions and edits
-// until apply (PRODUCT §9): a re-import does not bring a pending deletion
+// until apply (docs/writeback.md): a re-import does not bring a pending deletion
 // back nor overwrite a pending edit, emptying the trash does not cancel a
 // deletion, undo does, and a restored cookie is not pending deletion.
 func TestPendingWriteBack(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
-// Protections (PRODUCT §12, docs/jar.md "Protections"). A protection is a
+// Protections (docs/jar.md §Protections). A protection is a
 // filter; every cookie it matches is protected: bulk removals (Purge,
 // Delete, and write-back's clean and apply) keep it unless told otherwise.
 // Protections are rules, not row flags: they live in their own table (or in

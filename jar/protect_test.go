@@ -369,7 +369,7 @@ func TestMigrateV2(t *testing.T) {
 	for i := range cs {
 		normalize(&cs[i])
 		if _, err := db.Exec(`INSERT INTO cookies (id, `+colList+`) VALUES (?, `+placeholders(len(cookieColumns))+`)`,
-			append([]any{int64(i + 1)}, rowArgs(&cs[i], Site(cs[i].Domain))...)...); err != nil {
+			append([]any{int64(i + 1)}, rowArgs(&cs[i], cookie.Site(cs[i].Domain))...)...); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,6 +1,6 @@
 package jar
 
-// The jar's side of write-back (PRODUCT §9, docs/writeback.md): the user's
+// The jar's side of write-back (docs/writeback.md): the user's
 // verdicts that `crumbs clean` classifies a store with, and the step that
 // makes the jar follow a clean.
 

@@ -17,7 +17,7 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/purpose"
 )
 
-// The benchmarks run on a generated jar of 100,000 cookies (PRODUCT §10):
+// The benchmarks run on a generated jar of 100,000 cookies (docs/budgets.md §4):
 // first frame ≤ 200 ms, Update+View per keystroke ≤ 16 ms, ≤ 200 MB.
 
 const benchN = 100_000

@@ -7,5 +7,5 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
-// writeJSON writes the export JSON (PRODUCT §8) of cs.
+// writeJSON writes the export JSON (docs/formats.md §JSON) of cs.
 func writeJSON(w io.Writer, cs []cookie.Cookie) error { return cookiejson.Write(w, cs) }

@@ -178,7 +178,7 @@ func (ms *mainScreen) deleteSelected(c *Context) tea.Cmd {
 	}
 	if len(ids) == 1 {
 		if len(prot) == 1 {
-			// A single protected cookie: ask first (PRODUCT §12).
+			// A single protected cookie: ask first (docs/jar.md §Protections).
 			ms.deleteProtectedDialog(c, &ds.cookies[prot[0]])
 			return nil
 		}

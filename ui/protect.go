@@ -12,7 +12,7 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
-// Protections in the UI (PRODUCT §12, docs/keys.md): K protects the site
+// Protections in the UI (docs/jar.md §Protections, docs/keys.md): K protects the site
 // (sites pane) or the cookie (cookies pane) under the cursor and again
 // unprotects; protected rows carry protectGlyph; purge and bulk delete keep
 // protected cookies and say how many; a single delete of one asks first.

@@ -287,7 +287,7 @@ func TestTmuxBlackBox(t *testing.T) {
 }
 
 // TestTmuxMemory100k measures the real binary's peak resident memory with
-// a 100k jar loaded and searched (PRODUCT §10: ≤ 200 MB). It takes a few
+// a 100k jar loaded and searched (docs/budgets.md §4: ≤ 200 MB). It takes a few
 // seconds, so -short (the race run in CI) leaves it out.
 func TestTmuxMemory100k(t *testing.T) {
 	if testing.Short() {

@@ -95,7 +95,7 @@ const memoryLimit = 140 << 20
 func Run(ctx context.Context, j *jar.Jar, opts Options) error {
 	if os.Getenv("GOMEMLIMIT") == "" || os.Getenv("GOMEMLIMIT") == "default" {
 		// A soft heap limit keeps the resident size of a 100k jar under the
-		// 200 MB budget (PRODUCT §10): the GC works harder near it instead
+		// 200 MB budget (docs/budgets.md §4): the GC works harder near it instead
 		// of letting the heap grow to twice the live data.
 		debug.SetMemoryLimit(memoryLimit)
 	}

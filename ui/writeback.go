@@ -1,6 +1,6 @@
 package ui
 
-// Write-back from the UI (PRODUCT §9, docs/writeback.md): W on the main
+// Write-back from the UI (docs/writeback.md): W on the main
 // screen writes the jar's pending deletions and edits into the browsers'
 // own stores (crumbs apply), after a dialog that lists each browser with
 // what will be removed and changed, which are running (skipped, with the

@@ -1,7 +1,7 @@
 package chromium
 
-// Write-back into a Chromium-family Cookies store (PRODUCT §9, REFERENCE §2
-// and §6): rows are deleted and updated in place, in one transaction, by
+// Write-back into a Chromium-family Cookies store (docs/writeback.md, docs/stores-chromium.md,
+// docs/model.md §4): rows are deleted and updated in place, in one transaction, by
 // the full unique key (host_key, top_frame_site_key,
 // has_cross_site_ancestor, name, path, source_scheme, source_port). An
 // edited value is encrypted again with the very key and prefix that

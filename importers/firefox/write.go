@@ -1,6 +1,6 @@
 package firefox
 
-// Write-back into a Firefox profile (PRODUCT §9, REFERENCE §1 and §6):
+// Write-back into a Firefox profile (docs/writeback.md, docs/stores-firefox-safari.md §Firefox, docs/model.md §4):
 // cookies.sqlite is changed in place, in one transaction, by Firefox's own
 // unique key (name, host, path, originAttributes), with expiry in the
 // schema's unit; SQLite itself handles the WAL of the live file. Session

@@ -145,7 +145,7 @@ func Parse(data []byte, name string, opts importers.Options) (*importers.Result,
 		return nil, importers.Errorf(name, "damaged: no readable cookie (%s)", strings.Join(p.reasons(), "; "))
 	}
 	if len(p.res.Cookies) == 0 {
-		// Nothing recognisable as a cookie is an error (PRODUCT §11), so a
+		// Nothing recognisable as a cookie is an error (docs/security.md §4), so a
 		// script handed the wrong file notices.
 		return nil, importers.Errorf(name, "no cookies in it (%d pages)", pageCount)
 	}

@@ -1,6 +1,6 @@
 package safari
 
-// Write-back into Cookies.binarycookies (PRODUCT §9, REFERENCE §3 and §6):
+// Write-back into Cookies.binarycookies (docs/writeback.md, docs/stores-firefox-safari.md §Safari, docs/model.md §4):
 // the file has no transactions, so it is rewritten whole — every record
 // that stays is copied byte for byte, edited records are encoded afresh,
 // pages are rebuilt, the checksum recomputed, and whatever follows the

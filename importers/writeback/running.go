@@ -11,7 +11,7 @@ import (
 )
 
 // RunningError refuses a write-back because a browser process holds the
-// profile (PRODUCT §9): "firefox:default-release is running (pid 4242);
+// profile (docs/writeback.md): "firefox:default-release is running (pid 4242);
 // close it first".
 type RunningError struct {
 	Source string
@@ -32,7 +32,7 @@ var ErrRunning = errors.New("browser running")
 func (e *RunningError) Is(target error) bool { return target == ErrRunning }
 
 // holder finds a live process that holds the profile: one with a file open
-// inside any of dirs. Lock files are not proof either way (REFERENCE §5):
+// inside any of dirs. Lock files are not proof either way (docs/browsers.md §Is the browser running?):
 // Firefox leaves its "lock" behind after a clean quit, and a running
 // Chromium keeps its Cookies database unlocked. So on Linux every process
 // of ours is asked, through /proc/PID/fd, what it has open. Where /proc is

@@ -1,5 +1,5 @@
 // Package writeback changes a browser's own cookie store, the one place in
-// crumbs that does (PRODUCT §9). Every writer (firefox.Write,
+// crumbs that does (docs/writeback.md). Every writer (firefox.Write,
 // chromium.Reader.Write, safari.Write) runs only inside Run, which goes
 // through the same safety sequence for every store:
 //

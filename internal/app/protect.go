@@ -11,7 +11,7 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
-// Protections (PRODUCT §12, docs/jar.md "Protections"): what the command
+// Protections (docs/jar.md §Protections): what the command
 // line's protect and the UI's protect key share.
 
 // ProtectionRow is one protection with how many live cookies it covers now.
@@ -144,7 +144,7 @@ func Suggest(cs []cookie.Cookie, now time.Time) []Suggestion {
 }
 
 // SignIn reports whether c keeps someone signed in: its purpose is session
-// (PRODUCT §6 — not merely "ends with the browser session") and its name
+// (docs/purposes.md — not merely "ends with the browser session") and its name
 // or the reason crumbs gave says sign-in, login or a session id. A CSRF
 // token, a cart, a load-balancer or bot-protection cookie is session
 // purpose too, but it does not mean anyone is signed in.

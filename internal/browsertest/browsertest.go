@@ -1,5 +1,5 @@
 // Package browsertest drives the real browsers for write-back's round-trip
-// tests (PRODUCT §9 "the test is the browser itself"): Chromium through the
+// tests (docs/writeback.md §Tested by the browsers themselves): Chromium through the
 // DevTools protocol (CDP) and Firefox through WebDriver BiDi, both headless
 // on 127.0.0.1, each on a profile folder of the test's own. A test that
 // finds no browser binary skips, saying so.

@@ -16,7 +16,7 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/purpose"
 )
 
-// filterKeys are the keys of filter terms (PRODUCT §5): in clean's
+// filterKeys are the keys of filter terms (docs/jar.md §Filter language): in clean's
 // arguments a word with one of them is a term, any other word a SOURCE.
 var filterKeys = map[string]bool{"domain": true, "name": true, "value": true, "purpose": true, "source": true, "is": true}
 
@@ -231,7 +231,7 @@ func (a *app) cleanPlans(ctx context.Context, specs []string, f cookie.Filter, p
 	return plans, nil
 }
 
-// protections returns the protections of PRODUCT §12 that clean and apply
+// protections returns the protections of docs/jar.md §Protections that clean and apply
 // honour: the jar's and the rules file's, or with no jar the rules file's.
 func (a *app) protections(ctx context.Context, j *jar.Jar) (*jar.Protector, error) {
 	if j != nil {

@@ -39,7 +39,7 @@ func (a *app) openJar() (*jar.Jar, error) {
 	}
 	opts := []jar.Option{jar.WithClock(a.env.Now), jar.WithClassifier(c)}
 	if pc, ok := c.(*purpose.Classifier); ok {
-		// The rules file's [[protect]] entries (PRODUCT §12).
+		// The rules file's [[protect]] entries (docs/jar.md §Protections).
 		for _, fp := range pc.Protections() {
 			p, err := jar.FileProtection(fp.Filter, fp.File, fp.Line)
 			if err != nil { // checked by the rules parser already

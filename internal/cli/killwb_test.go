@@ -57,7 +57,7 @@ func copyTree(t *testing.T, src, dst string) {
 // TestKillDuringClean: SIGKILL at many moments of a clean of a
 // 100,000-cookie store leaves the store as it was or as intended, with
 // SQLite's integrity check passing, and any backup made restorable to the
-// original (PRODUCT §9).
+// original (docs/writeback.md).
 func TestKillDuringClean(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cleans a 100,000-cookie store a dozen times; not in -short")

@@ -10,7 +10,7 @@ import (
 	"github.com/crumbs-dev/crumbs/internal/gen"
 )
 
-// Benchmarks of the whole binary on 100,000-cookie stores (PRODUCT §10).
+// Benchmarks of the whole binary on 100,000-cookie stores (docs/budgets.md §1).
 // Each iteration is one process: ns/op is the wall time a user sees.
 //
 //	go test -run XXX -bench . -benchtime 5x ./internal/cli

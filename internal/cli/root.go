@@ -1,4 +1,4 @@
-// Package cli is crumbs' command line (PRODUCT §7): one cobra command per
+// Package cli is crumbs' command line (docs/cli.md): one cobra command per
 // file, all sharing an app value that carries the streams, the environment
 // and the global flags, so that tests can run commands in-process.
 //

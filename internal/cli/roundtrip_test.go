@@ -1,6 +1,6 @@
 package cli_test
 
-// Write-back checked by the browsers themselves (PRODUCT §9): a profile is
+// Write-back checked by the browsers themselves (docs/writeback.md): a profile is
 // built by the real Chromium and Firefox (headless, session restore on,
 // cookies set through their automation protocols), closed, changed by the
 // crumbs binary, and read back by the browser started again. These tests

@@ -12,7 +12,7 @@ import (
 	"github.com/crumbs-dev/crumbs/internal/gen"
 )
 
-// Benchmarks and the million-cookie test of docs/budgets.md §2 and §5:
+// Benchmarks and the million-cookie test of docs/budgets.md §2 and docs/budgets.md §5:
 // re-import, purge and undo on a 100,000-cookie jar, each one process.
 
 // importedJar imports a generated 100k Firefox store into a new jar and

@@ -1,6 +1,6 @@
 package cli
 
-// What clean and apply share on the command line (PRODUCT §9,
+// What clean and apply share on the command line (docs/writeback.md,
 // docs/writeback.md): the confirmation naming the counts per source and the
 // summary in both shapes; the plans themselves are package writeplan's.
 

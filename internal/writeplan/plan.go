@@ -1,5 +1,5 @@
 // Package writeplan is write-back's use case, shared by the command line
-// (crumbs clean, crumbs apply) and the UI's apply key (PRODUCT §9,
+// (crumbs clean, crumbs apply) and the UI's apply key (docs/writeback.md,
 // docs/writeback.md): a Plan per store — what to remove and change, what
 // is kept, protected, skipped or refused — built from the store as read
 // and, for apply, the jar's pending changes, then Run through package
@@ -135,7 +135,7 @@ func (p *Plan) Describe(dry bool) string {
 	return strings.Join(parts, ", ")
 }
 
-// JSON is one source's summary in `--json` (PRODUCT §9).
+// JSON is one source's summary in `--json` (docs/writeback.md).
 type JSON struct {
 	Source    string         `json:"source"`
 	Backup    string         `json:"backup,omitempty"`

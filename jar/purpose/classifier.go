@@ -296,7 +296,7 @@ func (e *entry) verdict() verdict {
 	return verdict{purpose: e.purpose, reason: e.reason, evidence: e.evidence, vendor: e.vendor}
 }
 
-// decide walks the evidence, strongest first (PRODUCT §6, docs/purposes.md):
+// decide walks the evidence, strongest first (docs/purposes.md):
 //
 //  1. the user's rules file;
 //  2. sign-in safety: crumbs' list of cookies that keep someone signed in;

@@ -12,7 +12,7 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
-// Lists the user brings (PRODUCT §6): an Open Cookie Database CSV, a hosts
+// Lists the user brings (docs/purposes.md): an Open Cookie Database CSV, a hosts
 // file, a plain list of domains, or an adblock-style list's domain rules
 // ("||tracker.example^"). They sit under crumbs' curated names and patterns
 // and under sign-in safety, above the heuristics; see Classifier and

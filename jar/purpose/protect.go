@@ -17,7 +17,7 @@ type Protection struct {
 }
 
 // protectSpec is one [[protect]] entry of the user's rules file: a
-// protection (PRODUCT §12) kept in dotfiles rather than in the jar.
+// protection (docs/jar.md §Protections) kept in dotfiles rather than in the jar.
 //
 //	[[protect]]
 //	filter = "domain:github.com"

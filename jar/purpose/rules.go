@@ -22,7 +22,7 @@ type rulesFile struct {
 	Vendor  []vendorSpec `toml:"vendor"`
 	Signin  []ruleSpec   `toml:"signin"` // the built-in file: sign-in safety
 	Rule    []ruleSpec   `toml:"rule"`
-	// Protect are the user's protections (PRODUCT §12): [[protect]] with
+	// Protect are the user's protections (docs/jar.md §Protections): [[protect]] with
 	// filter = "domain:github.com". See protect.go.
 	Protect []protectSpec `toml:"protect"`
 }
