@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 func recordOf(t *testing.T, j *Jar, source string) (ImportRecord, bool) {
@@ -33,7 +35,7 @@ func recordedNames(cs []RecordedCookie) []string {
 	return out
 }
 
-func cookieNames(cs []Cookie) []string {
+func cookieNames(cs []cookie.Cookie) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		out[i] = c.Domain + " " + c.Name
@@ -52,13 +54,13 @@ func TestImportRecord(t *testing.T) {
 	const src = "chrome:Default"
 	first := makeCookies(200, 21, testNow, src)
 	for i := range first {
-		first[i].Purpose = PurposeSession
+		first[i].Purpose = cookie.PurposeSession
 		if i%4 == 0 {
-			first[i].Purpose = PurposeTracking
+			first[i].Purpose = cookie.PurposeTracking
 		}
 	}
 	// A tracker only on cookies that will go.
-	lonely := Cookie{Source: src, Domain: ".lonely-tracker.com", Path: "/", Name: "uid", Purpose: PurposeTracking, Expires: testNow.AddDate(1, 0, 0)}
+	lonely := cookie.Cookie{Source: src, Domain: ".lonely-tracker.com", Path: "/", Name: "uid", Purpose: cookie.PurposeTracking, Expires: testNow.AddDate(1, 0, 0)}
 	first = append(first, lonely)
 	st := mustImport(t, j, ImportOptions{}, Batch{Source: src, Cookies: first})
 	r, ok := recordOf(t, j, src)
@@ -74,7 +76,7 @@ func TestImportRecord(t *testing.T) {
 
 	// The second read of the store: 7 gone (the lonely tracker among them),
 	// 5 new (three TikTok cookies partitioned under three sites), 10 changed.
-	var second, gone, added []Cookie
+	var second, gone, added []cookie.Cookie
 	for i, c := range first {
 		switch {
 		case i%29 == 3 && len(gone) < 6:
@@ -89,12 +91,12 @@ func TestImportRecord(t *testing.T) {
 		second = append(second, c)
 	}
 	for i, top := range []string{"https://news.example", "https://shop.example", "https://news.example:8443"} {
-		added = append(added, Cookie{Source: src, Domain: ".tiktok.com", Path: "/", Name: fmt.Sprintf("ttp%d", i),
-			Purpose: PurposeTracking, Partition: Partition{Kind: PartitionCHIPS, TopLevelSite: top}})
+		added = append(added, cookie.Cookie{Source: src, Domain: ".tiktok.com", Path: "/", Name: fmt.Sprintf("ttp%d", i),
+			Purpose: cookie.PurposeTracking, Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: top}})
 	}
 	added = append(added,
-		Cookie{Source: src, Domain: "example.com", HostOnly: true, Path: "/", Name: "fresh_session", Purpose: PurposeSession},
-		Cookie{Source: src, Domain: ".example.com", Path: "/", Name: "fresh_pref", Purpose: PurposePersonalization})
+		cookie.Cookie{Source: src, Domain: "example.com", HostOnly: true, Path: "/", Name: "fresh_session", Purpose: cookie.PurposeSession},
+		cookie.Cookie{Source: src, Domain: ".example.com", Path: "/", Name: "fresh_pref", Purpose: cookie.PurposePersonalization})
 	second = append(second, added...)
 	if len(gone) != 7 {
 		t.Fatalf("test setup: %d gone", len(gone))
@@ -175,7 +177,7 @@ func TestImportRecordPrune(t *testing.T) {
 	for i := range many {
 		many[i].Name = "new_" + many[i].Name
 	}
-	next := append(append([]Cookie(nil), first[10:]...), many...)
+	next := append(append([]cookie.Cookie(nil), first[10:]...), many...)
 	st := mustImport(t, j, ImportOptions{Prune: true}, Batch{Source: src, Cookies: next})
 	if st.Pruned != 10 {
 		t.Fatalf("prune %+v", st)
@@ -191,18 +193,18 @@ func TestImportRecordPrune(t *testing.T) {
 
 // trackingOf is the expected tracking list of a batch, computed apart from
 // the jar: distinct (domain, name, site), sorted.
-func trackingOf(cs []Cookie) []TrackingSeen {
+func trackingOf(cs []cookie.Cookie) []TrackingSeen {
 	seen := map[TrackingSeen]bool{}
 	var out []TrackingSeen
 	for i := range cs {
 		c := &cs[i]
-		if c.Purpose != PurposeTracking {
+		if c.Purpose != cookie.PurposeTracking {
 			continue
 		}
-		site := Site(c.Domain)
+		site := cookie.Site(c.Domain)
 		if top := c.Partition.TopLevelSite; top != "" {
 			u, _ := url.Parse(top)
-			site = Site(u.Hostname())
+			site = cookie.Site(u.Hostname())
 		}
 		t := TrackingSeen{c.Domain, c.Name, site}
 		if !seen[t] {

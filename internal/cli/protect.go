@@ -13,6 +13,7 @@ import (
 	uc "github.com/crumbs-dev/crumbs/internal/app" // the use cases; "app" is this package's run state
 	"github.com/crumbs-dev/crumbs/internal/termsafe"
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 
 	"github.com/crumbs-dev/crumbs/internal/jsonesc"
 )
@@ -101,7 +102,7 @@ it, most recently used first; --suggest --yes protects them all.
 			}
 			return a.withJar(func(j *jar.Jar) error {
 				p, added, err := j.Protect(cmd.Context(), f)
-				var inv *jar.InvalidError
+				var inv *cookie.InvalidError
 				if errors.As(err, &inv) {
 					return usageErrorf("protect: %s", inv.Reason)
 				}
