@@ -24,7 +24,7 @@ func Validate(c *Cookie, now time.Time) error {
 	if c.Source == "" {
 		return bad("source", "must not be empty")
 	}
-	// Name and value: what RFC 6265 §4.1.1 forbids and the cookies.txt or
+	// Name and value: what RFC 6265 section 4.1.1 forbids and the cookies.txt or
 	// the Cookie header would drop or break (control characters, ';', '='
 	// and white space in a name), so that an edit is never one the export
 	// drops (docs/formats.md, "Edits that export would drop"). What
