@@ -112,34 +112,16 @@ func Write(ctx context.Context, path string, ch importers.Change, now time.Time)
 	return nil
 }
 
+// dbUpdate is one edit of a row of cookies.sqlite.
+type dbUpdate struct {
+	key rowKey
+	e   *importers.Edit
+}
+
 func writeDB(ctx context.Context, dbPath string, ch importers.Change, now time.Time) error {
-	var dbDeletes []rowKey
-	type upd struct {
-		key rowKey
-		e   *importers.Edit
-	}
-	var dbUpdates []upd
-	for i := range ch.Delete {
-		k, session, err := keyFromCookie(&ch.Delete[i])
-		if err != nil {
-			return err
-		}
-		if !session {
-			dbDeletes = append(dbDeletes, k)
-		}
-	}
-	for i := range ch.Update {
-		e := &ch.Update[i]
-		k, session, err := keyFromCookie(&e.Old)
-		if err != nil {
-			return err
-		}
-		if e.Old.Session != e.New.Session {
-			return fmt.Errorf("cookie %s: Firefox keeps session cookies only in its session store; turning a cookie into a session cookie or back is not written", e.Old.Identity())
-		}
-		if !session {
-			dbUpdates = append(dbUpdates, upd{k, e})
-		}
+	dbDeletes, dbUpdates, err := dbChanges(ch)
+	if err != nil {
+		return err
 	}
 	if len(dbDeletes) == 0 && len(dbUpdates) == 0 {
 		return nil
@@ -171,52 +153,91 @@ func writeDB(ctx context.Context, dbPath string, ch importers.Change, now time.T
 		return importers.Errorf(dbPath, "starting the write-back transaction: %v", err)
 	}
 	defer tx.Rollback()
-	const where = ` WHERE name = ? AND host = ? AND path = ? AND originAttributes = ?`
 	if err := deleteKeys(ctx, tx, dbPath, dbDeletes); err != nil {
 		return err
 	}
-	if len(dbUpdates) > 0 {
-		sets := []string{"value = ?", "expiry = ?", "isSecure = ?", "isHttpOnly = ?", "sameSite = ?"}
-		if have["rawSameSite"] {
-			sets = append(sets, "rawSameSite = ?")
-		}
-		if have["updateTime"] {
-			sets = append(sets, "updateTime = ?")
-		}
-		up, err := tx.PrepareContext(ctx, `UPDATE moz_cookies SET `+strings.Join(sets, ", ")+where)
-		if err != nil {
-			return importers.Errorf(dbPath, "%v", err)
-		}
-		defer up.Close()
-		for _, u := range dbUpdates {
-			c := &u.e.New
-			if c.ValueUnreadable {
-				return fmt.Errorf("cookie %s: its value is unreadable, so it cannot be written", c.Identity())
-			}
-			expiry := c.Expires.Unix()
-			if version >= 16 {
-				expiry = c.Expires.UnixMilli()
-			}
-			ss := sameSiteValue(c.SameSite, version)
-			args := []any{c.Value, expiry, b2i(c.Secure), b2i(c.HTTPOnly), ss}
-			if have["rawSameSite"] {
-				args = append(args, ss)
-			}
-			if have["updateTime"] {
-				args = append(args, now.UnixMicro())
-			}
-			args = append(args, u.key.name, u.key.host, u.key.path, u.key.oa)
-			res, err := up.ExecContext(ctx, args...)
-			if err != nil {
-				return importers.Errorf(dbPath, "updating %s on %s: %v", u.key.name, u.key.host, err)
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return importers.Errorf(dbPath, "cookie %q on %s%s is not in the store (%d rows): nothing written", printable(u.key.name), printable(u.key.host), printable(u.key.path), n)
-			}
-		}
+	if err := updateRows(ctx, tx, dbPath, have, version, now, dbUpdates); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return importers.Errorf(dbPath, "committing the write-back: %v", err)
+	}
+	return nil
+}
+
+// dbChanges sorts ch into the rows of cookies.sqlite to delete and to
+// update; session cookies (kept only in the session store) are left to the
+// session files.
+func dbChanges(ch importers.Change) (dbDeletes []rowKey, dbUpdates []dbUpdate, err error) {
+	for i := range ch.Delete {
+		k, session, err := keyFromCookie(&ch.Delete[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		if !session {
+			dbDeletes = append(dbDeletes, k)
+		}
+	}
+	for i := range ch.Update {
+		e := &ch.Update[i]
+		k, session, err := keyFromCookie(&e.Old)
+		if err != nil {
+			return nil, nil, err
+		}
+		if e.Old.Session != e.New.Session {
+			return nil, nil, fmt.Errorf("cookie %s: Firefox keeps session cookies only in its session store; turning a cookie into a session cookie or back is not written", e.Old.Identity())
+		}
+		if !session {
+			dbUpdates = append(dbUpdates, dbUpdate{k, e})
+		}
+	}
+	return dbDeletes, dbUpdates, nil
+}
+
+// updateRows writes each update into its row (by Firefox's unique key),
+// with expiry in the schema's unit; every row must exist exactly once.
+func updateRows(ctx context.Context, tx *sql.Tx, dbPath string, have map[string]bool, version int, now time.Time, dbUpdates []dbUpdate) error {
+	if len(dbUpdates) == 0 {
+		return nil
+	}
+	const where = ` WHERE name = ? AND host = ? AND path = ? AND originAttributes = ?`
+	sets := []string{"value = ?", "expiry = ?", "isSecure = ?", "isHttpOnly = ?", "sameSite = ?"}
+	if have["rawSameSite"] {
+		sets = append(sets, "rawSameSite = ?")
+	}
+	if have["updateTime"] {
+		sets = append(sets, "updateTime = ?")
+	}
+	up, err := tx.PrepareContext(ctx, `UPDATE moz_cookies SET `+strings.Join(sets, ", ")+where)
+	if err != nil {
+		return importers.Errorf(dbPath, "%v", err)
+	}
+	defer up.Close()
+	for _, u := range dbUpdates {
+		c := &u.e.New
+		if c.ValueUnreadable {
+			return fmt.Errorf("cookie %s: its value is unreadable, so it cannot be written", c.Identity())
+		}
+		expiry := c.Expires.Unix()
+		if version >= 16 {
+			expiry = c.Expires.UnixMilli()
+		}
+		ss := sameSiteValue(c.SameSite, version)
+		args := []any{c.Value, expiry, b2i(c.Secure), b2i(c.HTTPOnly), ss}
+		if have["rawSameSite"] {
+			args = append(args, ss)
+		}
+		if have["updateTime"] {
+			args = append(args, now.UnixMicro())
+		}
+		args = append(args, u.key.name, u.key.host, u.key.path, u.key.oa)
+		res, err := up.ExecContext(ctx, args...)
+		if err != nil {
+			return importers.Errorf(dbPath, "updating %s on %s: %v", u.key.name, u.key.host, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return importers.Errorf(dbPath, "cookie %q on %s%s is not in the store (%d rows): nothing written", printable(u.key.name), printable(u.key.host), printable(u.key.path), n)
+		}
 	}
 	return nil
 }
