@@ -9,26 +9,17 @@
 package cookiejson
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
-
-	"github.com/crumbs-dev/crumbs/internal/jsonesc"
 )
 
 // MaxFileBytes is the largest JSON file read (a 100k-cookie export is
@@ -89,137 +80,6 @@ type crumbsFields struct {
 	Raw map[string]string `json:"raw,omitempty"`
 }
 
-// ---------------------------------------------------------------- writing
-
-// Write writes cs as a JSON array, one cookie object per line, in the
-// order given. Every cookie is written, expired ones included.
-func Write(w io.Writer, cs []cookie.Cookie) error {
-	bw := bufio.NewWriterSize(w, 256<<10)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	bw.WriteString("[")
-	for i := range cs {
-		buf.Reset()
-		if err := enc.Encode(toEntry(&cs[i])); err != nil {
-			return err
-		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n")
-		// C1 controls escaped like C0 (internal/jsonesc).
-		bw.Write(jsonesc.Escape(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})))
-	}
-	bw.WriteString("\n]\n")
-	return bw.Flush()
-}
-
-var sameSiteOut = [...]string{"unspecified", "no_restriction", "lax", "strict"}
-
-func ptr[T any](v T) *T { return &v }
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
-
-// expirationDate renders t as unix seconds, with a fraction when t has one.
-// exact is false when the float cannot carry t to the nanosecond.
-func expirationDate(t time.Time) (n json.Number, exact bool) {
-	sec, ns := t.Unix(), t.Nanosecond()
-	if ns == 0 {
-		return json.Number(strconv.FormatInt(sec, 10)), true
-	}
-	f := float64(sec) + float64(ns)/1e9
-	back := fromUnixFloat(f)
-	return json.Number(strconv.FormatFloat(f, 'f', -1, 64)), back.Equal(t)
-}
-
-func toEntry(c *cookie.Cookie) *entry {
-	e := &entry{
-		Domain:   c.Domain,
-		HostOnly: ptr(c.HostOnly),
-		Path:     c.Path,
-		Name:     c.Name,
-		Value:    c.Value,
-		Secure:   c.Secure,
-		HTTPOnly: c.HTTPOnly,
-		Session:  ptr(c.Session),
-		StoreID:  ptr(storeID(c.Container.Key)),
-	}
-	ss := int(c.SameSite)
-	if ss >= len(sameSiteOut) {
-		ss = 0
-	}
-	e.SameSite = ptr(sameSiteOut[ss])
-	x := &crumbsFields{
-		ID:               c.ID,
-		Source:           c.Source,
-		Purpose:          string(c.Purpose),
-		Reason:           c.Reason,
-		VerdictBy:        string(c.VerdictBy),
-		Created:          formatTime(c.Created),
-		LastAccessed:     formatTime(c.LastAccessed),
-		LastUpdated:      formatTime(c.LastUpdated),
-		Encryption:       string(c.Encryption),
-		ValueUnreadable:  c.ValueUnreadable,
-		UnreadableReason: c.UnreadableReason,
-		OriginalKey:      c.OriginalKey,
-	}
-	if !c.Session && !c.Expires.IsZero() {
-		n, exact := expirationDate(c.Expires)
-		e.ExpirationDate = n
-		if !exact {
-			x.Expires = formatTime(c.Expires)
-		}
-	} else if !c.Expires.IsZero() {
-		x.Expires = formatTime(c.Expires) // a session cookie with an expiry: keep it
-	}
-	if !c.Partition.IsZero() {
-		e.PartitionKey = &partitionKey{TopLevelSite: c.Partition.TopLevelSite, HasCrossSiteAncestor: c.Partition.CrossSiteAncestor}
-		x.PartitionKind = ptr(string(c.Partition.Kind))
-	}
-	if c.Container != (cookie.Container{}) {
-		x.Container = &container{Key: c.Container.Key, Name: c.Container.Name}
-	}
-	if !c.Extras.IsZero() {
-		x.Extras = ptr(c.Extras)
-	}
-	for _, f := range [...]struct {
-		key string
-		val *string
-	}{{"domain", &e.Domain}, {"path", &e.Path}, {"name", &e.Name}, {"value", &e.Value}} {
-		if !utf8.ValidString(*f.val) {
-			if x.Raw == nil {
-				x.Raw = map[string]string{}
-			}
-			x.Raw[f.key] = base64.StdEncoding.EncodeToString([]byte(*f.val))
-			*f.val = strings.ToValidUTF8(*f.val, "\uFFFD")
-		}
-	}
-	// Always written, even when empty: its presence marks crumbs' own
-	// export, which is read back verbatim.
-	e.Crumbs = x
-	return e
-}
-
-var userContextRE = regexp.MustCompile(`^userContextId=(\d+)$`)
-
-// storeID is the chrome.cookies store of a container: Firefox's names for
-// containers and private browsing, "0" (Chrome's default store) otherwise.
-func storeID(key string) string {
-	if m := userContextRE.FindStringSubmatch(key); m != nil && m[1] != "0" {
-		return "firefox-container-" + m[1]
-	}
-	if key == "privateBrowsingId=1" {
-		return "firefox-private"
-	}
-	return "0"
-}
-
 // ---------------------------------------------------------------- reading
 
 // Read reads the JSON cookie file at path.
@@ -250,22 +110,9 @@ func Parse(r io.Reader, name string, opts importers.Options) (*importers.Result,
 }
 
 func parse(ctx context.Context, r io.Reader, name string, opts importers.Options) (*importers.Result, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	data, trimmed, err := readExport(r, name)
 	if err != nil {
-		return nil, importers.Errorf(name, "%v", err)
-	}
-	if len(data) > MaxFileBytes {
-		return nil, importers.Errorf(name, "larger than %d MB: not a cookie export", MaxFileBytes>>20)
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	trimmed := bytes.TrimSpace(data)
-	switch {
-	case len(trimmed) == 0:
-		return nil, importers.Errorf(name, "empty file: no cookies")
-	case bytes.HasPrefix(data, []byte("SQLite format 3\x00")):
-		return nil, importers.Errorf(name, "a SQLite database, not a JSON cookie export")
-	case trimmed[0] != '[' && trimmed[0] != '{':
-		return nil, importers.Errorf(name, "not JSON (a JSON cookie export starts with '[')")
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	// syntaxErr reports where the JSON is broken. The decoder counts
@@ -290,65 +137,9 @@ func parse(ctx context.Context, r io.Reader, name string, opts importers.Options
 	} else if tok != json.Delim('[') {
 		return nil, importers.Errorf(name, "not a cookie export: \"cookies\" is not an array")
 	}
-
-	res := &importers.Result{}
-	reasons := map[string]int{}
-	index := map[cookie.Identity]int{}
-	dups := 0
-	for i := 0; dec.More(); i++ {
-		if i&4095 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		var e inEntry
-		err := dec.Decode(&e)
-		var c cookie.Cookie
-		var reason string
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &te):
-			// The decoder consumed the whole value: refuse it and go on.
-			if te.Field == "" {
-				reason = "not a JSON object"
-			} else {
-				reason = "field " + te.Field + " has the wrong type"
-			}
-		case isSyntaxError(err):
-			return nil, syntaxErr(err)
-		case err != nil:
-			// Another decoding error (such as a bad number in a string):
-			// the value was read whole, so only this entry is lost. The
-			// error text is not shown: it quotes the input.
-			reason = "a field has the wrong type or an invalid value"
-		default:
-			c, reason = decode(&e, opts)
-			if reason == "" && importers.TooLarge(c.Name, c.Value) {
-				reason = fmt.Sprintf("name or value larger than %d KiB, more than any browser stores", importers.MaxValue>>10)
-			}
-		}
-		if reason != "" {
-			res.Refused++
-			reasons[reason]++
-			if res.Refused <= maxWarnings {
-				res.Warnf("%s: entry %d refused: %s", name, i+1, reason)
-			}
-			continue
-		}
-		id := c.Identity()
-		if j, dup := index[id]; dup {
-			res.Cookies[j] = c // the last entry wins
-			dups++
-			continue
-		}
-		if len(res.Cookies) >= importers.MaxCookies {
-			return nil, importers.Errorf(name, "refused: more than %d cookies, more than any browser keeps", importers.MaxCookies)
-		}
-		index[id] = len(res.Cookies)
-		res.Cookies = append(res.Cookies, c)
-		if opts.Progress != nil && len(res.Cookies)&1023 == 0 {
-			opts.Progress(len(res.Cookies), 0)
-		}
+	res, reasons, dups, err := readEntries(ctx, dec, name, opts, syntaxErr)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := dec.Token(); err != nil { // the closing ']'
 		return nil, syntaxErr(err)
@@ -368,6 +159,101 @@ func parse(ctx context.Context, r io.Reader, name string, opts importers.Options
 		res.Warnf("%s: %d entries refused in all (%s)", name, res.Refused, summary(reasons))
 	}
 	return res, nil
+}
+
+// readExport reads the whole file (at most MaxFileBytes) and refuses what
+// is plainly not a JSON cookie export; trimmed is data without the white
+// space around it, never empty.
+func readExport(r io.Reader, name string) (data, trimmed []byte, err error) {
+	data, err = io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, nil, importers.Errorf(name, "%v", err)
+	}
+	if len(data) > MaxFileBytes {
+		return nil, nil, importers.Errorf(name, "larger than %d MB: not a cookie export", MaxFileBytes>>20)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	trimmed = bytes.TrimSpace(data)
+	switch {
+	case len(trimmed) == 0:
+		return nil, nil, importers.Errorf(name, "empty file: no cookies")
+	case bytes.HasPrefix(data, []byte("SQLite format 3\x00")):
+		return nil, nil, importers.Errorf(name, "a SQLite database, not a JSON cookie export")
+	case trimmed[0] != '[' && trimmed[0] != '{':
+		return nil, nil, importers.Errorf(name, "not JSON (a JSON cookie export starts with '[')")
+	}
+	return data, trimmed, nil
+}
+
+// readEntries decodes the array's elements up to its closing ']'. An entry
+// that is not a cookie is refused (counted by reason) and reading goes on;
+// of two entries with one identity the last wins.
+func readEntries(ctx context.Context, dec *json.Decoder, name string, opts importers.Options, syntaxErr func(error) error) (res *importers.Result, reasons map[string]int, dups int, err error) {
+	res = &importers.Result{}
+	reasons = map[string]int{}
+	index := map[cookie.Identity]int{}
+	for i := 0; dec.More(); i++ {
+		if i&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, 0, err
+			}
+		}
+		c, reason, err := nextEntry(dec, opts)
+		if err != nil {
+			return nil, nil, 0, syntaxErr(err)
+		}
+		if reason != "" {
+			res.Refused++
+			reasons[reason]++
+			if res.Refused <= maxWarnings {
+				res.Warnf("%s: entry %d refused: %s", name, i+1, reason)
+			}
+			continue
+		}
+		id := c.Identity()
+		if j, dup := index[id]; dup {
+			res.Cookies[j] = c // the last entry wins
+			dups++
+			continue
+		}
+		if len(res.Cookies) >= importers.MaxCookies {
+			return nil, nil, 0, importers.Errorf(name, "refused: more than %d cookies, more than any browser keeps", importers.MaxCookies)
+		}
+		index[id] = len(res.Cookies)
+		res.Cookies = append(res.Cookies, c)
+		if opts.Progress != nil && len(res.Cookies)&1023 == 0 {
+			opts.Progress(len(res.Cookies), 0)
+		}
+	}
+	return res, reasons, dups, nil
+}
+
+// nextEntry decodes one element: a cookie, or the reason it is refused, or
+// a syntax error (the JSON is broken: reading cannot go on).
+func nextEntry(dec *json.Decoder, opts importers.Options) (c cookie.Cookie, reason string, syntax error) {
+	var e inEntry
+	err := dec.Decode(&e)
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &te):
+		// The decoder consumed the whole value: refuse it and go on.
+		if te.Field == "" {
+			return c, "not a JSON object", nil
+		}
+		return c, "field " + te.Field + " has the wrong type", nil
+	case isSyntaxError(err):
+		return c, "", err
+	case err != nil:
+		// Another decoding error (such as a bad number in a string):
+		// the value was read whole, so only this entry is lost. The
+		// error text is not shown: it quotes the input.
+		return c, "a field has the wrong type or an invalid value", nil
+	}
+	c, reason = decode(&e, opts)
+	if reason == "" && importers.TooLarge(c.Name, c.Value) {
+		reason = fmt.Sprintf("name or value larger than %d KiB, more than any browser stores", importers.MaxValue>>10)
+	}
+	return c, reason, nil
 }
 
 func summary(reasons map[string]int) string {
@@ -443,188 +329,4 @@ func seekCookiesArray(dec *json.Decoder) error {
 		}
 	}
 	return errNoCookiesKey
-}
-
-// decode turns one array element into a cookie, or says why it cannot.
-func decode(in *inEntry, opts importers.Options) (cookie.Cookie, string) {
-	var c cookie.Cookie
-	if in.Domain == nil || in.Name == nil {
-		return c, "no domain or name: not a cookie object"
-	}
-	e := &in.entry
-	e.Domain, e.Name = *in.Domain, *in.Name
-	x := e.Crumbs
-	if x == nil {
-		x = &crumbsFields{}
-	}
-	for key, b64 := range x.Raw {
-		var dst *string
-		switch key {
-		case "domain":
-			dst = &e.Domain
-		case "path":
-			dst = &e.Path
-		case "name":
-			dst = &e.Name
-		case "value":
-			dst = &e.Value
-		default:
-			continue
-		}
-		{
-			b, err := base64.StdEncoding.DecodeString(b64)
-			if err != nil {
-				return c, "crumbs.raw." + key + " is not base64"
-			}
-			*dst = string(b)
-		}
-	}
-
-	// Scope: hostOnly decides, the leading dot follows it (as for
-	// cookies.txt); without hostOnly the dot decides. crumbs' own exports
-	// (with a "crumbs" object) are taken verbatim, to stay lossless.
-	own := e.Crumbs != nil
-	host := strings.TrimPrefix(e.Domain, ".")
-	if host == "" {
-		return c, "empty domain"
-	}
-	hostOnly := !strings.HasPrefix(e.Domain, ".")
-	if e.HostOnly != nil {
-		hostOnly = *e.HostOnly
-	}
-	c.HostOnly = hostOnly
-	switch {
-	case own:
-		c.Domain = e.Domain
-	case hostOnly:
-		c.Domain = host
-	default:
-		c.Domain = "." + host
-	}
-	c.Path = e.Path
-	if c.Path == "" && !own {
-		c.Path = "/"
-	}
-	c.Name, c.Value = e.Name, e.Value
-	c.Secure, c.HTTPOnly = e.Secure, e.HTTPOnly
-	if e.SameSite != nil {
-		c.SameSite, _ = cookie.ParseSameSite(*e.SameSite) // unknown spellings: unspecified
-	}
-
-	// Expiry: session wins; else expirationDate; crumbs.expires refines it
-	// when it agrees to the millisecond (a hand edit of expirationDate wins).
-	var exp time.Time
-	if e.ExpirationDate != "" {
-		var ok bool
-		exp, ok = parseUnix(string(e.ExpirationDate))
-		if !ok {
-			return c, "expirationDate out of range"
-		}
-	}
-	if x.Expires != "" {
-		t, err := time.Parse(time.RFC3339Nano, x.Expires)
-		if err != nil {
-			return c, "crumbs.expires is not an RFC 3339 time"
-		}
-		if exp.IsZero() || t.Sub(exp).Abs() < time.Millisecond {
-			exp = t.UTC()
-		}
-	}
-	switch {
-	case e.Session != nil:
-		c.Session = *e.Session
-	default:
-		c.Session = e.ExpirationDate == ""
-	}
-	if !c.Session || x.Expires != "" {
-		c.Expires = exp
-	}
-	if !c.Session && c.Expires.IsZero() && !own {
-		c.Session = true // neither session nor an expiry: a session cookie
-	}
-
-	if e.PartitionKey != nil {
-		c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: e.PartitionKey.TopLevelSite, CrossSiteAncestor: e.PartitionKey.HasCrossSiteAncestor}
-		if x.PartitionKind != nil {
-			c.Partition.Kind = cookie.PartitionKind(*x.PartitionKind)
-		}
-	}
-	if x.Container != nil {
-		c.Container = cookie.Container{Key: x.Container.Key, Name: x.Container.Name}
-	} else if e.StoreID != nil {
-		c.Container = containerFromStore(*e.StoreID)
-	}
-	if x.Extras != nil {
-		c.Extras = *x.Extras
-	}
-	times := [...]struct {
-		s   string
-		dst *time.Time
-	}{{x.Created, &c.Created}, {x.LastAccessed, &c.LastAccessed}, {x.LastUpdated, &c.LastUpdated}}
-	for _, tt := range times {
-		if tt.s == "" {
-			continue
-		}
-		t, err := time.Parse(time.RFC3339Nano, tt.s)
-		if err != nil {
-			return c, "a crumbs time is not RFC 3339"
-		}
-		*tt.dst = t.UTC()
-	}
-	c.ID = x.ID
-	c.Source = x.Source
-	if c.Source == "" {
-		c.Source = opts.Source
-	}
-	c.Purpose = cookie.Purpose(x.Purpose)
-	c.Reason = x.Reason
-	c.VerdictBy = cookie.Evidence(x.VerdictBy)
-	c.Encryption = cookie.Encryption(x.Encryption)
-	if e.Crumbs == nil {
-		c.Encryption = cookie.EncPlain
-	}
-	c.ValueUnreadable = x.ValueUnreadable
-	c.UnreadableReason = x.UnreadableReason
-	c.OriginalKey = x.OriginalKey
-	return c, ""
-}
-
-// containerFromStore maps Firefox's WebExtension store ids to containers.
-func containerFromStore(id string) cookie.Container {
-	switch {
-	case strings.HasPrefix(id, "firefox-container-"):
-		n := strings.TrimPrefix(id, "firefox-container-")
-		if _, err := strconv.ParseUint(n, 10, 32); err == nil {
-			return cookie.Container{Key: "userContextId=" + n}
-		}
-	case id == "firefox-private":
-		return cookie.Container{Key: "privateBrowsingId=1"}
-	}
-	return cookie.Container{}
-}
-
-const maxUnix = 253402300799 // 9999-12-31T23:59:59Z
-
-// parseUnix reads unix seconds, integer or fractional.
-func parseUnix(s string) (time.Time, bool) {
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if n < -maxUnix || n > maxUnix {
-			return time.Time{}, false
-		}
-		return time.Unix(n, 0).UTC(), true
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.Abs(f) > maxUnix {
-		return time.Time{}, false
-	}
-	return fromUnixFloat(f), true
-}
-
-// fromUnixFloat converts float unix seconds to a time at microsecond
-// precision: a float64 holds about 0.2 µs at today's times, so finer digits
-// are noise.
-func fromUnixFloat(f float64) time.Time {
-	sec := math.Floor(f)
-	us := math.Round((f - sec) * 1e6)
-	return time.Unix(int64(sec), int64(us)*1e3).UTC()
 }
