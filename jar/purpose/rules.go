@@ -320,31 +320,13 @@ func resolveVendor(rs, known *ruleSet, spec ruleSpec, builtin bool) (*Vendor, *s
 }
 
 func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool, known *ruleSet) *specError {
-	p, ok := parsePurposeWord(spec.Purpose)
-	if !ok {
-		if spec.Purpose == "" {
-			return &specError{"", "no purpose (session, personalization, tracking or unknown)"}
-		}
-		return &specError{"purpose", fmt.Sprintf("purpose %q is not one of session, personalization, tracking, unknown", spec.Purpose)}
+	p, serr := rulePurpose(spec, builtin)
+	if serr != nil {
+		return serr
 	}
-	if builtin && spec.Reason == "" {
-		return &specError{"", "no reason"}
-	}
-	var ties []tie
-	domains := spec.Domains
-	if spec.Domain != "" {
-		domains = append([]string{spec.Domain}, domains...)
-	}
-	for _, d := range domains {
-		t, ok := parseTie(d)
-		if !ok {
-			key := "domains"
-			if d == spec.Domain {
-				key = "domain"
-			}
-			return &specError{key, fmt.Sprintf("domain %q is not a domain (example.com, .example.com or brand.*)", d)}
-		}
-		ties = append(ties, t)
+	ties, serr := ruleTies(spec)
+	if serr != nil {
+		return serr
 	}
 	names := spec.Names
 	if spec.Name != "" {
@@ -424,6 +406,42 @@ func compileRule(rs *ruleSet, spec ruleSpec, order int, builtin bool, known *rul
 		}
 	}
 	return nil
+}
+
+// rulePurpose is the rule's purpose; a built-in rule must give a reason.
+func rulePurpose(spec ruleSpec, builtin bool) (cookie.Purpose, *specError) {
+	p, ok := parsePurposeWord(spec.Purpose)
+	if !ok {
+		if spec.Purpose == "" {
+			return p, &specError{"", "no purpose (session, personalization, tracking or unknown)"}
+		}
+		return p, &specError{"purpose", fmt.Sprintf("purpose %q is not one of session, personalization, tracking, unknown", spec.Purpose)}
+	}
+	if builtin && spec.Reason == "" {
+		return p, &specError{"", "no reason"}
+	}
+	return p, nil
+}
+
+// ruleTies parses the rule's domain and domains, domain first.
+func ruleTies(spec ruleSpec) ([]tie, *specError) {
+	var ties []tie
+	domains := spec.Domains
+	if spec.Domain != "" {
+		domains = append([]string{spec.Domain}, domains...)
+	}
+	for _, d := range domains {
+		t, ok := parseTie(d)
+		if !ok {
+			key := "domains"
+			if d == spec.Domain {
+				key = "domain"
+			}
+			return nil, &specError{key, fmt.Sprintf("domain %q is not a domain (example.com, .example.com or brand.*)", d)}
+		}
+		ties = append(ties, t)
+	}
+	return ties, nil
 }
 
 // Open Cookie Database CSV columns (jkwakman/Open-Cookie-Database).
