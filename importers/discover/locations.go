@@ -114,9 +114,12 @@ func variant(v string, l Location) Location {
 	return l
 }
 
-// layout sets the layout of every location of a browser (the family default
-// is set by Browsers' init).
-func withLayout(ly Layout, l Location) Location { l.Layout = ly; return l }
+// withLayout sets the layout of one location (the family default is set
+// by Browsers' init).
+func withLayout(ly Layout, l Location) Location {
+	l.Layout = ly
+	return l
+}
 
 // Browsers is the location table. Order is display order.
 var Browsers = []Browser{
