@@ -157,9 +157,10 @@ func (m *Model) pollTick() tea.Cmd {
 // goroutine) and shows them like any load.
 func (m *Model) poll() tea.Cmd {
 	c := m.c
-	if c.busy != nil || c.data.loading {
-		// our own change or load is on its way: it reloads anyway, and
-		// its commit is not another process's.
+	if c.busy != nil || c.data.loading || m.modal != nil {
+		// our own change or load is on its way (the import picker's
+		// included): it reloads anyway, and its commit is not another
+		// process's; an open dialog keeps the data it counted on.
 		m.polling = false
 		return m.pollTick()
 	}
