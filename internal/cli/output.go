@@ -158,8 +158,13 @@ func (t *table) write(w io.Writer) error {
 func plural(n int, one, many string) string { return uc.Plural(n, one, many) }
 
 // cookieTable renders cookies as list's table.
+// j may be nil (clean --dry-run without a jar): the run's clock decides
+// what has expired then.
 func (a *app) cookieTable(cs []cookie.Cookie, values bool, j *jar.Jar) *table {
-	now := j.Now()
+	now := a.env.Now()
+	if j != nil {
+		now = j.Now()
+	}
 	t := &table{header: []string{"DOMAIN", "NAME", "PURPOSE", "SOURCE", "EXPIRES", "FLAGS", "VALUE"}}
 	t.rows = make([][]string, 0, len(cs))
 	for i := range cs {
