@@ -2,13 +2,19 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/crumbs-dev/crumbs/importers"
+	"github.com/crumbs-dev/crumbs/importers/cookiejson"
 	"github.com/crumbs-dev/crumbs/importers/discover"
 	"github.com/crumbs-dev/crumbs/importers/source"
+	"github.com/crumbs-dev/crumbs/internal/cleanup"
 )
 
 // ReadOptions says how to read sources.
@@ -23,6 +29,49 @@ type ReadOptions struct {
 	// Progress, if set, gives the progress callback of one store (by its
 	// source id); it may return nil.
 	Progress func(sourceID string) func(done, total int)
+	// Stdin is what the SOURCE "-" reads: a cookies.txt or JSON (format
+	// sniffed). Nil refuses "-".
+	Stdin io.Reader
+}
+
+// maxStdin caps what "-" reads from standard input (the JSON reader's
+// own cap).
+const maxStdin = cookiejson.MaxFileBytes
+
+// stdinFile copies standard input into a private temp file (registered
+// with internal/cleanup) so that the format can be sniffed and the reader
+// given a regular file; the caller removes dir.
+func stdinFile(r io.Reader) (dir, path string, err error) {
+	if r == nil {
+		return "", "", errors.New("-: no standard input to read")
+	}
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			return "", "", errors.New("-: standard input is a terminal; pipe a cookies.txt or JSON export into crumbs import -")
+		}
+	}
+	dir, err = cleanup.MkdirTemp("stdin")
+	if err != nil {
+		return "", "", err
+	}
+	path = filepath.Join(dir, "stdin")
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		cleanup.Remove(dir)
+		return "", "", err
+	}
+	n, err := io.Copy(out, io.LimitReader(r, maxStdin+1))
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && n > maxStdin {
+		err = fmt.Errorf("-: more than %d MB on standard input: not a cookie file", maxStdin>>20)
+	}
+	if err != nil {
+		cleanup.Remove(dir)
+		return "", "", err
+	}
+	return dir, path, nil
 }
 
 // Read is one store read.
@@ -87,7 +136,28 @@ func ReadSources(ctx context.Context, specs []string, opts ReadOptions) (ReadRep
 	}
 	var jobs []job
 	for _, spec := range specs {
-		ts, err := source.Resolve(ctx, spec, opts.Env)
+		resolve := spec
+		var tmp string
+		if spec == "-" {
+			dir, path, err := stdinFile(opts.Stdin)
+			if err != nil {
+				rep.Failed = append(rep.Failed, Failure{Spec: spec, Err: err})
+				continue
+			}
+			defer cleanup.Remove(dir)
+			resolve, tmp = path, path
+		}
+		ts, err := source.Resolve(ctx, resolve, opts.Env)
+		if tmp != "" {
+			for i := range ts {
+				ts[i].Path = tmp
+				ts[i].SourceID = "file:stdin"
+				ts[i].Options.Source = "file:stdin"
+			}
+			if err != nil {
+				err = errors.New(strings.ReplaceAll(err.Error(), tmp, "-"))
+			}
+		}
 		if ws := discover.WarningsOf(err); ws != nil {
 			// Some profiles were refused (a symlink out of the profile, a
 			// FIFO for a database); the targets returned are good.
@@ -114,6 +184,18 @@ func ReadSources(ctx context.Context, specs []string, opts ReadOptions) (ReadRep
 		res, err := t.Read(ctx, o)
 		if err == nil {
 			err = nothingRecognised(t.Path, res)
+		}
+		if t.SourceID == "file:stdin" {
+			// Name standard input, not the private copy of it.
+			if err != nil {
+				err = errors.New(strings.ReplaceAll(err.Error(), t.Path, "-"))
+			}
+			if res != nil {
+				for i, w := range res.Warnings {
+					res.Warnings[i] = strings.ReplaceAll(w, t.Path, "-")
+				}
+			}
+			t.Path = "-"
 		}
 		if err != nil {
 			if ctx.Err() != nil {

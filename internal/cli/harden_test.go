@@ -474,3 +474,31 @@ func TestDiskFullNamesJar(t *testing.T) {
 		t.Fatalf("import onto a full disk: %v", r)
 	}
 }
+
+// TestImportStdin (issue 8 item 12): "crumbs import -" reads a cookies.txt
+// or a JSON export from standard input (format sniffed) and leaves no
+// temp copy; a FIFO path is refused with a clear message.
+func TestImportStdin(t *testing.T) {
+	s := newSandbox(t)
+	txt := "# Netscape HTTP Cookie File\n.a.example\tTRUE\t/\tFALSE\t0\tfromtxt\tv\n"
+	r := s.ok(txt, "import", "-")
+	if !strings.Contains(r.stderr, "1 added") {
+		t.Fatalf("cookies.txt on stdin: %v", r)
+	}
+	s.ok(`[{"domain":"b.example","name":"fromjson","value":"v","path":"/","hostOnly":true,"session":true}]`, "import", "-")
+	out := s.ok("", "list", "--json").stdout
+	if !strings.Contains(out, "fromtxt") || !strings.Contains(out, "fromjson") || !strings.Contains(out, "file:stdin") {
+		t.Errorf("stdin imports:\n%s", out)
+	}
+	if r := s.run("garbage\x00\x01", "import", "-"); r.code != 1 || strings.Contains(r.stderr, "crumbs-stdin") {
+		t.Errorf("garbage on stdin: %v", r)
+	}
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no FIFOs: %v", err)
+	}
+	rb := s.runBounded(15*time.Second, nil, "", "import", fifo)
+	if rb.code != 1 || !strings.Contains(rb.stderr, fifo) {
+		t.Errorf("a FIFO path: %v", rb.result)
+	}
+}

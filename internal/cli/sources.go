@@ -21,6 +21,7 @@ func (a *app) readSources(ctx context.Context, specs []string, password string) 
 		Password: password,
 		Now:      a.env.Now(),
 		Progress: progress.func_,
+		Stdin:    a.env.Stdin,
 	})
 	progress.clear()
 	for _, w := range rr.Warnings {
