@@ -17,7 +17,7 @@ func TestSummaries(t *testing.T) {
 	// Above 20,000 cookies the read is split in id ranges.
 	cs := makeCookies(21_000, 17, testNow, "chrome:Default")
 	// Text that looks like the row format, and bytes that are not UTF-8.
-	cs = append(cs, Cookie{Source: "chrome:Default", Domain: "12:evil.example", HostOnly: true, Path: "/3:a:1:", Name: "5:x\x1f:\xff0:", Value: "v"})
+	cs = append(cs, cookie.Cookie{Source: "chrome:Default", Domain: "12:evil.example", HostOnly: true, Path: "/3:a:1:", Name: "5:x\x1f:\xff0:", Value: "v"})
 	mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: cs})
 	if _, _, err := j.Protect(ctx, cookie.MustParseFilter("domain:github.com")); err != nil {
 		t.Fatal(err)
