@@ -79,7 +79,6 @@ var oversized = map[string]bool{
 	"internal/cli/clean.go:cleanCommand":   true,
 	"internal/cli/export.go:exportCommand": true,
 	"internal/cli/purge.go:purgeCommand":   true,
-	"internal/cli/trash.go:trashCommand":   true,
 }
 
 func TestFileAndFunctionSizes(t *testing.T) {

@@ -81,38 +81,7 @@ Emptying cannot be undone: the values leave the jar file and its history.`,
 		Short:   "Put cookies from the trash back into the jar",
 		Long:    "Put the trashed cookies that match the filter back; with no filter, all of them.\n\n" + filterHelp,
 		Example: "  crumbs trash restore\n  crumbs trash restore domain:example.com name:sid",
-		RunE: a.run(func(cmd *cobra.Command, args []string) error {
-			f, err := parseFilter(args)
-			if err != nil {
-				return err
-			}
-			return a.withJar(func(j *jar.Jar) error {
-				var sel []int64 // nil restores everything
-				if !f.IsEmpty() {
-					ts, err := trashMatching(cmd, j, f)
-					if err != nil {
-						return err
-					}
-					if len(ts) == 0 {
-						fmt.Fprintln(a.env.Stderr, "no cookie in the trash matches: nothing restored")
-						return nil
-					}
-					sel = make([]int64, len(ts))
-					for i := range ts {
-						sel[i] = ts[i].ID
-					}
-				}
-				n, skipped, err := j.RestoreCounted(cmd.Context(), sel)
-				if err != nil {
-					return err
-				}
-				if skipped > 0 {
-					fmt.Fprintf(a.env.Stderr, "kept %s newer than the trashed copy\n", plural(skipped, "live cookie", "live cookies"))
-				}
-				fmt.Fprintf(a.env.Stderr, "restored %s from the trash — crumbs undo reverts it\n", plural(n, "cookie", "cookies"))
-				return nil
-			})
-		}),
+		RunE:    a.run(a.trashRestore),
 	}
 
 	var yes bool
@@ -129,41 +98,81 @@ terminal it refuses (exit 2) without --yes.`,
 		Example: "  crumbs trash empty\n  crumbs trash empty --yes",
 		Args:    cobra.NoArgs,
 		RunE: a.run(func(cmd *cobra.Command, _ []string) error {
-			if !yes && !(isTerminal(a.env.Stdin) && isTerminal(a.env.Stderr)) {
-				return usageErrorf("trash empty: stdin is not a terminal, so nobody can confirm: add --yes")
-			}
-			return a.withJar(func(j *jar.Jar) error {
-				if !yes {
-					counts, err := j.Counts(cmd.Context())
-					if err != nil {
-						return err
-					}
-					if counts.Trash == 0 {
-						fmt.Fprintln(a.env.Stderr, "the trash is already empty")
-						return nil
-					}
-					ok, err := a.confirm(fmt.Sprintf("Forget the %s in the trash for good? This cannot be undone.", plural(counts.Trash, "cookie", "cookies")))
-					if err != nil {
-						return err
-					}
-					if !ok {
-						fmt.Fprintln(a.env.Stderr, "the trash was left as it was")
-						return &exitError{ExitFailure}
-					}
-				}
-				n, err := j.EmptyTrash(cmd.Context())
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.env.Stderr, "forgot %s from the trash (cannot be undone)\n", plural(n, "cookie", "cookies"))
-				return nil
-			})
+			return a.trashEmpty(cmd, yes)
 		}),
 	}
 	emptyCmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 
 	cmd.AddCommand(listCmd, restoreCmd, emptyCmd)
 	return cmd
+}
+
+// trashRestore puts the trashed cookies matching the filter in args back
+// (all of them without a filter), as one undoable change.
+func (a *app) trashRestore(cmd *cobra.Command, args []string) error {
+	f, err := parseFilter(args)
+	if err != nil {
+		return err
+	}
+	return a.withJar(func(j *jar.Jar) error {
+		var sel []int64 // nil restores everything
+		if !f.IsEmpty() {
+			ts, err := trashMatching(cmd, j, f)
+			if err != nil {
+				return err
+			}
+			if len(ts) == 0 {
+				fmt.Fprintln(a.env.Stderr, "no cookie in the trash matches: nothing restored")
+				return nil
+			}
+			sel = make([]int64, len(ts))
+			for i := range ts {
+				sel[i] = ts[i].ID
+			}
+		}
+		n, skipped, err := j.RestoreCounted(cmd.Context(), sel)
+		if err != nil {
+			return err
+		}
+		if skipped > 0 {
+			fmt.Fprintf(a.env.Stderr, "kept %s newer than the trashed copy\n", plural(skipped, "live cookie", "live cookies"))
+		}
+		fmt.Fprintf(a.env.Stderr, "restored %s from the trash — crumbs undo reverts it\n", plural(n, "cookie", "cookies"))
+		return nil
+	})
+}
+
+// trashEmpty forgets the trash for good, after asking unless yes.
+func (a *app) trashEmpty(cmd *cobra.Command, yes bool) error {
+	if !yes && !(isTerminal(a.env.Stdin) && isTerminal(a.env.Stderr)) {
+		return usageErrorf("trash empty: stdin is not a terminal, so nobody can confirm: add --yes")
+	}
+	return a.withJar(func(j *jar.Jar) error {
+		if !yes {
+			counts, err := j.Counts(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if counts.Trash == 0 {
+				fmt.Fprintln(a.env.Stderr, "the trash is already empty")
+				return nil
+			}
+			ok, err := a.confirm(fmt.Sprintf("Forget the %s in the trash for good? This cannot be undone.", plural(counts.Trash, "cookie", "cookies")))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				fmt.Fprintln(a.env.Stderr, "the trash was left as it was")
+				return &exitError{ExitFailure}
+			}
+		}
+		n, err := j.EmptyTrash(cmd.Context())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.env.Stderr, "forgot %s from the trash (cannot be undone)\n", plural(n, "cookie", "cookies"))
+		return nil
+	})
 }
 
 // trashMatching returns the trashed cookies the filter selects, newest first
