@@ -88,8 +88,10 @@ func BenchmarkFilterQuery100k(b *testing.B) {
 	j := benchJar(b)
 	ctx := context.Background()
 	f := cookie.MustParseFilter("goog -is:expired")
-	if _, _, err := j.Query(ctx, Query{Filter: f, Limit: 100}); err != nil {
-		b.Fatal(err)
+	for range 2 { // the second query builds the snapshot (firstDirect)
+		if _, _, err := j.Query(ctx, Query{Filter: f, Limit: 100}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	b.ResetTimer()
 	defer reportCPU(b, cpuTime())

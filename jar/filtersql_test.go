@@ -96,6 +96,7 @@ func TestCompiledFilterSelectsWhatMatchSelects(t *testing.T) {
 
 // TestQueryWithoutSnapshotAgrees: a query on a jar without a snapshot (read
 // through the compiled filter) answers exactly what the snapshot answers.
+// TestSecondQueryBuildsSnapshot checks that only the first one goes so.
 func TestQueryWithoutSnapshotAgrees(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "jar.db")
@@ -121,6 +122,7 @@ func TestQueryWithoutSnapshotAgrees(t *testing.T) {
 		var direct []answer
 		for _, q := range queries {
 			q.Filter = cookie.MustParseFilter(text)
+			cold.directDone = false // each of these queries goes without a snapshot
 			cs, n, err := cold.Query(ctx, q)
 			if err != nil {
 				t.Fatal(err)
@@ -169,5 +171,27 @@ func TestReimportOddBytesUnchanged(t *testing.T) {
 	}
 	if st := mustImport(t, j, ImportOptions{}, Batch{Source: "file:odd", Cookies: cs}); st.Unchanged != len(cs) || st.Added != 0 {
 		t.Fatalf("re-import: %+v", st)
+	}
+}
+
+// TestSecondQueryBuildsSnapshot: the first filtered query of a jar reads
+// only what may match; the second builds the snapshot, which every later
+// query (a search typed key by key) scans in memory.
+func TestSecondQueryBuildsSnapshot(t *testing.T) {
+	ctx := context.Background()
+	j, _ := openTest(t)
+	mustImport(t, j, ImportOptions{}, Batch{Source: "s", Cookies: makeCookies(500, 3, testNow, "s")})
+	j.Close()
+	j, err := Open(j.Path(), WithClock(func() time.Time { return testNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	q := Query{Filter: cookie.MustParseFilter("is:secure")}
+	if _, _, err := j.Query(ctx, q); err != nil || j.cache != nil {
+		t.Fatalf("first query: snapshot %v, %v", j.cache != nil, err)
+	}
+	if _, _, err := j.Query(ctx, q); err != nil || j.cache == nil {
+		t.Fatalf("second query: snapshot %v, %v", j.cache != nil, err)
 	}
 }

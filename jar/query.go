@@ -182,7 +182,7 @@ func (j *Jar) Query(ctx context.Context, q Query) ([]cookie.Cookie, int, error) 
 		if q.Filter.IsEmpty() && q.Sort == SortDomain && q.Limit > 0 {
 			return j.queryPage(ctx, q)
 		}
-		if !q.Filter.IsEmpty() {
+		if !q.Filter.IsEmpty() && j.firstDirect() {
 			return j.queryDirect(ctx, q)
 		}
 	}
@@ -219,6 +219,20 @@ func (j *Jar) Query(ctx context.Context, q Query) ([]cookie.Cookie, int, error) 
 		total++
 	}
 	return out, total, nil
+}
+
+// firstDirect reports whether no snapshot was ever built and no query
+// went without one yet: a one-shot command (list, export, purge's count)
+// reads only what its filter selects; a process that queries again (the UI)
+// gets the snapshot, which answers every later keystroke from memory.
+func (j *Jar) firstDirect() bool {
+	j.cacheMu.Lock()
+	defer j.cacheMu.Unlock()
+	if j.snapshots > 0 || j.directDone {
+		return false
+	}
+	j.directDone = true
+	return true
 }
 
 // queryDirect answers q from the rows its compiled filter selects, checked

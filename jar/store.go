@@ -29,7 +29,11 @@ type Jar struct {
 	// snapshots counts the snapshots built, so that each has its own
 	// Shared version.
 	snapshots uint64
-	verConn   *sql.Conn // a connection that never writes: PRAGMA data_version
+	// directDone: a filtered query already read the table without a
+	// snapshot; the next one builds the snapshot (a process that queries
+	// again is one that will keep querying).
+	directDone bool
+	verConn    *sql.Conn // a connection that never writes: PRAGMA data_version
 
 	checkpointing atomic.Bool    // a background WAL checkpoint is running
 	bg            sync.WaitGroup // background work Close waits for
