@@ -127,7 +127,7 @@ func (j *Jar) Get(ctx context.Context, id int64) (cookie.Cookie, error) {
 func sortCompare(k SortKey) func(a, b *cookie.Cookie) int {
 	switch k {
 	case SortName:
-		return func(a, b *cookie.Cookie) int { return compareFold(a.Name, b.Name) }
+		return func(a, b *cookie.Cookie) int { return cookie.CompareFold(a.Name, b.Name) }
 	case SortPurpose:
 		return func(a, b *cookie.Cookie) int { return cookie.PurposeRank(a.Purpose) - cookie.PurposeRank(b.Purpose) }
 	case SortExpires:
@@ -152,22 +152,6 @@ func compareExpiry(a, b *cookie.Cookie) int {
 		return -1
 	}
 	return a.Expires.Compare(b.Expires)
-}
-
-func compareFold(a, b string) int {
-	for i := 0; i < len(a) && i < len(b); i++ {
-		x, y := a[i], b[i]
-		if x >= 'A' && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if y >= 'A' && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return int(x) - int(y)
-		}
-	}
-	return len(a) - len(b)
 }
 
 // Query returns one page of the live cookies that match q.Filter, and how

@@ -289,7 +289,7 @@ func sortRows(ds *dataset, rows []int32, by cookieSort, desc bool) {
 		x, y := &cs[a], &cs[b]
 		switch by {
 		case cookieByName:
-			if c := compareFoldASCII(x.Name, y.Name); c != 0 {
+			if c := cookie.CompareFold(x.Name, y.Name); c != 0 {
 				return c < 0
 			}
 		case cookieByPurpose:
@@ -322,22 +322,4 @@ func expirySortKey(c *cookie.Cookie) time.Time {
 		return time.Time{}
 	}
 	return c.Expires
-}
-
-// compareFoldASCII compares a and b ignoring ASCII case, without allocating
-// (strings.ToLower per comparison made sorting 100k names slow).
-func compareFoldASCII(a, b string) int {
-	for i := 0; i < len(a) && i < len(b); i++ {
-		x, y := a[i], b[i]
-		if x >= 'A' && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if y >= 'A' && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return int(x) - int(y)
-		}
-	}
-	return len(a) - len(b)
 }
