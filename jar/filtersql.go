@@ -24,11 +24,35 @@ type filterSQL struct {
 	exact bool
 }
 
-// compileFilter compiles f's terms at time now.
+// compileFilter compiles f's terms at time now. A filter with
+// alternatives ("A | B") compiles each alternative and ORs them: each
+// selects at least what its alternative matches, so the OR selects at least
+// what the filter matches; if any alternative has no condition (it could
+// match any row), there is no narrowing at all.
 func compileFilter(f cookie.Filter, now time.Time) filterSQL {
+	if !f.IsOr() {
+		return compileTerms(f.Terms(), now)
+	}
 	out := filterSQL{exact: true}
 	var conds []string
-	for _, t := range f.Terms() {
+	for _, a := range f.Alternatives() {
+		fs := compileTerms(a, now)
+		if fs.where == "" {
+			return filterSQL{} // an alternative selects every row: no narrowing
+		}
+		out.exact = out.exact && fs.exact
+		conds = append(conds, "("+fs.where+")")
+		out.args = append(out.args, fs.args...)
+	}
+	out.where = "(" + strings.Join(conds, " OR ") + ")"
+	return out
+}
+
+// compileTerms compiles terms all of which a cookie must match.
+func compileTerms(terms []cookie.Term, now time.Time) filterSQL {
+	out := filterSQL{exact: true}
+	var conds []string
+	for _, t := range terms {
 		cond, args, k := termSQL(t, now)
 		if k != exactSQL {
 			out.exact = false

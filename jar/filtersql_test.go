@@ -39,6 +39,9 @@ var corpusFilters = []string{
 	"ga", "GA", "-ga", "secret", "kelvin", "elvin", "k", "-k", "strasse", "straße", "source:chrome", "-source:TRICKY",
 	"name:_GA", "value:strasse", "-value:x", "domain:example.com", "-domain:example.com", "example -is:expired purpose:t",
 	`"s1" is:secure`, "name:__host-",
+	// alternatives: OR of compiled alternatives, or no narrowing when one cannot compile
+	"domain:example.com | is:session", "-is:expired | domain:example.com", "purpose:tracking is:secure | -ga",
+	"kelvin | is:unreadable", "-domain:example.com | -is:session name:_GA",
 }
 
 func TestCompiledFilterSelectsWhatMatchSelects(t *testing.T) {

@@ -25,8 +25,27 @@ import (
 //	is:session is:expired is:partitioned is:secure is:httponly is:hostonly is:unreadable
 //	is:protected    a protection covers the cookie (Cookie.ProtectedBy is set: the jar sets it, see jar.Protector)
 //	-TERM           negates any term
+//	A | B           either A or B matches; AND binds tighter, so "a b | c" is (a AND b) OR c
 type Filter struct {
 	terms []term
+	// or holds the alternatives of a filter with "|" (two or more, each
+	// all-of); terms is then nil.
+	or [][]term
+}
+
+// alts is f's alternatives: a plain filter has one.
+func (f Filter) alts() [][]term {
+	if f.or != nil {
+		return f.or
+	}
+	return [][]term{f.terms}
+}
+
+func fromAlts(alts [][]term) Filter {
+	if len(alts) == 1 {
+		return Filter{terms: alts[0]}
+	}
+	return Filter{or: alts}
 }
 
 type termKind uint8
@@ -84,16 +103,37 @@ func ParseFilter(terms ...string) (Filter, error) {
 	if err != nil {
 		return Filter{}, err
 	}
-	var f Filter
-	for _, tk := range toks {
+	var alts [][]term
+	var cur []term
+	for i, tk := range toks {
+		if isOrToken(tk) {
+			switch {
+			case i == 0:
+				return Filter{}, fmt.Errorf("filter: | with no term before it (write A | B)")
+			case i == len(toks)-1:
+				return Filter{}, fmt.Errorf("filter: | with no term after it (write A | B)")
+			case isOrToken(toks[i-1]):
+				return Filter{}, fmt.Errorf("filter: | | with no term between (write A | B)")
+			}
+			alts = append(alts, cur)
+			cur = nil
+			continue
+		}
 		t, err := parseTerm(tk)
 		if err != nil {
 			return Filter{}, err
 		}
-		f.terms = append(f.terms, t)
+		cur = append(cur, t)
 	}
-	return f, nil
+	if alts == nil {
+		return Filter{terms: cur}, nil
+	}
+	return Filter{or: append(alts, cur)}, nil
 }
+
+// isOrToken: an unquoted | on its own separates alternatives; "|" quoted
+// is a word.
+func isOrToken(tk token) bool { return tk.raw == "|" }
 
 // MustParseFilter is ParseFilter for literals in code and tests; it panics
 // on a bad filter.
@@ -223,10 +263,23 @@ func lower(s string) string {
 	return s
 }
 
-// Match reports whether c matches every term of f at time now.
+// Match reports whether c matches every term of f (of one of its
+// alternatives) at time now.
 func (f Filter) Match(c *Cookie, now time.Time) bool {
-	for i := range f.terms {
-		if f.terms[i].match(c, now) == f.terms[i].negate {
+	if f.or != nil {
+		for _, a := range f.or {
+			if matchTerms(a, c, now) {
+				return true
+			}
+		}
+		return false
+	}
+	return matchTerms(f.terms, c, now)
+}
+
+func matchTerms(ts []term, c *Cookie, now time.Time) bool {
+	for i := range ts {
+		if ts[i].match(c, now) == ts[i].negate {
 			return false
 		}
 	}
@@ -257,9 +310,11 @@ func (f Filter) MatchFolded(c *Cookie, folded string, now time.Time) bool {
 
 // HasWord reports whether f has a free word, which MatchFolded speeds up.
 func (f Filter) HasWord() bool {
-	for i := range f.terms {
-		if f.terms[i].kind == termWord {
-			return true
+	for _, a := range f.alts() {
+		for i := range a {
+			if a[i].kind == termWord {
+				return true
+			}
 		}
 	}
 	return false
@@ -267,8 +322,20 @@ func (f Filter) HasWord() bool {
 
 // matchFolded is Match given the cookie's lower-cased "domain\x00name\x00value".
 func (f Filter) matchFolded(c *Cookie, folded string, now time.Time) bool {
-	for i := range f.terms {
-		t := &f.terms[i]
+	if f.or != nil {
+		for _, a := range f.or {
+			if matchFoldedTerms(a, c, folded, now) {
+				return true
+			}
+		}
+		return false
+	}
+	return matchFoldedTerms(f.terms, c, folded, now)
+}
+
+func matchFoldedTerms(ts []term, c *Cookie, folded string, now time.Time) bool {
+	for i := range ts {
+		t := &ts[i]
 		var m bool
 		if t.kind == termWord {
 			m = strings.Contains(folded, t.needle)
@@ -461,29 +528,44 @@ func isASCII(s string) bool {
 }
 
 // IsEmpty reports whether f has no terms (and so matches every cookie).
-func (f Filter) IsEmpty() bool { return len(f.terms) == 0 }
+func (f Filter) IsEmpty() bool { return len(f.terms) == 0 && f.or == nil }
 
 // String renders f as filter text that ParseFilter reads back.
 func (f Filter) String() string {
-	parts := make([]string, len(f.terms))
-	for i, t := range f.terms {
-		parts[i] = t.text
+	var alts []string
+	for _, a := range f.alts() {
+		parts := make([]string, len(a))
+		for i, t := range a {
+			parts[i] = t.text
+		}
+		alts = append(alts, strings.Join(parts, " "))
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(alts, " | ")
 }
 
 // And is the filter matching what both f and g match. A term of g that f
 // already has (same kind, sign and argument) is not repeated, so that
 // "purpose:tracking" and the purge scope "purpose:tracking" read once.
+// With alternatives it distributes: (A | B) and C is (A C) | (B C).
 func (f Filter) And(g Filter) Filter {
-	t := make([]term, 0, len(f.terms)+len(g.terms))
-	t = append(t, f.terms...)
-	for _, gt := range g.terms {
-		if !slices.ContainsFunc(f.terms, func(ft term) bool { return sameTerm(ft, gt) }) {
+	var alts [][]term
+	for _, fa := range f.alts() {
+		for _, ga := range g.alts() {
+			alts = append(alts, andTerms(fa, ga))
+		}
+	}
+	return fromAlts(alts)
+}
+
+func andTerms(f, g []term) []term {
+	t := make([]term, 0, len(f)+len(g))
+	t = append(t, f...)
+	for _, gt := range g {
+		if !slices.ContainsFunc(f, func(ft term) bool { return sameTerm(ft, gt) }) {
 			t = append(t, gt)
 		}
 	}
-	return Filter{terms: t}
+	return t
 }
 
 func sameTerm(a, b term) bool {
@@ -494,17 +576,34 @@ func sameTerm(a, b term) bool {
 // Equal reports whether f and g have the same terms, in any order: the
 // same filter however it was spelled ("domain:GitHub.com" and
 // "domain:github.com" are equal; so are "a b" and "b a").
+// Filters with alternatives are equal when each alternative of one equals
+// an alternative of the other.
 func (f Filter) Equal(g Filter) bool {
-	has := func(ts []term, t term) bool {
-		return slices.ContainsFunc(ts, func(u term) bool { return sameTerm(u, t) })
-	}
-	for _, t := range f.terms {
-		if !has(g.terms, t) {
+	fa, ga := f.alts(), g.alts()
+	for _, a := range fa {
+		if !slices.ContainsFunc(ga, func(b []term) bool { return sameTerms(a, b) }) {
 			return false
 		}
 	}
-	for _, t := range g.terms {
-		if !has(f.terms, t) {
+	for _, b := range ga {
+		if !slices.ContainsFunc(fa, func(a []term) bool { return sameTerms(a, b) }) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameTerms(f, g []term) bool {
+	has := func(ts []term, t term) bool {
+		return slices.ContainsFunc(ts, func(u term) bool { return sameTerm(u, t) })
+	}
+	for _, t := range f {
+		if !has(g, t) {
+			return false
+		}
+	}
+	for _, t := range g {
+		if !has(f, t) {
 			return false
 		}
 	}
@@ -514,7 +613,12 @@ func (f Filter) Equal(g Filter) bool {
 // UsesProtected reports whether f has an is:protected term, which a
 // protection itself must not have (it would depend on itself).
 func (f Filter) UsesProtected() bool {
-	return slices.ContainsFunc(f.terms, func(t term) bool { return t.kind == termIs && t.flag == isProtected })
+	for _, a := range f.alts() {
+		if slices.ContainsFunc(a, func(t term) bool { return t.kind == termIs && t.flag == isProtected }) {
+			return true
+		}
+	}
+	return false
 }
 
 // Term is one term of a filter as a store sees it, for compiling a filter
@@ -541,10 +645,37 @@ var isFlagNames = [...]string{isSession: "session", isExpired: "expired", isPart
 	isSecure: "secure", isHTTPOnly: "httponly", isHostOnly: "hostonly", isUnreadable: "unreadable",
 	isProtected: "protected"}
 
-// Terms lists f's terms, all of which a cookie must match.
+// Terms lists f's terms, all of which a cookie must match — for a filter
+// with alternatives (IsOr), the terms of every alternative, which a cookie
+// need NOT all match: a compiler must then use Alternatives.
 func (f Filter) Terms() []Term {
-	out := make([]Term, len(f.terms))
-	for i, t := range f.terms {
+	var out []Term
+	for _, a := range f.alts() {
+		out = append(out, exportTerms(a)...)
+	}
+	if out == nil {
+		out = []Term{}
+	}
+	return out
+}
+
+// IsOr reports whether f has alternatives ("A | B").
+func (f Filter) IsOr() bool { return f.or != nil }
+
+// Alternatives lists f's alternatives, each as the terms all of which a
+// cookie must match; f matches a cookie that matches one alternative. A
+// filter without "|" has one alternative.
+func (f Filter) Alternatives() [][]Term {
+	var out [][]Term
+	for _, a := range f.alts() {
+		out = append(out, exportTerms(a))
+	}
+	return out
+}
+
+func exportTerms(ts []term) []Term {
+	out := make([]Term, len(ts))
+	for i, t := range ts {
 		out[i] = Term{Key: termKeyNames[t.kind], Negate: t.negate, Arg: t.needle,
 			Purposes: slices.Clone(t.purposes)}
 		if t.kind == termIs {

@@ -59,6 +59,16 @@ func TestFilterMatch(t *testing.T) {
 		{"example is:secure -purpose:tracking", "part"},
 		{"-", ""},
 		{`"http://x"`, ""},
+		// OR: the word | separates alternatives; AND binds tighter.
+		{"domain:a.example.com | domain:badexample.com", "SID lang"},
+		{"name:_ga | name:enc | is:partitioned", "_ga part enc"},
+		{"-is:expired | domain:badexample.com", "_ga SID lang part enc"},
+		{"-is:expired -purpose:unknown | is:unreadable", "_ga SID enc"},
+		{"is:secure purpose:tracking | is:session", "_ga SID"},    // (secure AND tracking) OR session
+		{"is:secure purpose:tracking | is:httponly lang", "_ga"},  // second alternative needs both
+		{"is:session | is:secure -domain:example.org", "_ga SID"}, // negation inside an alternative
+		{`"|"`, ""}, // a quoted | is a word
+		{"a|b", ""}, // | inside a word is text
 	}
 	for _, tt := range tests {
 		f, err := ParseFilter(tt.filter)
@@ -139,7 +149,7 @@ func TestContainsFold(t *testing.T) {
 }
 
 func FuzzParseFilter(f *testing.F) {
-	for _, s := range []string{"", "goog", `-name:"a b" is:secure`, "purpose:t,s", "domain:.x.com -", `"unterminated`, "a:b", "-is:expired value:%"} {
+	for _, s := range []string{"a | b", "| a", "a |", "a | | b", `"|" | -x`, "", "goog", `-name:"a b" is:secure`, "purpose:t,s", "domain:.x.com -", `"unterminated`, "a:b", "-is:expired value:%"} {
 		f.Add(s)
 	}
 	c := Cookie{Name: "n", Value: "v", Domain: ".example.com", Path: "/", Source: "s"}
@@ -200,5 +210,44 @@ func TestFilterTerms(t *testing.T) {
 	}
 	if len(MustParseFilter().Terms()) != 0 {
 		t.Error("the empty filter has terms")
+	}
+}
+
+func TestFilterOrErrors(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"| domain:a.com", "| with no term before it"},
+		{"domain:a.com |", "| with no term after it"},
+		{"domain:a.com | | domain:b.com", "| | with no term between"},
+		{"|", "| with no term before it"},
+	} {
+		_, err := ParseFilter(tt.in)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ParseFilter(%q) = %v, want an error saying %q", tt.in, err, tt.want)
+		}
+	}
+	// Separate arguments join: the CLI passes domain:a.com | domain:b.com as three.
+	f, err := ParseFilter("domain:a.com", "|", "domain:b.com")
+	if err != nil || !f.IsOr() || len(f.Alternatives()) != 2 || f.String() != "domain:a.com | domain:b.com" {
+		t.Fatalf("ParseFilter(args) = %v %v", f, err)
+	}
+}
+
+func TestFilterOrAndEqual(t *testing.T) {
+	f := MustParseFilter("domain:a.com | domain:b.com").And(MustParseFilter("purpose:tracking"))
+	if got := f.String(); got != "domain:a.com purpose:tracking | domain:b.com purpose:tracking" {
+		t.Errorf("And distributes to %q", got)
+	}
+	if !MustParseFilter("a | b c").Equal(MustParseFilter("c b | a")) {
+		t.Error("alternatives in any order should be equal")
+	}
+	if MustParseFilter("a | b").Equal(MustParseFilter("a b")) || MustParseFilter("a | b").Equal(MustParseFilter("a")) {
+		t.Error("OR equal to AND / to one side")
+	}
+	if !MustParseFilter("a | is:protected").UsesProtected() || MustParseFilter("a | b").IsEmpty() {
+		t.Error("UsesProtected/IsEmpty ignore alternatives")
+	}
+	c := Cookie{Name: "x", Domain: "b.com"}
+	if !MustParseFilter("zzz | x").MatchFolded(&c, FoldText(&c), testNow) || MustParseFilter("zzz | yyy").MatchFolded(&c, FoldText(&c), testNow) {
+		t.Error("MatchFolded with alternatives")
 	}
 }
