@@ -239,7 +239,7 @@ func (ms *mainScreen) viewCookies(c *Context, w, h int) string {
 		lead := cell(safe(ck.Host()), cc.domain) + cell(protectPrefix(ck.ProtectedBy != "")+safe(ck.Name), cc.name) + cell(safe(ck.Path), cc.path)
 		ptext := purposeCell(ck, cc)
 		src := cell(safe(ck.Source), cc.source)
-		tail := cell(expiryShort(ck, now), cc.expires) + cell(flagString(ck), cc.flags) + cell(valueCell(ck), cc.value)
+		tail := cell(expiryShort(ck, now), cc.expires) + cell(cookie.FlagLetters(ck)[:4], cc.flags) + cell(valueCell(ck), cc.value)
 		var line string
 		if cur && ms.cookiesFocused() {
 			line = glyph + markG + c.th.cursorRow.Render(lead+ptext+src+tail)

@@ -120,24 +120,6 @@ func expiryShort(c *cookie.Cookie, now time.Time) string {
 	return c.Expires.Format("2006-01-02")
 }
 
-// flagString: S secure, H HttpOnly, P partitioned, C container; "-" when off.
-func flagString(c *cookie.Cookie) string {
-	f := []byte("----")
-	if c.Secure {
-		f[0] = 'S'
-	}
-	if c.HTTPOnly {
-		f[1] = 'H'
-	}
-	if !c.Partition.IsZero() {
-		f[2] = 'P'
-	}
-	if c.Container.Key != "" {
-		f[3] = 'C'
-	}
-	return string(f)
-}
-
 func (ms *mainScreen) viewStatus(c *Context) string {
 	ds := c.ds()
 	if ms.searching {

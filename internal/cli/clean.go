@@ -31,39 +31,11 @@ func (a *app) cleanCommand() *cobra.Command {
 		dryRun, yes, asJSON bool
 	)
 	cmd := &cobra.Command{
-		Use:   "clean SOURCE... [TERM...] [--purpose P]",
-		Short: "Remove cookies from the browsers' own stores (tracking cookies by default)",
-		Long: `Remove cookies from each SOURCE's own store, read straight from the browser
-(no jar needed). This changes the browser: with no TERM and no --purpose it
-removes the tracking cookies; with terms it removes every cookie that
-matches them, and --purpose narrows further. Protected cookies are never
-removed, and the summary counts them.
-
-Arguments: a word without a filter key is a SOURCE (a browser, browser:PROFILE,
-all, or a path); a key:value term (domain:, name:, value:, purpose:, source:,
-is:) or a negated one (-is:session) narrows what is removed. Free words are
-not filters here, so 'clean chromium' always means the browser.
-
-Purposes are decided as in the jar: your verdicts recorded in the jar for
-that source's cookies, your rules file, then crumbs' built-in knowledge.
-
-Safety, per store: the browser must be closed (else the store is refused,
-exit 1); every file of the store is copied into a backup first
-($XDG_DATA_HOME/crumbs/backups/SOURCE/ID/); the change is one transaction;
-afterwards SQLite's integrity check and crumbs' own re-read must show exactly
-the intended store, or the backup is put back and the command fails.
-'crumbs backups restore SOURCE' undoes a clean. If the jar holds the removed
-cookies, they move to its trash as one undo step.
-
-Confirmation: on a terminal, clean names the counts per source and asks
-first unless --yes is given; without a terminal it needs --yes.
---dry-run shows what would go and changes nothing. --json prints one object
-per source (see docs/writeback.md).`,
-		Example: `  crumbs clean firefox --dry-run             # what would go
-  crumbs clean firefox chrome --yes           # remove their tracking cookies
-  crumbs clean chrome domain:doubleclick.net  # every cookie of that site
-  crumbs backups restore firefox:default-release   # undo a clean`,
-		Args: cobra.MinimumNArgs(1),
+		Use:     "clean SOURCE... [TERM...] [--purpose P]",
+		Short:   "Remove cookies from the browsers' own stores (tracking cookies by default)",
+		Long:    cleanLong,
+		Example: cleanExample,
+		Args:    cobra.MinimumNArgs(1),
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			var specs, terms []string
@@ -174,22 +146,11 @@ func (a *app) cleanPlans(ctx context.Context, specs []string, f cookie.Filter, p
 			}
 			seen[t.SourceID] = true
 			s, err := writeback.FromTarget(t, password)
-			p := writeplan.NewPlan(s)
+			p := writeplan.Start(ctx, s, err, now)
 			plans = append(plans, p)
-			if err != nil {
-				p.Refused = err.Error()
+			if p.Refused != "" {
 				continue
 			}
-			if err := s.CheckRunning(); err != nil {
-				p.Refused = err.Error()
-				continue
-			}
-			res, err := s.Read(ctx, now)
-			if err != nil {
-				p.Refused = err.Error()
-				continue
-			}
-			p.Before = res.Cookies
 			var verdicts map[cookie.Identity]cookie.Purpose
 			if j != nil {
 				if verdicts, err = j.Verdicts(ctx, s.Source); err != nil {
@@ -253,3 +214,37 @@ func (a *app) protections(ctx context.Context, j *jar.Jar) (*jar.Protector, erro
 	}
 	return jar.NewProtector(ps), nil
 }
+
+// cleanLong is the --help text of crumbs clean (long).
+const cleanLong = `Remove cookies from each SOURCE's own store, read straight from the browser
+(no jar needed). This changes the browser: with no TERM and no --purpose it
+removes the tracking cookies; with terms it removes every cookie that
+matches them, and --purpose narrows further. Protected cookies are never
+removed, and the summary counts them.
+
+Arguments: a word without a filter key is a SOURCE (a browser, browser:PROFILE,
+all, or a path); a key:value term (domain:, name:, value:, purpose:, source:,
+is:) or a negated one (-is:session) narrows what is removed. Free words are
+not filters here, so 'clean chromium' always means the browser.
+
+Purposes are decided as in the jar: your verdicts recorded in the jar for
+that source's cookies, your rules file, then crumbs' built-in knowledge.
+
+Safety, per store: the browser must be closed (else the store is refused,
+exit 1); every file of the store is copied into a backup first
+($XDG_DATA_HOME/crumbs/backups/SOURCE/ID/); the change is one transaction;
+afterwards SQLite's integrity check and crumbs' own re-read must show exactly
+the intended store, or the backup is put back and the command fails.
+'crumbs backups restore SOURCE' undoes a clean. If the jar holds the removed
+cookies, they move to its trash as one undo step.
+
+Confirmation: on a terminal, clean names the counts per source and asks
+first unless --yes is given; without a terminal it needs --yes.
+--dry-run shows what would go and changes nothing. --json prints one object
+per source (see docs/writeback.md).`
+
+// cleanExample is the --help text of crumbs clean (example).
+const cleanExample = `  crumbs clean firefox --dry-run             # what would go
+  crumbs clean firefox chrome --yes           # remove their tracking cookies
+  crumbs clean chrome domain:doubleclick.net  # every cookie of that site
+  crumbs backups restore firefox:default-release   # undo a clean`

@@ -18,38 +18,10 @@ func (a *app) exportCommand() *cobra.Command {
 		noHTTPOnlyPrefix, partitioned          bool
 	)
 	cmd := &cobra.Command{
-		Use:   "export [FILTER...] --format netscape|json|header",
-		Short: "Write cookies as a cookies.txt, JSON, or a Cookie header",
-		Long: `Write the cookies that match the filter, from the jar or (with --from)
-straight from a browser store without touching the jar.
-
-Formats:
-  netscape  a cookies.txt for curl (-b), wget (--load-cookies), yt-dlp
-            (--cookies) and Python's MozillaCookieJar. Expired cookies, and
-            cookies that cannot be written safely (control characters, lines
-            over 4998 bytes, empty names, unreadable values, …) are left out;
-            stderr says how many and why, and which attributes the format
-            cannot carry (partition, container, SameSite, priority).
-            A cookie partitioned (CHIPS) under another top-level site is left
-            out: a cookies.txt would send it first-party (--partitioned
-            includes it, saying so). Names that differ only in letter case on
-            one host and path are warned about: curl merges them.
-            HttpOnly cookies get curl's #HttpOnly_ prefix, which wget and
-            Python ≤ 3.9 skip: --no-httponly-prefix writes them as plain lines.
-  json      the chrome.cookies shape that Cookie-Editor and EditThisCookie
-            import, plus crumbs' own fields: lossless, 'crumbs import' reads
-            it back. It keeps expired cookies unless the filter says -is:expired.
-  header    the Cookie: header a browser would send to --url (RFC 6265).
-
--o FILE writes the file with mode 0600 through a temporary file renamed into
-place; without -o (or with -o -) the data goes to stdout.
-
-` + filterHelp,
-		Example: `  crumbs export --format netscape -o cookies.txt
-  crumbs export --from firefox -o cookies.txt            # no jar involved
-  crumbs export --from chrome --password peanuts -o cookies.txt domain:youtube.com
-  crumbs export --format json -is:expired > cookies.json
-  curl -H "$(crumbs export --format header --url https://example.com/)" https://example.com/`,
+		Use:     "export [FILTER...] --format netscape|json|header",
+		Short:   "Write cookies as a cookies.txt, JSON, or a Cookie header",
+		Long:    exportLong + filterHelp,
+		Example: exportExample,
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			fmtv, err := uc.ParseFormat(format)
@@ -175,3 +147,37 @@ func (a *app) cookiesFrom(cmd *cobra.Command, from, password string, format uc.F
 	}
 	return out, nil
 }
+
+// exportLong is the --help text of crumbs export (long).
+const exportLong = `Write the cookies that match the filter, from the jar or (with --from)
+straight from a browser store without touching the jar.
+
+Formats:
+  netscape  a cookies.txt for curl (-b), wget (--load-cookies), yt-dlp
+            (--cookies) and Python's MozillaCookieJar. Expired cookies, and
+            cookies that cannot be written safely (control characters, lines
+            over 4998 bytes, empty names, unreadable values, …) are left out;
+            stderr says how many and why, and which attributes the format
+            cannot carry (partition, container, SameSite, priority).
+            A cookie partitioned (CHIPS) under another top-level site is left
+            out: a cookies.txt would send it first-party (--partitioned
+            includes it, saying so). Names that differ only in letter case on
+            one host and path are warned about: curl merges them.
+            HttpOnly cookies get curl's #HttpOnly_ prefix, which wget and
+            Python ≤ 3.9 skip: --no-httponly-prefix writes them as plain lines.
+  json      the chrome.cookies shape that Cookie-Editor and EditThisCookie
+            import, plus crumbs' own fields: lossless, 'crumbs import' reads
+            it back. It keeps expired cookies unless the filter says -is:expired.
+  header    the Cookie: header a browser would send to --url (RFC 6265).
+
+-o FILE writes the file with mode 0600 through a temporary file renamed into
+place; without -o (or with -o -) the data goes to stdout.
+
+`
+
+// exportExample is the --help text of crumbs export (example).
+const exportExample = `  crumbs export --format netscape -o cookies.txt
+  crumbs export --from firefox -o cookies.txt            # no jar involved
+  crumbs export --from chrome --password peanuts -o cookies.txt domain:youtube.com
+  crumbs export --format json -is:expired > cookies.json
+  curl -H "$(crumbs export --format header --url https://example.com/)" https://example.com/`

@@ -66,32 +66,6 @@ func expiresCell(c *cookie.Cookie, now time.Time) string {
 	return c.Expires.UTC().Format("2006-01-02 15:04")
 }
 
-// flagsCell renders the boolean attributes as letters, "-" where unset:
-// S secure, H HttpOnly, P partitioned, C container, X value unreadable,
-// K protected (kept by every purge; see crumbs protect).
-func flagsCell(c *cookie.Cookie) string {
-	b := []byte("------")
-	if c.Secure {
-		b[0] = 'S'
-	}
-	if c.HTTPOnly {
-		b[1] = 'H'
-	}
-	if !c.Partition.IsZero() {
-		b[2] = 'P'
-	}
-	if c.Container.Key != "" {
-		b[3] = 'C'
-	}
-	if c.ValueUnreadable {
-		b[4] = 'X'
-	}
-	if c.ProtectedBy != "" {
-		b[5] = 'K'
-	}
-	return string(b)
-}
-
 // truncate shortens s to max display columns with an ellipsis (max <= 0:
 // no limit).
 func truncate(s string, max int) string {
@@ -182,7 +156,7 @@ func (a *app) cookieTable(cs []cookie.Cookie, values bool, j *jar.Jar) *table {
 			purpose,
 			termsafe.String(uc.ShowSource(c.Source, a.env.Getenv("HOME"))),
 			expiresCell(c, now),
-			flagsCell(c),
+			cookie.FlagLetters(c),
 			valueCell(c, values, 60),
 		)
 	}

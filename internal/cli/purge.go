@@ -17,31 +17,10 @@ func (a *app) purgeCommand() *cobra.Command {
 		dryRun, yes, includeProtected bool
 	)
 	cmd := &cobra.Command{
-		Use:   "purge [FILTER...] [--purpose P]",
-		Short: "Move every matching cookie to the trash",
-		Long: `Move every live cookie that matches the filter (and --purpose) to the trash,
-as one change: 'crumbs undo' brings them all back, and 'crumbs trash restore'
-can bring back any of them later.
-
-With no filter and no --purpose, purge selects every cookie in the jar.
-
-Confirmation: on a terminal, purge asks y/N first unless --yes is given.
-When stdin is not a terminal (a script, a pipe) there is nobody to ask, so
-purge refuses with exit code 2 unless --yes is given.
-
-Protected cookies (see 'crumbs protect') are kept: the summary says how
-many ("kept 3 protected"). --include-protected takes them too, for the rare
-case, and says how many of them it took.
-
---dry-run changes nothing: it prints the cookies that would go (the same
-table as 'crumbs list') on stdout and the count on stderr.
-
-` + filterHelp,
-		Example: `  crumbs purge --purpose tracking             # asks, then purges
-  crumbs purge --purpose tracking --yes       # no question (scripts)
-  crumbs purge domain:doubleclick.net --yes
-  crumbs purge --purpose tracking -source:chrome:Default --dry-run
-  crumbs purge domain:example.com --include-protected --yes`,
+		Use:     "purge [FILTER...] [--purpose P]",
+		Short:   "Move every matching cookie to the trash",
+		Long:    purgeLong + filterHelp,
+		Example: purgeExample,
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			terms := args
 			if purpose != "" {
@@ -163,3 +142,30 @@ func (a *app) confirm(question string) (bool, error) {
 func completePurpose(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return []string{"session", "personalization", "tracking", "unknown"}, cobra.ShellCompDirectiveNoFileComp
 }
+
+// purgeLong is the --help text of crumbs purge (long).
+const purgeLong = `Move every live cookie that matches the filter (and --purpose) to the trash,
+as one change: 'crumbs undo' brings them all back, and 'crumbs trash restore'
+can bring back any of them later.
+
+With no filter and no --purpose, purge selects every cookie in the jar.
+
+Confirmation: on a terminal, purge asks y/N first unless --yes is given.
+When stdin is not a terminal (a script, a pipe) there is nobody to ask, so
+purge refuses with exit code 2 unless --yes is given.
+
+Protected cookies (see 'crumbs protect') are kept: the summary says how
+many ("kept 3 protected"). --include-protected takes them too, for the rare
+case, and says how many of them it took.
+
+--dry-run changes nothing: it prints the cookies that would go (the same
+table as 'crumbs list') on stdout and the count on stderr.
+
+`
+
+// purgeExample is the --help text of crumbs purge (example).
+const purgeExample = `  crumbs purge --purpose tracking             # asks, then purges
+  crumbs purge --purpose tracking --yes       # no question (scripts)
+  crumbs purge domain:doubleclick.net --yes
+  crumbs purge --purpose tracking -source:chrome:Default --dry-run
+  crumbs purge domain:example.com --include-protected --yes`

@@ -71,6 +71,29 @@ func NewPlan(s writeback.Store) *Plan {
 	return &Plan{Store: s, Removed: map[cookie.Purpose]int{}, Skipped: map[string]int{}}
 }
 
+// Start begins the plan of store s, which was opened with openErr: the plan
+// is refused (with the reason) when the store could not be opened, its
+// browser is running or the store cannot be read; otherwise Before holds the
+// store's cookies. clean and apply both begin here.
+func Start(ctx context.Context, s writeback.Store, openErr error, now time.Time) *Plan {
+	p := NewPlan(s)
+	err := openErr
+	if err == nil {
+		err = s.CheckRunning()
+	}
+	if err == nil {
+		res, rerr := s.Read(ctx, now)
+		if rerr == nil {
+			p.Before = res.Cookies
+		}
+		err = rerr
+	}
+	if err != nil {
+		p.Refused = err.Error()
+	}
+	return p
+}
+
 func (p *Plan) Skip(reason string) { p.Skipped[reason]++ }
 
 // Finish counts what the plan keeps and on how many sites it removes.
@@ -297,22 +320,11 @@ func Apply(ctx context.Context, env Env, j *jar.Jar, srcs []string) ([]*Plan, er
 			return nil, err
 		}
 		s, err := StoreOf(ctx, env, j, src)
-		p := NewPlan(s)
+		p := Start(ctx, s, err, now)
 		plans = append(plans, p)
-		if err != nil {
-			p.Refused = err.Error()
+		if p.Refused != "" {
 			continue
 		}
-		if err := s.CheckRunning(); err != nil {
-			p.Refused = err.Error()
-			continue
-		}
-		res, err := s.Read(ctx, now)
-		if err != nil {
-			p.Refused = err.Error()
-			continue
-		}
-		p.Before = res.Cookies
 		byID := make(map[cookie.Identity]*cookie.Cookie, len(p.Before))
 		for i := range p.Before {
 			byID[p.Before[i].Identity()] = &p.Before[i]
