@@ -23,7 +23,8 @@ var filterAnnotation = map[string]string{takesFilter: "yes"}
 // known key after the '-' (-is:expired, -purpose:session) or a single-dash
 // word that is not a cluster of the command's one-letter switches (-ny);
 // double-dash words stay flags, so an unknown one is still a usage error
-// naming it. See docs/cli.md, "Filters on the command line".
+// naming it. The words keep their order (a FILTER may hold an OR, A | B).
+// See docs/cli.md, "Filters on the command line".
 func filterArgs(root *cobra.Command, args []string) []string {
 	cmd, _, err := root.Find(args)
 	if err != nil || cmd.Annotations[takesFilter] == "" {
@@ -65,6 +66,10 @@ func filterArgs(root *cobra.Command, args []string) []string {
 				keep = append(keep, args[i])
 			}
 		case len(a) > 2 && a[0] == '-' && isNegatedTerm(a, lookup):
+			terms = append(terms, a)
+		case len(terms) > 0:
+			// After the first moved term every word goes behind the "--"
+			// too, so the terms keep their order: A | B (OR) depends on it.
 			terms = append(terms, a)
 		default:
 			keep = append(keep, a)
