@@ -61,3 +61,32 @@ func TestSearchHistory(t *testing.T) {
 		t.Errorf("the filter follows the history: %d rows", len(m.main.res.rows))
 	}
 }
+
+// `|` in the search box is OR, as on the command line (docs/keys.md): the
+// rows are exactly the cookies either side matches, counted here apart.
+func TestSearchOr(t *testing.T) {
+	cs := genCookies(300)
+	want := 0
+	for i := range cs {
+		// name: is a case-insensitive substring (docs/jar.md, filters).
+		if n := strings.ToLower(cs[i].Name); strings.Contains(n, "_ga") || strings.Contains(n, "_gid") {
+			want++
+		}
+	}
+	if want == 0 {
+		t.Fatal("the generated cookies hold no _ga or _gid")
+	}
+	j := openJar(t, cs)
+	m := sized(newModel(t, j, Options{}), 120, 40)
+	press(m, "/")
+	typeTextM(m, "name:_ga | name:_gid")
+	press(m, "enter")
+	if got := len(m.main.res.rows); got != want {
+		t.Errorf("name:_ga | name:_gid: %d rows, want %d", got, want)
+	}
+	press(m, "/", "ctrl+u")
+	typeTextM(m, "name:_ga |")
+	if v := m.View(); !strings.Contains(v, "✗ ") {
+		t.Errorf("a trailing | must show an error line:\n%s", v)
+	}
+}
