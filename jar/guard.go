@@ -56,7 +56,29 @@ func checkForeign(path, abs string, head []byte) error {
 	defer db.Close()
 	var n int
 	if err := db.QueryRow(`SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil || n > 0 {
+		// The header was read before the tables were counted: another crumbs
+		// process creating this jar may have checkpointed its schema (and its
+		// application id, on the same page 1) into the file in between. Look
+		// at the header again before calling the file foreign.
+		if stampedSince(abs) {
+			return nil
+		}
 		return foreign
 	}
 	return nil
+}
+
+// stampedSince reports whether the file's header now carries crumbs'
+// application id.
+func stampedSince(abs string) bool {
+	f, err := os.Open(abs)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 100)
+	if _, err := f.ReadAt(head, 0); err != nil {
+		return false
+	}
+	return binary.BigEndian.Uint32(head[68:72]) == applicationID
 }
