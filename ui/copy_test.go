@@ -3,13 +3,11 @@ package ui
 import (
 	"bytes"
 	"encoding/base64"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
@@ -49,15 +47,7 @@ func TestCopySendsPlainOSC52(t *testing.T) {
 // buffer (set-clipboard on: tmux keeps what applications send; with the
 // default, external, it forwards the same sequence to the outer terminal).
 func TestTmuxOSC52ReachesBuffer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("tmux test skipped in -short")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not installed")
-	}
-	root := testshared.Root(t)
-	dir := t.TempDir()
-	bin := buildBinary(t, root, dir)
+	bin, dir := tmuxBinary(t)
 	jarPath := filepath.Join(dir, "jar.db")
 	openJarAt(t, jarPath, []cookie.Cookie{{Source: "file:t", Domain: "example.com", HostOnly: true, Path: "/", Name: "copyme", Value: "VALUE-from-crumbs-42", Session: true}}).Close()
 	s := startTmuxPrivate(t, dir, [][]string{{"set", "-s", "set-clipboard", "on"}}, bin, "--jar", jarPath)

@@ -12,7 +12,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 	"github.com/crumbs-dev/crumbs/jar/purpose"
@@ -157,15 +156,7 @@ func TestBusyThenToast(t *testing.T) {
 // from the command line shows in the open UI within a few seconds, with
 // the new totals, without a key pressed.
 func TestTmuxLiveRefresh(t *testing.T) {
-	if testing.Short() {
-		t.Skip("tmux test skipped in -short")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not installed")
-	}
-	root := testshared.Root(t)
-	dir := t.TempDir()
-	bin := buildBinary(t, root, dir)
+	bin, dir := tmuxBinary(t)
 	jarPath := filepath.Join(dir, "jar.db")
 	j := openJarAt(t, jarPath, genCookies(300))
 	tracking := count(t, j, "purpose:tracking")

@@ -5,16 +5,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/crumbs-dev/crumbs/internal/gen"
-	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/purpose"
 )
@@ -23,183 +20,13 @@ import (
 // fixture with `crumbs import`, open the UI, search, mark, purge trackers,
 // undo, export, quit — asserting on captured screens, the jar and the file.
 
-type tmuxSession struct {
-	t    *testing.T
-	name string
-	sock string // a private tmux server (-L), or "" for the default one
-}
-
-// tmux runs a tmux command against the session's server.
-func (s *tmuxSession) tmux(args ...string) *exec.Cmd {
-	if s.sock != "" {
-		args = append([]string{"-L", s.sock}, args...)
-	}
-	return exec.Command("tmux", args...)
-}
-
-func startTmux(t *testing.T, dir string, args ...string) *tmuxSession {
-	t.Helper()
-	s := &tmuxSession{t: t, name: fmt.Sprintf("crumbs-ui-%d", time.Now().UnixNano())}
-	s.start(dir, args...)
-	return s
-}
-
-// startTmuxPrivate starts the session on a tmux server of its own, whose
-// options (set-clipboard) the test may change without touching anyone
-// else's tmux; the server goes with the test. setup runs before the
-// program starts (server options).
-func startTmuxPrivate(t *testing.T, dir string, setup [][]string, args ...string) *tmuxSession {
-	t.Helper()
-	s := &tmuxSession{t: t, name: "crumbs-ui", sock: fmt.Sprintf("crumbs-ui-test-%d", time.Now().UnixNano())}
-	t.Cleanup(func() { s.tmux("kill-server").Run() })
-	if out, err := s.tmux("new-session", "-d", "-s", "setup").CombinedOutput(); err != nil {
-		t.Fatalf("tmux: %v %s", err, out)
-	}
-	for _, a := range setup {
-		if out, err := s.tmux(a...).CombinedOutput(); err != nil {
-			t.Fatalf("tmux %v: %v %s", a, err, out)
-		}
-	}
-	s.start(dir, args...)
-	return s
-}
-
-func (s *tmuxSession) start(dir string, args ...string) {
-	t := s.t
-	t.Helper()
-	cmd := append([]string{"new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "-c", dir,
-		"env", "TERM=xterm-256color", "NO_COLOR=", "COLORTERM=", "GOMEMLIMIT=" + os.Getenv("UI_TEST_GOMEMLIMIT")}, args...)
-	if out, err := s.tmux(cmd...).CombinedOutput(); err != nil {
-		t.Fatalf("tmux new-session: %v %s", err, out)
-	}
-	t.Cleanup(func() { s.tmux("kill-session", "-t", s.name).Run() })
-}
-
-func (s *tmuxSession) send(keys ...string) {
-	s.t.Helper()
-	if out, err := s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
-		s.t.Fatalf("send-keys %q: %v %s", keys, err, out)
-	}
-}
-
-func (s *tmuxSession) capture() string {
-	out, _ := s.tmux("capture-pane", "-p", "-t", s.name).Output()
-	return string(out)
-}
-
-// waitFor polls the pane until it shows every one of subs.
-func (s *tmuxSession) waitFor(subs ...string) string {
-	s.t.Helper()
-	return s.waitForLong(15*time.Second, subs...)
-}
-
-// statusLine is the line of a captured screen that shows the busy spinner.
-func statusLine(screen string) string {
-	for _, l := range strings.Split(screen, "\n") {
-		if strings.Contains(l, "…") && strings.Contains(l, "jar ") {
-			return strings.TrimSpace(l)
-		}
-	}
-	return ""
-}
-
-// waitForLong is waitFor with its own deadline.
-func (s *tmuxSession) waitForLong(d time.Duration, subs ...string) string {
-	s.t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		screen := s.capture()
-		ok := true
-		for _, sub := range subs {
-			if !strings.Contains(screen, sub) {
-				ok = false
-			}
-		}
-		if ok {
-			return screen
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("screen never showed %q:\n%s", subs, screen)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func (s *tmuxSession) panePID() int {
-	out, err := s.tmux("list-panes", "-t", s.name, "-F", "#{pane_pid}").Output()
-	if err != nil {
-		return 0
-	}
-	pid, _ := strconv.Atoi(strings.TrimSpace(string(out)))
-	return pid
-}
-
-func buildBinary(t *testing.T, root, dir string) string {
-	t.Helper()
-	buildMu.Lock()
-	defer buildMu.Unlock()
-	if built != "" {
-		if _, err := os.Stat(built); err == nil {
-			return built // one build serves every tmux test of the run
-		}
-	}
-	dir, err := os.MkdirTemp("", "crumbs-ui-bin-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "crumbs")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	built = bin
-	return bin
-}
-
-var (
-	buildMu sync.Mutex
-	built   string // the binary built for this test run (left in the temp dir)
-)
-
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	if out, err := exec.Command("cp", "-r", src, dst).CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v %s", err, out)
-	}
-}
-
 func TestTmuxBlackBox(t *testing.T) {
-	if testing.Short() {
-		t.Skip("black-box test skipped in -short")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not installed")
-	}
-	root := testshared.Root(t)
-	fixture := testshared.Path(t, "fixtures", "browsers", "firefox")
-	dir := t.TempDir()
-	bin := buildBinary(t, root, dir)
-	copyTree(t, fixture, filepath.Join(dir, "firefox"))
-	profile := filepath.Join(dir, "firefox", "profiles", "fx0cookie.default-release")
+	bin, dir := tmuxBinary(t)
+	profile := firefoxFixture(t, dir)
 	jarPath := filepath.Join(dir, "jar.db")
-	crumbs := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command(bin, append([]string{"--jar", jarPath}, args...)...)
-		cmd.Dir = dir
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("crumbs %v: %v\n%s", args, err, errb.String())
-		}
-		return out.String()
-	}
+	crumbs := cliOn(t, bin, dir, jarPath)
 	crumbs("import", profile)
-	countOf := func(terms ...string) int {
-		out := crumbs(append([]string{"list", "--json"}, terms...)...)
-		return strings.Count(out, `"name":`)
-	}
+	countOf := crumbs.count
 	total := countOf()
 	tracking := countOf("purpose:tracking")
 	if total == 0 || tracking == 0 {
@@ -258,13 +85,7 @@ func TestTmuxBlackBox(t *testing.T) {
 	report := s.waitFor("wrote", "cookies.txt")
 	s.send("Enter")
 	s.send("q")
-	deadline := time.Now().Add(10 * time.Second)
-	for exec.Command("tmux", "has-session", "-t", s.name).Run() == nil {
-		if time.Now().After(deadline) {
-			t.Fatalf("q did not quit:\n%s", s.capture())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	s.waitExit()
 
 	exported := filepath.Join(dir, "cookies.txt")
 	st, err := os.Stat(exported)
@@ -293,12 +114,7 @@ func TestTmuxMemory100k(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the 100k memory measurement runs in the normal test run")
 	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not installed")
-	}
-	root := testshared.Root(t)
-	dir := t.TempDir()
-	bin := buildBinary(t, root, dir)
+	bin, dir := tmuxBinary(t)
 	jarPath := filepath.Join(dir, "jar.db")
 	j, err := jar.Open(jarPath, jar.WithClassifier(purpose.Default()))
 	if err != nil {
@@ -361,13 +177,4 @@ func TestTmuxMemory100k(t *testing.T) {
 		t.Errorf("peak RSS %d MB > 200 MB", rssKB/1024)
 	}
 	s.send("Escape", "q")
-}
-
-// TestMain removes the binary the tmux tests built.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if built != "" {
-		os.RemoveAll(filepath.Dir(built))
-	}
-	os.Exit(code)
 }

@@ -3,9 +3,6 @@ package netscape
 import (
 	"bytes"
 	"context"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +12,7 @@ import (
 	"time"
 
 	"github.com/crumbs-dev/crumbs/importers"
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
@@ -28,18 +26,7 @@ func TestCurlSendsWhatWeWrite(t *testing.T) {
 	if err != nil {
 		t.Skip("curl not installed: cannot check the export against a real client")
 	}
-	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte(r.Header.Get("Cookie")))
-	})
-	plain := httptest.NewServer(echo)
-	defer plain.Close()
-	tlsSrv := httptest.NewTLSServer(echo)
-	defer tlsSrv.Close()
-	port := func(s *httptest.Server) string {
-		_, p, _ := net.SplitHostPort(s.Listener.Addr().String())
-		return p
-	}
-	httpPort, httpsPort := port(plain), port(tlsSrv)
+	httpPort, httpsPort := testshared.CookieEcho(t, false), testshared.CookieEcho(t, true)
 
 	now := time.Now()
 	exp := now.Add(48 * time.Hour)

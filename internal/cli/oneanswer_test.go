@@ -2,9 +2,6 @@ package cli_test
 
 import (
 	"encoding/json"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,19 +11,9 @@ import (
 	"time"
 
 	"github.com/crumbs-dev/crumbs/internal/gen"
+	"github.com/crumbs-dev/crumbs/internal/testshared"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
-
-// echoServer answers every request with the Cookie header it received.
-func echoServer(t *testing.T) (port string) {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte(r.Header.Get("Cookie")))
-	}))
-	t.Cleanup(srv.Close)
-	_, port, _ = net.SplitHostPort(srv.Listener.Addr().String())
-	return port
-}
 
 // cookieSet sorts a Cookie header's pairs, for comparing.
 func cookieSet(h string) string {
@@ -82,7 +69,7 @@ func TestOneCookieOneAnswer(t *testing.T) {
 	}
 	s.ok("", "import", "all")
 
-	port := echoServer(t)
+	port := testshared.CookieEcho(t, false)
 	url := "http://site.test:" + port + "/"
 	txt := filepath.Join(s.home, "cookies.txt")
 	r := s.ok("", "export", "-o", txt)
