@@ -131,7 +131,11 @@ func prepareFile(path, abs string) (notice string, err error) {
 		return notice, nil
 	}
 	if !errors.Is(err, fs.ErrExist) {
-		return "", fmt.Errorf("jar %s: cannot create: %w", path, unwrapPath(err))
+		// A read-only folder or file system may refuse the create before
+		// it looks whether the file is there.
+		if _, serr := os.Lstat(abs); serr != nil || !isNotWritable(err) {
+			return "", fmt.Errorf("jar %s: cannot create: %w", path, unwrapPath(err))
+		}
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
@@ -157,7 +161,11 @@ func prepareFile(path, abs string) (notice string, err error) {
 		return "", err
 	}
 	if ro, werr := os.OpenFile(abs, os.O_RDWR, 0); werr != nil {
-		return "", fmt.Errorf("jar %s: cannot open for writing: %w", path, unwrapPath(werr))
+		err := fmt.Errorf("jar %s: cannot open for writing: %w", path, unwrapPath(werr))
+		if isNotWritable(werr) {
+			err = &notWritable{err}
+		}
+		return "", err
 	} else {
 		ro.Close()
 	}
@@ -181,7 +189,7 @@ func (j *Jar) fileError(err error) error {
 	case strings.Contains(msg, "not a database") || strings.Contains(msg, "SQLITE_NOTADB"):
 		return fmt.Errorf("jar %s: not a SQLite database (not a crumbs jar)", j.path)
 	case strings.Contains(msg, "readonly") || strings.Contains(msg, "read-only") || strings.Contains(msg, "CANTOPEN") || strings.Contains(msg, "unable to open"):
-		return fmt.Errorf("jar %s: cannot write the jar or its directory: %w", j.path, err)
+		return &notWritable{fmt.Errorf("jar %s: cannot write the jar or its directory: %w", j.path, err)}
 	case strings.Contains(msg, "disk is full") || strings.Contains(msg, "SQLITE_FULL") || strings.Contains(msg, "no space left"):
 		return fmt.Errorf("jar %s: no space left on device (the change was not made; free some space and retry)", j.path)
 	case strings.Contains(msg, "malformed") || strings.Contains(msg, "CORRUPT"):
@@ -193,6 +201,9 @@ func (j *Jar) fileError(err error) error {
 // write runs fn in one write transaction (BEGIN IMMEDIATE, so two writers
 // queue on the busy timeout instead of failing to upgrade a read lock).
 func (j *Jar) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if j.readOnly {
+		return j.readOnlyError()
+	}
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
 		return j.fileError(err)

@@ -39,6 +39,9 @@ type Jar struct {
 	bg            sync.WaitGroup // background work Close waits for
 
 	notices []string // what opening did that the user should hear (guard.go)
+	// readOnly: opened by OpenReadOnly; every change fails (readonly.go).
+	// stalePurposes: read-only, and classified by other knowledge.
+	readOnly, stalePurposes bool
 }
 
 // Classifier is implemented by jar/purpose. The jar calls Classify for every

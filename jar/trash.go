@@ -226,6 +226,9 @@ func stamp(c *cookie.Cookie) time.Time {
 // older copy, and a TRUNCATE checkpoint empties the -wal. The count is the
 // number of cookies forgotten.
 func (j *Jar) EmptyTrash(ctx context.Context) (int, error) {
+	if j.readOnly {
+		return 0, j.readOnlyError()
+	}
 	conn, err := j.db.Conn(ctx)
 	if err != nil {
 		return 0, j.fileError(err)

@@ -58,7 +58,7 @@ func (a *app) exportCommand() *cobra.Command {
 			} else {
 				err = a.withReadJar(func(j *jar.Jar) error {
 					opts.Now = j.Now()
-					if f.IsEmpty() && a.rules == "" {
+					if f.IsEmpty() && !a.classifyInMemory(j) {
 						// Everything, in the default order: the writers only
 						// read, so the jar's own snapshot serves without a
 						// 100k-cookie copy.

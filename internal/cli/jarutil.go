@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -33,11 +34,33 @@ func (a *app) openJar() (*jar.Jar, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts, err := a.jarOptions(true)
+	if err != nil {
+		return nil, err
+	}
+	j, err := jar.Open(path, opts...)
+	if errors.Is(err, jar.ErrNotWritable) {
+		return nil, fmt.Errorf("%w (this user can only read it: list, export, report and crumbs --readonly do)", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.printNotices(j)
+	return j, nil
+}
+
+// jarOptions are the clock of this run and, with classify, its classifier
+// and the rules file's protections.
+func (a *app) jarOptions(classify bool) ([]jar.Option, error) {
+	opts := []jar.Option{jar.WithClock(a.env.Now)}
+	if !classify {
+		return opts, nil
+	}
 	c, err := a.classifier()
 	if err != nil {
 		return nil, err
 	}
-	opts := []jar.Option{jar.WithClock(a.env.Now), jar.WithClassifier(c)}
+	opts = append(opts, jar.WithClassifier(c))
 	if pc, ok := c.(*purpose.Classifier); ok {
 		// The rules file's [[protect]] entries (docs/jar.md §Protections).
 		for _, fp := range pc.Protections() {
@@ -48,14 +71,13 @@ func (a *app) openJar() (*jar.Jar, error) {
 			opts = append(opts, jar.WithFileProtections(p))
 		}
 	}
-	j, err := jar.Open(path, opts...)
-	if err != nil {
-		return nil, err
-	}
+	return opts, nil
+}
+
+func (a *app) printNotices(j *jar.Jar) {
 	for _, n := range j.Notices() {
 		fmt.Fprintln(a.env.Stderr, "crumbs: "+oneLine(n))
 	}
-	return j, nil
 }
 
 // withJar opens the jar, runs fn and closes the jar, reporting a close

@@ -185,7 +185,7 @@ func coveredNow(cmd *cobra.Command, j *jar.Jar, p jar.Protection) int {
 }
 
 func (a *app) protectList(cmd *cobra.Command, asJSON bool) error {
-	return a.withJar(func(j *jar.Jar) error {
+	return a.withJarForReading(func(j *jar.Jar) error {
 		rows, err := uc.ListProtections(cmd.Context(), j)
 		if err != nil {
 			return err
@@ -217,7 +217,11 @@ func (a *app) protectList(cmd *cobra.Command, asJSON bool) error {
 }
 
 func (a *app) protectSuggest(cmd *cobra.Command, asJSON, yes bool) error {
-	return a.withJar(func(j *jar.Jar) error {
+	open := a.withJar
+	if !yes {
+		open = a.withJarForReading
+	}
+	return open(func(j *jar.Jar) error {
 		ctx := cmd.Context()
 		cs, _, err := j.Shared(ctx)
 		if err != nil {

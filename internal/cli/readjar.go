@@ -20,20 +20,37 @@ func (a *app) withReadJar(fn func(j *jar.Jar) error) (err error) {
 	if err := a.jarExists(); err != nil {
 		return err
 	}
+	return a.withJarForReading(fn)
+}
+
+// withJarForReading opens the jar as a command that changes it would
+// (migrating and re-classifying it) when this user can write it, and
+// read-only when they cannot (issue 8 item 12: a jar in a read-only
+// folder, file or file system still lists, exports and browses; see
+// jar.OpenReadOnly). A read-only jar whose purposes are not this build's
+// is classified in memory by readCookies.
+func (a *app) withJarForReading(fn func(j *jar.Jar) error) (err error) {
 	path, err := a.jarFile()
 	if err != nil {
 		return err
 	}
-	if a.rules == "" {
-		return a.withJar(fn)
-	}
-	if _, err := a.classifier(); err != nil { // a bad rules file fails before the jar opens
-		return err
-	}
-	j, err := jar.Open(path, jar.WithClock(a.env.Now))
+	opts, err := a.jarOptions(a.rules == "")
 	if err != nil {
 		return err
 	}
+	if a.rules != "" {
+		if _, err := a.classifier(); err != nil { // a bad rules file fails before the jar opens
+			return err
+		}
+	}
+	j, err := jar.Open(path, opts...)
+	if errors.Is(err, jar.ErrNotWritable) {
+		j, err = jar.OpenReadOnly(path, opts...)
+	}
+	if err != nil {
+		return err
+	}
+	a.printNotices(j)
 	defer func() {
 		if cerr := j.Close(); cerr != nil && err == nil {
 			err = cerr
@@ -42,11 +59,17 @@ func (a *app) withReadJar(fn func(j *jar.Jar) error) (err error) {
 	return fn(j)
 }
 
+// classifyInMemory: the purposes shown are computed here, not read from
+// the jar (--rules, or a read-only jar classified by other knowledge).
+func (a *app) classifyInMemory(j *jar.Jar) bool {
+	return a.rules != "" || j.StalePurposes()
+}
+
 // readCookies is j.Query for a read command: with --rules, the purposes
 // are those of the rules, computed in memory (your own verdicts stay),
 // and the filter, order and limit apply to them.
 func (a *app) readCookies(ctx context.Context, j *jar.Jar, q jar.Query) ([]cookie.Cookie, error) {
-	if a.rules == "" {
+	if !a.classifyInMemory(j) {
 		cs, _, err := j.Query(ctx, q)
 		return cs, err
 	}

@@ -78,7 +78,7 @@ object per source) for scripts.
 					return err
 				}
 			}
-			return a.withJar(func(j *jar.Jar) error {
+			return a.withJarForReading(func(j *jar.Jar) error {
 				a.registerVendors()
 				ctx := cmd.Context()
 				if changes {

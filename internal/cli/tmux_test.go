@@ -16,15 +16,21 @@ type tmux struct {
 
 func newTmux(t *testing.T, s *sandbox, args ...string) *tmux {
 	t.Helper()
+	return newTmuxCmd(t, s.env, append([]string{crumbsBin}, args...))
+}
+
+// newTmuxCmd runs cmdline in a new 120×40 tmux session with environment
+// envs.
+func newTmuxCmd(t *testing.T, envs []string, cmdline []string) *tmux {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
 	name := "crumbs-test-" + itoa(int(time.Now().UnixNano()%1e9))
 	env := []string{}
-	for _, e := range s.env {
+	for _, e := range envs {
 		env = append(env, "-e", e)
 	}
-	cmdline := append([]string{crumbsBin}, args...)
 	full := append(append([]string{"new-session", "-d", "-s", name, "-x", "120", "-y", "40"}, env...),
 		strings.Join(quoteAll(cmdline), " ")+"; echo EXIT=$?; sleep 30")
 	if out, err := exec.Command("tmux", full...).CombinedOutput(); err != nil {
