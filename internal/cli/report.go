@@ -96,12 +96,14 @@ object per source) for scripts.
 					}
 					return writeChanges(a.env.Stdout, cs, a.termWidth(a.env.Stdout))
 				}
-				// Only what the report needs: no values (jar.Summaries).
-				cs, err := j.Summaries(ctx)
+				// Only what the report needs: the cookies that do not track
+				// counted by SQLite, the tracking ones as summaries
+				// (jar.ReportRows).
+				rows, err := j.ReportRows(ctx, f)
 				if err != nil {
 					return err
 				}
-				rep := report.Compute(cs, f, report.Options{By: grouping, Now: j.Now()})
+				rep := report.FromRows(rows, report.Options{By: grouping, Now: j.Now()})
 				if asJSON {
 					return writeJSONTo(a.env.Stdout, reportJSON(rep, top))
 				}

@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
@@ -208,6 +209,13 @@ func (in *interner) id(s string) int32 {
 // Compute reports on the cookies of cs that f selects (all of them for
 // the zero Filter). It does not modify cs.
 func Compute(cs []cookie.Cookie, f cookie.Filter, o Options) *Report {
+	return ComputeSited(cs, nil, f, o)
+}
+
+// ComputeSited is Compute for a caller that knows the cookies'
+// registrable domains already (the UI's dataset): site(i) is
+// cookie.Site(cs[i].Domain). A nil site is Compute.
+func ComputeSited(cs []cookie.Cookie, site func(i int) string, f cookie.Filter, o Options) *Report {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
@@ -218,7 +226,36 @@ func Compute(cs []cookie.Cookie, f cookie.Filter, o Options) *Report {
 		if match && !f.Match(&cs[i], o.Now) {
 			continue
 		}
-		k.add(&cs[i], named[i])
+		var si int32
+		if site != nil {
+			si = k.siteID(site(i))
+		} else {
+			si = k.site(&cs[i])
+		}
+		k.add(&cs[i], si, named[i])
+	}
+	return k.finish()
+}
+
+// FromRows is the report of what jar.ReportRows read (the cookies its
+// filter selected): the same Report as Compute over those cookies.
+func FromRows(rows *jar.ReportRows, o Options) *Report {
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	k := newComputation(o)
+	for _, g := range rows.Counts {
+		k.addCount(g.Source, k.siteID(g.Site), g.Purpose, g.Cookies)
+	}
+	named := nameRows(rows.Tracking)
+	for i := range rows.Tracking {
+		t := &rows.Tracking[i]
+		site := k.siteID(t.Site)
+		reach := site
+		if t.Reach != t.Site {
+			reach = k.sites.id(t.Reach)
+		}
+		k.addTracking(t.Source, site, reach, t.ProtectedBy != "", seen{t.Created, t.Expires, t.Session}, named[i])
 	}
 	return k.finish()
 }
@@ -240,17 +277,17 @@ type computation struct {
 	// sets of site indexes
 	allSites, trackerSites, removeSites []bool
 	tallies                             map[string]*tally
-	// the previous cookie's domain and source (the jar hands cookies out
-	// by site and domain, so they repeat)
-	prevDomain, prevSource string
-	prevSite, prevSrc      int32
+	// the previous cookie's domain, site and source (the jar hands
+	// cookies out by site and domain, so they repeat)
+	prevDomain, prevSiteName, prevSource string
+	prevSite, prevSiteID, prevSrc        int32
 }
 
 func newComputation(o Options) *computation {
 	return &computation{o: o, r: &Report{At: o.Now, By: o.By},
 		sites: interner{idx: map[string]int32{}}, domainSite: map[string]int32{}, siteName: map[string]string{},
 		sources: interner{idx: map[string]int32{}}, browserIdx: map[string]int{}, tallies: map[string]*tally{},
-		prevSite: -1, prevSrc: -1}
+		prevSite: -1, prevSiteID: -1, prevSrc: -1}
 }
 
 func (k *computation) siteOf(d string) string {
@@ -282,12 +319,20 @@ func (k *computation) site(c *cookie.Cookie) int32 {
 	return k.prevSite
 }
 
-// source is the index of c's source and of its browser.
-func (k *computation) source(c *cookie.Cookie) (src int32, browser int) {
-	if c.Source != k.prevSource || k.prevSrc < 0 {
-		k.prevSource, k.prevSrc = c.Source, k.sources.id(c.Source)
+// siteID is the index of the registrable domain name.
+func (k *computation) siteID(name string) int32 {
+	if name != k.prevSiteName || k.prevSiteID < 0 {
+		k.prevSiteName, k.prevSiteID = name, k.sites.id(name)
+	}
+	return k.prevSiteID
+}
+
+// source is the index of a source and of its browser.
+func (k *computation) source(source string) (src int32, browser int) {
+	if source != k.prevSource || k.prevSrc < 0 {
+		k.prevSource, k.prevSrc = source, k.sources.id(source)
 		if int(k.prevSrc) == len(k.srcBrowser) {
-			b := BrowserOf(c.Source)
+			b := BrowserOf(source)
 			bi, ok := k.browserIdx[b]
 			if !ok {
 				bi = len(k.browsers)
@@ -300,23 +345,55 @@ func (k *computation) source(c *cookie.Cookie) (src int32, browser int) {
 	return k.prevSrc, k.srcBrowser[k.prevSrc]
 }
 
-// add counts one cookie in scope; n is its tracker's name if it tracks.
-func (k *computation) add(c *cookie.Cookie, n trackerNamed) {
-	r := k.r
-	r.Cookies++
-	site := k.site(c)
+// addCount counts n cookies in scope of one source, site and purpose,
+// which must not be tracking (those are added one by one).
+func (k *computation) addCount(source string, site int32, p cookie.Purpose, n int) {
+	if p == cookie.PurposeTracking {
+		panic("report: tracking cookies counted in bulk")
+	}
+	k.r.Cookies += n
 	mark(&k.allSites, site)
-	pi := purposeIndex(c.Purpose)
-	k.purposes[pi]++
-	src, bi := k.source(c)
-	k.browsers[bi].Cookies++
+	pi := purposeIndex(p)
+	k.purposes[pi] += n
+	_, bi := k.source(source)
+	k.browsers[bi].Cookies += n
+	k.keep[pi] += n
+}
+
+// add counts one cookie in scope, of site index site; n is its tracker's
+// name if it tracks.
+func (k *computation) add(c *cookie.Cookie, site int32, n trackerNamed) {
 	if c.Purpose != cookie.PurposeTracking {
-		k.keep[pi]++
+		k.addCount(c.Source, site, c.Purpose, 1)
 		return
 	}
+	reach := site
+	if c.Partition.TopLevelSite != "" {
+		reach = k.sites.id(cookie.ReachSite(c, k.siteOf))
+	}
+	k.addTracking(c.Source, site, reach, c.ProtectedBy != "", seen{c.Created, c.Expires, c.Session}, n)
+}
+
+// seen is what a tracker's ages come from: a cookie's creation, expiry
+// and whether it is a session cookie.
+type seen struct {
+	created, expires time.Time
+	session          bool
+}
+
+// addTracking counts one tracking cookie of source, its registrable domain
+// site and the site where it holds an id reach (indexes); n is its
+// tracker's name.
+func (k *computation) addTracking(source string, site, reach int32, protected bool, s seen, n trackerNamed) {
+	r := k.r
+	r.Cookies++
+	mark(&k.allSites, site)
+	k.purposes[purposeIndex(cookie.PurposeTracking)]++
+	src, bi := k.source(source)
+	k.browsers[bi].Cookies++
 	k.browsers[bi].Tracking++
 	r.TrackingCookies++
-	if c.ProtectedBy != "" {
+	if protected {
 		r.Purge.Protected++
 	} else {
 		r.Purge.Remove++
@@ -325,12 +402,8 @@ func (k *computation) add(c *cookie.Cookie, n trackerNamed) {
 	if !n.known {
 		n.vendor, n.org = k.sites.names[site], k.sites.names[site]
 	}
-	reach := site
-	if c.Partition.TopLevelSite != "" {
-		reach = k.sites.id(cookie.ReachSite(c, k.siteOf))
-	}
 	mark(&k.trackerSites, reach)
-	k.tally(n).add(c, k.o, n, reach, src, bi)
+	k.tally(n).add(s, k.o, n, reach, src, bi)
 }
 
 // tally is the tracker n belongs to under the report's grouping.
@@ -348,7 +421,7 @@ func (k *computation) tally(n trackerNamed) *tally {
 }
 
 // add counts one tracking cookie of the tracker.
-func (t *tally) add(c *cookie.Cookie, o Options, n trackerNamed, reach, src int32, bi int) {
+func (t *tally) add(c seen, o Options, n trackerNamed, reach, src int32, bi int) {
 	bit := uint64(1) << (bi & 63)
 	t.sites[reach] |= bit
 	t.browsers |= bit
@@ -365,11 +438,11 @@ func (t *tally) add(c *cookie.Cookie, o Options, n trackerNamed, reach, src int3
 		t.vendors[n.vendor][reach] = struct{}{}
 	}
 	t.t.Cookies++
-	if !c.Created.IsZero() && (t.t.Oldest.IsZero() || c.Created.Before(t.t.Oldest)) {
-		t.t.Oldest = c.Created
+	if !c.created.IsZero() && (t.t.Oldest.IsZero() || c.created.Before(t.t.Oldest)) {
+		t.t.Oldest = c.created
 	}
-	if !c.Session && !c.Expires.IsZero() && c.Expires.After(o.Now) && c.Expires.After(t.t.Longest) {
-		t.t.Longest = c.Expires
+	if !c.session && !c.expires.IsZero() && c.expires.After(o.Now) && c.expires.After(t.t.Longest) {
+		t.t.Longest = c.expires
 	}
 }
 
@@ -418,20 +491,37 @@ type trackerNamed struct {
 // nameTrackers asks the vendor knowledge about every tracking cookie of cs,
 // on every core: it is most of what a report costs beyond counting.
 func nameTrackers(cs []cookie.Cookie) []trackerNamed {
-	out := make([]trackerNamed, len(cs))
+	return nameEach(len(cs), func(i int) (string, string, cookie.Purpose) {
+		return cs[i].Domain, cs[i].Name, cs[i].Purpose
+	})
+}
+
+// nameRows is nameTrackers for the jar's tracking rows.
+func nameRows(ts []jar.TrackingRow) []trackerNamed {
+	return nameEach(len(ts), func(i int) (string, string, cookie.Purpose) {
+		return ts[i].Domain, ts[i].Name, cookie.PurposeTracking
+	})
+}
+
+// nameEach names the trackers of n cookies, cookie(i) giving the domain,
+// name and purpose of the i-th; on several cores when there are many.
+func nameEach(n int, of func(i int) (domain, name string, p cookie.Purpose)) []trackerNamed {
+	out := make([]trackerNamed, n)
 	parts := 1
-	if len(cs) >= 20_000 {
+	if n >= 20_000 {
 		parts = min(runtime.GOMAXPROCS(0), 4)
 	}
 	var wg sync.WaitGroup
 	for p := range parts {
-		lo, hi := len(cs)*p/parts, len(cs)*(p+1)/parts
+		lo, hi := n*p/parts, n*(p+1)/parts
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := lo; i < hi; i++ {
-				if cs[i].Purpose == cookie.PurposeTracking {
-					out[i].vendor, out[i].org, out[i].known = cookie.TrackerName(&cs[i], "")
+				d, name, pur := of(i)
+				if pur == cookie.PurposeTracking {
+					c := cookie.Cookie{Domain: d, Name: name, Purpose: pur}
+					out[i].vendor, out[i].org, out[i].known = cookie.TrackerName(&c, "")
 				}
 			}
 		}()
@@ -468,14 +558,28 @@ func countTrue(bs []bool) int {
 func (t *tally) finish(browsers []Count, order []int, siteNames, sourceNames []string) Tracker {
 	out := t.t
 	out.Sites = len(t.sites)
-	share := make([]float64, len(browsers))
+	// A share is a sum of 1/k over sites: count the sites by k first and
+	// add in k's order, so that the float is the same whatever order the
+	// sites come in (the map's, a jar's read).
+	byK := make([][]int, len(browsers)) // browser → k → sites
 	out.SiteList = make([]string, 0, len(t.sites))
 	for s, mask := range t.sites {
 		out.SiteList = append(out.SiteList, siteNames[s])
 		k := bits.OnesCount64(mask)
 		for bi := range browsers {
 			if mask&(1<<(bi&63)) != 0 {
-				share[bi] += 1 / float64(k)
+				for len(byK[bi]) <= k {
+					byK[bi] = append(byK[bi], 0)
+				}
+				byK[bi][k]++
+			}
+		}
+	}
+	share := make([]float64, len(browsers))
+	for bi, ks := range byK {
+		for k, n := range ks {
+			if n > 0 {
+				share[bi] += float64(n) / float64(k)
 			}
 		}
 	}
