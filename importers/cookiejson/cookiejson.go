@@ -152,6 +152,11 @@ func parse(ctx context.Context, r io.Reader, name string, opts importers.Options
 	if len(res.Cookies) == 0 && res.Refused > 0 {
 		return nil, importers.Errorf(name, "no cookie in %d entries (%s)", res.Refused, summary(reasons))
 	}
+	if len(res.Cookies) == 0 {
+		// An empty array is nothing recognisable as a cookie: an error, as
+		// in every format (docs/decisions.md "Inputs with no cookie").
+		return nil, importers.Errorf(name, "no cookies in it (an empty JSON array)")
+	}
 	if dups > 0 {
 		res.Warnf("%s: %d duplicate cookies; the last entry of each was kept", name, dups)
 	}

@@ -171,10 +171,15 @@ func TestParseMalformed(t *testing.T) {
 	}
 }
 
-func TestParseHeaderOnlyIsEmptyJar(t *testing.T) {
-	res, err := Parse(strings.NewReader(Header), "empty.txt", importers.Options{})
-	if err != nil || len(res.Cookies) != 0 {
-		t.Fatalf("header-only file: %v, %d cookies", err, len(res.Cookies))
+// TestParseHeaderOnlyIsAnError (issue 8 item 13): a cookies.txt with its
+// header and no cookie line (an export that selected nothing, or the wrong
+// file) has nothing recognisable as a cookie: an error naming the file.
+func TestParseHeaderOnlyIsAnError(t *testing.T) {
+	for _, in := range []string{Header, Header + "\n# a comment\n\n", "# HTTP Cookie File\r\n"} {
+		res, err := Parse(strings.NewReader(in), "empty.txt", importers.Options{})
+		if err == nil || !strings.Contains(err.Error(), "empty.txt: no cookies in it") {
+			t.Errorf("header-only file %q: %v, %v", in, err, res)
+		}
 	}
 }
 

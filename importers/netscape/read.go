@@ -211,8 +211,12 @@ func parse(ctx context.Context, r io.Reader, name string, opts importers.Options
 		}
 	}
 	res.Cookies = cs.flatten()
-	if len(res.Cookies) == 0 && !(sawHeader && res.Refused == 0) {
-		return nil, &importers.FileError{Path: name, Err: noCookieError(head, lr.line, rf)}
+	if len(res.Cookies) == 0 {
+		// Nothing recognisable as a cookie is an error, even under a valid
+		// header (docs/decisions.md "Inputs with no cookie"): a script
+		// handed the wrong file, or an export that selected nothing,
+		// notices.
+		return nil, &importers.FileError{Path: name, Err: noCookieError(head, lr.line, sawHeader, rf)}
 	}
 	if dups > 0 {
 		res.Warnf("%s: %d duplicate cookies (same domain, path and name); the last line of each was kept", name, dups)
@@ -228,10 +232,12 @@ func isHeader(line []byte) bool {
 }
 
 // noCookieError explains why a file held no cookie at all.
-func noCookieError(head []byte, lines int, rf *refusals) error {
+func noCookieError(head []byte, lines int, sawHeader bool, rf *refusals) error {
 	switch {
 	case lines == 0:
 		return errors.New("empty file: no cookies")
+	case sawHeader && rf.res.Refused == 0:
+		return errors.New("no cookies in it (a cookies.txt header and no cookie line)")
 	case bytes.HasPrefix(head, []byte("SQLite format 3\x00")):
 		return errors.New("a SQLite database, not a Netscape cookies.txt")
 	case len(bytes.TrimSpace(head)) > 0 && (bytes.TrimSpace(head)[0] == '[' || bytes.TrimSpace(head)[0] == '{'):

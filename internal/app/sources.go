@@ -224,8 +224,10 @@ func (r Read) Line(home string) string {
 
 // nothingRecognised turns a read that found no cookie but refused rows or
 // warned into an error (docs/security.md: a script handed the wrong file
-// must notice). A store that is simply empty (a fresh profile, a
-// cookies.txt with only its header) is not an error.
+// must notice). A browser's store that is simply empty (a fresh profile:
+// the right tables, no row) is not an error; a file format with no cookie
+// (a cookies.txt with only its header, an empty JSON array, a
+// binarycookies file with no page) is refused by its reader.
 func nothingRecognised(path string, res *importers.Result) error {
 	if res == nil {
 		return importers.Errorf(path, "no result from the reader")

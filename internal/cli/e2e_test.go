@@ -24,6 +24,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers/cookiejson"
 	"github.com/crumbs-dev/crumbs/importers/netscape"
 	"github.com/crumbs-dev/crumbs/internal/testshared"
+	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
@@ -279,9 +280,16 @@ func copyDir(t testing.TB, src, dst string) {
 	}
 }
 
-// createJar makes the sandbox's default jar, empty: an import of a
-// cookies.txt with no cookie (read commands never create one).
+// createJar makes the sandbox's default jar, empty, as the binary's first
+// write would (read commands never create one, and an import of a file
+// with no cookie is an error).
 func (s *sandbox) createJar() {
 	s.t.Helper()
-	s.ok("", "import", s.write("empty-cookies.txt", []byte(netscape.Header)))
+	j, err := jar.Open(s.jar)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := j.Close(); err != nil {
+		s.t.Fatal(err)
+	}
 }

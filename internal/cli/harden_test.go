@@ -502,3 +502,80 @@ func TestImportStdin(t *testing.T) {
 		t.Errorf("a FIFO path: %v", rb.result)
 	}
 }
+
+// TestNoCookieInputsAreErrors (issue 8 item 13): an input in which nothing
+// is recognisable as a cookie is an error in every format — a cookies.txt
+// with only its header, an empty JSON array (as a file and on standard
+// input), a binarycookies file with no page — exit 1, "FILE: no cookies in
+// it", the jar unchanged; among several sources the others still import.
+// A browser's own store that is merely empty (a fresh Firefox or Chromium
+// profile: the right tables, no row) is a clean success with 0 cookies,
+// and an empty discovered profile does not fail `import firefox`.
+func TestNoCookieInputsAreErrors(t *testing.T) {
+	s := newSandbox(t)
+	good := s.write("good.json", []byte(`[{"domain":"a.example","name":"n","value":"v","path":"/","hostOnly":true,"session":true}]`))
+	s.ok("", "import", good)
+	before := dump(t, s.jar)
+	be := binary.BigEndian
+	noPage := be.AppendUint32(be.AppendUint32([]byte("cook"), 0), 0) // no page, a zero checksum
+	noPage = append(noPage, 0x07, 0x17, 0x20, 0x05, 0, 0, 0, 0)
+	files := map[string][]byte{
+		"header.txt":            []byte("# Netscape HTTP Cookie File\n# https://curl.se/docs/http-cookies.html\n\n"),
+		"empty.json":            []byte("[]\n"),
+		"empty-object.json":     []byte(`{"cookies": []}`),
+		"Cookies.binarycookies": noPage,
+	}
+	for name, data := range files {
+		p := s.write(name, data)
+		r := s.run("", "import", p)
+		if r.code != 1 {
+			t.Errorf("import %s: want exit 1, got %v", name, r)
+			continue
+		}
+		checkOneErrorLine(t, r, p+": no cookies in it")
+		if r := s.run("", "export", "--from", p); r.code != 1 || !strings.Contains(r.stderr, "no cookies in it") {
+			t.Errorf("export --from %s: %v", name, r)
+		}
+	}
+	for _, in := range []string{"# Netscape HTTP Cookie File\n", "[]"} {
+		r := s.run(in, "import", "-")
+		if r.code != 1 || !strings.Contains(r.stderr, "-: no cookies in it") {
+			t.Errorf("import - of %q: %v", in, r)
+		}
+	}
+	if after := dump(t, s.jar); after != before {
+		t.Fatal("an input with no cookie changed the jar")
+	}
+
+	// Several sources: the empty file is named, the others import, exit 1.
+	other := s.write("other.json", []byte(`[{"domain":"b.example","name":"m","value":"v","path":"/","hostOnly":true,"session":true}]`))
+	r := s.run("", "import", other, filepath.Join(s.home, "header.txt"))
+	if r.code != 1 || !strings.Contains(r.stderr, "header.txt: no cookies in it") || !strings.Contains(r.stderr, "1 added") {
+		t.Errorf("import of a good and an empty file: %v", r)
+	}
+
+	// A fresh browser store: the right tables, no row — a clean success.
+	ffEmpty := filepath.Join(t.TempDir(), "cookies.sqlite")
+	sqliteFile(t, ffEmpty, mozCookiesTable)
+	chEmpty := filepath.Join(t.TempDir(), "Cookies")
+	sqliteFile(t, chEmpty, chromiumTables, chromiumCookies)
+	for _, p := range []string{ffEmpty, chEmpty} {
+		r := s.run("", "import", p)
+		if r.code != 0 || !strings.Contains(r.stderr, "read 0 cookies") {
+			t.Errorf("import of an empty browser store %s: %v", p, r)
+		}
+	}
+	// Discovered profiles, one of them fresh: import firefox succeeds.
+	dir := s.firefoxProfile()
+	sqliteFile(t, filepath.Join(dir, "cookies.sqlite"), mozCookiesTable)
+	root := filepath.Join(s.home, ".mozilla", "firefox")
+	full := filepath.Join(root, "def.work")
+	sqliteFile(t, filepath.Join(full, "cookies.sqlite"), mozCookiesTable,
+		`INSERT INTO moz_cookies (name, value, host, path, expiry, lastAccessed, creationTime, isSecure, isHttpOnly) VALUES ('sid', 'x', '.c.example', '/', 4102444800, 1700000000000000, 1700000000000000, 1, 1)`)
+	ini := "[Profile0]\nName=default-release\nIsRelative=1\nPath=abc.default-release\nDefault=1\n\n[Profile1]\nName=work\nIsRelative=1\nPath=def.work\n"
+	os.WriteFile(filepath.Join(root, "profiles.ini"), []byte(ini), 0o600)
+	r = s.run("", "import", "firefox")
+	if r.code != 0 || !strings.Contains(r.stderr, "1 added") {
+		t.Errorf("import firefox with a fresh profile and a full one: %v", r)
+	}
+}
