@@ -169,11 +169,17 @@ func TestCrashSafety(t *testing.T) {
 		}
 		time.Sleep(time.Duration(r.Int64N(int64(full) * 11 / 10)))
 		cmd.Process.Signal(syscall.SIGKILL)
+		rest, _ := io.ReadAll(stdout) // a child that finished first printed its import time
 		err := cmd.Wait()
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			killed++
 		} else if err != nil {
 			t.Fatalf("iteration %d: child failed: %v", i, err)
+		} else if ns, err := strconv.ParseInt(strings.TrimSpace(string(rest)), 10, 64); err == nil && time.Duration(ns) < full {
+			// The undisturbed run was slowed by other load on the machine:
+			// aim the next kills at the import time seen now, so that they
+			// keep landing mid-import.
+			full = time.Duration(ns)
 		}
 		total := checkIntact(t, path)
 		switch total {
