@@ -19,8 +19,8 @@ func TestPurgeOrFilterMovesExactlyEitherSide(t *testing.T) {
 		"-domain:example.com is:secure | source:tricky",
 	} {
 		j, _ := openTest(t, WithClassifier(&testClassifier{}))
-		mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: filterCorpus()[:3000]},
-			Batch{Source: "file:tricky.txt", Cookies: filterCorpus()[3000:]})
+		mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: filterCorpus()[:corpusN]},
+			Batch{Source: "file:tricky.txt", Cookies: filterCorpus()[corpusN:]})
 		f := cookie.MustParseFilter(text)
 		all, err := j.All(ctx)
 		if err != nil {

@@ -2,6 +2,8 @@
 
 package jar
 
-// raceEnabled: the race detector makes SQLite ~10× slower; the crash test
-// then uses a smaller import (still killed 20 times).
+// raceEnabled: the race detector makes SQLite 10–20× slower; the heaviest
+// tests then use smaller data (the crash test a smaller import, still
+// killed 20 times; the filter tests a smaller corpus). The normal run keeps
+// the full sizes.
 const raceEnabled = true
