@@ -228,6 +228,12 @@ func (j *Jar) purge(ctx context.Context, f cookie.Filter, o RemoveOptions) (Remo
 			return "", 0, err
 		}
 		r.Moved = n
+		if n > 0 {
+			// The trash rows this change added are the moved cookies.
+			if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT site) FROM trash WHERE id > ?`, rec.maxTrash).Scan(&r.Sites); err != nil {
+				return "", 0, err
+			}
+		}
 		what := "everything"
 		if !f.IsEmpty() {
 			what = f.String()

@@ -47,7 +47,15 @@ const historyLimit = 50
 // undo_cookies, undo_trash and undo_verdicts (INSERT OR IGNORE keeps the
 // first image). Undo deletes the added rows and the current versions of the
 // copied rows and puts the copies back: the tables are then exactly as
-// before. An import that only adds rows costs no copies.
+// before. An import that only adds rows costs no copies. Cookies moved to
+// the trash need no copy either: the trash rows the change added (above
+// max_trash) are their before-images, id (cookie_id) and all, and undo puts
+// them back from there unless undo_cookies holds an older image.
+//
+// The change also records the classifier knowledge it ran with: undo
+// classifies the rows it puts back again only when the knowledge is not
+// the same any more (docs/decisions.md, "Undo re-classifies only after a
+// knowledge change").
 
 // recorder is handed to a change while it runs.
 type recorder struct {
@@ -69,8 +77,8 @@ func (j *Jar) change(ctx context.Context, kind string, fn func(tx *sql.Tx, rec *
 			(SELECT coalesce(max(id), 0) FROM protections)`).Scan(&rec.maxCookie, &rec.maxTrash, &rec.maxVerdict, &rec.maxProtection); err != nil {
 			return j.fileError(err)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, summary, count, at, max_cookie, max_trash, max_verdict, max_protection)
-			VALUES (?, '', 0, ?, ?, ?, ?, ?)`, kind, toMicro(j.Now()), rec.maxCookie, rec.maxTrash, rec.maxVerdict, rec.maxProtection)
+		res, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, summary, count, at, max_cookie, max_trash, max_verdict, max_protection, knowledge)
+			VALUES (?, '', 0, ?, ?, ?, ?, ?, ?)`, kind, toMicro(j.Now()), rec.maxCookie, rec.maxTrash, rec.maxVerdict, rec.maxProtection, j.knowledge())
 		if err != nil {
 			return j.fileError(err)
 		}
@@ -144,15 +152,15 @@ func (rec *recorder) saveVerdicts(ctx context.Context, tx *sql.Tx, ids string) e
 
 const verdictCols = identityColumns + ", purpose, reason"
 
-// moveToTrash moves live cookies to the trash, recording them for undo.
+// moveToTrash moves live cookies to the trash. The trash rows it adds are
+// their before-images: each keeps the cookie's id (cookie_id) and every
+// column, and undo puts them back from there (no copy in undo_cookies, so
+// a purge writes each cookie once, not twice).
 func (j *Jar) moveToTrash(ctx context.Context, tx *sql.Tx, rec *recorder, ids []int64) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
 	list := idList(ids)
-	if err := rec.saveCookies(ctx, tx, list); err != nil {
-		return 0, err
-	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO trash (cookie_id, deleted_at, `+colList+`)
 		SELECT id, ?, `+colList+` FROM cookies WHERE id `+inIDs+` ORDER BY id`, toMicro(j.Now()), list); err != nil {
 		return 0, err
@@ -207,9 +215,10 @@ func (j *Jar) Undo(ctx context.Context) (Change, error) {
 	var c Change
 	err := j.write(ctx, func(tx *sql.Tx) error {
 		var at, maxCookie, maxTrash, maxVerdict, maxProtection int64
-		err := tx.QueryRowContext(ctx, `SELECT id, kind, summary, count, at, max_cookie, max_trash, max_verdict, max_protection
+		var knowledge string
+		err := tx.QueryRowContext(ctx, `SELECT id, kind, summary, count, at, max_cookie, max_trash, max_verdict, max_protection, knowledge
 			FROM changes ORDER BY id DESC LIMIT 1`).
-			Scan(&c.ID, &c.Kind, &c.Summary, &c.Count, &at, &maxCookie, &maxTrash, &maxVerdict, &maxProtection)
+			Scan(&c.ID, &c.Kind, &c.Summary, &c.Count, &at, &maxCookie, &maxTrash, &maxVerdict, &maxProtection, &knowledge)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNothingToUndo
 		}
@@ -226,24 +235,33 @@ func (j *Jar) Undo(ctx context.Context) (Change, error) {
 			{"verdicts", "undo_verdicts", "id, " + verdictCols, maxVerdict},
 			{"protections", "undo_protections", "id, " + protectionCols, maxProtection},
 		}
+		// Rows put back may carry purposes from older knowledge (the jar
+		// was re-classified since): then classify them again. With the
+		// same knowledge that would change nothing.
+		reclassify := j.classifier != nil && knowledge != j.classifier.Version()
 		// Remove everything the change added or touched first, then put
 		// the before-images back: no identity can collide on the way.
-		for _, s := range steps {
+		for i, s := range steps {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+s.table+` WHERE id > ?`, s.max); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+s.table+` WHERE id IN (SELECT id FROM `+s.undo+` WHERE change_id = ?)`, c.ID); err != nil {
 				return err
 			}
+			if i == 0 {
+				// The live cookies are now those the change did not touch:
+				// put back the ones it moved to the trash, before the trash
+				// rows it added go.
+				if err := j.undoMoves(ctx, tx, c, maxTrash, reclassify); err != nil {
+					return err
+				}
+			}
 		}
 		for _, s := range steps {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO `+s.table+` (`+s.cols+`) SELECT `+s.cols+` FROM `+s.undo+` WHERE change_id = ?`, c.ID); err != nil {
 				return fmt.Errorf("jar %s: undo %s: %w", j.path, c.Kind, err)
 			}
-			// Rows put back may carry purposes from older knowledge (the
-			// jar was re-classified since): classify them again. With the
-			// same knowledge this changes nothing, and undo stays exact.
-			if j.classifier != nil && (s.table == "cookies" || s.table == "trash") {
+			if reclassify && (s.table == "cookies" || s.table == "trash") {
 				if err := j.reclassifyTable(ctx, tx, s.table, `AND id IN (SELECT id FROM `+s.undo+` WHERE change_id = ?)`, c.ID); err != nil {
 					return fmt.Errorf("jar %s: undo %s: %w", j.path, c.Kind, err)
 				}
@@ -262,6 +280,32 @@ func (j *Jar) Undo(ctx context.Context) (Change, error) {
 		return Change{}, err
 	}
 	return c, nil
+}
+
+// undoMoves puts back the live cookies change c moved to the trash: the
+// trash rows above maxTrash, as they were (cookie_id is their id), except
+// those of which undo_cookies holds an older image (the change updated
+// them first).
+func (j *Jar) undoMoves(ctx context.Context, tx *sql.Tx, c Change, maxTrash int64, reclassify bool) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO cookies (id, `+colList+`) SELECT cookie_id, `+colList+` FROM trash
+		WHERE id > ? AND cookie_id NOT IN (SELECT id FROM undo_cookies WHERE change_id = ?) ORDER BY cookie_id`, maxTrash, c.ID); err != nil {
+		return fmt.Errorf("jar %s: undo %s: %w", j.path, c.Kind, err)
+	}
+	if !reclassify {
+		return nil
+	}
+	if err := j.reclassifyTable(ctx, tx, "cookies", `AND id IN (SELECT cookie_id FROM trash WHERE id > ?)`, maxTrash); err != nil {
+		return fmt.Errorf("jar %s: undo %s: %w", j.path, c.Kind, err)
+	}
+	return nil
+}
+
+// knowledge is what the jar's classifier knows (its version), "" without one.
+func (j *Jar) knowledge() string {
+	if j.classifier == nil {
+		return ""
+	}
+	return j.classifier.Version()
 }
 
 func plural(n int, one string) string {

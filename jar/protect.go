@@ -411,6 +411,8 @@ type Removal struct {
 	// Protected counts, of Moved, the protected cookies taken with
 	// IncludeProtected.
 	Protected int
+	// Sites counts the distinct sites of the moved cookies (set by a purge).
+	Sites int
 }
 
 // summary is the undo history's text for a removal: "…: 12 cookies, kept

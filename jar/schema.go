@@ -9,7 +9,7 @@ import (
 
 // schemaVersion is the jar schema this build writes (PRAGMA user_version).
 // Older jars are migrated forward on Open; newer ones are refused.
-const schemaVersion = 6
+const schemaVersion = 7
 
 // applicationID marks a SQLite file as a crumbs jar (PRAGMA application_id,
 // "crmb").
@@ -102,6 +102,10 @@ func schemaTablesAt(version int, cols string) []string {
 		changes += `,
 	` + maxProtectionDef
 	}
+	if version >= 7 {
+		changes += `,
+	` + knowledgeDef
+	}
 	stmts := []string{
 		`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID`,
 		// The user's verdicts, by identity, independent of the cookie rows so
@@ -146,6 +150,7 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	3: migrateV3toV4,
 	4: migrateV4toV5,
 	5: migrateV5toV6,
+	6: migrateV6toV7,
 }
 
 // migrate brings the jar to schemaVersion inside one write transaction.

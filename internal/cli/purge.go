@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"strings"
 
@@ -40,6 +41,9 @@ func (a *app) purgeCommand() *cobra.Command {
 			}
 			return a.withJar(func(j *jar.Jar) error {
 				ctx := cmd.Context()
+				if yes && !dryRun {
+					return a.purgeNow(ctx, j, f, includeProtected)
+				}
 				all, err := matching(ctx, j, f)
 				if err != nil {
 					return err
@@ -109,6 +113,35 @@ func (a *app) purgeCommand() *cobra.Command {
 	fl.BoolVar(&includeProtected, "include-protected", false, "take protected cookies too (see 'crumbs protect')")
 	_ = cmd.RegisterFlagCompletionFunc("purpose", completePurpose)
 	return cmd
+}
+
+// purgeNow is purge --yes: nobody is asked, so nothing is read before the
+// purge itself, which counts what it moved and kept (a purge costs what it
+// removes, docs/budgets.md §2). The messages are those of a purge that
+// asked first.
+func (a *app) purgeNow(ctx context.Context, j *jar.Jar, f cookie.Filter, includeProtected bool) error {
+	r, err := j.PurgeWith(ctx, f, jar.RemoveOptions{IncludeProtected: includeProtected})
+	if err != nil {
+		return err
+	}
+	switch {
+	case r.Moved == 0 && r.Kept > 0:
+		fmt.Fprintf(a.env.Stderr, "every matching cookie is protected: nothing to purge (kept %d protected; --include-protected takes them)\n", r.Kept)
+		return nil
+	case r.Moved == 0:
+		fmt.Fprintln(a.env.Stderr, "no cookie matches: nothing to purge")
+		return nil
+	}
+	scope := plural(r.Moved, "cookie", "cookies") + " on " + plural(r.Sites, "site", "sites")
+	note := ""
+	switch {
+	case r.Kept > 0:
+		note = fmt.Sprintf(", kept %d protected", r.Kept)
+	case r.Protected > 0:
+		note = fmt.Sprintf(", %d of them protected (--include-protected)", r.Protected)
+	}
+	fmt.Fprintf(a.env.Stderr, "moved %s to the trash%s — crumbs undo reverts it\n", scope, note)
+	return nil
 }
 
 // unprotected drops the protected cookies of cs (the jar sets ProtectedBy)
