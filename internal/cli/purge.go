@@ -91,17 +91,7 @@ func (a *app) purgeCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if r.Moved != len(cs) { // another process changed the jar meanwhile
-					scope = plural(r.Moved, "cookie", "cookies") + " on " + plural(sites, "site", "sites")
-				}
-				note := ""
-				switch {
-				case r.Kept > 0:
-					note = fmt.Sprintf(", kept %d protected", r.Kept)
-				case r.Protected > 0:
-					note = fmt.Sprintf(", %d of them protected (--include-protected)", r.Protected)
-				}
-				fmt.Fprintf(a.env.Stderr, "moved %s to the trash%s — crumbs undo reverts it\n", scope, note)
+				a.reportPurge(r, sites)
 				return nil
 			})
 		}),
@@ -132,7 +122,13 @@ func (a *app) purgeNow(ctx context.Context, j *jar.Jar, f cookie.Filter, include
 		fmt.Fprintln(a.env.Stderr, "no cookie matches: nothing to purge")
 		return nil
 	}
-	scope := plural(r.Moved, "cookie", "cookies") + " on " + plural(r.Sites, "site", "sites")
+	a.reportPurge(r, r.Sites)
+	return nil
+}
+
+// reportPurge says what a purge moved (on how many sites) and kept.
+func (a *app) reportPurge(r jar.Removal, sites int) {
+	scope := plural(r.Moved, "cookie", "cookies") + " on " + plural(sites, "site", "sites")
 	note := ""
 	switch {
 	case r.Kept > 0:
@@ -141,7 +137,6 @@ func (a *app) purgeNow(ctx context.Context, j *jar.Jar, f cookie.Filter, include
 		note = fmt.Sprintf(", %d of them protected (--include-protected)", r.Protected)
 	}
 	fmt.Fprintf(a.env.Stderr, "moved %s to the trash%s — crumbs undo reverts it\n", scope, note)
-	return nil
 }
 
 // unprotected drops the protected cookies of cs (the jar sets ProtectedBy)
