@@ -49,6 +49,20 @@ func checkForeign(path, abs string, head []byte) error {
 	if appID != 0 || binary.BigEndian.Uint32(head[60:64]) != 0 {
 		return foreign
 	}
+	// A SQLite file is whole pages, at least one. A shorter or ragged one
+	// is damaged or cut off: SQLite would read it as an empty database
+	// and creating the schema in it would rewrite bytes of a file that
+	// may be anyone's (found by FuzzForeignJar).
+	pageSize := int64(binary.BigEndian.Uint16(head[16:18]))
+	if pageSize == 1 {
+		pageSize = 65536
+	}
+	if pageSize < 512 || pageSize&(pageSize-1) != 0 {
+		return foreign
+	}
+	if st, err := os.Stat(abs); err != nil || st.Size() < pageSize || st.Size()%pageSize != 0 {
+		return fmt.Errorf("jar %s: a damaged or truncated SQLite file, not a crumbs jar; nothing was changed", path)
+	}
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: abs}).EscapedPath()+"?mode=ro&immutable=1")
 	if err != nil {
 		return foreign

@@ -83,10 +83,19 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(Magic + "\x00\x00\x00\x00"))
 	f.Add([]byte(Magic + "\x10\x00\x00\x00\xf0"))
 	f.Add([]byte("mozLz40"))
+	// Size headers that lie: the cap, just over it, the most a few bytes
+	// can yield and one more (issue 8 item 4: bounded by real output).
+	for _, size := range []uint32{MaxSize, MaxSize + 1, 4*maxRatio + 16, 4*maxRatio + 17, 1<<32 - 1} {
+		f.Add(binary.LittleEndian.AppendUint32([]byte(Magic), size))
+		f.Add(append(binary.LittleEndian.AppendUint32([]byte(Magic), size), 0xf0, 0, 0, 0))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out, err := Decode(data)
 		if err != nil {
 			return
+		}
+		if len(out) > MaxSize || len(data) >= headerLen && len(out) > (len(data)-headerLen)*maxRatio+16 {
+			t.Fatalf("%d bytes decoded from %d: more than the cap or the input can yield", len(out), len(data))
 		}
 		if len(data) >= 12 && len(out) != int(binary.LittleEndian.Uint32(data[8:12])) {
 			t.Fatalf("decoded %d bytes, header says %d", len(out), binary.LittleEndian.Uint32(data[8:12]))
