@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
@@ -117,9 +118,9 @@ func encodeMore(dst []byte, c *cookie.Cookie) []byte {
 
 var errBadMore = errors.New("damaged cookie record (column more)")
 
-// decodeMore fills c's fields kept in a "more" record. Strings are
-// substrings of rec (one allocation per row for all of them); in interns
-// the ones that repeat across rows.
+// decodeMore fills c's fields kept in a "more" record. The strings that
+// repeat across rows are interned by in; the original key, unique per
+// row, is copied out, so that no cookie keeps rec alive.
 func decodeMore(rec string, c *cookie.Cookie, in func(string) string) error {
 	if len(rec) == 0 || rec[0] != moreVersion {
 		return errBadMore
@@ -146,6 +147,12 @@ func decodeMore(rec string, c *cookie.Cookie, in func(string) string) error {
 			p = -1
 			return ""
 		}
+		if l == 0 {
+			// "", not rec[p:p]: an empty substring would keep the whole
+			// record alive (about 40 MB over a million cookies).
+			p += n
+			return ""
+		}
 		s := rec[p+n : p+n+int(l)]
 		p += n + int(l)
 		return s
@@ -161,7 +168,7 @@ func decodeMore(rec string, c *cookie.Cookie, in func(string) string) error {
 		c.Encryption = cookie.EncPlain
 	}
 	c.UnreadableReason = in(str())
-	c.OriginalKey = str()
+	c.OriginalKey = strings.Clone(str()) // its own bytes: not the record's
 	c.Extras.Priority = in(str())
 	c.Extras.SourceScheme = in(str())
 	c.Extras.SourceType = in(str())

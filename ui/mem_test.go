@@ -51,7 +51,7 @@ func TestHeapAfterLoad(t *testing.T) {
 		t.Fatalf("loaded %d of %d", len(m.main.res.rows), n)
 	}
 	press(m, "/", "g", "o", "o", "enter")
-	if !m.c.ds().complete || m.c.ds().foldText == "" {
+	if !m.c.ds().complete || len(m.c.ds().foldText) == 0 {
 		t.Fatal("search did not build the folded text")
 	}
 	after := liveHeap()

@@ -88,20 +88,32 @@ func (o Options) renderer() *lipgloss.Renderer {
 	return r
 }
 
-// memoryLimit is the Go heap's soft limit while the UI runs.
-const memoryLimit = 140 << 20
+// memoryLimit is the Go heap's soft limit while the UI runs on a jar of n
+// cookies: 140 MiB up to about 100,000 cookies, then growing with the jar
+// (about twice what a loaded cookie holds) up to 900 MiB at a million.
+// A fixed limit below what a big jar needs live makes the GC run without
+// pause: a million cookies then took 30 s to load instead of a few.
+func memoryLimit(n int) int64 {
+	const base, perCookie, most = 60 << 20, 850, 900 << 20
+	return min(max(140<<20, base+int64(n)*perCookie), most)
+}
 
 // Run shows the UI on j until the user quits or ctx is cancelled.
 func Run(ctx context.Context, j *jar.Jar, opts Options) error {
-	if os.Getenv("GOMEMLIMIT") == "" || os.Getenv("GOMEMLIMIT") == "default" {
+	limit := os.Getenv("GOMEMLIMIT") == "" || os.Getenv("GOMEMLIMIT") == "default"
+	if limit {
 		// A soft heap limit keeps the resident size of a 100k jar under the
-		// 200 MB budget (docs/budgets.md §4): the GC works harder near it instead
-		// of letting the heap grow to twice the live data.
-		debug.SetMemoryLimit(memoryLimit)
+		// 200 MB budget (docs/budgets.md §4), and of a million under 1 GB
+		// (§5): the GC works harder near it instead of letting the heap
+		// grow to twice the live data.
+		debug.SetMemoryLimit(memoryLimit(0))
 	}
 	m, err := New(ctx, j, opts)
 	if err != nil {
 		return err
+	}
+	if limit {
+		debug.SetMemoryLimit(memoryLimit(m.c.data.ds.total))
 	}
 	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithAltScreen()}
 	if opts.Input != nil {

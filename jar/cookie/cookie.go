@@ -206,17 +206,23 @@ type Cookie struct {
 	// "firefox:default-release", "chrome:Profile 1", "file:cookies.txt".
 	Source string
 
-	Domain   string // ".example.com" for a domain cookie, "example.com" for host-only
-	HostOnly bool
-	Path     string
-	Name     string
-	Value    string // bytes exactly as stored; "" if unreadable (see ValueUnreadable)
+	Domain string // ".example.com" for a domain cookie, "example.com" for host-only
+	Path   string
+	Name   string
+	Value  string // bytes exactly as stored; "" if unreadable (see ValueUnreadable)
 
+	// The one-byte fields sit together: a jar snapshot holds a million
+	// Cookies in the UI, and padding after each would cost 16 bytes a
+	// cookie (docs/model.md §1).
+	HostOnly bool
 	Secure   bool
 	HTTPOnly bool
 	SameSite SameSite
+	Session  bool
+	// ValueUnreadable is set when the value could not be decrypted (v20,
+	// missing key). Value is then empty and must never be shown as text.
+	ValueUnreadable bool
 
-	Session bool
 	Expires time.Time
 
 	Created      time.Time
@@ -228,9 +234,6 @@ type Cookie struct {
 	Extras    Extras
 
 	Encryption Encryption
-	// ValueUnreadable is set when the value could not be decrypted (v20,
-	// missing key). Value is then empty and must never be shown as text.
-	ValueUnreadable bool
 	// Unreadable explains why the value could not be read.
 	UnreadableReason string
 

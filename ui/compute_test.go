@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/crumbs-dev/crumbs/internal/gen"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
+)
+
+// bigDataset is a dataset of n generated cookies in the jar's order, with
+// purposes and protections spread over them, larger than one fold chunk
+// and many match blocks, without a jar (compute never asks one).
+func bigDataset(t *testing.T, n int) *dataset {
+	t.Helper()
+	cs := gen.Cookies(n, 9, testNow, "chrome:Default")
+	for i := range cs {
+		cs[i].Purpose = cookie.Purposes[i*7%len(cookie.Purposes)]
+		if i%13 == 0 {
+			cs[i].ProtectedBy = "domain:" + cookie.Site(cs[i].Domain)
+		}
+	}
+	cs[5].Name, cs[5].Value = "ÄBC_Straße", "GRÜN"
+	slices.SortStableFunc(cs, func(a, b cookie.Cookie) int {
+		if c := strings.Compare(cookie.Site(a.Domain), cookie.Site(b.Domain)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Domain+"\x00"+a.Path+"\x00"+a.Name, b.Domain+"\x00"+b.Path+"\x00"+b.Name)
+	})
+	return newDataset(cs, len(cs), 1)
+}
+
+// The parallel filter and the grouping into sites give what one plain
+// pass gives: Match on every cookie, sorted, then appended site by site —
+// for every sort of the cookies, with and without a filter; and the folded
+// text of every cookie, chunk boundaries included, is cookie.FoldText.
+func TestComputeAgreesWithPlainPass(t *testing.T) {
+	ds := bigDataset(t, foldChunk+5000)
+	ds.buildFolded()
+	for i := range ds.cookies {
+		if got, want := ds.folded(i), cookie.FoldText(&ds.cookies[i]); got != want {
+			t.Fatalf("folded(%d) = %q, want %q", i, got, want)
+		}
+	}
+	for _, text := range []string{"", "äbc", "-goo", "is:protected"} {
+		for by := cookieSort(0); by < cookieSortCount; by++ {
+			for _, desc := range []bool{false, true} {
+				q := query{cookieSort: by, cookieDesc: desc, now: testNow}
+				if text != "" {
+					f, err := cookie.ParseFilter(text)
+					if err != nil {
+						t.Fatal(err)
+					}
+					q.filter, q.hasFilter, q.freeWord = f, true, hasFreeWord(text)
+				}
+				got := compute(ds, q)
+				var rows []int32
+				for i := range ds.cookies {
+					if !q.hasFilter || q.filter.Match(&ds.cookies[i], testNow) {
+						rows = append(rows, int32(i))
+					}
+				}
+				sortRows(ds, rows, by, desc)
+				var want []siteAgg
+				at := map[string]int{}
+				for _, i := range rows {
+					name := ds.site(i)
+					k, ok := at[name]
+					if !ok {
+						k = len(want)
+						at[name] = k
+						want = append(want, siteAgg{name: name})
+					}
+					s := &want[k]
+					s.count++
+					s.by[purposeIndex(ds.cookies[i].Purpose)]++
+					if ds.cookies[i].ProtectedBy != "" {
+						s.prot++
+					}
+					s.rows = append(s.rows, i)
+				}
+				r := &result{sites: want}
+				r.sortSites(q.siteSort, q.siteDesc)
+				what := fmt.Sprintf("%q by %v desc %v", text, by, desc)
+				if !slices.Equal(got.rows, rows) {
+					t.Fatalf("%s: %d rows, want %d (or another order)", what, len(got.rows), len(rows))
+				}
+				if len(got.sites) != len(r.sites) {
+					t.Fatalf("%s: %d sites, want %d", what, len(got.sites), len(r.sites))
+				}
+				for k := range r.sites {
+					g, w := got.sites[k], r.sites[k]
+					if g.name != w.name || g.count != w.count || g.by != w.by || g.prot != w.prot || !slices.Equal(g.rows, w.rows) {
+						t.Fatalf("%s: site %d is %s %d %v %d, want %s %d %v %d", what, k, g.name, g.count, g.by, g.prot, w.name, w.count, w.by, w.prot)
+					}
+				}
+			}
+		}
+	}
+}
