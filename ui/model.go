@@ -402,23 +402,6 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	return tea.Batch(m.main.requery(c), releaseMemoryCmd, m.refreshReport(), foldCmd(msg.ds))
 }
 
-// foldCmd folds the text of every cookie of a big jar in the background
-// right after its load, so that the first free word typed into the search
-// does not wait for it (about a second at a million cookies on one core).
-// A search typed sooner waits for the same fold instead of starting its own.
-func foldCmd(ds *dataset) tea.Cmd {
-	if ds == nil || len(ds.cookies) < foldEagerly {
-		return nil // folded on the first search: a few milliseconds
-	}
-	return func() tea.Msg {
-		ds.buildFolded()
-		return nil
-	}
-}
-
-// foldEagerly is the size from which a load folds the text at once.
-const foldEagerly = 200_000
-
 // changed takes a committed change: it reloads, and keeps the change's
 // toast until the reload is on screen.
 func (m *Model) changed(msg changedMsg) tea.Cmd {

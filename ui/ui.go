@@ -104,7 +104,7 @@ func Run(ctx context.Context, j *jar.Jar, opts Options) error {
 	if limit {
 		// A soft heap limit keeps the resident size of a 100k jar under the
 		// 200 MB budget (docs/budgets.md §4), and of a million under 1 GB
-		// (§5): the GC works harder near it instead of letting the heap
+		// (docs/budgets.md §5): the GC works harder near it instead of letting the heap
 		// grow to twice the live data.
 		debug.SetMemoryLimit(memoryLimit(0))
 	}
