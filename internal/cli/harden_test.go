@@ -579,3 +579,34 @@ func TestNoCookieInputsAreErrors(t *testing.T) {
 		t.Errorf("import firefox with a fresh profile and a full one: %v", r)
 	}
 }
+
+// TestTrashEmptySaysForGood (issue 8 item 10): trash empty's help and its
+// confirmation on a terminal say it cannot be undone; declining keeps the
+// trash; --yes says so when it is done.
+func TestTrashEmptySaysForGood(t *testing.T) {
+	s := newSandbox(t)
+	s.ok("", "import", s.write("a.json", jsonOf(t, genCookies(20, 91, "file:a.json"))))
+	s.ok("", "purge", "--yes", "--purpose", "tracking")
+	for _, args := range [][]string{{"trash", "empty", "--help"}, {"trash", "--help"}} {
+		if out := s.ok("", args...).stdout; !strings.Contains(out, "cannot be undone") {
+			t.Errorf("crumbs %s does not say it cannot be undone:\n%s", strings.Join(args, " "), out)
+		}
+	}
+	trash := s.ok("", "trash", "list", "--json").stdout
+	if trash == "[\n]\n" || trash == "" {
+		t.Fatal("nothing in the trash: the test proves nothing")
+	}
+	tm := newTmux(t, s, "trash", "empty")
+	screen := tm.waitFor("[y/N]")
+	if !strings.Contains(screen, "for good") || !strings.Contains(screen, "cannot be undone") {
+		t.Errorf("the confirmation does not say it cannot be undone:\n%s", screen)
+	}
+	tm.send("n", "Enter")
+	tm.waitFor("EXIT=")
+	if got := s.ok("", "trash", "list", "--json").stdout; got != trash {
+		t.Fatal("declining emptied the trash")
+	}
+	if r := s.ok("", "trash", "empty", "--yes"); !strings.Contains(r.stderr, "cannot be undone") {
+		t.Errorf("trash empty --yes: %v", r)
+	}
+}
