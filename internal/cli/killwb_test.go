@@ -62,6 +62,7 @@ func TestKillDuringClean(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cleans a 100,000-cookie store a dozen times; not in -short")
 	}
+	t.Parallel() // beside TestImportSurvivesSIGKILL (see there)
 	for _, kind := range []string{"firefox", "chromium"} {
 		t.Run(kind, func(t *testing.T) {
 			s := newSandbox(t)
