@@ -169,6 +169,12 @@ func exists(p string) bool {
 	return err == nil
 }
 
+// present: something (of any type, a dangling link too) is at p.
+func present(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
+}
+
 func fileExists(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.Mode().IsRegular()

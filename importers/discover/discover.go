@@ -175,7 +175,10 @@ func (d *discovery) browser(b Browser) []Profile {
 			var ps []Profile
 			switch l.Layout {
 			case LayoutGeckoRoot:
-				if fileExists(filepath.Join(root, "profiles.ini")) {
+				// Anything named profiles.ini makes this a Gecko root, so
+				// that a FIFO, device or link there is refused by name
+				// (scanGecko) instead of hiding every profile in silence.
+				if present(filepath.Join(root, "profiles.ini")) {
 					ps = scanGecko(root, d)
 				}
 			case LayoutUserData:
@@ -208,7 +211,7 @@ func ScanRoot(env Env, root, browser string) ([]Profile, error) {
 	var ps []Profile
 	var fam Family
 	switch {
-	case fileExists(filepath.Join(root, "profiles.ini")):
+	case present(filepath.Join(root, "profiles.ini")):
 		ps, fam = scanGecko(root, d), Gecko
 	case fileExists(filepath.Join(root, "Local State")) || looksLikeChromiumProfile(root):
 		ps, fam = scanChromium(root, d), Chromium

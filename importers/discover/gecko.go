@@ -3,6 +3,8 @@ package discover
 import (
 	"bufio"
 	"bytes"
+	"errors"
+	"io/fs"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -97,6 +99,8 @@ func scanGecko(root string, d *discovery) []Profile {
 		// only that file.
 		if more, err := readSmallFile(filepath.Join(root, "installs.ini"), importers.MaxINI); err == nil {
 			_, installDefaults = parseProfilesINI(more)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			d.warnf("%v (the default profile comes from profiles.ini)", err)
 		}
 	}
 	var out []Profile

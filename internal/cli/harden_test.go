@@ -610,3 +610,81 @@ func TestTrashEmptySaysForGood(t *testing.T) {
 		t.Errorf("trash empty --yes: %v", r)
 	}
 }
+
+// TestSideFilesBoundedEveryKind (issue 8 item 3, the whole class): each
+// side file crumbs reads next to a store — profiles.ini, installs.ini,
+// sessionstore.jsonlz4, sessionstore-backups/recovery.jsonlz4, Chromium's
+// Local State — as a FIFO (nobody writes it: a plain open would block for
+// ever) and as a sparse file one byte over its cap is refused by name
+// within a deadline, by `browsers` (discovery) and by `import`; nothing
+// is imported from a session store that is refused.
+func TestSideFilesBoundedEveryKind(t *testing.T) {
+	const (
+		maxINI          = 1 << 20
+		maxLocalState   = 16 << 20
+		maxSessionStore = 64 << 20
+	)
+	store := func(t *testing.T, p string) {
+		sqliteFile(t, p, mozCookiesTable,
+			`INSERT INTO moz_cookies (name, value, host, path, expiry, isSecure, isHttpOnly) VALUES ('ok', 'v', 'a.example', '/', 4000000000, 0, 0)`)
+	}
+	for _, kind := range []string{"FIFO", "oversized"} {
+		for _, tc := range []struct {
+			rel  string // below the sandbox's home
+			max  int64
+			args []string // what reads it; "PROFILE" is the profile folder
+		}{
+			{".mozilla/firefox/profiles.ini", maxINI, []string{"browsers"}},
+			{".mozilla/firefox/installs.ini", maxINI, []string{"browsers"}},
+			{".mozilla/firefox/abc.default-release/sessionstore.jsonlz4", maxSessionStore, []string{"import", "PROFILE"}},
+			{".mozilla/firefox/abc.default-release/sessionstore-backups/recovery.jsonlz4", maxSessionStore, []string{"import", "PROFILE"}},
+			{".config/chromium/Local State", maxLocalState, []string{"browsers"}},
+		} {
+			t.Run(kind+" "+filepath.Base(tc.rel), func(t *testing.T) {
+				s := newSandbox(t)
+				profile := s.firefoxProfile()
+				store(t, filepath.Join(profile, "cookies.sqlite"))
+				if strings.HasPrefix(tc.rel, ".config/chromium") {
+					os.MkdirAll(filepath.Join(s.home, ".config/chromium/Default"), 0o700)
+					os.WriteFile(filepath.Join(s.home, ".config/chromium/Default/Preferences"), []byte("{}"), 0o600)
+				}
+				p := filepath.Join(s.home, tc.rel)
+				os.MkdirAll(filepath.Dir(p), 0o700)
+				os.Remove(p)
+				if kind == "FIFO" {
+					if err := syscall.Mkfifo(p, 0o600); err != nil {
+						t.Skipf("no FIFOs: %v", err)
+					}
+				} else {
+					f, err := os.Create(p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					f.Truncate(tc.max + 1) // sparse: no disk used
+					f.Close()
+				}
+				args := append([]string(nil), tc.args...)
+				for i := range args {
+					if args[i] == "PROFILE" {
+						args[i] = profile
+					}
+				}
+				r := s.runBounded(20*time.Second, nil, "", args...)
+				why := map[string]string{"FIFO": "FIFO", "oversized": "more than"}[kind]
+				if !strings.Contains(r.stderr, filepath.Base(p)) || !strings.Contains(r.stderr, why) {
+					t.Errorf("crumbs %s with a %s %s: the file and %q are not named: %v", strings.Join(args, " "), kind, tc.rel, why, r.result)
+				}
+				if args[0] == "import" {
+					if r.code != 1 {
+						t.Errorf("import with a %s session store: want exit 1 (a damaged read), got %v", kind, r.result)
+					}
+					if _, err := os.Stat(s.jar); err == nil {
+						if out := s.ok("", "list", "--json").stdout; strings.Contains(out, `"ok"`) {
+							t.Errorf("a read with a refused session store was imported")
+						}
+					}
+				}
+			})
+		}
+	}
+}
