@@ -110,6 +110,16 @@ type importer struct {
 
 	pendingWB map[string]map[string]bool // identities with pending write-back, per source
 
+	// The re-import shortcut (importdigest.go), per source index: a
+	// repeat skips the per-cookie work; conflict says the batch held one
+	// identity twice with different content (a repeat would count it as
+	// updated again, so no digest is kept).
+	repeat, conflict []bool
+	digests          [][]byte
+	repeats          []sourceDigest
+	generation       int64
+	digested         chan struct{} // closed once digests is filled
+
 	sites     siteCache
 	siteNames []string // the import's sites, sorted: ref.site indexes it
 	fakeID    int64    // ids of cookies not inserted yet: -1, -2, …
@@ -151,6 +161,8 @@ func newImporter(ctx context.Context, j *Jar, batches []Batch, opt ImportOptions
 		}
 	}
 	im.per = make([]ImportStats, len(im.sources))
+	im.repeat, im.conflict = make([]bool, len(im.sources)), make([]bool, len(im.sources))
+	im.digests, im.repeats = make([][]byte, len(im.sources)), make([]sourceDigest, len(im.sources))
 	return im, nil
 }
 
@@ -160,6 +172,11 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 	var err error
 	if im.verdicts, err = loadVerdicts(im.ctx, im.tx, im.sources); err != nil {
 		return "", 0, im.j.fileError(err)
+	}
+	if !im.opt.DryRun {
+		if err := im.findRepeats(); err != nil {
+			return "", 0, im.j.fileError(err)
+		}
 	}
 	// The workers prepare the cookies while this goroutine reads what the
 	// jar holds: neither needs the other.
@@ -175,6 +192,9 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 		}
 		if im.log, err = newImportLog(im.ctx, tx, im.sources, im.j.Now()); err != nil {
 			return "", 0, im.j.fileError(err)
+		}
+		for si := range im.sources {
+			im.log.srcs[si].repeat = im.repeat[si]
 		}
 	}
 	if err := im.placeAll(p); err != nil {
@@ -199,6 +219,9 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 	}
 	if err := im.recordVerdicts(); err != nil {
 		return "", 0, err
+	}
+	if err := im.recordDigests(); err != nil {
+		return "", 0, fmt.Errorf("jar %s: import digest: %w", im.j.path, err)
 	}
 	s := &im.stats
 	summary := "import " + strings.Join(im.sources, ", ") + ": " + joinNonEmpty(
@@ -232,9 +255,12 @@ func (im *importer) loadExisting() error {
 		return im.j.fileError(err)
 	}
 	im.have = make(map[string]map[string]*existing, len(im.sources))
-	for _, src := range im.sources {
+	for si, src := range im.sources {
 		m := map[string]*existing{}
 		im.have[src] = m
+		if im.repeat[si] {
+			continue // nothing of it is looked up
+		}
 		rows, err := im.tx.QueryContext(im.ctx, `SELECT id, chash, `+identityKeySQL+` FROM cookies WHERE source = ?`, src)
 		if err != nil {
 			return im.j.fileError(err)
@@ -376,6 +402,9 @@ func (im *importer) place(p *prepped) error {
 		}
 		ex.seen = true
 		return nil
+	}
+	if ex.seen {
+		im.conflict[si] = true // this identity again, different
 	}
 	im.stats.Updated++
 	ps.Updated++

@@ -134,6 +134,10 @@ type sourceLog struct {
 	added    []RecordedCookie
 	listed   map[uint64]bool
 	tracking map[TrackingSeen]struct{}
+	// repeat says the import read exactly what the previous one did
+	// (importdigest.go): nothing came or went, the tracking cookies are
+	// the previous ones.
+	repeat bool
 }
 
 // newImportLog reads the previous records of these sources.
@@ -202,6 +206,12 @@ func (l *importLog) recorded(c *cookie.Cookie) RecordedCookie {
 // gone from a store are still there, unless they were deleted since.
 func (l *importLog) finish(ctx context.Context, tx *sql.Tx, have map[string]map[string]*existing) error {
 	for _, s := range l.srcs {
+		if s.repeat {
+			if err := l.finishRepeat(ctx, tx, s); err != nil {
+				return err
+			}
+			continue
+		}
 		slices.Sort(s.cur)
 		s.cur = slices.Compact(s.cur)
 		r := ImportRecord{Source: s.source, At: l.now, PrevAt: s.prevAt, Cookies: len(s.cur),
@@ -256,6 +266,25 @@ func (l *importLog) finish(ctx context.Context, tx *sql.Tx, have map[string]map[
 		}
 	}
 	return nil
+}
+
+// finishRepeat writes the record of a repeat: the previous import's
+// cookies and tracking cookies, none added or gone, the previous tracking
+// list moving to prev_tracking as a full import's would.
+func (l *importLog) finishRepeat(ctx context.Context, tx *sql.Tx, s *sourceLog) error {
+	// As a full import's record: no added cookie is listed as none (null).
+	r := ImportRecord{Source: s.source, At: l.now, PrevAt: s.prevAt, Cookies: len(s.prev), GoneCookies: []RecordedCookie{}}
+	blob, err := json.Marshal(&r)
+	if err != nil {
+		return err
+	}
+	tr := s.prevTracking
+	if tr == nil {
+		tr = []byte{}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE imports SET record = ?, tracking = ?, prev_tracking = ? WHERE source = ?`,
+		blob, tr, tr, s.source)
+	return err
 }
 
 // goneCookies reads the live rows with these ids (at most

@@ -154,6 +154,9 @@ func (im *importer) order() []ref {
 	var names []string
 	order := make([]ref, 0, n)
 	for bi := range im.batches {
+		if im.repeat[im.srcIndex[im.batches[bi].Source]] {
+			continue // a repeat: nothing to place (importdigest.go)
+		}
 		for ci := range im.batches[bi].Cookies {
 			site := im.sites.site(im.batches[bi].Cookies[ci].Domain)
 			r, ok := rank[site]

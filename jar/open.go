@@ -200,7 +200,14 @@ func (j *Jar) fileError(err error) error {
 
 // write runs fn in one write transaction (BEGIN IMMEDIATE, so two writers
 // queue on the busy timeout instead of failing to upgrade a read lock).
+// Each one raises the jar's generation (importdigest.go) before it commits.
 func (j *Jar) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return j.writeTx(ctx, true, fn)
+}
+
+// writeTx is write; bump false leaves the generation to fn (migrate, which
+// writes nothing when the schema is current).
+func (j *Jar) writeTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) error {
 	if j.readOnly {
 		return j.readOnlyError()
 	}
@@ -211,6 +218,12 @@ func (j *Jar) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
+	}
+	if bump {
+		if err := bumpGeneration(ctx, tx); err != nil {
+			tx.Rollback()
+			return j.fileError(err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return j.fileError(err)

@@ -9,7 +9,7 @@ import (
 
 // schemaVersion is the jar schema this build writes (PRAGMA user_version).
 // Older jars are migrated forward on Open; newer ones are refused.
-const schemaVersion = 7
+const schemaVersion = 8
 
 // applicationID marks a SQLite file as a crumbs jar (PRAGMA application_id,
 // "crmb").
@@ -138,6 +138,9 @@ func schemaTablesAt(version int, cols string) []string {
 	if version >= 5 {
 		stmts = append(stmts, pendingDDL, pendingIndexDDL)
 	}
+	if version >= 8 {
+		stmts = append(stmts, importDigestsDDL)
+	}
 	return stmts
 }
 
@@ -151,11 +154,12 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	4: migrateV4toV5,
 	5: migrateV5toV6,
 	6: migrateV6toV7,
+	7: migrateV7toV8,
 }
 
 // migrate brings the jar to schemaVersion inside one write transaction.
 func (j *Jar) migrate(ctx context.Context) error {
-	return j.write(ctx, func(tx *sql.Tx) error {
+	return j.writeTx(ctx, false, func(tx *sql.Tx) error {
 		var version, appID int
 		if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
 			return j.fileError(err)
@@ -191,6 +195,9 @@ func (j *Jar) migrate(ctx context.Context) error {
 			if err := migrations[v](ctx, tx); err != nil {
 				return fmt.Errorf("jar %s: migrating schema %d to %d: %w", j.path, v, v+1, err)
 			}
+		}
+		if err := bumpGeneration(ctx, tx); err != nil {
+			return fmt.Errorf("jar %s: %w", j.path, err)
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion)); err != nil {
 			return fmt.Errorf("jar %s: %w", j.path, err)

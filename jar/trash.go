@@ -257,6 +257,9 @@ func (j *Jar) EmptyTrash(ctx context.Context) (int, error) {
 		if n, err = res.RowsAffected(); err != nil {
 			return err
 		}
+		if err := bumpGeneration(ctx, tx); err != nil { // as every write (importdigest.go)
+			return j.fileError(err)
+		}
 		return j.fileError0(tx.Commit())
 	}()
 	if err != nil || n == 0 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -149,7 +150,10 @@ func (a *app) newTrackersLine(ctx context.Context, j *jar.Jar, sources []string)
 	}
 	var mine []jar.ImportRecord
 	for _, r := range recs {
-		if imported[r.Source] {
+		// A record whose tracking cookies are the previous import's names
+		// no new tracker: naming the vendors of both is left out (the
+		// re-import of an unchanged store, docs/budgets.md §1).
+		if imported[r.Source] && (r.First() || !slices.Equal(r.Tracking, r.PrevTracking)) {
 			mine = append(mine, r)
 		}
 	}
