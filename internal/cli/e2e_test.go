@@ -215,7 +215,13 @@ func dump(t testing.TB, path string) string {
 	}
 	rows.Close()
 	for _, table := range tables {
-		rows, err := db.Query(`SELECT * FROM "` + table + `"`)
+		q := `SELECT * FROM "` + table + `"`
+		if table == "meta" {
+			// The generation counts write transactions (jar/importdigest.go):
+			// an undo writes too, so it is not part of what undo restores.
+			q += ` WHERE key != 'generation'`
+		}
+		rows, err := db.Query(q)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
