@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/crumbs-dev/crumbs/internal/report"
 	"github.com/crumbs-dev/crumbs/jar"
 )
 
@@ -56,8 +57,11 @@ type loaded struct {
 	profilesErr error
 	discovering bool
 	// report is the last report computed (report.go), kept until the jar
-	// changes.
-	report *reportState
+	// changes; reportFor and reportBy are the load and grouping of the one
+	// being computed (nil when none is).
+	report    *reportState
+	reportFor *dataset
+	reportBy  report.By
 }
 
 // toast is the status bar's message.

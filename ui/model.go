@@ -44,11 +44,14 @@ type timers struct {
 	toast time.Duration // how long a toast stays
 	poll  time.Duration // how often the jar is asked whether another process changed it
 	spin  time.Duration // the busy spinner's frame
+	// report: how long after the whole jar is loaded the tracker report
+	// is computed in the background if no one asked for it (report.go)
+	report time.Duration
 }
 
 // defaultTimers: a toast stays 6 s; another process's change shows within
 // about a second.
-var defaultTimers = timers{toast: 6 * time.Second, poll: time.Second, spin: 120 * time.Millisecond}
+var defaultTimers = timers{toast: 6 * time.Second, poll: time.Second, spin: 120 * time.Millisecond, report: time.Second}
 
 // New builds the model for j, reading the first page of cookies
 // synchronously so that the first frame already shows cookies.
@@ -95,6 +98,9 @@ func (m *Model) Init() tea.Cmd {
 		cmds = append(cmds, m.discover())
 	}
 	cmds = append(cmds, m.pollTick())
+	if !m.c.data.loading {
+		cmds = append(cmds, m.refreshReport()) // all of it is loaded already
+	}
 	return tea.Batch(cmds...)
 }
 
@@ -300,6 +306,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.loaded(msg)
 	case reportMsg:
 		return m.takeReport(msg)
+	case reportSoonMsg:
+		return m.reportSoon(msg)
 	case trashCountMsg:
 		c.data.trashCount = msg.n
 		return nil

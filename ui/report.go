@@ -23,9 +23,11 @@ import (
 //
 // The report is computed by internal/report — the same computation as
 // `crumbs report` — in a Cmd, from the loaded dataset (no read of the
-// jar's cookies), and kept in Context.data until the jar changes: the next
-// full load starts computing it again in the background once the user has
-// opened the screen, so coming back is instant.
+// jar's cookies, the dataset's sites), and kept in Context.data until the
+// jar changes. A second after the whole jar is loaded it is computed in
+// the background if no one asked for it yet, so the screen opens at once
+// (docs/decisions.md, "Reports"); after a change, the next full load
+// computes it again.
 
 // reportState is a computed report and what it was computed from.
 type reportState struct {
@@ -52,17 +54,25 @@ func newest(c *Context) *dataset {
 // reportCmd computes the report of the newest load grouped by by.
 func reportCmd(c *Context, by report.By) tea.Cmd {
 	ctx, j, ds, now := c.ctx, c.jar, newest(c), c.jar.Now()
+	c.data.reportFor, c.data.reportBy = ds, by
 	return func() tea.Msg {
 		start := time.Now()
 		st := &reportState{ds: ds, by: by}
-		st.rep = report.Compute(ds.cookies, cookie.Filter{}, report.Options{By: by, Now: now})
-		recs, err := j.ImportRecords(ctx)
-		if err != nil {
-			st.err = err
-		} else {
+		// The changes since the last imports alongside the report: each
+		// has parts that run on one core.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			recs, err := j.ImportRecords(ctx)
+			if err != nil {
+				st.err = err
+				return
+			}
 			st.changes = report.Changes(recs, by)
 			sortChangesNewest(st.changes)
-		}
+		}()
+		st.rep = report.ComputeSited(ds.cookies, func(i int) string { return ds.site(int32(i)) }, cookie.Filter{}, report.Options{By: by, Now: now})
+		<-done
 		st.took = time.Since(start)
 		return reportMsg{st}
 	}
@@ -78,6 +88,9 @@ func sortChangesNewest(cs []report.SourceChanges) {
 
 // takeReport keeps a computed report if it is of the data now loaded.
 func (m *Model) takeReport(msg reportMsg) tea.Cmd {
+	if m.c.data.reportFor == msg.st.ds && m.c.data.reportBy == msg.st.by {
+		m.c.data.reportFor = nil
+	}
 	if msg.st.ds != newest(m.c) {
 		return nil // the jar changed meanwhile; the next load computes again
 	}
@@ -90,16 +103,39 @@ func (m *Model) takeReport(msg reportMsg) tea.Cmd {
 
 // refreshReport, after a full load, computes the report for the report
 // screen if it is showing, else recomputes one the user has looked at
-// before (so that it is ready when they come back).
+// before (so that it is ready when they come back); with none yet, it
+// computes one a moment later (reportSoon).
 func (m *Model) refreshReport() tea.Cmd {
 	if rs, ok := m.top().(*reportScreen); ok {
 		return rs.ensure(m.c)
 	}
+	ds := newest(m.c)
 	st := m.c.data.report
-	if st == nil || !newest(m.c).complete || st.ds == newest(m.c) {
+	if !ds.complete || st != nil && st.ds == ds {
 		return nil
 	}
+	if st == nil {
+		if m.timers.report <= 0 {
+			return nil
+		}
+		return tea.Tick(m.timers.report, func(time.Time) tea.Msg { return reportSoonMsg{ds} })
+	}
 	return reportCmd(m.c, st.by)
+}
+
+// reportSoonMsg: the whole jar was loaded a moment ago (ds) and no one has
+// asked for the report yet.
+type reportSoonMsg struct{ ds *dataset }
+
+// reportSoon computes the report in the background, unless a newer load
+// came meanwhile (it schedules its own), or one is kept or on its way.
+// Waiting a moment leaves the cores to the list the load shows first.
+func (m *Model) reportSoon(msg reportSoonMsg) tea.Cmd {
+	c := m.c
+	if msg.ds != newest(c) || c.data.report != nil || c.data.reportFor == msg.ds {
+		return nil
+	}
+	return reportCmd(c, report.ByVendor)
 }
 
 type reportScreen struct {
@@ -135,7 +171,8 @@ func (rs *reportScreen) current(c *Context) *reportState {
 // and that load is the whole jar.
 func (rs *reportScreen) ensure(c *Context) tea.Cmd {
 	st := c.data.report
-	if st != nil && st.by == rs.by && st.ds == newest(c) || !newest(c).complete {
+	if st != nil && st.by == rs.by && st.ds == newest(c) || !newest(c).complete ||
+		c.data.reportFor == newest(c) && c.data.reportBy == rs.by { // on its way
 		return nil
 	}
 	return reportCmd(c, rs.by)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,4 +177,35 @@ func TestReportFilterAgrees(t *testing.T) {
 		}
 		press(m, "esc")
 	}
+}
+
+// TestReportInBackground: a moment after the whole jar is loaded the
+// report is computed without anyone asking, so w shows the chart at once
+// (no computation left to start); after a change the next load computes
+// it again in the background, and w shows the new one at once.
+func TestReportInBackground(t *testing.T) {
+	j := reportJar(t, filepath.Join(t.TempDir(), "jar.db"))
+	m := sized(newModel(t, j, Options{}), 120, 40)
+	m.timers.report = time.Millisecond
+	drain(m, m.Init())
+	st := m.c.data.report
+	if st == nil || st.ds != m.c.ds() || st.rep.Cookies != 136 {
+		t.Fatalf("no report computed in the background after the load: %+v", st)
+	}
+	w := func(want string) {
+		t.Helper()
+		if _, cmd := m.Update(keyMsg("w")); cmd != nil {
+			t.Fatal("w started a computation: the report kept is not used")
+		}
+		if v := m.View(); !strings.Contains(v, want) {
+			t.Fatalf("w does not show the chart at once (want %q):\n%s", want, v)
+		}
+	}
+	w("Trackers by reach · 7 vendors")
+	// Meta Pixel's cookies, purged from the main screen.
+	press(m, "down", "enter", "P", "y")
+	if st := m.c.data.report; st == nil || st.ds != newest(m.c) || st.rep.Cookies != 136-15 {
+		t.Fatalf("after the purge the report is not of the new load: %+v", st)
+	}
+	w("Trackers by reach · 6 vendors")
 }

@@ -53,6 +53,7 @@ type TrackerChange struct {
 // by. Both imports' trackers are named with today's knowledge, so an
 // update of crumbs' knowledge never shows as new trackers.
 func Changes(recs []jar.ImportRecord, by By) []SourceChanges {
+	sn := nameSeen(recs, by)
 	out := make([]SourceChanges, 0, len(recs))
 	for i := range recs {
 		r := &recs[i]
@@ -60,23 +61,149 @@ func Changes(recs []jar.ImportRecord, by By) []SourceChanges {
 			Cookies: r.Cookies, Added: r.Added, Gone: r.Gone}
 		sc.AddedCookies = changedCookies(r.AddedCookies, by)
 		sc.GoneCookies = changedCookies(r.GoneCookies, by)
-		cur, prev := trackersOf(r.Tracking, by), trackersOf(r.PrevTracking, by)
-		sc.NewTrackers, sc.GoneTrackers = []TrackerChange{}, []TrackerChange{}
-		for name, t := range cur {
-			if _, ok := prev[name]; !ok {
-				sc.NewTrackers = append(sc.NewTrackers, t.change(name))
-			}
+		// Which trackers each import had: only those in one of them are
+		// listed, so only their sites are collected.
+		cur, prev := sn.has(sn.idx[i][0]), sn.has(sn.idx[i][1])
+		isNew, isGone := make([]bool, len(sn.trackers)), make([]bool, len(sn.trackers))
+		for id := range sn.trackers {
+			isNew[id], isGone[id] = cur[id] && !prev[id], prev[id] && !cur[id]
 		}
-		for name, t := range prev {
-			if _, ok := cur[name]; !ok {
-				sc.GoneTrackers = append(sc.GoneTrackers, t.change(name))
-			}
-		}
-		sortChanges(sc.NewTrackers)
-		sortChanges(sc.GoneTrackers)
+		sc.NewTrackers = sn.changes(r.Tracking, sn.idx[i][0], isNew)
+		sc.GoneTrackers = sn.changes(r.PrevTracking, sn.idx[i][1], isGone)
 		out = append(out, sc)
 	}
 	return out
+}
+
+// seenKey is a tracking cookie of an import record as the vendor
+// knowledge sees it.
+type seenKey struct{ domain, name string }
+
+// seenNames are the trackers of the records' tracking cookies.
+type seenNames struct {
+	// idx[r] are, for record r's Tracking and PrevTracking, each cookie's
+	// tracker (an index into trackers).
+	idx      [][2][]int32
+	trackers []trackerNamed // by the grouping asked for: vendor or organisation
+	names    []string       // trackers' names under that grouping
+}
+
+// has marks the trackers some cookie of idx belongs to.
+func (sn *seenNames) has(idx []int32) []bool {
+	out := make([]bool, len(sn.trackers))
+	for _, id := range idx {
+		out[id] = true
+	}
+	return out
+}
+
+// changes lists the trackers want marks, with their sites and cookie
+// counts among ts (whose trackers idx are), most sites first.
+func (sn *seenNames) changes(ts []jar.TrackingSeen, idx []int32, want []bool) []TrackerChange {
+	sets := map[int32]*trackerSet{}
+	for k, id := range idx {
+		if !want[id] {
+			continue
+		}
+		s := sets[id]
+		if s == nil {
+			s = &trackerSet{org: sn.trackers[id].org, known: sn.trackers[id].known, sites: map[string]struct{}{}}
+			sets[id] = s
+		}
+		s.sites[ts[k].Site] = struct{}{}
+		s.cookies++
+	}
+	out := []TrackerChange{}
+	for id, s := range sets {
+		out = append(out, s.change(sn.names[id]))
+	}
+	sortChanges(out)
+	return out
+}
+
+// nameSeen names each record's distinct (domain, name) once — the two
+// imports of a source hold mostly the same ones — on several cores when
+// there are many, and numbers the trackers they belong to under by; a
+// tracker without a known vendor is named by its registrable domain, found
+// once per domain. The jar keeps both lists sorted by domain and name
+// (jar.ImportRecord), so one merge finds the cookies they share; lists in
+// another order would only be named twice over, not wrongly.
+func nameSeen(recs []jar.ImportRecord, by By) *seenNames {
+	var keys []seenKey
+	sn := &seenNames{idx: make([][2][]int32, len(recs))}
+	for i := range recs {
+		cur, prev := recs[i].Tracking, recs[i].PrevTracking
+		curIDs, prevIDs := make([]int32, len(cur)), make([]int32, len(prev))
+		last, lastID := seenKey{}, int32(-1)
+		id := func(t jar.TrackingSeen) int32 {
+			k := seenKey{t.Domain, t.Name}
+			if lastID < 0 || k != last {
+				last, lastID = k, int32(len(keys))
+				keys = append(keys, k)
+			}
+			return lastID
+		}
+		for c, p := 0, 0; c < len(cur) || p < len(prev); {
+			order := 1 // take prev[p]
+			switch {
+			case p == len(prev):
+				order = -1
+			case c < len(cur):
+				order = cmp.Or(strings.Compare(cur[c].Domain, prev[p].Domain), strings.Compare(cur[c].Name, prev[p].Name))
+			}
+			switch {
+			case order < 0:
+				curIDs[c] = id(cur[c])
+				c++
+			case order > 0:
+				prevIDs[p] = id(prev[p])
+				p++
+			default:
+				curIDs[c] = id(cur[c])
+				prevIDs[p] = curIDs[c]
+				c, p = c+1, p+1
+			}
+		}
+		sn.idx[i] = [2][]int32{curIDs, prevIDs}
+	}
+	named := nameEach(len(keys), func(i int) (string, string, cookie.Purpose) {
+		return keys[i].domain, keys[i].name, cookie.PurposeTracking
+	})
+	// Each distinct cookie's tracker under by, numbered.
+	sites := map[string]string{}
+	trackerOf := make([]int32, len(keys))
+	byName := map[string]int32{}
+	for i, k := range keys {
+		t := named[i]
+		if !t.known {
+			site, ok := sites[k.domain]
+			if !ok {
+				site = cookie.Site(k.domain)
+				sites[k.domain] = site
+			}
+			t.vendor, t.org = site, site
+		}
+		name := t.vendor
+		if by == ByOrganisation {
+			name = t.org
+		}
+		id, ok := byName[name]
+		if !ok {
+			id = int32(len(sn.trackers))
+			byName[name] = id
+			sn.trackers = append(sn.trackers, t)
+			sn.names = append(sn.names, name)
+		}
+		trackerOf[i] = id
+	}
+	for i := range sn.idx {
+		for l := range sn.idx[i] {
+			for k, key := range sn.idx[i][l] {
+				sn.idx[i][l][k] = trackerOf[key]
+			}
+		}
+	}
+	return sn
 }
 
 func changedCookies(rs []jar.RecordedCookie, by By) []ChangedCookie {
@@ -105,29 +232,6 @@ func (t *trackerSet) change(name string) TrackerChange {
 	}
 	slices.Sort(tc.SiteList)
 	return tc
-}
-
-// trackersOf groups an import's tracking cookies by tracker.
-func trackersOf(ts []jar.TrackingSeen, by By) map[string]*trackerSet {
-	out := map[string]*trackerSet{}
-	sites := map[string]string{}
-	for _, t := range ts {
-		site, ok := sites[t.Domain]
-		if !ok {
-			site = cookie.Site(t.Domain)
-			sites[t.Domain] = site
-		}
-		c := cookie.Cookie{Domain: t.Domain, Name: t.Name, Purpose: cookie.PurposeTracking}
-		name, org, known, _ := TrackerOf(&c, site, by)
-		s := out[name]
-		if s == nil {
-			s = &trackerSet{org: org, known: known, sites: map[string]struct{}{}}
-			out[name] = s
-		}
-		s.sites[t.Site] = struct{}{}
-		s.cookies++
-	}
-	return out
 }
 
 func sortChanges(ts []TrackerChange) {
