@@ -19,7 +19,9 @@ import (
 // in any order.
 func TestChangesTrackers(t *testing.T) {
 	purpose.Default().Register()
-	seen := func(domain, name, site string) jar.TrackingSeen { return jar.TrackingSeen{Domain: domain, Name: name, Site: site} }
+	seen := func(domain, name, site string) jar.TrackingSeen {
+		return jar.TrackingSeen{Domain: domain, Name: name, Site: site}
+	}
 	var common []jar.TrackingSeen
 	for i := range 300 {
 		s := fmt.Sprintf("site%03d.example", i)

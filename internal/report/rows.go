@@ -73,4 +73,3 @@ func nameEach(n int, of func(i int) (domain, name string, p cookie.Purpose)) []t
 	wg.Wait()
 	return out
 }
-
