@@ -21,25 +21,54 @@ import (
 // Write writes cs as a JSON array, one cookie object per line, in the
 // order given. Every cookie is written, expired ones included.
 func Write(w io.Writer, cs []cookie.Cookie) error {
-	bw := bufio.NewWriterSize(w, 256<<10)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	bw.WriteString("[")
+	sw := NewWriter(w)
 	for i := range cs {
-		buf.Reset()
-		if err := enc.Encode(toEntry(&cs[i])); err != nil {
+		if err := sw.Add(&cs[i]); err != nil {
 			return err
 		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n")
-		// C1 controls escaped like C0 (internal/jsonesc).
-		bw.Write(jsonesc.Escape(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})))
 	}
-	bw.WriteString("\n]\n")
-	return bw.Flush()
+	return sw.Close()
+}
+
+// Writer writes the JSON array of Write one cookie at a time, so that a
+// caller streaming cookies (crumbs list --json over a million) never holds
+// them all.
+type Writer struct {
+	bw  *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	n   int
+}
+
+// NewWriter starts the array on w.
+func NewWriter(w io.Writer) *Writer {
+	sw := &Writer{bw: bufio.NewWriterSize(w, 256<<10)}
+	sw.enc = json.NewEncoder(&sw.buf)
+	sw.enc.SetEscapeHTML(false)
+	sw.bw.WriteString("[")
+	return sw
+}
+
+// Add writes c as the array's next element.
+func (sw *Writer) Add(c *cookie.Cookie) error {
+	sw.buf.Reset()
+	if err := sw.enc.Encode(toEntry(c)); err != nil {
+		return err
+	}
+	if sw.n > 0 {
+		sw.bw.WriteByte(',')
+	}
+	sw.n++
+	sw.bw.WriteString("\n")
+	// C1 controls escaped like C0 (internal/jsonesc).
+	_, err := sw.bw.Write(jsonesc.Escape(bytes.TrimSuffix(sw.buf.Bytes(), []byte{'\n'})))
+	return err
+}
+
+// Close ends the array and flushes it to the writer.
+func (sw *Writer) Close() error {
+	sw.bw.WriteString("\n]\n")
+	return sw.bw.Flush()
 }
 
 var sameSiteOut = [...]string{"unspecified", "no_restriction", "lax", "strict"}

@@ -65,7 +65,20 @@ K protected (see 'crumbs protect'; list is:protected shows them all).
 				return usageErrorf("--limit: must not be negative")
 			}
 			return a.withReadJar(func(j *jar.Jar) error {
-				cs, err := a.readCookies(cmd.Context(), j, jar.Query{Filter: f, Sort: key, Desc: desc, Limit: limit})
+				q := jar.Query{Filter: f, Sort: key, Desc: desc, Limit: limit}
+				if !a.classifyInMemory(j) && key == jar.SortDomain && !desc {
+					// The default order streams from the jar: a million
+					// cookies are listed without holding them (docs/budgets.md §5).
+					if asJSON {
+						w := cookiejson.NewWriter(a.env.Stdout)
+						if err := j.Each(cmd.Context(), q, w.Add); err != nil {
+							return err
+						}
+						return w.Close()
+					}
+					return a.streamCookieTable(cmd.Context(), j, q, values)
+				}
+				cs, err := a.readCookies(cmd.Context(), j, q)
 				if err != nil {
 					return err
 				}

@@ -2,7 +2,7 @@ package cli
 
 import (
 	"bufio"
-	uc "github.com/crumbs-dev/crumbs/internal/app"
+	"context"
 	"io"
 	"os"
 	"strings"
@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/mattn/go-runewidth"
 
+	uc "github.com/crumbs-dev/crumbs/internal/app"
 	"github.com/crumbs-dev/crumbs/internal/termsafe"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
@@ -89,43 +90,52 @@ func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 
 func (t *table) write(w io.Writer) error {
 	widths := make([]int, len(t.header))
-	measure := func(cells []string) {
-		for i, c := range cells {
-			if n := runewidth.StringWidth(c); n > widths[i] {
-				widths[i] = n
-			}
-		}
-	}
-	measure(t.header)
+	measureCells(widths, t.header)
 	for _, r := range t.rows {
-		measure(r)
+		measureCells(widths, r)
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	line := func(row int, cells []string) {
-		for i, c := range cells {
-			last := i == len(cells)-1
-			var sgr string
-			if t.color != nil && row >= 0 {
-				sgr = t.color(row, i)
-			}
-			if sgr != "" {
-				bw.WriteString(sgr)
-			}
-			bw.WriteString(c)
-			if sgr != "" {
-				bw.WriteString(colorReset)
-			}
-			if !last {
-				bw.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)+2))
-			}
-		}
-		bw.WriteByte('\n')
-	}
-	line(-1, t.header)
+	writeLine(bw, widths, t.header, nil)
 	for i, r := range t.rows {
-		line(i, r)
+		var color func(col int) string
+		if t.color != nil {
+			color = func(col int) string { return t.color(i, col) }
+		}
+		writeLine(bw, widths, r, color)
 	}
 	return bw.Flush()
+}
+
+// measureCells widens widths to fit cells (in terminal columns).
+func measureCells(widths []int, cells []string) {
+	for i, c := range cells {
+		if n := runewidth.StringWidth(c); n > widths[i] {
+			widths[i] = n
+		}
+	}
+}
+
+// writeLine writes one line of a table whose columns are widths wide;
+// color, if set, gives a cell's SGR sequence ("" for none).
+func writeLine(bw *bufio.Writer, widths []int, cells []string, color func(col int) string) {
+	for i, c := range cells {
+		last := i == len(cells)-1
+		var sgr string
+		if color != nil {
+			sgr = color(i)
+		}
+		if sgr != "" {
+			bw.WriteString(sgr)
+		}
+		bw.WriteString(c)
+		if sgr != "" {
+			bw.WriteString(colorReset)
+		}
+		if !last {
+			bw.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)+2))
+		}
+	}
+	bw.WriteByte('\n')
 }
 
 // plural returns "1 cookie" / "42,006 cookies" (internal/app.Plural).
@@ -139,26 +149,10 @@ func (a *app) cookieTable(cs []cookie.Cookie, values bool, j *jar.Jar) *table {
 	if j != nil {
 		now = j.Now()
 	}
-	t := &table{header: []string{"DOMAIN", "NAME", "PURPOSE", "SOURCE", "EXPIRES", "FLAGS", "VALUE"}}
+	t := &table{header: cookieTableHeader}
 	t.rows = make([][]string, 0, len(cs))
 	for i := range cs {
-		c := &cs[i]
-		purpose := string(c.Purpose)
-		if purpose == "" {
-			purpose = string(cookie.PurposeUnknown)
-		}
-		if c.VerdictBy == cookie.EvidenceUser {
-			purpose += "*"
-		}
-		t.add(
-			termsafe.String(c.Domain),
-			truncate(termsafe.String(c.Name), 60),
-			purpose,
-			termsafe.String(uc.ShowSource(c.Source, a.env.Getenv("HOME"))),
-			expiresCell(c, now),
-			cookie.FlagLetters(c),
-			valueCell(c, values, 60),
-		)
+		t.add(a.cookieCells(&cs[i], values, now)...)
 	}
 	if a.colorOn(a.env.Stdout) {
 		t.color = func(row, col int) string {
@@ -169,6 +163,67 @@ func (a *app) cookieTable(cs []cookie.Cookie, values bool, j *jar.Jar) *table {
 		}
 	}
 	return t
+}
+
+var cookieTableHeader = []string{"DOMAIN", "NAME", "PURPOSE", "SOURCE", "EXPIRES", "FLAGS", "VALUE"}
+
+// cookieCells are c's cells in list's table.
+func (a *app) cookieCells(c *cookie.Cookie, values bool, now time.Time) []string {
+	purpose := string(c.Purpose)
+	if purpose == "" {
+		purpose = string(cookie.PurposeUnknown)
+	}
+	if c.VerdictBy == cookie.EvidenceUser {
+		purpose += "*"
+	}
+	return []string{
+		termsafe.String(c.Domain),
+		truncate(termsafe.String(c.Name), 60),
+		purpose,
+		termsafe.String(uc.ShowSource(c.Source, a.env.Getenv("HOME"))),
+		expiresCell(c, now),
+		cookie.FlagLetters(c),
+		valueCell(c, values, 60),
+	}
+}
+
+// streamCookieTable writes list's table of the cookies q selects without
+// holding them (docs/budgets.md §5): one pass over the jar measures the
+// columns, a second writes the rows. A change committed between the two
+// passes can only misalign a column, never show a cookie the filter does
+// not select.
+func (a *app) streamCookieTable(ctx context.Context, j *jar.Jar, q jar.Query, values bool) error {
+	now := j.Now()
+	widths := make([]int, len(cookieTableHeader))
+	measureCells(widths, cookieTableHeader)
+	err := j.Each(ctx, q, func(c *cookie.Cookie) error {
+		measureCells(widths, a.cookieCells(c, values, now))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(a.env.Stdout, 64<<10)
+	writeLine(bw, widths, cookieTableHeader, nil)
+	colorOn := a.colorOn(a.env.Stdout)
+	err = j.Each(ctx, q, func(c *cookie.Cookie) error {
+		var color func(col int) string
+		if colorOn {
+			color = func(col int) string {
+				if col != 2 {
+					return ""
+				}
+				return purposeColor[c.Purpose]
+			}
+		}
+		writeLine(bw, widths, a.cookieCells(c, values, now), color)
+		_, err := bw.Write(nil) // the writer's first error (a closed pipe): stop reading
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 const filterHelp = `FILTER (the same language as the UI's search box): free words match domain,
