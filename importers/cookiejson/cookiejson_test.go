@@ -317,6 +317,11 @@ func FuzzJSONParse(f *testing.F) {
 			}
 			return
 		}
+		for _, c := range res.Cookies {
+			if importers.TooLarge(c.Name, c.Value) {
+				t.Fatalf("a %d-byte name or value was loaded", max(len(c.Name), len(c.Value)))
+			}
+		}
 		var b1, b2 bytes.Buffer
 		if err := Write(&b1, res.Cookies); err != nil {
 			t.Fatal(err)

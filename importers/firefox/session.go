@@ -102,7 +102,12 @@ func (r *rowReader) readSessionStore(ctx context.Context, profileDir string) err
 // not already in the result (the database's copy wins).
 func (r *rowReader) addSessionCookies(file string, cookies []sessionCookie, seen map[sessionKey]bool) {
 	for _, sc := range cookies {
-		if why := badRow(sc.Name, sc.Value, sc.Host, sc.Path); why != "" {
+		why := badRow(sc.Name, sc.Value, sc.Host, sc.Path)
+		if why == "" && (importers.TooLarge(sc.Name, sc.Value) || len(sc.Host) > importers.MaxValue || len(sc.Path) > importers.MaxValue) {
+			// The cap of every reader (issue 8 items 1 and 13).
+			why = snapshot.TooLarge("a name, value, host or path")
+		}
+		if why != "" {
 			r.res.Refused++
 			r.res.Warnf("%s: session cookie (host %q): %s", file, printable(sc.Host), why)
 			continue

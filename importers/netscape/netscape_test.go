@@ -441,6 +441,11 @@ func FuzzNetscapeParse(f *testing.F) {
 			}
 			return
 		}
+		for _, c := range res.Cookies {
+			if importers.TooLarge(c.Name, c.Value) {
+				t.Fatalf("a %d-byte name or value was loaded", max(len(c.Name), len(c.Value)))
+			}
+		}
 		var b1 bytes.Buffer
 		opts := WriteOptions{Now: now, IncludeExpired: true}
 		if _, err := Write(&b1, res.Cookies, opts); err != nil {

@@ -300,6 +300,9 @@ func FuzzParse(f *testing.F) {
 			if c.Domain == "" {
 				t.Fatal("cookie without a domain")
 			}
+			if importers.TooLarge(c.Name, c.Value) {
+				t.Fatalf("a %d-byte name or value was loaded", max(len(c.Name), len(c.Value)))
+			}
 		}
 		// No byte belongs to two records: a file cannot yield more
 		// cookies than it has room for.
@@ -353,5 +356,26 @@ func TestRecordsMayNotOverlap(t *testing.T) {
 	// No page at all: nothing recognisable as a cookie.
 	if _, err := Parse([]byte("cook\x00\x00\x00\x00\x00\x00\x00\x00\x07\x17\x20\x05"), "f", importers.Options{}); err == nil || !strings.Contains(err.Error(), "no cookies") {
 		t.Fatalf("no pages: %v", err)
+	}
+}
+
+// TestValueCap (issue 8 item 13): a record whose value or name is over
+// importers.MaxValue is refused with a warning; the others are read.
+func TestValueCap(t *testing.T) {
+	big := strings.Repeat("v", importers.MaxValue+1)
+	data := encodeFile([][]rec{{
+		{".example.com", "ok", "/", "v", 0, mac(t2030), mac(t2024)},
+		{".example.com", "bigvalue", "/", big, 0, mac(t2030), mac(t2024)},
+		{".example.com", big, "/", "v", 0, mac(t2030), mac(t2024)},
+	}}, inOrder, 8, nil)
+	res, err := Parse(data, "Cookies.binarycookies", importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Cookies) != 1 || res.Cookies[0].Name != "ok" || res.Refused != 2 {
+		t.Fatalf("%d cookies, %d refused", len(res.Cookies), res.Refused)
+	}
+	if w := strings.Join(res.Warnings, "\n"); !strings.Contains(w, "larger than 64 KiB") || strings.Contains(w, big[:100]) {
+		t.Errorf("warnings: %.300q", w)
 	}
 }

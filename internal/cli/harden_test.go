@@ -688,3 +688,45 @@ func TestSideFilesBoundedEveryKind(t *testing.T) {
 		}
 	}
 }
+
+// TestValueCapEveryReader (issue 8 items 1 and 13): the 64 KiB cap on a
+// name or value holds in the JSON and cookies.txt readers and in
+// Firefox's session store as in the SQL readers: the row is refused with
+// a warning naming the file and never reaches the jar; the others import.
+func TestValueCapEveryReader(t *testing.T) {
+	big := strings.Repeat("v", 64<<10+1)
+	s := newSandbox(t)
+	jsonIn := s.write("cap.json", []byte(`[{"domain":"a.example","name":"okjson","value":"v","path":"/","hostOnly":true,"session":true},
+		{"domain":"a.example","name":"bigjson","value":"`+big+`","path":"/","hostOnly":true,"session":true},
+		{"domain":"a.example","name":"`+big+`","value":"v","path":"/","hostOnly":true,"session":true}]`))
+	txtIn := s.write("cap.txt", []byte("# Netscape HTTP Cookie File\n"+
+		".b.example\tTRUE\t/\tFALSE\t0\toktxt\tv\n"+
+		".b.example\tTRUE\t/\tFALSE\t0\tbigtxt\t"+big+"\n"))
+	profile := filepath.Join(t.TempDir(), "profile")
+	sqliteFile(t, filepath.Join(profile, "cookies.sqlite"), mozCookiesTable,
+		`INSERT INTO moz_cookies (name, value, host, path, expiry, isSecure, isHttpOnly) VALUES ('okdb', 'v', 'c.example', '/', 4000000000, 0, 0)`)
+	doc, _ := json.Marshal(map[string]any{"cookies": []map[string]any{
+		{"host": "d.example", "name": "oksession", "value": "x", "path": "/"},
+		{"host": "d.example", "name": "bigsession", "value": big, "path": "/"},
+	}})
+	enc, err := mozlz4.Encode(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(profile, "sessionstore.jsonlz4"), enc, 0o600)
+	for _, in := range []string{jsonIn, txtIn, profile} {
+		r := s.runBounded(30*time.Second, nil, "", "import", in)
+		if r.code != 0 || !strings.Contains(r.stderr, "larger than 64 KiB") {
+			t.Errorf("import %s: want a warning for the oversized rows, got %v", in, r.result)
+		}
+	}
+	out := s.ok("", "list", "--json").stdout
+	for _, name := range []string{"okjson", "oktxt", "okdb", "oksession"} {
+		if !strings.Contains(out, `"`+name+`"`) {
+			t.Errorf("%s was not imported", name)
+		}
+	}
+	if strings.Contains(out, "big") || strings.Contains(out, big[:1000]) {
+		t.Errorf("an oversized row reached the jar")
+	}
+}
