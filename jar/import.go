@@ -374,7 +374,7 @@ func (im *importer) place(p *prepped) error {
 		return nil
 	}
 	if im.log != nil {
-		im.log.see(si, p.key, &p.c)
+		im.log.see(si, p)
 	}
 	m := im.have[p.c.Source]
 	ps := &im.per[si]
@@ -389,7 +389,7 @@ func (im *importer) place(p *prepped) error {
 		if im.opt.DryRun {
 			return nil
 		}
-		im.pending = appendColumns(im.pending, &p.c, p.site, p.flags, p.expires, p.hash, p.more)
+		im.pending = append(im.pending, p.args[:]...)
 		im.pendingEx = append(im.pendingEx, ex)
 		if len(im.pendingEx) == insertChunk {
 			return im.flush()
@@ -412,7 +412,7 @@ func (im *importer) place(p *prepped) error {
 	if im.opt.DryRun {
 		return nil
 	}
-	im.args = appendColumns(im.args[:0], &p.c, p.site, p.flags, p.expires, p.hash, p.more)
+	im.args = append(im.args[:0], p.args[:]...)
 	return im.update(ex, p.c.Source)
 }
 

@@ -329,3 +329,15 @@ func TestReadDigestCoversEveryField(t *testing.T) {
 		}
 	}
 }
+
+// TestPreparedArgsAreTheColumns: the workers fill prepped.args in place,
+// which holds exactly the cookie columns.
+func TestPreparedArgsAreTheColumns(t *testing.T) {
+	if nCookieColumns != len(cookieColumns) {
+		t.Fatalf("nCookieColumns is %d, cookieColumns has %d", nCookieColumns, len(cookieColumns))
+	}
+	c := makeCookies(1, 26, testNow, "s")[0]
+	if n := len(appendColumns(nil, &c, "site", 0, 0, 0, nil)); n != nCookieColumns {
+		t.Fatalf("appendColumns gives %d values", n)
+	}
+}

@@ -174,14 +174,14 @@ func identityHash(key []byte) uint64 {
 	return h.Sum64()
 }
 
-// see notes one cookie of source si's batch, classified; key is its
-// identityKey.
-func (l *importLog) see(si int, key []byte, c *cookie.Cookie) {
+// see notes one cookie of source si's batch, prepared (its identity hash
+// and tracking triple computed by the workers).
+func (l *importLog) see(si int, p *prepped) {
 	s := l.srcs[si]
-	h := identityHash(key)
+	h, c := p.idHash, &p.c
 	s.cur = append(s.cur, h)
 	if c.Purpose == cookie.PurposeTracking {
-		s.tracking[TrackingSeen{c.Domain, c.Name, cookie.ReachSite(c, l.sites.site)}] = struct{}{}
+		s.tracking[p.tracking] = struct{}{}
 	}
 	if s.first {
 		return

@@ -17,14 +17,22 @@ import (
 // the preparation costs almost no wall time. At most prepAhead chunks wait
 // prepared, which bounds the memory.
 
-// prepped is one cookie of the import made ready for the jar.
+// prepped is one cookie of the import made ready for the jar: everything
+// the writer needs is computed here, on the workers, so that the writer
+// goroutine (the import's critical path) only looks it up and writes it.
 type prepped struct {
 	c                    cookie.Cookie // classified and normalized; Source is the batch's
 	site                 string
 	key                  []byte // identityKey
 	more                 []byte // encodeMore
 	flags, expires, hash int64
+	args                 [nCookieColumns]any // the values of cookieColumns (appendColumns)
+	idHash               uint64              // identityHash(key), for the import record
+	tracking             TrackingSeen        // the import record's triple, if c is tracking
 }
+
+// nCookieColumns is len(cookieColumns).
+const nCookieColumns = 16
 
 // prepChunk is a run of the import's order, prepared by one worker.
 type prepChunk struct {
@@ -107,6 +115,7 @@ func (im *importer) prepareChunk(ch *prepChunk) {
 	ch.items = make([]prepped, len(ch.refs))
 	arena := make([]byte, 0, len(ch.refs)*192)
 	offs := make([]int32, 0, 3*len(ch.refs))
+	sites := siteCache{} // per chunk: the workers share no map
 	for i, r := range ch.refs {
 		b := &im.batches[r.b]
 		p := &ch.items[i]
@@ -127,9 +136,15 @@ func (im *importer) prepareChunk(ch *prepChunk) {
 	}
 	// Slices into the arena only now: appending may have moved it.
 	for i := range ch.items {
+		p := &ch.items[i]
 		k0, m0, end := offs[3*i], offs[3*i+1], offs[3*i+2]
-		ch.items[i].key = arena[k0:m0:m0]
-		ch.items[i].more = arena[m0:end:end]
+		p.key = arena[k0:m0:m0]
+		p.more = arena[m0:end:end]
+		appendColumns(p.args[:0], &p.c, p.site, p.flags, p.expires, p.hash, p.more)
+		p.idHash = identityHash(p.key)
+		if p.c.Purpose == cookie.PurposeTracking {
+			p.tracking = TrackingSeen{p.c.Domain, p.c.Name, cookie.ReachSite(&p.c, sites.site)}
+		}
 	}
 }
 
