@@ -5,6 +5,7 @@ package cli_test
 // the child's peak memory where the bound is about memory.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -728,5 +730,61 @@ func TestValueCapEveryReader(t *testing.T) {
 	}
 	if strings.Contains(out, "big") || strings.Contains(out, big[:1000]) {
 		t.Errorf("an oversized row reached the jar")
+	}
+}
+
+// TestLargeInputPeakMemory (issue 8 item 4): an input just under 100 MB
+// on disk and under the cookie cap — a 99 MB JSON export and an 88 MB
+// cookies.txt of 199,000 cookies with 400-byte values — imports (dry run)
+// and exports (--from) with the child's peak RSS under 512 MB.
+func TestLargeInputPeakMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 190 MB of input and reads 199,000 cookies four times")
+	}
+	s := newSandbox(t)
+	dir := t.TempDir()
+	const n = 199_000
+	val := strings.Repeat("v", 400)
+	// Written through small buffers: the child's peak RSS counts this
+	// process's memory at the moment it is forked.
+	jsonIn, txtIn := filepath.Join(dir, "big.json"), filepath.Join(dir, "big.txt")
+	jf, err := os.Create(jsonIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf, err := os.Create(txtIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, txt := bufio.NewWriter(jf), bufio.NewWriter(tf)
+	js.WriteString("[")
+	txt.WriteString("# Netscape HTTP Cookie File\n")
+	for i := range n {
+		if i > 0 {
+			js.WriteString(",")
+		}
+		fmt.Fprintf(js, `{"domain":"d%d.example","name":"n%d","value":"%s","path":"/","hostOnly":true,"session":true}`, i, i, val)
+		fmt.Fprintf(txt, ".d%d.example\tTRUE\t/\tFALSE\t0\tn%d\t%s\n", i, i, val)
+	}
+	js.WriteString("]")
+	for _, w := range []*bufio.Writer{js, txt} {
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jf.Close()
+	tf.Close()
+	debug.FreeOSMemory()
+	for _, in := range []string{jsonIn, txtIn} {
+		for _, args := range [][]string{{"import", "--dry-run", in}, {"export", "--from", in, "-o", filepath.Join(dir, "out.txt")}} {
+			r := s.runBounded(3*time.Minute, nil, "", args...)
+			t.Logf("crumbs %s: exit %d, %s, peak RSS %d MB", strings.Join(args[:len(args)-1], " "), r.code, r.wall, r.peakRSS>>20)
+			if r.code != 0 {
+				t.Errorf("crumbs %s: %v", strings.Join(args, " "), r.result)
+			}
+			if r.peakRSS > 512<<20 {
+				t.Errorf("crumbs %s: peak RSS %d MB, over 512 MB", strings.Join(args, " "), r.peakRSS>>20)
+			}
+		}
 	}
 }

@@ -57,6 +57,7 @@ store read only in part is not imported at all (and never pruned).`,
 		},
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			a.limitInputMemory()
 			rr, err := a.readSources(ctx, args, a.password(password))
 			if err != nil {
 				return err
