@@ -190,12 +190,16 @@ func (j *Jar) fileError(err error) error {
 		return fmt.Errorf("jar %s: not a SQLite database (not a crumbs jar)", j.path)
 	case strings.Contains(msg, "readonly") || strings.Contains(msg, "read-only") || strings.Contains(msg, "CANTOPEN") || strings.Contains(msg, "unable to open"):
 		return &notWritable{fmt.Errorf("jar %s: cannot write the jar or its directory: %w", j.path, err)}
-	case strings.Contains(msg, "disk is full") || strings.Contains(msg, "SQLITE_FULL") || strings.Contains(msg, "no space left"):
+	case isDiskFull(msg):
 		return fmt.Errorf("jar %s: no space left on device (the change was not made; free some space and retry)", j.path)
 	case strings.Contains(msg, "malformed") || strings.Contains(msg, "CORRUPT"):
 		return fmt.Errorf("jar %s: damaged database: %w", j.path, err)
 	}
 	return fmt.Errorf("jar %s: %w", j.path, err)
+}
+
+func isDiskFull(msg string) bool {
+	return strings.Contains(msg, "disk is full") || strings.Contains(msg, "SQLITE_FULL") || strings.Contains(msg, "no space left")
 }
 
 // write runs fn in one write transaction (BEGIN IMMEDIATE, so two writers
@@ -217,6 +221,12 @@ func (j *Jar) writeTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		// Any statement can be the one that meets a full disk (a page the
+		// cache spills mid-transaction), not only the commit: say it the
+		// same way whichever it was (TestDiskFullMidWrite).
+		if isDiskFull(err.Error()) {
+			return j.fileError(err)
+		}
 		return err
 	}
 	if bump {
