@@ -52,7 +52,7 @@ func (a *app) exportCommand() *cobra.Command {
 				// collecting often only rescans it (measured: −10 ms CPU
 				// at 100k cookies, same peak memory).
 				defer debug.SetGCPercent(debug.SetGCPercent(400))
-				a.limitInputMemory()
+				a.limitInputMemory(from)
 				if cs, err = a.cookiesFrom(cmd, from, password, fmtv, f, &partial); err != nil {
 					return err
 				}

@@ -57,7 +57,7 @@ store read only in part is not imported at all (and never pruned).`,
 		},
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			a.limitInputMemory()
+			a.limitInputMemory(args...)
 			rr, err := a.readSources(ctx, args, a.password(password))
 			if err != nil {
 				return err
