@@ -36,7 +36,7 @@ func main() {
 	// export leaves its target as it was; if the run does not end within
 	// cleanup.Grace, the temp files go anyway and crumbs exits.
 	ctx, stop := cleanup.OnSignals(context.Background())
-	code := run(ctx)
+	code := run(ctx, cli.Execute)
 	stop()
 	// Goroutines still copying (the UI's welcome count) never run their
 	// deferred removals once main returns: the registry does it for them.
@@ -44,13 +44,14 @@ func main() {
 	os.Exit(code)
 }
 
-// run runs crumbs; a panic removes the temp files before it goes on.
-func run(ctx context.Context) int {
+// run runs crumbs (execute is cli.Execute); a panic removes the temp
+// files before it goes on.
+func run(ctx context.Context, execute func(context.Context) int) int {
 	defer func() {
 		if r := recover(); r != nil {
 			cleanup.RemoveAll()
 			panic(r)
 		}
 	}()
-	return cli.Execute(ctx)
+	return execute(ctx)
 }

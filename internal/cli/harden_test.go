@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/crumbs-dev/crumbs/importers/mozlz4"
+	"github.com/crumbs-dev/crumbs/internal/gen"
 )
 
 // bounded is one run of the binary: its result, wall time and peak RSS.
@@ -786,5 +787,43 @@ func TestLargeInputPeakMemory(t *testing.T) {
 				t.Errorf("crumbs %s: peak RSS %d MB, over 512 MB", strings.Join(args, " "), r.peakRSS>>20)
 			}
 		}
+	}
+}
+
+// TestCtrlCInUILeavesNothing (issue 8 item 6): Ctrl-C pressed in the UI —
+// on the welcome screen while it copies stores to count their cookies,
+// and on the main screen — ends crumbs and leaves no crumbs-* folder in
+// $TMPDIR.
+func TestCtrlCInUILeavesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 100k-cookie store and runs the UI in tmux")
+	}
+	s := newSandbox(t)
+	tmp := t.TempDir()
+	for i, e := range s.env {
+		if strings.HasPrefix(e, "TMPDIR=") {
+			s.env[i] = "TMPDIR=" + tmp
+		}
+	}
+	profile := s.firefoxProfile()
+	if err := gen.WriteFirefoxStore(filepath.Join(profile, "cookies.sqlite"), gen.Cookies(100_000, 5, now, "firefox:x")); err != nil {
+		t.Fatal(err)
+	}
+	for _, delay := range []time.Duration{0, 150 * time.Millisecond, 400 * time.Millisecond} {
+		tm := newTmux(t, s) // no jar yet: the welcome screen counts the profile
+		time.Sleep(delay)
+		tm.send("C-c")
+		tm.waitFor("EXIT=")
+		if left := crumbsTemp(t, tmp); len(left) > 0 {
+			t.Fatalf("Ctrl-C on the welcome screen after %v: left in $TMPDIR: %v", delay, left)
+		}
+	}
+	s.ok("", "import", s.write("a.json", jsonOf(t, genCookies(50, 6, "file:a.json"))))
+	tm := newTmux(t, s)
+	tm.waitFor("50 cookies")
+	tm.send("C-c")
+	tm.waitFor("EXIT=")
+	if left := crumbsTemp(t, tmp); len(left) > 0 {
+		t.Fatalf("Ctrl-C on the main screen: left in $TMPDIR: %v", left)
 	}
 }
