@@ -103,8 +103,9 @@ type importer struct {
 	ins, insMany, upd, save *sql.Stmt
 
 	// New cookies wait in pending (insertChunk rows per statement).
-	pending   []any
+	pending   []*prepped
 	pendingEx []*existing
+	bulk      []any // a bulk insert's values
 
 	log *importLog // the sources' import records (importlog.go); nil on a dry run
 
@@ -325,10 +326,6 @@ func loadVerdicts(ctx context.Context, tx *sql.Tx, sources []string) (map[string
 
 // prepare makes the statements a real (not dry) import writes with.
 func (im *importer) prepare() error {
-	rows := make([]string, insertChunk)
-	for i := range rows {
-		rows[i] = "(" + placeholders(len(cookieColumns)) + ")"
-	}
 	sets := make([]string, len(cookieColumns))
 	for i, c := range cookieColumns {
 		sets[i] = c.name + " = ?"
@@ -338,7 +335,7 @@ func (im *importer) prepare() error {
 		sql  string
 	}{
 		{&im.ins, `INSERT INTO cookies (` + colList + `) VALUES (` + placeholders(len(cookieColumns)) + `)`},
-		{&im.insMany, `INSERT INTO cookies (` + colList + `) VALUES ` + strings.Join(rows, ", ")},
+		{&im.insMany, packedInsertSQL(insertChunk)},
 		{&im.upd, `UPDATE cookies SET ` + strings.Join(sets, ", ") + ` WHERE id = ?`},
 		{&im.save, `INSERT OR IGNORE INTO undo_cookies (change_id, id, ` + colList + `)
 			SELECT ?, id, ` + colList + ` FROM cookies WHERE id = ? AND id <= ?`},
@@ -389,7 +386,7 @@ func (im *importer) place(p *prepped) error {
 		if im.opt.DryRun {
 			return nil
 		}
-		im.pending = append(im.pending, p.args[:]...)
+		im.pending = append(im.pending, p)
 		im.pendingEx = append(im.pendingEx, ex)
 		if len(im.pendingEx) == insertChunk {
 			return im.flush()
@@ -465,11 +462,17 @@ func (im *importer) flush() error {
 	if k == 0 {
 		return nil
 	}
-	defer func() { im.pending, im.pendingEx = im.pending[:0], im.pendingEx[:0] }()
-	if k < insertChunk {
-		n := len(cookieColumns)
+	defer func() {
+		clear(im.pending) // the prepared cookies may go
+		im.pending, im.pendingEx = im.pending[:0], im.pendingEx[:0]
+	}()
+	packable := true
+	for _, p := range im.pending {
+		packable = packable && p.packable
+	}
+	if k < insertChunk || !packable {
 		for i, ex := range im.pendingEx {
-			res, err := im.ins.ExecContext(im.ctx, im.pending[i*n:(i+1)*n]...)
+			res, err := im.ins.ExecContext(im.ctx, im.pending[i].args[:]...)
 			if err != nil {
 				return fmt.Errorf("jar %s: import: %w", im.j.path, err)
 			}
@@ -479,7 +482,13 @@ func (im *importer) flush() error {
 		}
 		return nil
 	}
-	res, err := im.insMany.ExecContext(im.ctx, im.pending...)
+	args := im.bulk[:0]
+	for _, p := range im.pending {
+		args = append(append(args, p.args[0]), p.packed[:]...) // source, then the packed values
+	}
+	im.bulk = args
+	defer clear(im.bulk)
+	res, err := im.insMany.ExecContext(im.ctx, args...)
 	if err != nil {
 		return fmt.Errorf("jar %s: import: %w", im.j.path, err)
 	}

@@ -29,6 +29,8 @@ type prepped struct {
 	args                 [nCookieColumns]any // the values of cookieColumns (appendColumns)
 	idHash               uint64              // identityHash(key), for the import record
 	tracking             TrackingSeen        // the import record's triple, if c is tracking
+	packed               [packedPerRow]any   // the bulk insert's values (importpack.go)
+	packable             bool                // packed is set
 }
 
 // nCookieColumns is len(cookieColumns).
@@ -141,6 +143,7 @@ func (im *importer) prepareChunk(ch *prepChunk) {
 		p.key = arena[k0:m0:m0]
 		p.more = arena[m0:end:end]
 		appendColumns(p.args[:0], &p.c, p.site, p.flags, p.expires, p.hash, p.more)
+		p.packable = p.pack()
 		p.idHash = identityHash(p.key)
 		if p.c.Purpose == cookie.PurposeTracking {
 			p.tracking = TrackingSeen{p.c.Domain, p.c.Name, cookie.ReachSite(&p.c, sites.site)}
