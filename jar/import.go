@@ -455,53 +455,6 @@ func (im *importer) update(ex *existing, source string) error {
 	return nil
 }
 
-// flush inserts the pending new cookies. Their ids are consecutive (max+1
-// each, under our write lock), so the last insert id gives them all.
-func (im *importer) flush() error {
-	k := len(im.pendingEx)
-	if k == 0 {
-		return nil
-	}
-	defer func() {
-		clear(im.pending) // the prepared cookies may go
-		im.pending, im.pendingEx = im.pending[:0], im.pendingEx[:0]
-	}()
-	packable := true
-	for _, p := range im.pending {
-		packable = packable && p.packable
-	}
-	if k < insertChunk || !packable {
-		for i, ex := range im.pendingEx {
-			res, err := im.ins.ExecContext(im.ctx, im.pending[i].args[:]...)
-			if err != nil {
-				return fmt.Errorf("jar %s: import: %w", im.j.path, err)
-			}
-			if ex.id, err = res.LastInsertId(); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	args := im.bulk[:0]
-	for _, p := range im.pending {
-		args = append(append(args, p.args[0]), p.packed[:]...) // source, then the packed values
-	}
-	im.bulk = args
-	defer clear(im.bulk)
-	res, err := im.insMany.ExecContext(im.ctx, args...)
-	if err != nil {
-		return fmt.Errorf("jar %s: import: %w", im.j.path, err)
-	}
-	last, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
-	for i, ex := range im.pendingEx {
-		ex.id = last - int64(k-1-i)
-	}
-	return nil
-}
-
 // prune moves the cookies of the imported sources that the import did not
 // have to the trash (with ImportOptions.Prune).
 func (im *importer) prune() error {
