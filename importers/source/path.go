@@ -30,6 +30,11 @@ func resolvePath(ctx context.Context, path string, env discover.Env) ([]Target, 
 		}
 		return nil, importers.Errorf(path, "%v", err)
 	}
+	if !fi.IsDir() && !fi.Mode().IsRegular() {
+		// Before resolving links: /dev/fd/N of a pipe (the shell's <(…))
+		// links to a name that is not a path.
+		return nil, importers.Errorf(path, "%s", notRegularHint(fi.Mode()))
+	}
 	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return nil, importers.Errorf(path, "%v", err)
@@ -39,9 +44,6 @@ func resolvePath(ctx context.Context, path string, env discover.Env) ([]Target, 
 	}
 	if fi.IsDir() {
 		return resolveDir(path, real, env)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, importers.Errorf(path, "not a regular file (%s)", fi.Mode().Type())
 	}
 	format, err := Sniff(ctx, abs)
 	if err != nil {
@@ -137,3 +139,17 @@ func fileExists(p string) bool {
 // a new source. The command line and the UI show it shortened
 // (~/Downloads/cookies.txt).
 func FileSourceID(path string) string { return importers.FileSource(path) }
+
+// notRegularHint says what a SOURCE that is neither a file nor a folder is,
+// and how to import from a pipe instead (issue 8 item 12).
+func notRegularHint(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "not a regular file (a pipe or FIFO): to import from a pipe, give - and send the cookies on standard input (crumbs import - < FILE)"
+	case m&fs.ModeCharDevice != 0 || m&fs.ModeDevice != 0:
+		return "not a regular file (a device)"
+	case m&fs.ModeSocket != 0:
+		return "not a regular file (a socket)"
+	}
+	return fmt.Sprintf("not a regular file (%s)", m.Type())
+}

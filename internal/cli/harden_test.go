@@ -827,3 +827,42 @@ func TestCtrlCInUILeavesNothing(t *testing.T) {
 		t.Fatalf("Ctrl-C on the main screen: left in $TMPDIR: %v", left)
 	}
 }
+
+// TestImportDevFd (issue 8 item 12): `crumbs import /dev/fd/3` — what
+// the shell's process substitution <(…) passes — is refused at once with
+// one line naming the path and pointing at `import -`, never a hang.
+func TestImportDevFd(t *testing.T) {
+	s := newSandbox(t)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	go func() {
+		pw.Write([]byte("# Netscape HTTP Cookie File\n.a.example\tTRUE\t/\tFALSE\t0\tn\tv\n"))
+		pw.Close()
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, crumbsBin, "import", "/dev/fd/3")
+	cmd.Dir, cmd.Env = s.home, s.env
+	cmd.ExtraFiles = []*os.File{pr}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatal("crumbs import /dev/fd/3 hung")
+	}
+	r := result{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+	if err == nil {
+		// Reading it is the other allowed answer: then the cookie is in.
+		if !strings.Contains(s.ok("", "list").stdout, "a.example") {
+			t.Fatalf("import /dev/fd/3 succeeded without the cookie: %v", r)
+		}
+		return
+	}
+	if r.code != 1 {
+		t.Fatalf("import /dev/fd/3: %v", r)
+	}
+	checkOneErrorLine(t, r, "/dev/fd/3", "pipe", "standard input")
+}
