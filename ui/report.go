@@ -102,9 +102,8 @@ func (m *Model) takeReport(msg reportMsg) tea.Cmd {
 }
 
 // refreshReport, after a full load, computes the report for the report
-// screen if it is showing, else recomputes one the user has looked at
-// before (so that it is ready when they come back); with none yet, it
-// computes one a moment later (reportSoon).
+// screen if it is showing; otherwise a moment later (reportSoon), so that
+// it is ready when the user opens the screen.
 func (m *Model) refreshReport() tea.Cmd {
 	if rs, ok := m.top().(*reportScreen); ok {
 		return rs.ensure(m.c)
@@ -114,28 +113,34 @@ func (m *Model) refreshReport() tea.Cmd {
 	if !ds.complete || st != nil && st.ds == ds {
 		return nil
 	}
-	if st == nil {
-		if m.timers.report <= 0 {
-			return nil
-		}
+	if m.timers.report > 0 {
 		return tea.Tick(m.timers.report, func(time.Time) tea.Msg { return reportSoonMsg{ds} })
 	}
-	return reportCmd(m.c, st.by)
+	if st != nil { // no timers (tests): at once, as for a screen once opened
+		return reportCmd(m.c, st.by)
+	}
+	return nil
 }
 
-// reportSoonMsg: the whole jar was loaded a moment ago (ds) and no one has
-// asked for the report yet.
+// reportSoonMsg: the whole jar was loaded a moment ago (ds) and the report
+// screen is not showing.
 type reportSoonMsg struct{ ds *dataset }
 
-// reportSoon computes the report in the background, unless a newer load
-// came meanwhile (it schedules its own), or one is kept or on its way.
-// Waiting a moment leaves the cores to the list the load shows first.
+// reportSoon computes the report of ds in the background (grouped as the
+// last one was), unless a newer load came meanwhile (it schedules its
+// own), or the report of ds is kept or on its way. Waiting a moment leaves
+// the cores to the list the load shows first and to the user's next key.
 func (m *Model) reportSoon(msg reportSoonMsg) tea.Cmd {
 	c := m.c
-	if msg.ds != newest(c) || c.data.report != nil || c.data.reportFor == msg.ds {
+	st := c.data.report
+	if msg.ds != newest(c) || st != nil && st.ds == msg.ds || c.data.reportFor == msg.ds {
 		return nil
 	}
-	return reportCmd(c, report.ByVendor)
+	by := report.ByVendor
+	if st != nil {
+		by = st.by
+	}
+	return reportCmd(c, by)
 }
 
 type reportScreen struct {
