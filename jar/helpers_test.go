@@ -146,3 +146,15 @@ func count(t testing.TB, db *sql.DB, q string) int {
 func sameTotals(a, b ImportStats) bool {
 	return a.Added == b.Added && a.Updated == b.Updated && a.Unchanged == b.Unchanged && a.Pruned == b.Pruned
 }
+
+// smallRanges lets a test that needs readAll's and Summaries' split into
+// id ranges reach it with fewer rows under the race detector (2,000
+// instead of 20,000); the normal run keeps the real threshold.
+func smallRanges(t *testing.T) {
+	if !raceEnabled {
+		return
+	}
+	old := rangedReadRows
+	rangedReadRows = 2_000
+	t.Cleanup(func() { rangedReadRows = old })
+}

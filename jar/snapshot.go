@@ -104,6 +104,12 @@ func (j *Jar) current(ctx context.Context) (*snapshot, error) {
 	return j.cache, nil
 }
 
+// rangedReadRows is the table size from which readAll and Summaries read
+// in id ranges on several connections. A variable so that the race-detector
+// run of the tests can exercise the split on small tables (SQLite is 10–20×
+// slower there).
+var rangedReadRows = 20_000
+
 // readAll reads every live cookie in table order (cheaper than walking the
 // index and seeking each row). A big table is read in id ranges on several
 // connections at once; if anything was committed meanwhile (data_version
@@ -116,7 +122,7 @@ func (j *Jar) readAll(ctx context.Context, v int64) ([]cookie.Cookie, int64, err
 		return nil, 0, j.fileError(err)
 	}
 	parts := min(runtime.GOMAXPROCS(0), 4)
-	for attempt := 0; parts > 1 && n >= 20_000 && attempt < 3; attempt++ {
+	for attempt := 0; parts > 1 && n >= rangedReadRows && attempt < 3; attempt++ {
 		// Each part scans straight into its own region of one slice: the
 		// regions' sizes are counted first (the id index makes that cheap),
 		// so no part's rows are copied again afterwards.

@@ -47,7 +47,7 @@ func (j *Jar) Summaries(ctx context.Context) ([]cookie.Cookie, error) {
 	// anything was committed meanwhile the ranges may not fit together:
 	// then it is read again in one transaction.
 	parts := 1
-	if n >= 20_000 {
+	if n >= rangedReadRows {
 		parts = min(runtime.GOMAXPROCS(0), 4)
 	}
 	before, err := j.lockedDataVersion(ctx)

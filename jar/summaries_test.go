@@ -12,10 +12,11 @@ import (
 // TestSummaries: every field Summaries promises equals what All reads, on
 // a fresh Jar (read from the file) and on one whose snapshot is current.
 func TestSummaries(t *testing.T) {
+	smallRanges(t)
 	j, path := openTest(t)
 	ctx := context.Background()
-	// Above 20,000 cookies the read is split in id ranges.
-	cs := makeCookies(21_000, 17, testNow, "chrome:Default")
+	// Above rangedReadRows (20,000) cookies the read is split in id ranges.
+	cs := makeCookies(rangedReadRows+1_000, 17, testNow, "chrome:Default")
 	// Text that looks like the row format, and bytes that are not UTF-8.
 	cs = append(cs, cookie.Cookie{Source: "chrome:Default", Domain: "12:evil.example", HostOnly: true, Path: "/3:a:1:", Name: "5:x\x1f:\xff0:", Value: "v"})
 	mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: cs})
