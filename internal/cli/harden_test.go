@@ -438,7 +438,12 @@ func TestJSONEscapesC1(t *testing.T) {
 		{"domain":"b.example","name":"m","value":"y\u009b","path":"/","hostOnly":true,"session":true}]`))
 	s.ok("", "import", in)
 	s.ok("", "purge", "--yes", "domain:b.example")
-	for _, args := range [][]string{{"list", "--json"}, {"export", "--format", "json"}, {"trash", "list", "--json"}} {
+	// A profile name from profiles.ini, which anyone may have written.
+	dir := s.firefoxProfile()
+	sqliteFile(t, filepath.Join(dir, "cookies.sqlite"), mozCookiesTable)
+	os.WriteFile(filepath.Join(s.home, ".mozilla", "firefox", "profiles.ini"),
+		[]byte("[Profile0]\nName=x\u009b31mred\nIsRelative=1\nPath=abc.default-release\nDefault=1\n"), 0o600)
+	for _, args := range [][]string{{"list", "--json"}, {"export", "--format", "json"}, {"trash", "list", "--json"}, {"browsers", "--json"}} {
 		out := s.ok("", args...).stdout
 		if strings.Contains(out, "\u009b") || strings.Contains(out, "\u0085") {
 			t.Errorf("crumbs %s: a raw C1 control in the output", strings.Join(args, " "))
