@@ -46,7 +46,8 @@ type dataset struct {
 	// holding their texts back to back, and every cookie's offset into its
 	// chunk's, so the text costs its bytes plus 4 per cookie.
 	foldOnce sync.Once
-	foldText []string // one per chunk
+	foldDone atomic.Bool // the folded text is built
+	foldText []string    // one per chunk
 	foldOff  []uint32 // folded(i) starts at foldText[i/foldChunk][foldOff[i]:]
 }
 
@@ -128,6 +129,7 @@ func (ds *dataset) buildFolded() {
 			texts[k] = b.String()
 		})
 		ds.foldText, ds.foldOff = texts, off
+		ds.foldDone.Store(true)
 	})
 }
 
@@ -319,7 +321,11 @@ type query struct {
 func compute(ds *dataset, q query) *result {
 	r := &result{gen: q.gen, ds: ds}
 	useFolded := q.hasFilter && q.freeWord
-	if useFolded {
+	if useFolded && len(ds.cookies) >= foldEagerly && !ds.foldDone.Load() {
+		// foldCmd is still folding this big jar: match the fields
+		// themselves (slower per cookie, but no wait for the fold).
+		useFolded = false
+	} else if useFolded {
 		ds.buildFolded()
 	}
 	var rows []int32

@@ -113,7 +113,7 @@ func (m *Model) refreshReport() tea.Cmd {
 	if !ds.complete || st != nil && st.ds == ds {
 		return nil
 	}
-	if m.timers.report > 0 {
+	if m.timers.report > 0 && len(ds.cookies) < reportSoonMax {
 		return tea.Tick(m.timers.report, func(time.Time) tea.Msg { return reportSoonMsg{ds} })
 	}
 	if st != nil { // no timers (tests): at once, as for a screen once opened
@@ -121,6 +121,12 @@ func (m *Model) refreshReport() tea.Cmd {
 	}
 	return nil
 }
+
+// reportSoonMax is the size from which the report waits for w instead of
+// being computed in the background after the load: at a million cookies it
+// takes seconds of both cores and a few hundred MB, just when the first
+// search wants them (docs/budgets.md §5).
+const reportSoonMax = 500_000
 
 // reportSoonMsg: the whole jar was loaded a moment ago (ds) and the report
 // screen is not showing.
