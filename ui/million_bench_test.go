@@ -14,6 +14,7 @@ import (
 
 	"github.com/crumbs-dev/crumbs/internal/gen"
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/cookie"
 	"github.com/crumbs-dev/crumbs/jar/purpose"
 )
 
@@ -231,5 +232,29 @@ func BenchmarkFullLoadMillion(b *testing.B) {
 		m = nil
 		runtime.GC()
 		b.StartTimer()
+	}
+}
+
+// BenchmarkComputeMillion: the filter alone over the loaded 1M, for a free
+// word on the folded text and on the fields themselves (what a search
+// typed while foldCmd still runs uses), and for a keyed term.
+func BenchmarkComputeMillion(b *testing.B) {
+	m := loadedMillion(b)
+	ds := m.c.ds()
+	ds.buildFolded()
+	for _, c := range []struct {
+		name, text string
+		folded     bool
+	}{{"word-folded", "goo", true}, {"word-fields", "goo", false}, {"purpose", "purpose:tracking", false}} {
+		b.Run(c.name, func(b *testing.B) {
+			f, err := cookie.ParseFilter(c.text)
+			if err != nil {
+				b.Fatal(err)
+			}
+			q := query{filter: f, hasFilter: true, freeWord: c.folded, now: testNow}
+			for i := 0; i < b.N; i++ {
+				compute(ds, q)
+			}
+		})
 	}
 }
