@@ -113,7 +113,10 @@ func (m *Model) refreshReport() tea.Cmd {
 	if !ds.complete || st != nil && st.ds == ds {
 		return nil
 	}
-	if m.timers.report > 0 && len(ds.cookies) < reportSoonMax {
+	if len(ds.cookies) >= reportSoonMax {
+		return nil // computed when w asks for it
+	}
+	if m.timers.report > 0 {
 		return tea.Tick(m.timers.report, func(time.Time) tea.Msg { return reportSoonMsg{ds} })
 	}
 	if st != nil { // no timers (tests): at once, as for a screen once opened
