@@ -48,7 +48,7 @@ type dataset struct {
 	foldOnce sync.Once
 	foldDone atomic.Bool // the folded text is built
 	foldText []string    // one per chunk
-	foldOff  []uint32 // folded(i) starts at foldText[i/foldChunk][foldOff[i]:]
+	foldOff  []uint32    // folded(i) starts at foldText[i/foldChunk][foldOff[i]:]
 }
 
 // factProtected is the bit of dataset.fact for a protected cookie.
