@@ -217,6 +217,8 @@ func TestReadOnlyJar(t *testing.T) {
 				t.Errorf("report --json: %.300s", got)
 			}
 			get("protect", "--list")
+			get("protect", "--suggest")
+			get("report", "--changes")
 			r.ui(t, jarPath, fmt.Sprintf("%d cookies", len(live)))
 
 			w := r.run("", "--jar", jarPath, "purge", "--yes", "domain:"+live[0].Domain)
