@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -94,20 +93,3 @@ func TestTmuxMemoryMillion(t *testing.T) {
 
 // mb is KiB in (decimal) megabytes.
 func mb(kb int) int { return kb * 1024 / 1_000_000 }
-
-// memOf reads a process's peak and current resident size in KiB.
-func memOf(t *testing.T, pid int) (peakKB, nowKB int) {
-	t.Helper()
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Skipf("no /proc: %v", err)
-	}
-	for _, l := range strings.Split(string(status), "\n") {
-		if f := strings.Fields(l); len(f) > 1 && f[0] == "VmHWM:" {
-			peakKB, _ = strconv.Atoi(f[1])
-		} else if len(f) > 1 && f[0] == "VmRSS:" {
-			nowKB, _ = strconv.Atoi(f[1])
-		}
-	}
-	return peakKB, nowKB
-}

@@ -156,6 +156,23 @@ func (s *tmuxSession) panePID() int {
 	return pid
 }
 
+// memOf reads a process's peak and current resident size in KiB.
+func memOf(t *testing.T, pid int) (peakKB, nowKB int) {
+	t.Helper()
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	for _, l := range strings.Split(string(status), "\n") {
+		if f := strings.Fields(l); len(f) > 1 && f[0] == "VmHWM:" {
+			peakKB, _ = strconv.Atoi(f[1])
+		} else if len(f) > 1 && f[0] == "VmRSS:" {
+			nowKB, _ = strconv.Atoi(f[1])
+		}
+	}
+	return peakKB, nowKB
+}
+
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	buildMu.Lock()

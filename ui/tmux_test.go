@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -158,20 +157,7 @@ func TestTmuxMemory100k(t *testing.T) {
 	undone := time.Since(undoStart)
 	t.Logf("purge of %d tracking cookies, until the list shows it: %v; undo: %v; progress line: %q", tracking, purged.Round(time.Millisecond), undone.Round(time.Millisecond), statusLine(progress))
 	time.Sleep(500 * time.Millisecond)
-	pid := s.panePID()
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Skipf("no /proc: %v", err)
-	}
-	var rssKB, nowKB int
-	for _, l := range strings.Split(string(status), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
-			rssKB, _ = strconv.Atoi(strings.Fields(l)[1])
-		}
-		if strings.HasPrefix(l, "VmRSS:") {
-			nowKB, _ = strconv.Atoi(strings.Fields(l)[1])
-		}
-	}
+	rssKB, nowKB := memOf(t, s.panePID())
 	t.Logf("100k jar: first frame after %v (process start included), all loaded after %v, peak RSS %d MB (a search, a purge and its undo included), RSS at the end %d MB", firstFrame.Round(time.Millisecond), loaded.Round(time.Millisecond), rssKB/1024, nowKB/1024)
 	if rssKB/1024 > 200 {
 		t.Errorf("peak RSS %d MB > 200 MB", rssKB/1024)
