@@ -342,29 +342,38 @@ func encodeTracking(m map[TrackingSeen]struct{}) []byte {
 
 var errBadTracking = errors.New("tracking list cut short")
 
+// decodeTracking reads a list encodeTracking wrote. Its strings share one
+// copy of the list and the slice is sized once: at 100,000 cookies the
+// report screen decodes two lists of ~40,000 each in the background, and
+// growing them cookie by cookie had cost the UI ~40 MB of its peak
+// (TestTmuxMemory100k, docs/budgets.md §4).
 func decodeTracking(b []byte) ([]TrackingSeen, error) {
-	var out []TrackingSeen
-	next := func() (string, error) {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)-k) {
-			return "", errBadTracking
+	n := 0
+	for rest := b; len(rest) > 0; n++ {
+		for range 3 {
+			l, k := binary.Uvarint(rest)
+			if k <= 0 || l > uint64(len(rest)-k) {
+				return nil, errBadTracking
+			}
+			rest = rest[k+int(l):]
 		}
-		s := string(b[k : k+int(n)])
-		b = b[k+int(n):]
-		return s, nil
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	all := string(b) // every field below is a substring of this one copy
+	out := make([]TrackingSeen, 0, n)
+	next := func() string {
+		l, k := binary.Uvarint(b)
+		s := all[len(all)-len(b)+k : len(all)-len(b)+k+int(l)]
+		b = b[k+int(l):]
+		return s
 	}
 	for len(b) > 0 {
 		var t TrackingSeen
-		var err error
-		if t.Domain, err = next(); err != nil {
-			return nil, err
-		}
-		if t.Name, err = next(); err != nil {
-			return nil, err
-		}
-		if t.Site, err = next(); err != nil {
-			return nil, err
-		}
+		t.Domain = next()
+		t.Name = next()
+		t.Site = next()
 		out = append(out, t)
 	}
 	return out, nil

@@ -53,6 +53,14 @@ func newest(c *Context) *dataset {
 
 // reportCmd computes the report of the newest load grouped by by.
 func reportCmd(c *Context, by report.By) tea.Cmd {
+	return computeReport(c, by, false)
+}
+
+// computeReport is reportCmd; in the background (no screen waits for it)
+// the changes are computed after the report instead of beside it, so that
+// the two passes' garbage is not live at once: the UI's peak memory at
+// 100,000 cookies is budgeted (TestTmuxMemory100k, docs/budgets.md §4).
+func computeReport(c *Context, by report.By, background bool) tea.Cmd {
 	ctx, j, ds, now := c.ctx, c.jar, newest(c), c.jar.Now()
 	c.data.reportFor, c.data.reportBy = ds, by
 	return func() tea.Msg {
@@ -61,7 +69,7 @@ func reportCmd(c *Context, by report.By) tea.Cmd {
 		// The changes since the last imports alongside the report: each
 		// has parts that run on one core.
 		done := make(chan struct{})
-		go func() {
+		changes := func() {
 			defer close(done)
 			recs, err := j.ImportRecords(ctx)
 			if err != nil {
@@ -70,8 +78,14 @@ func reportCmd(c *Context, by report.By) tea.Cmd {
 			}
 			st.changes = report.Changes(recs, by)
 			sortChangesNewest(st.changes)
-		}()
+		}
+		if !background {
+			go changes()
+		}
 		st.rep = report.ComputeSited(ds.cookies, func(i int) string { return ds.site(int32(i)) }, cookie.Filter{}, report.Options{By: by, Now: now})
+		if background {
+			changes()
+		}
 		<-done
 		st.took = time.Since(start)
 		return reportMsg{st}
@@ -120,7 +134,7 @@ func (m *Model) refreshReport() tea.Cmd {
 		return tea.Tick(m.timers.report, func(time.Time) tea.Msg { return reportSoonMsg{ds} })
 	}
 	if st != nil { // no timers (tests): at once, as for a screen once opened
-		return reportCmd(m.c, st.by)
+		return computeReport(m.c, st.by, true)
 	}
 	return nil
 }
@@ -145,11 +159,17 @@ func (m *Model) reportSoon(msg reportSoonMsg) tea.Cmd {
 	if msg.ds != newest(c) || st != nil && st.ds == msg.ds || c.data.reportFor == msg.ds {
 		return nil
 	}
+	if c.busy != nil || c.data.loading {
+		// A change or a load is on its way: its reload and this report
+		// would be live at once (the peak TestTmuxMemory100k budgets), and
+		// this report would be of data about to go. Ask again later.
+		return tea.Tick(m.timers.report, func(time.Time) tea.Msg { return msg })
+	}
 	by := report.ByVendor
 	if st != nil {
 		by = st.by
 	}
-	return reportCmd(c, by)
+	return computeReport(c, by, true)
 }
 
 type reportScreen struct {

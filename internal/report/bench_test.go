@@ -2,6 +2,9 @@ package report_test
 
 import (
 	"cmp"
+	"context"
+	"github.com/crumbs-dev/crumbs/jar"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -53,6 +56,37 @@ func BenchmarkComputeSited100k(b *testing.B) {
 		rep := report.ComputeSited(cs, func(i int) string { return sites[i] }, cookie.Filter{}, report.Options{Now: now})
 		if rep.Cookies != len(cs) {
 			b.Fatal(rep.Cookies)
+		}
+	}
+}
+
+// BenchmarkChanges100k: what changed since the last imports of a
+// 100,000-cookie source (read from the jar and named), as the report
+// screen computes it beside the report.
+func BenchmarkChanges100k(b *testing.B) {
+	j, err := jar.Open(filepath.Join(b.TempDir(), "jar.db"), jar.WithClassifier(purpose.Default()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer j.Close()
+	cs := gen.Cookies(100_000, 1, now, "firefox:default-release")
+	batch := []jar.Batch{{Source: "firefox:default-release", Cookies: cs}}
+	if _, err := j.Import(context.Background(), batch, jar.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	batch[0].Cookies = cs[:90_000]
+	if _, err := j.Import(context.Background(), batch, jar.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		recs, err := j.ImportRecords(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if ch := report.Changes(recs, report.ByVendor); len(ch) != 1 || ch[0].Gone == 0 {
+			b.Fatalf("%+v", ch)
 		}
 	}
 }

@@ -129,7 +129,11 @@ func (sn *seenNames) changes(ts []jar.TrackingSeen, idx []int32, want []bool) []
 // (jar.ImportRecord), so one merge finds the cookies they share; lists in
 // another order would only be named twice over, not wrongly.
 func nameSeen(recs []jar.ImportRecord, by By) *seenNames {
-	var keys []seenKey
+	n := 0
+	for i := range recs {
+		n += len(recs[i].Tracking) + len(recs[i].PrevTracking)
+	}
+	keys := make([]seenKey, 0, n) // sized once: see jar's decodeTracking
 	sn := &seenNames{idx: make([][2][]int32, len(recs))}
 	for i := range recs {
 		cur, prev := recs[i].Tracking, recs[i].PrevTracking
