@@ -22,37 +22,51 @@ import (
 
 const benchN = 100_000
 
-var (
-	benchOnce sync.Once
-	benchPath string
-	benchErr  error
-)
-
-func benchJar(b testing.TB) string {
-	benchOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "crumbs-ui-bench-")
-		if err != nil {
-			benchErr = err
-			return
-		}
-		benchPath = filepath.Join(dir, "jar.db")
-		j, err := jar.Open(benchPath, jar.WithClock(func() time.Time { return testNow }), jar.WithClassifier(purpose.Default()))
-		if err != nil {
-			benchErr = err
-			return
-		}
-		defer j.Close()
-		cs := gen.Cookies(benchN, 1, testNow, "chrome:Default")
-		_, benchErr = j.Import(context.Background(), []jar.Batch{{Source: "chrome:Default", File: "bench", Cookies: cs}}, jar.ImportOptions{})
-	})
-	if benchErr != nil {
-		b.Fatal(benchErr)
-	}
-	return benchPath
+// generatedJar is a jar of n generated cookies, built once per test binary
+// in a temp folder: the 100k benchmarks and the million ones
+// (million_bench_test.go) make theirs the same way.
+type generatedJar struct {
+	n       int
+	pattern string // of the temp folder
+	once    sync.Once
+	path    string
+	err     error
 }
 
-func openBench(b *testing.B) *jar.Jar {
-	j, err := jar.Open(benchJar(b), jar.WithClock(func() time.Time { return testNow }), jar.WithClassifier(purpose.Default()))
+func (g *generatedJar) get(b testing.TB) string {
+	g.once.Do(func() { g.path, g.err = buildJar(g.pattern, g.n) })
+	if g.err != nil {
+		b.Fatal(g.err)
+	}
+	return g.path
+}
+
+func buildJar(pattern string, n int) (string, error) {
+	dir, err := os.MkdirTemp("", pattern)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "jar.db")
+	j, err := jar.Open(path, jar.WithClock(func() time.Time { return testNow }), jar.WithClassifier(purpose.Default()))
+	if err != nil {
+		return "", err
+	}
+	defer j.Close()
+	cs := gen.Cookies(n, 1, testNow, "chrome:Default")
+	_, err = j.Import(context.Background(), []jar.Batch{{Source: "chrome:Default", File: "bench", Cookies: cs}}, jar.ImportOptions{})
+	return path, err
+}
+
+var bench100k = &generatedJar{n: benchN, pattern: "crumbs-ui-bench-"}
+
+func benchJar(b testing.TB) string { return bench100k.get(b) }
+
+func openBench(b testing.TB) *jar.Jar { return openGenerated(b, benchJar(b)) }
+
+// openGenerated opens a generated jar without a Cleanup: the benchmarks
+// close it each round.
+func openGenerated(b testing.TB, path string) *jar.Jar {
+	j, err := jar.Open(path, jar.WithClock(func() time.Time { return testNow }), jar.WithClassifier(purpose.Default()))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -61,11 +75,15 @@ func openBench(b *testing.B) *jar.Jar {
 
 // BenchmarkFirstFrame: open the jar, build the model, draw the first frame
 // (which shows cookies: the first page is read synchronously).
-func BenchmarkFirstFrame(b *testing.B) {
-	benchJar(b)
+func BenchmarkFirstFrame(b *testing.B) { benchFirstFrame(b, benchJar, openBench) }
+
+// benchFirstFrame opens the jar that open gives, builds the model and
+// draws the first frame, which must show cookies.
+func benchFirstFrame(b *testing.B, build func(testing.TB) string, open func(testing.TB) *jar.Jar) {
+	build(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		j := openBench(b)
+		j := open(b)
 		m, err := New(context.Background(), j, Options{})
 		if err != nil {
 			b.Fatal(err)

@@ -3,19 +3,15 @@ package ui
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/crumbs-dev/crumbs/internal/gen"
 	"github.com/crumbs-dev/crumbs/jar"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
-	"github.com/crumbs-dev/crumbs/jar/purpose"
 )
 
 // The million-cookie benchmarks of docs/budgets.md §5: first frame with
@@ -30,72 +26,27 @@ import (
 
 const millionN = 1_000_000
 
-var (
-	millionOnce sync.Once
-	millionPath string
-	millionErr  error
-)
+var million = &generatedJar{n: millionN, pattern: "crumbs-ui-million-"}
 
 func millionJar(b testing.TB) string {
 	env := os.Getenv("CRUMBS_BENCH_MILLION")
 	if env == "" {
 		b.Skip("building the 1,000,000-cookie jar takes about a minute: set CRUMBS_BENCH_MILLION=1 (or the path of such a jar)")
 	}
-	millionOnce.Do(func() {
-		if env != "1" {
-			millionPath = env
-			_, millionErr = os.Stat(env)
-			return
+	if env != "1" {
+		if _, err := os.Stat(env); err != nil {
+			b.Fatal(err)
 		}
-		dir, err := os.MkdirTemp("", "crumbs-ui-million-")
-		if err != nil {
-			millionErr = err
-			return
-		}
-		millionPath = filepath.Join(dir, "jar.db")
-		j, err := jar.Open(millionPath, jar.WithClock(func() time.Time { return testNow }), jar.WithClassifier(purpose.Default()))
-		if err != nil {
-			millionErr = err
-			return
-		}
-		defer j.Close()
-		cs := gen.Cookies(millionN, 1, testNow, "chrome:Default")
-		_, millionErr = j.Import(context.Background(), []jar.Batch{{Source: "chrome:Default", File: "bench", Cookies: cs}}, jar.ImportOptions{})
-	})
-	if millionErr != nil {
-		b.Fatal(millionErr)
+		return env
 	}
-	return millionPath
+	return million.get(b)
 }
 
-func openMillion(b testing.TB) *jar.Jar {
-	j, err := jar.Open(millionJar(b), jar.WithClock(func() time.Time { return testNow }), jar.WithClassifier(purpose.Default()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return j
-}
+func openMillion(b testing.TB) *jar.Jar { return openGenerated(b, millionJar(b)) }
 
 // BenchmarkFirstFrameMillion: open the 1M jar, build the model, draw the
 // first frame, which shows cookies.
-func BenchmarkFirstFrameMillion(b *testing.B) {
-	millionJar(b)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		j := openMillion(b)
-		m, err := New(context.Background(), j, Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-		if v := m.View(); len(m.main.res.rows) == 0 || len(v) == 0 {
-			b.Fatal("first frame shows no cookies")
-		}
-		b.StopTimer()
-		j.Close()
-		b.StartTimer()
-	}
-}
+func BenchmarkFirstFrameMillion(b *testing.B) { benchFirstFrame(b, millionJar, openMillion) }
 
 // loadedMillion is the UI on the 1M jar with every cookie loaded. The
 // load runs as the program would run it (a Cmd), without drain's timeout.
