@@ -188,15 +188,7 @@ func siteCounts(ctx context.Context, q querier, fs filterSQL) ([]SiteCount, erro
 	}
 	defer rows.Close()
 	var out []SiteCount
-	intern := map[string]string{}
-	in := func(b sql.RawBytes) string {
-		if s, ok := intern[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		intern[s] = s
-		return s
-	}
+	in := interner{}.of
 	var source, site, purpose sql.RawBytes
 	var n int
 	for rows.Next() {
@@ -237,17 +229,7 @@ func (j *Jar) trackingRows(ctx context.Context, q querier, fs filterSQL, lo, hi 
 		return nil, err
 	}
 	defer rows.Close()
-	intern := map[string]string{}
-	in := func(b sql.RawBytes) string {
-		if s, ok := intern[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		if len(intern) < 1<<16 {
-			intern[s] = s
-		}
-		return s
-	}
+	in := interner{}.of
 	sites := siteCache{}
 	// Rows go into chunks joined at the end: growing one slice would copy
 	// every row several times.

@@ -116,17 +116,7 @@ func summariesIn(ctx context.Context, q querier, lo, hi int64, sizeHint int) ([]
 	}
 	defer rows.Close()
 	out := make([]cookie.Cookie, 0, sizeHint)
-	intern := map[string]string{}
-	in := func(b sql.RawBytes) string {
-		if s, ok := intern[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		if len(intern) < 1<<16 {
-			intern[s] = s
-		}
-		return s
-	}
+	in := interner{}.of
 	var source, partition, container, domain, path, name, purpose, more sql.RawBytes
 	var hostOnly, flags, expires int64
 	for rows.Next() {
