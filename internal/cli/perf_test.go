@@ -87,7 +87,14 @@ func benchImport(b *testing.B, s *sandbox, store string, extra ...string) {
 }
 
 func BenchmarkExportJar100k(b *testing.B) {
-	cs := gen.Cookies(100000, 54, now, "firefox:bench")
+	jarPath, s := importedJar100k(b, 54)
+	runBench(b, s, "--jar", jarPath, "export", "-o", filepath.Join(s.home, "cookies.txt"))
+}
+
+// importedJar100k imports a generated Firefox store of 100,000 cookies
+// (made from seed) with the binary into a jar of its own sandbox.
+func importedJar100k(b *testing.B, seed int64) (string, *sandbox) {
+	cs := gen.Cookies(100000, seed, now, "firefox:bench")
 	store, s := benchStore(b, func(p string) error { return gen.WriteFirefoxStore(p, cs) }, "cookies.sqlite")
 	jarPath := filepath.Join(s.home, "jar.db")
 	cmd := exec.Command(crumbsBin, "--jar", jarPath, "import", store)
@@ -95,7 +102,7 @@ func BenchmarkExportJar100k(b *testing.B) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("%v\n%s", err, out)
 	}
-	runBench(b, s, "--jar", jarPath, "export", "-o", filepath.Join(s.home, "cookies.txt"))
+	return jarPath, s
 }
 
 func BenchmarkClassify100k(b *testing.B) {
