@@ -804,12 +804,7 @@ func TestCtrlCInUILeavesNothing(t *testing.T) {
 		t.Skip("writes a 100k-cookie store and runs the UI in tmux")
 	}
 	s := newSandbox(t)
-	tmp := t.TempDir()
-	for i, e := range s.env {
-		if strings.HasPrefix(e, "TMPDIR=") {
-			s.env[i] = "TMPDIR=" + tmp
-		}
-	}
+	tmp := s.ownTmp(t)
 	profile := s.firefoxProfile()
 	if err := gen.WriteFirefoxStore(filepath.Join(profile, "cookies.sqlite"), gen.Cookies(100_000, 5, now, "firefox:x")); err != nil {
 		t.Fatal(err)

@@ -58,12 +58,7 @@ func TestSignalsLeaveNothing(t *testing.T) {
 		t.Skip("writes a 100k-cookie store and sends 40 signals")
 	}
 	s := newSandbox(t)
-	tmp := t.TempDir()
-	for i, e := range s.env {
-		if strings.HasPrefix(e, "TMPDIR=") {
-			s.env[i] = "TMPDIR=" + tmp
-		}
-	}
+	tmp := s.ownTmp(t)
 	profile := s.firefoxProfile()
 	store := filepath.Join(profile, "cookies.sqlite")
 	if err := gen.WriteFirefoxStore(store, gen.Cookies(100_000, 3, now, "firefox:x")); err != nil {
@@ -166,4 +161,16 @@ func childOf(t *testing.T, pid int) int {
 	}
 	t.Fatalf("no child of %d", pid)
 	return 0
+}
+
+// ownTmp gives the sandbox's crumbs a $TMPDIR of its own, so that a test
+// can see every crumbs-* file it leaves there.
+func (s *sandbox) ownTmp(t *testing.T) string {
+	tmp := t.TempDir()
+	for i, e := range s.env {
+		if strings.HasPrefix(e, "TMPDIR=") {
+			s.env[i] = "TMPDIR=" + tmp
+		}
+	}
+	return tmp
 }
