@@ -18,15 +18,7 @@ import (
 // BenchmarkCompute100k: the report over 100,000 classified cookies (the
 // jar's read is measured apart, by jar's BenchmarkAll100k).
 func BenchmarkCompute100k(b *testing.B) {
-	cs := gen.Cookies(100_000, 1, now, "firefox:default-release")
-	cls := purpose.Default()
-	for i := range cs {
-		cls.Classify(&cs[i])
-	}
-	// The jar hands cookies out by site, then domain (jar.Shared).
-	slices.SortFunc(cs, func(a, b cookie.Cookie) int {
-		return cmp.Or(strings.Compare(cookie.Site(a.Domain), cookie.Site(b.Domain)), strings.Compare(a.Domain, b.Domain))
-	})
+	cs := classified100k()
 	b.ResetTimer()
 	for range b.N {
 		rep := report.Compute(cs, cookie.Filter{}, report.Options{Now: now})
@@ -39,14 +31,7 @@ func BenchmarkCompute100k(b *testing.B) {
 // BenchmarkComputeSited100k: the same with the registrable domains known
 // (the UI's dataset has them), as the report screen computes it.
 func BenchmarkComputeSited100k(b *testing.B) {
-	cs := gen.Cookies(100_000, 1, now, "firefox:default-release")
-	cls := purpose.Default()
-	for i := range cs {
-		cls.Classify(&cs[i])
-	}
-	slices.SortFunc(cs, func(a, b cookie.Cookie) int {
-		return cmp.Or(strings.Compare(cookie.Site(a.Domain), cookie.Site(b.Domain)), strings.Compare(a.Domain, b.Domain))
-	})
+	cs := classified100k()
 	sites := make([]string, len(cs))
 	for i := range cs {
 		sites[i] = cookie.Site(cs[i].Domain)
@@ -89,4 +74,18 @@ func BenchmarkChanges100k(b *testing.B) {
 			b.Fatalf("%+v", ch)
 		}
 	}
+}
+
+// classified100k: 100,000 generated cookies, classified and in the order
+// the jar hands them out: by site, then domain (jar.Shared).
+func classified100k() []cookie.Cookie {
+	cs := gen.Cookies(100_000, 1, now, "firefox:default-release")
+	cls := purpose.Default()
+	for i := range cs {
+		cls.Classify(&cs[i])
+	}
+	slices.SortFunc(cs, func(a, b cookie.Cookie) int {
+		return cmp.Or(strings.Compare(cookie.Site(a.Domain), cookie.Site(b.Domain)), strings.Compare(a.Domain, b.Domain))
+	})
+	return cs
 }
