@@ -215,10 +215,14 @@ func (j *Jar) writeTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error)
 	if j.readOnly {
 		return j.readOnlyError()
 	}
-	tx, err := j.db.BeginTx(ctx, nil)
+	// While a snapshot exists the write records the cookie rows it touches,
+	// so the next snapshot is built from the last (snapshotdelta.go).
+	tx, tr, err := j.beginWrite(ctx)
 	if err != nil {
 		return j.fileError(err)
 	}
+	committed, to := false, int64(0)
+	defer func() { tr.done(committed, to) }()
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		// Any statement can be the one that meets a full disk (a page the
@@ -235,9 +239,14 @@ func (j *Jar) writeTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error)
 			return j.fileError(err)
 		}
 	}
+	if to, err = tr.beforeCommit(ctx, tx); err != nil {
+		tx.Rollback()
+		return j.fileError(err)
+	}
 	if err := tx.Commit(); err != nil {
 		return j.fileError(err)
 	}
+	committed = true
 	j.checkpointSoon()
 	return nil
 }

@@ -38,11 +38,15 @@ func (j *Jar) Shared(ctx context.Context) (cs []cookie.Cookie, version uint64, e
 // valid while the database's data_version is unchanged. It makes repeated
 // Query calls (a filter typed key by key) cost a scan in memory, not a read.
 type snapshot struct {
-	version int64           // PRAGMA data_version it was read at (per connection)
-	gen     uint64          // Shared's version: unique per snapshot of this Jar
-	cookies []cookie.Cookie // never modified once built: Shared hands it out
-	mu      sync.Mutex      // guards orders and folded, built on first use
-	orders  map[SortKey][]int32
+	version int64 // PRAGMA data_version it was read at (per connection)
+	// generation is the jar's generation (importdigest.go) it was read at,
+	// or an older one: it is read before the rows, so a commit in between
+	// only makes a later delta (snapshotdelta.go) not apply.
+	generation int64
+	gen        uint64          // Shared's version: unique per snapshot of this Jar
+	cookies    []cookie.Cookie // never modified once built: Shared hands it out
+	mu         sync.Mutex      // guards orders and folded, built on first use
+	orders     map[SortKey][]int32
 	// folded[i] is cookies[i]'s domain, name and value, lower-cased and
 	// joined by NULs, built on the first filter with a free word: such a
 	// word is then one strings.Contains per cookie.
@@ -89,7 +93,15 @@ func (j *Jar) current(ctx context.Context) (*snapshot, error) {
 	if j.cache != nil && j.cache.version == v {
 		return j.cache, nil
 	}
-	cs, v, err := j.readAll(ctx, v)
+	// Only this process's own writes since the snapshot: build the new one
+	// from it and the rows they touched (snapshotdelta.go) instead of reading all.
+	if s, err := j.applyDeltas(ctx, v); err != nil || s != nil {
+		if s != nil {
+			j.cache = s
+		}
+		return s, err
+	}
+	cs, v, generation, err := j.readAll(ctx, v)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +112,9 @@ func (j *Jar) current(ctx context.Context) (*snapshot, error) {
 		return nil, err
 	}
 	j.snapshots++
-	j.cache = &snapshot{version: v, gen: j.snapshots, cookies: cs, orders: map[SortKey][]int32{}}
+	j.cache = &snapshot{version: v, generation: generation, gen: j.snapshots, cookies: cs, orders: map[SortKey][]int32{}}
+	j.tracking.Store(true)
+	j.forgetDeltas(generation)
 	return j.cache, nil
 }
 
@@ -114,18 +128,23 @@ var rangedReadRows = 20_000
 // index and seeking each row). A big table is read in id ranges on several
 // connections at once; if anything was committed meanwhile (data_version
 // moved) the ranges might not fit together and it reads again. v is the
-// data_version before; the one the result matches is returned.
-func (j *Jar) readAll(ctx context.Context, v int64) ([]cookie.Cookie, int64, error) {
+// data_version before; the one the result matches is returned, with the
+// jar's generation read before the rows.
+func (j *Jar) readAll(ctx context.Context, v int64) ([]cookie.Cookie, int64, int64, error) {
 	var n int
 	var maxID int64
 	if err := j.verConn.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM cookies`).Scan(&n, &maxID); err != nil {
-		return nil, 0, j.fileError(err)
+		return nil, 0, 0, j.fileError(err)
 	}
 	parts := min(runtime.GOMAXPROCS(0), 4)
 	for attempt := 0; parts > 1 && n >= rangedReadRows && attempt < 3; attempt++ {
 		// Each part scans straight into its own region of one slice: the
 		// regions' sizes are counted first (the id index makes that cheap),
 		// so no part's rows are copied again afterwards.
+		generation, err := readGeneration(ctx, j.verConn)
+		if err != nil {
+			return nil, 0, 0, j.fileError(err)
+		}
 		bounds := make([]int64, parts+1)
 		offsets := make([]int, parts+1)
 		for p := 1; p <= parts; p++ {
@@ -135,7 +154,7 @@ func (j *Jar) readAll(ctx context.Context, v int64) ([]cookie.Cookie, int64, err
 			}
 			var k int
 			if err := j.verConn.QueryRowContext(ctx, `SELECT count(*) FROM cookies WHERE id > ? AND id <= ?`, bounds[p-1], bounds[p]).Scan(&k); err != nil {
-				return nil, 0, j.fileError(err)
+				return nil, 0, 0, j.fileError(err)
 			}
 			offsets[p] = offsets[p-1] + k
 		}
@@ -160,34 +179,38 @@ func (j *Jar) readAll(ctx context.Context, v int64) ([]cookie.Cookie, int64, err
 			if errors.Is(err, errRegionChanged) {
 				moved = true
 			} else if err != nil {
-				return nil, 0, j.fileError(err)
+				return nil, 0, 0, j.fileError(err)
 			}
 		}
 		after, err := j.dataVersion(ctx)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		if after != v || moved {
 			v = after // a commit came in between: read again
 			continue
 		}
-		return cs, v, nil
+		return cs, v, generation, nil
 	}
 	// Small table, one core, or a busy writer: one read on verConn itself,
 	// which then matches its data_version exactly.
 	v, err := j.dataVersion(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
+	}
+	generation, err := readGeneration(ctx, j.verConn)
+	if err != nil {
+		return nil, 0, 0, j.fileError(err)
 	}
 	rows, err := j.verConn.QueryContext(ctx, selectCookies)
 	if err != nil {
-		return nil, 0, j.fileError(err)
+		return nil, 0, 0, j.fileError(err)
 	}
 	cs, err := scanCookies(rows, n)
 	if err != nil {
-		return nil, 0, j.fileError(err)
+		return nil, 0, 0, j.fileError(err)
 	}
-	return cs, v, nil
+	return cs, v, generation, nil
 }
 
 // sortDefault returns cs sorted by site, domain, path, name, host_only,

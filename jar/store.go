@@ -34,6 +34,14 @@ type Jar struct {
 	// again is one that will keep querying).
 	directDone bool
 	verConn    *sql.Conn // a connection that never writes: PRAGMA data_version
+	// tracking: a snapshot exists, so writes record what they touch
+	// (snapshotdelta.go); deltas are those records by the generation each
+	// starts from, guarded by deltaMu (not cacheMu, which a long read holds).
+	tracking atomic.Bool
+	deltaMu  sync.Mutex
+	deltas   map[int64]delta
+	// deltaBuilds counts the snapshots built from a delta (for the tests).
+	deltaBuilds int
 
 	checkpointing atomic.Bool    // a background WAL checkpoint is running
 	bg            sync.WaitGroup // background work Close waits for
@@ -93,6 +101,7 @@ func (j *Jar) Close() error {
 		j.verConn = nil
 	}
 	j.cache = nil
+	j.tracking.Store(false)
 	j.cacheMu.Unlock()
 	if err := j.db.Close(); err != nil {
 		return fmt.Errorf("jar %s: %w", j.path, err)
