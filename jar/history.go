@@ -152,6 +152,12 @@ func (rec *recorder) saveVerdicts(ctx context.Context, tx *sql.Tx, ids string) e
 
 const verdictCols = identityColumns + ", purpose, reason"
 
+// The multi-row INSERT … SELECT statements of a change say OR ROLLBACK:
+// a constraint failure there is a bug that ends the whole change anyway,
+// and with ABORT (the default) SQLite must keep a statement journal of
+// every page the statement touches to undo just that statement — 5–8% of
+// an import's or an undo's CPU (docs/decisions.md, "No statement journals").
+
 // moveToTrash moves live cookies to the trash. The trash rows it adds are
 // their before-images: each keeps the cookie's id (cookie_id) and every
 // column, and undo puts them back from there (no copy in undo_cookies, so
@@ -161,7 +167,7 @@ func (j *Jar) moveToTrash(ctx context.Context, tx *sql.Tx, rec *recorder, ids []
 		return 0, nil
 	}
 	list := idList(ids)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO trash (cookie_id, deleted_at, `+colList+`)
+	if _, err := tx.ExecContext(ctx, `INSERT OR ROLLBACK INTO trash (cookie_id, deleted_at, `+colList+`)
 		SELECT id, ?, `+colList+` FROM cookies WHERE id `+inIDs+` ORDER BY id`, toMicro(j.Now()), list); err != nil {
 		return 0, err
 	}
@@ -258,7 +264,7 @@ func (j *Jar) Undo(ctx context.Context) (Change, error) {
 			}
 		}
 		for _, s := range steps {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO `+s.table+` (`+s.cols+`) SELECT `+s.cols+` FROM `+s.undo+` WHERE change_id = ?`, c.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT OR ROLLBACK INTO `+s.table+` (`+s.cols+`) SELECT `+s.cols+` FROM `+s.undo+` WHERE change_id = ?`, c.ID); err != nil {
 				return fmt.Errorf("jar %s: undo %s: %w", j.path, c.Kind, err)
 			}
 			if reclassify && (s.table == "cookies" || s.table == "trash") {
@@ -287,7 +293,7 @@ func (j *Jar) Undo(ctx context.Context) (Change, error) {
 // those of which undo_cookies holds an older image (the change updated
 // them first).
 func (j *Jar) undoMoves(ctx context.Context, tx *sql.Tx, c Change, maxTrash int64, reclassify bool) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO cookies (id, `+colList+`) SELECT cookie_id, `+colList+` FROM trash
+	if _, err := tx.ExecContext(ctx, `INSERT OR ROLLBACK INTO cookies (id, `+colList+`) SELECT cookie_id, `+colList+` FROM trash
 		WHERE id > ? AND cookie_id NOT IN (SELECT id FROM undo_cookies WHERE change_id = ?) ORDER BY cookie_id`, maxTrash, c.ID); err != nil {
 		return fmt.Errorf("jar %s: undo %s: %w", j.path, c.Kind, err)
 	}

@@ -99,7 +99,7 @@ func packedInsertSQL(rows int) string {
 	for i := range list {
 		list[i] = row
 	}
-	return `INSERT INTO cookies (` + colList + `) SELECT ` + sel + ` FROM (VALUES ` + strings.Join(list, ", ") + `)`
+	return `INSERT OR ROLLBACK INTO cookies (` + colList + `) SELECT ` + sel + ` FROM (VALUES ` + strings.Join(list, ", ") + `)`
 }
 
 // flush inserts the pending new cookies. Their ids are consecutive (max+1

@@ -161,7 +161,13 @@ func FuzzDecodeMore(f *testing.F) {
 	f.Add([]byte{moreVersion, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, rec []byte) {
 		var got cookie.Cookie
-		if decodeMore(string(rec), &got, func(s string) string { return s }) == nil {
+		err := decodeMore(string(rec), &got, func(s string) string { return s })
+		// crumbs_keyed (sqlfuncs.go) reads the same layout: it must accept
+		// what decodeMore accepts and find the key decodeMore finds.
+		if keyed, kerr := moreHasKey(rec); (kerr == nil) != (err == nil) || (err == nil && keyed != (got.OriginalKey != "")) {
+			t.Fatalf("moreHasKey = %v, %v; decodeMore: key %q, %v", keyed, kerr, got.OriginalKey, err)
+		}
+		if err == nil {
 			again := encodeMore(nil, &got)
 			var back cookie.Cookie
 			if err := decodeMore(string(again), &back, func(s string) string { return s }); err != nil {

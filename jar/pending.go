@@ -20,7 +20,6 @@ package jar
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
@@ -112,55 +111,19 @@ func recordDeletions(ctx context.Context, tx *sql.Tx, rec *recorder, cs []cookie
 }
 
 // recordDeletionIDs records the live cookies with these ids (before they
-// move to the trash), in chunks: of each chunk only the ids and the "more"
-// records are read (to see which cookies have an original key, which
-// write-back needs), and SQLite copies their identities itself. A purge of
-// 40,000 cookies costs two statements per chunk, not a read and an insert
-// per cookie.
+// move to the trash) that have an original key (write-back needs one): one
+// INSERT … SELECT in which SQLite copies their identities itself and tests
+// the key with crumbs_keyed (sqlfuncs.go). A purge of 40,000 cookies costs
+// one statement, not a read and an insert per cookie. OR ROLLBACK: a
+// failure ends the whole change, so SQLite keeps no statement journal.
 func recordDeletionIDs(ctx context.Context, tx *sql.Tx, rec *recorder, ids []int64) error {
-	const chunk = 4096
-	for i := 0; i < len(ids); i += chunk {
-		keyed, err := withOriginalKey(ctx, tx, ids[i:min(i+chunk, len(ids))])
-		if err != nil {
-			return err
-		}
-		if len(keyed) == 0 {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pending (change_id, kind, `+identityColumns+`, cookie_id, purpose, fields)
-			SELECT ?, ?, `+identityColumns+`, id, purpose, 0 FROM cookies WHERE id `+inIDs+` ORDER BY id`,
-			rec.change, PendingDelete, idList(keyed)); err != nil {
-			return err
-		}
+	if len(ids) == 0 {
+		return nil
 	}
-	return nil
-}
-
-// withOriginalKey are the ids, of these live cookies, of those that have
-// an original key, in id order.
-func withOriginalKey(ctx context.Context, tx *sql.Tx, ids []int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, more FROM cookies WHERE id `+inIDs+` ORDER BY id`, idList(ids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	var id int64
-	var more sql.RawBytes
-	var c cookie.Cookie
-	keep := func(s string) string { return s }
-	for rows.Next() {
-		if err := rows.Scan(&id, &more); err != nil {
-			return nil, err
-		}
-		if err := decodeMore(string(more), &c, keep); err != nil {
-			return nil, fmt.Errorf("cookie %d: %w", id, err)
-		}
-		if c.OriginalKey != "" {
-			out = append(out, id)
-		}
-	}
-	return out, rows.Err()
+	_, err := tx.ExecContext(ctx, `INSERT OR ROLLBACK INTO pending (change_id, kind, `+identityColumns+`, cookie_id, purpose, fields)
+		SELECT ?, ?, `+identityColumns+`, id, purpose, 0 FROM cookies WHERE id `+inIDs+` AND `+keyedFunc+`(more) ORDER BY id`,
+		rec.change, PendingDelete, idList(ids))
+	return err
 }
 
 // editFields compares a cookie before and after an edit.

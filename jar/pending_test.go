@@ -112,6 +112,70 @@ func TestPendingWriteBack(t *testing.T) {
 	if ps, _, _ := j.Pending(ctx, "file:cookies.txt"); len(ps) != 0 {
 		t.Fatalf("cookies.txt cookies pending: %+v", ps)
 	}
+	// One purge of keyed and unkeyed cookies records the keyed ones only.
+	mixed := makeCookies(40, 11, testNow, "firefox:mixed")
+	var keyed []cookie.Identity
+	for i := range mixed {
+		if i%3 == 0 {
+			mixed[i].OriginalKey = ""
+		} else {
+			mixed[i].OriginalKey = "key-" + mixed[i].Name + mixed[i].Domain + mixed[i].Path
+		}
+	}
+	mustImport(t, j, ImportOptions{}, Batch{Source: "firefox:mixed", Cookies: mixed})
+	for _, c := range liveOf(t, j, "firefox:mixed") {
+		if c.OriginalKey != "" {
+			keyed = append(keyed, c.Identity())
+		}
+	}
+	if _, err := j.Purge(ctx, cookie.MustParseFilter("source:firefox:mixed")); err != nil {
+		t.Fatal(err)
+	}
+	ps, _, err = j.Pending(ctx, "firefox:mixed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []cookie.Identity
+	for _, p := range ps {
+		got = append(got, p.Identity)
+	}
+	if len(keyed) == 0 || len(keyed) == len(mixed) || !sameIdentities(got, keyed) {
+		t.Fatalf("pending after a mixed purge: %d of %d keyed:\n%v\nwant %v", len(got), len(mixed), got, keyed)
+	}
+}
+
+// liveOf is the live cookies of source.
+func liveOf(t *testing.T, j *Jar, source string) []cookie.Cookie {
+	t.Helper()
+	all, err := j.All(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []cookie.Cookie
+	for _, c := range all {
+		if c.Source == source {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// sameIdentities compares two lists of identities as sets.
+func sameIdentities(a, b []cookie.Identity) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	in := map[cookie.Identity]int{}
+	for _, id := range a {
+		in[id]++
+	}
+	for _, id := range b {
+		if in[id] == 0 {
+			return false
+		}
+		in[id]--
+	}
+	return true
 }
 
 // Emptying the trash does not cancel the deletions pending write-back
