@@ -92,6 +92,12 @@ func newDataset(cs []cookie.Cookie, total int, version uint64) *dataset {
 	return ds
 }
 
+// withoutFold is ds without its folded text (Model.dropFold).
+func (ds *dataset) withoutFold() *dataset {
+	return &dataset{cookies: ds.cookies, siteOf: ds.siteOf, siteNames: ds.siteNames, complete: ds.complete,
+		total: ds.total, version: ds.version, byPurpose: ds.byPurpose, sources: ds.sources, fact: ds.fact}
+}
+
 // site is the registrable domain of cookies[i].
 func (ds *dataset) site(i int32) string { return ds.siteNames[ds.siteOf[i]] }
 

@@ -37,6 +37,9 @@ type Model struct {
 	spinning bool   // a spinner tick is on its way
 	polling  bool   // a poll of the jar is on its way
 	pending  *toast // the toast of a change, shown once its reload is on screen
+	// foldAfterShow is a reloaded dataset whose folded text is built once
+	// it is on screen and the one before it gone (loaded, result).
+	foldAfterShow *dataset
 }
 
 // timers are the UI's clocks; zero turns one off (the tests run without).
@@ -139,7 +142,14 @@ func (m *Model) loadAllCmd() tea.Cmd {
 	ctx, j := m.c.ctx, m.c.jar
 	m.loadGen++
 	gen := m.loadGen
+	// A reload of a big jar: hand back what the change left behind before
+	// the new snapshot is built beside the old one, which is when the
+	// session's memory peaks.
+	reload := m.c.data.ds != nil && len(m.c.data.ds.cookies) >= foldEagerly
 	return func() tea.Msg {
+		if reload {
+			debug.FreeOSMemory()
+		}
 		// The jar's own cached slice, not a copy: 100k cookies exist once
 		// in memory (docs/ui.md, Memory). The UI only reads it.
 		cs, version, err := j.Shared(ctx)
@@ -182,6 +192,7 @@ func (m *Model) poll() tea.Cmd {
 
 // refresh reloads everything (ctrl+r, or a change seen by the poll).
 func (m *Model) refresh(toastText string) tea.Cmd {
+	m.dropFold()
 	m.c.data.loading = true
 	m.pending = &toast{text: toastText}
 	cmds := []tea.Cmd{m.loadAllCmd(), m.countsCmd()}
@@ -191,6 +202,26 @@ func (m *Model) refresh(toastText string) tea.Cmd {
 		}
 	}
 	return tea.Batch(cmds...)
+}
+
+// dropFold lets go of the folded search text of a big dataset on screen
+// before a reload builds the next one beside it: the screen keeps the same
+// cookies, sites and rows in a dataset without it (a search typed meanwhile
+// matches the fields, as while foldCmd runs). The dataset itself is not
+// changed: a filter running on it keeps what it reads.
+func (m *Model) dropFold() {
+	c := m.c
+	ds := c.data.ds
+	if ds == nil || ds != c.data.latest || len(ds.cookies) < foldEagerly || !ds.foldDone.Load() {
+		return
+	}
+	lite := ds.withoutFold()
+	c.data.ds, c.data.latest = lite, lite
+	if ms := m.main; ms.res != nil && ms.res.ds == ds {
+		r := *ms.res
+		r.ds = lite
+		ms.res = &r
+	}
 }
 
 // countsCmd asks the jar how many cookies the trash holds (for the header).
@@ -403,11 +434,18 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 		c.busy, m.pending = nil, nil
 		return m.setToast("loading the jar failed: "+msg.err.Error(), true)
 	}
+	fold := foldCmd(msg.ds)
+	if old := c.data.ds; old != nil && old.complete && old != msg.ds && fold != nil {
+		// A reload: the folded text of the new load waits until the old
+		// dataset is off screen (result), so that the two folded texts are
+		// never live at once with two snapshots (docs/decisions.md).
+		m.foldAfterShow, fold = msg.ds, nil
+	}
 	c.data.latest = msg.ds
 	if c.busy != nil {
 		c.busy.phase = "filtering"
 	}
-	return tea.Batch(m.main.requery(c), releaseMemoryCmd, m.refreshReport(), foldCmd(msg.ds))
+	return tea.Batch(m.main.requery(c), releaseMemoryCmd, m.refreshReport(), fold)
 }
 
 // changed takes a committed change: it reloads, and keeps the change's
@@ -454,16 +492,23 @@ func (m *Model) result(msg resultMsg) tea.Cmd {
 	if msg.res.gen != ms.gen || msg.res.ds != c.data.latest {
 		return nil // a newer query or load is on its way
 	}
+	var fold tea.Cmd
 	if msg.res.ds != c.data.ds {
 		m.show(msg.res.ds)
+		if m.foldAfterShow == msg.res.ds {
+			// the old dataset is gone from the screen: fold the new one's
+			// text now, after its memory was handed back
+			m.foldAfterShow = nil
+			fold = tea.Sequence(releaseMemoryCmd, foldCmd(msg.res.ds))
+		}
 	}
 	ms.take(c, msg.res)
-	var cmd tea.Cmd
+	cmd := fold
 	if !c.data.loading && c.busy != nil && c.busy.phase == "filtering" {
 		// the change and its reload are on screen: now its toast
 		c.busy = nil
 		if p := m.pending; p != nil && p.text != "" {
-			cmd = m.setToast(p.text, p.err)
+			cmd = tea.Batch(fold, m.setToast(p.text, p.err))
 		}
 		m.pending = nil
 	}
