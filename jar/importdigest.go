@@ -58,10 +58,13 @@ func bumpGeneration(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-// generation is the jar's generation (0 before the first write that raised it).
-func generation(ctx context.Context, tx *sql.Tx) (int64, error) {
+// readGeneration is the jar's generation as q (a transaction or a
+// connection) sees it: 0 before the first write that raised it.
+func readGeneration(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}) (int64, error) {
 	var g int64
-	err := tx.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'`).Scan(&g)
+	err := q.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'`).Scan(&g)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -189,7 +192,7 @@ func (w *digestWriter) cookie(c *cookie.Cookie) {
 // another goroutine, for recordDigests.
 func (im *importer) findRepeats() error {
 	var err error
-	if im.generation, err = generation(im.ctx, im.tx); err != nil {
+	if im.generation, err = readGeneration(im.ctx, im.tx); err != nil {
 		return err
 	}
 	knowledge := im.j.knowledge()

@@ -173,18 +173,6 @@ func (j *Jar) forgetDeltas(g int64) {
 	}
 }
 
-// readGeneration is the jar's generation as q sees it.
-func readGeneration(ctx context.Context, q interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}) (int64, error) {
-	var g int64
-	err := q.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'`).Scan(&g)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return g, err
-}
-
 // applyDeltas builds the snapshot at data_version v from the current one and
 // the deltas that lead from its generation to the jar's, or returns nil when
 // they do not (then the caller reads everything). Called with cacheMu held.
