@@ -102,10 +102,14 @@ type importer struct {
 
 	ins, insMany, upd, save *sql.Stmt
 
-	// New cookies wait in pending (insertChunk rows per statement).
+	// New cookies wait in pending (insertChunk rows per statement), with
+	// the chunk each is in (its memory is reused once none waits).
 	pending   []*prepped
 	pendingEx []*existing
-	bulk      []any // a bulk insert's values
+	pendingCh []*prepChunk
+	prep      *preparer
+	cur       *prepChunk // the chunk being placed
+	bulk      []any      // a bulk insert's values
 
 	log *importLog // the sources' import records (importlog.go); nil on a dry run
 
@@ -183,6 +187,7 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 	// jar holds: neither needs the other.
 	p := im.startPreparing(im.order())
 	defer p.stop()
+	im.prep = p
 	if err := im.loadExisting(); err != nil {
 		return "", 0, err
 	}
@@ -196,6 +201,11 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 		}
 		for si := range im.sources {
 			im.log.srcs[si].repeat = im.repeat[si]
+		}
+		for _, b := range im.batches { // the record's hashes, allocated once
+			if s := im.log.srcs[im.srcIndex[b.Source]]; !s.repeat {
+				s.cur = slices.Grow(s.cur, len(b.Cookies))
+			}
 		}
 	}
 	if err := im.placeAll(p); err != nil {
@@ -238,6 +248,7 @@ func (im *importer) placeAll(p *preparer) error {
 			return err
 		}
 		ch := p.next(i)
+		im.cur = ch
 		for k := range ch.items {
 			if err := im.place(&ch.items[k]); err != nil {
 				return err
@@ -388,6 +399,8 @@ func (im *importer) place(p *prepped) error {
 		}
 		im.pending = append(im.pending, p)
 		im.pendingEx = append(im.pendingEx, ex)
+		im.pendingCh = append(im.pendingCh, im.cur)
+		im.cur.pendingRefs++
 		if len(im.pendingEx) == insertChunk {
 			return im.flush()
 		}

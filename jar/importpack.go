@@ -111,7 +111,12 @@ func (im *importer) flush() error {
 	}
 	defer func() {
 		clear(im.pending) // the prepared cookies may go
-		im.pending, im.pendingEx = im.pending[:0], im.pendingEx[:0]
+		for _, ch := range im.pendingCh {
+			ch.pendingRefs--
+			im.prep.release(ch)
+		}
+		clear(im.pendingCh)
+		im.pending, im.pendingEx, im.pendingCh = im.pending[:0], im.pendingEx[:0], im.pendingCh[:0]
 	}()
 	packable := true
 	for _, p := range im.pending {

@@ -40,7 +40,26 @@ const nCookieColumns = 16
 type prepChunk struct {
 	refs  []ref
 	items []prepped
+	buf   *prepBuf      // items' memory, back to the pool once nothing refers to it
 	ready chan struct{} // closed once items are prepared
+
+	// Writer goroutine only: the chunk's buffer is free once the writer has
+	// placed every item (consumed) and flushed every one it left waiting in
+	// importer.pending (pendingRefs).
+	pendingRefs int
+	consumed    bool
+}
+
+// prepBuf is the memory one chunk is prepared in. An import reuses a few
+// of them instead of allocating one per chunk: a prepped is about a
+// kilobyte, so fresh chunks would allocate a gigabyte over a million
+// cookies, and near the command's heap limit every hundred megabytes
+// allocated is a garbage collection over the whole import (docs/decisions.md,
+// "Reused preparation buffers").
+type prepBuf struct {
+	items []prepped
+	arena []byte
+	offs  []int32
 }
 
 const (
@@ -52,6 +71,7 @@ const (
 type preparer struct {
 	chunks []*prepChunk
 	tokens chan struct{} // one per chunk prepared and not yet consumed
+	free   chan *prepBuf // buffers of consumed chunks, for the workers to reuse
 	quit   chan struct{}
 	wg     sync.WaitGroup
 }
@@ -59,7 +79,9 @@ type preparer struct {
 // startPreparing cuts order into chunks and starts preparing them, in
 // order, on up to four goroutines.
 func (im *importer) startPreparing(order []ref) *preparer {
-	p := &preparer{tokens: make(chan struct{}, prepAhead), quit: make(chan struct{})}
+	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
+	p := &preparer{tokens: make(chan struct{}, prepAhead), quit: make(chan struct{}),
+		free: make(chan *prepBuf, prepAhead+workers+1)}
 	for lo := 0; lo < len(order); lo += prepChunkSize {
 		hi := min(lo+prepChunkSize, len(order))
 		p.chunks = append(p.chunks, &prepChunk{refs: order[lo:hi], ready: make(chan struct{})})
@@ -82,17 +104,41 @@ func (im *importer) startPreparing(order []ref) *preparer {
 			}
 		}
 	}()
-	for range max(1, min(runtime.GOMAXPROCS(0), 4)) {
+	for range workers {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
 			for ch := range work {
-				im.prepareChunk(ch)
+				im.prepareChunk(ch, p.take())
 				close(ch.ready)
 			}
 		}()
 	}
 	return p
+}
+
+// take is a free buffer, or a new one.
+func (p *preparer) take() *prepBuf {
+	select {
+	case b := <-p.free:
+		return b
+	default:
+		return &prepBuf{}
+	}
+}
+
+// release gives ch's buffer back once the writer is done with ch and no
+// cookie of it waits to be inserted. Writer goroutine only.
+func (p *preparer) release(ch *prepChunk) {
+	if !ch.consumed || ch.pendingRefs > 0 || ch.buf == nil {
+		return
+	}
+	b := ch.buf
+	ch.buf, ch.items = nil, nil
+	select { // the worker that takes it clears it, off the writer's path
+	case p.free <- b:
+	default:
+	}
 }
 
 // next waits for chunk i to be prepared; done says it was consumed.
@@ -102,7 +148,10 @@ func (p *preparer) next(i int) *prepChunk {
 }
 
 func (p *preparer) done(i int) {
-	p.chunks[i] = nil // its memory may go
+	ch := p.chunks[i]
+	p.chunks[i] = nil
+	ch.consumed = true
+	p.release(ch)
 	<-p.tokens
 }
 
@@ -113,10 +162,19 @@ func (p *preparer) stop() {
 }
 
 // prepareChunk classifies, normalizes and encodes the cookies of ch.
-func (im *importer) prepareChunk(ch *prepChunk) {
-	ch.items = make([]prepped, len(ch.refs))
-	arena := make([]byte, 0, len(ch.refs)*192)
-	offs := make([]int32, 0, 3*len(ch.refs))
+// Its memory is buf's, which may have served an earlier chunk.
+func (im *importer) prepareChunk(ch *prepChunk, buf *prepBuf) {
+	n := len(ch.refs)
+	if cap(buf.items) < n {
+		buf.items = make([]prepped, n)
+	}
+	ch.buf, ch.items = buf, buf.items[:n]
+	clear(ch.items)
+	arena := buf.arena[:0]
+	if cap(arena) < n*192 {
+		arena = make([]byte, 0, n*192)
+	}
+	offs := buf.offs[:0]
 	sites := siteCache{} // per chunk: the workers share no map
 	for i, r := range ch.refs {
 		b := &im.batches[r.b]
@@ -136,6 +194,7 @@ func (im *importer) prepareChunk(ch *prepChunk) {
 		p.flags, p.expires = cookieFlags(c), toMicro(c.Expires)
 		p.hash = contentHash(p.site, c.Value, p.flags, p.expires, string(c.Purpose), c.Reason, string(c.VerdictBy), arena[m0:])
 	}
+	buf.arena, buf.offs = arena, offs
 	// Slices into the arena only now: appending may have moved it.
 	for i := range ch.items {
 		p := &ch.items[i]
