@@ -422,7 +422,7 @@ func (im *importer) place(p *prepped) error {
 	if im.opt.DryRun {
 		return nil
 	}
-	im.args = append(im.args[:0], p.args[:]...)
+	im.args = append(im.args[:0], p.columns()...)
 	return im.update(ex, p.c.Source)
 }
 

@@ -124,7 +124,7 @@ func (im *importer) flush() error {
 	}
 	if k < insertChunk || !packable {
 		for i, ex := range im.pendingEx {
-			res, err := im.ins.ExecContext(im.ctx, im.pending[i].args[:]...)
+			res, err := im.ins.ExecContext(im.ctx, im.pending[i].columns()...)
 			if err != nil {
 				return fmt.Errorf("jar %s: import: %w", im.j.path, err)
 			}
@@ -136,7 +136,7 @@ func (im *importer) flush() error {
 	}
 	args := im.bulk[:0]
 	for _, p := range im.pending {
-		args = append(append(args, p.args[0]), p.packed[:]...) // source, then the packed values
+		args = append(append(args, p.source), p.packed[:]...) // source, then the packed values
 	}
 	im.bulk = args
 	defer clear(im.bulk)

@@ -26,7 +26,9 @@ type prepped struct {
 	key                  []byte // identityKey
 	more                 []byte // encodeMore
 	flags, expires, hash int64
-	args                 [nCookieColumns]any // the values of cookieColumns (appendColumns)
+	args                 [nCookieColumns]any // the values of cookieColumns (columns)
+	argsSet              bool                // args is filled
+	source               any                 // c.Source, boxed once per batch in a chunk
 	idHash               uint64              // identityHash(key), for the import record
 	tracking             TrackingSeen        // the import record's triple, if c is tracking
 	packed               [packedPerRow]any   // the bulk insert's values (importpack.go)
@@ -201,13 +203,31 @@ func (im *importer) prepareChunk(ch *prepChunk, buf *prepBuf) {
 		k0, m0, end := offs[3*i], offs[3*i+1], offs[3*i+2]
 		p.key = arena[k0:m0:m0]
 		p.more = arena[m0:end:end]
-		appendColumns(p.args[:0], &p.c, p.site, p.flags, p.expires, p.hash, p.more)
-		p.packable = p.pack()
+		if i > 0 && ch.items[i-1].c.Source == p.c.Source {
+			p.source = ch.items[i-1].source // boxing a string allocates
+		} else {
+			p.source = p.c.Source
+		}
+		// The bulk insert binds only the packed values; all 16 are made
+		// (columns) for the few rows that go another way.
+		if p.packable = p.pack(); !p.packable {
+			p.columns()
+		}
 		p.idHash = identityHash(p.key)
 		if p.c.Purpose == cookie.PurposeTracking {
 			p.tracking = TrackingSeen{p.c.Domain, p.c.Name, cookie.ReachSite(&p.c, sites.site)}
 		}
 	}
+}
+
+// columns is the values of cookieColumns for p, made on first use: a
+// packed row never needs them, and each is an allocation.
+func (p *prepped) columns() []any {
+	if !p.argsSet {
+		appendColumns(p.args[:0], &p.c, p.site, p.flags, p.expires, p.hash, p.more)
+		p.argsSet = true
+	}
+	return p.args[:]
 }
 
 // ref is one cookie of the import: batch b, cookie c, and the rank of its
