@@ -27,13 +27,13 @@ func filterCorpus() []cookie.Cookie {
 		{Name: "\u212aelvin", Value: "\u212a", Domain: "\u212a.example.com", HostOnly: true, Path: "/"},
 		{Name: "straße", Value: "STRASSE", Domain: ".xn--strae-oqa.de", Path: "/"},
 		{Name: "unread", Domain: ".example.com", Path: "/", ValueUnreadable: true, UnreadableReason: "v20"},
-		{Name: "now", Value: "x", Domain: ".example.com", Path: "/", Expires: testNow},
-		{Name: "justafter", Value: "x", Domain: ".example.com", Path: "/", Expires: testNow.Add(time.Microsecond)},
+		{Name: "now", Value: "x", Domain: ".example.com", Path: "/", Expires: cookie.TimeOf(testNow)},
+		{Name: "justafter", Value: "x", Domain: ".example.com", Path: "/", Expires: cookie.TimeOf(testNow.Add(time.Microsecond))},
 	}
 	for i := range extra {
 		extra[i].Source = "file:tricky.txt"
 		if !extra[i].Session && extra[i].Expires.IsZero() {
-			extra[i].Expires = testNow.Add(time.Hour)
+			extra[i].Expires = cookie.TimeOf(testNow.Add(time.Hour))
 		}
 	}
 	return append(cs, extra...)

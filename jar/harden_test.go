@@ -85,7 +85,7 @@ func TestRestoreNeverOverwritesNewer(t *testing.T) {
 	t1, t2 := testNow.Add(-2*time.Hour), testNow.Add(-time.Hour)
 	mk := func(name, value string, updated time.Time) cookie.Cookie {
 		return cookie.Cookie{Source: "s", Domain: "example.com", HostOnly: true, Path: "/", Name: name, Value: value,
-			Session: true, Created: t1, LastUpdated: updated}
+			Session: true, Created: cookie.TimeOf(t1), LastUpdated: cookie.TimeOf(updated)}
 	}
 	find := func(name string) cookie.Cookie {
 		all, _ := j.All(ctx)

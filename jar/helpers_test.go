@@ -53,9 +53,9 @@ func makeCookies(n int, seed uint64, now time.Time, source string) []cookie.Cook
 		if r.IntN(5) == 0 {
 			c.Session = true
 		} else {
-			c.Expires = now.Add(time.Duration(r.IntN(800*24)-40*24) * time.Hour).Truncate(time.Second)
+			c.Expires = cookie.TimeOf(now.Add(time.Duration(r.IntN(800*24)-40*24) * time.Hour).Truncate(time.Second))
 		}
-		c.Created = now.Add(-time.Duration(r.IntN(1_000_000)) * time.Second).Truncate(time.Microsecond)
+		c.Created = cookie.TimeOf(now.Add(-time.Duration(r.IntN(1_000_000)) * time.Second).Truncate(time.Microsecond))
 		c.LastAccessed = c.Created.Add(time.Duration(r.IntN(1000)) * time.Second)
 		if r.IntN(2) == 0 {
 			c.LastUpdated = c.LastAccessed
@@ -69,10 +69,10 @@ func makeCookies(n int, seed uint64, now time.Time, source string) []cookie.Cook
 			c.Container = cookie.Container{Key: "userContextId=2", Name: "Work"}
 		}
 		if r.IntN(2) == 0 {
-			c.Extras = cookie.Extras{Priority: "medium", SourceScheme: "secure", SourcePort: 443, SourceType: "http"}
+			c.Extras = cookie.MakeExtras(cookie.ExtraFields{Priority: "medium", SourceScheme: "secure", SourcePort: 443, SourceType: "http"})
 			c.Encryption = cookie.EncV10
 		} else {
-			c.Extras = cookie.Extras{SchemeMap: 2}
+			c.Extras = cookie.MakeExtras(cookie.ExtraFields{SchemeMap: 2})
 			c.Encryption = cookie.EncPlain
 		}
 		if r.IntN(50) == 0 {

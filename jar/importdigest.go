@@ -168,16 +168,17 @@ func (w *digestWriter) cookie(c *cookie.Cookie) {
 		w.flag(b)
 	}
 	w.num(int64(c.SameSite))
-	for _, t := range [...]time.Time{c.Expires, c.Created, c.LastAccessed, c.LastUpdated} {
-		w.time(t)
+	for _, t := range [...]cookie.Time{c.Expires, c.Created, c.LastAccessed, c.LastUpdated} {
+		w.time(t.Time())
 	}
+	x := c.Extras.Fields()
 	for _, s := range [...]string{string(c.Partition.Kind), c.Partition.TopLevelSite, c.Container.Key, c.Container.Name,
-		c.Extras.Priority, c.Extras.SourceScheme, c.Extras.SourceType, string(c.Encryption), c.UnreadableReason,
+		x.Priority, x.SourceScheme, x.SourceType, string(c.Encryption), c.UnreadableReason,
 		c.OriginalKey, string(c.Purpose), c.Reason, string(c.VerdictBy), c.ProtectedBy} {
 		w.str(s)
 	}
-	w.num(int64(c.Extras.SourcePort))
-	w.num(int64(c.Extras.SchemeMap))
+	w.num(int64(x.SourcePort))
+	w.num(int64(x.SchemeMap))
 	if len(w.buf) >= 60<<10 {
 		w.flush()
 	}

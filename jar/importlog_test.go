@@ -60,7 +60,7 @@ func TestImportRecord(t *testing.T) {
 		}
 	}
 	// A tracker only on cookies that will go.
-	lonely := cookie.Cookie{Source: src, Domain: ".lonely-tracker.com", Path: "/", Name: "uid", Purpose: cookie.PurposeTracking, Expires: testNow.AddDate(1, 0, 0)}
+	lonely := cookie.Cookie{Source: src, Domain: ".lonely-tracker.com", Path: "/", Name: "uid", Purpose: cookie.PurposeTracking, Expires: cookie.TimeOf(testNow.AddDate(1, 0, 0))}
 	first = append(first, lonely)
 	st := mustImport(t, j, ImportOptions{}, Batch{Source: src, Cookies: first})
 	r, ok := recordOf(t, j, src)

@@ -193,7 +193,7 @@ func (im *importer) prepareChunk(ch *prepChunk, buf *prepBuf) {
 		m0 := len(arena)
 		arena = encodeMore(arena, c)
 		offs = append(offs, int32(k0), int32(m0), int32(len(arena)))
-		p.flags, p.expires = cookieFlags(c), toMicro(c.Expires)
+		p.flags, p.expires = cookieFlags(c), c.Expires.UnixMicro()
 		p.hash = contentHash(p.site, c.Value, p.flags, p.expires, string(c.Purpose), c.Reason, string(c.VerdictBy), arena[m0:])
 	}
 	buf.arena, buf.offs = arena, offs

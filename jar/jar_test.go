@@ -108,8 +108,8 @@ func TestTimesAndZero(t *testing.T) {
 	epoch := time.Unix(0, 0).UTC()
 	cs := []cookie.Cookie{
 		{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "zero", Session: true},
-		{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "epoch", Expires: epoch, Created: epoch},
-		{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "far", Expires: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)},
+		{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "epoch", Expires: cookie.TimeOf(epoch), Created: cookie.TimeOf(epoch)},
+		{Source: "s", Domain: "a.com", HostOnly: true, Path: "/", Name: "far", Expires: cookie.TimeOf(time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC))},
 	}
 	mustImport(t, j, ImportOptions{}, Batch{Source: "s", Cookies: cs})
 	all, err := j.All(ctx)
@@ -123,10 +123,10 @@ func TestTimesAndZero(t *testing.T) {
 	if !got["zero"].Expires.IsZero() || !got["zero"].Created.IsZero() {
 		t.Errorf("zero time came back as %v", got["zero"].Expires)
 	}
-	if !got["epoch"].Expires.Equal(epoch) || got["epoch"].Expires.IsZero() || !got["epoch"].Created.Equal(epoch) {
+	if !got["epoch"].Expires.Equal(cookie.TimeOf(epoch)) || got["epoch"].Expires.IsZero() || !got["epoch"].Created.Equal(cookie.TimeOf(epoch)) {
 		t.Errorf("epoch came back as %v", got["epoch"].Expires)
 	}
-	if got["far"].Expires.Year() != 9999 {
+	if got["far"].Expires.Time().Year() != 9999 {
 		t.Errorf("year 9999 came back as %v", got["far"].Expires)
 	}
 }
@@ -163,7 +163,7 @@ func TestUndoExact(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			c.Value, c.Name, c.Secure, c.Session, c.Expires = "edited", "renamed", true, true, time.Time{}
+			c.Value, c.Name, c.Secure, c.Session, c.Expires = "edited", "renamed", true, true, cookie.Time{}
 			c.SameSite = cookie.SameSiteLax
 			c.Partition = cookie.Partition{}
 			c.Path = "/"

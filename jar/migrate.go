@@ -90,7 +90,7 @@ func copyRowsV1(ctx context.Context, tx *sql.Tx, from, to, lead string) error {
 		c.Partition = cookie.ParsePartitionKey(partition)
 		c.HostOnly, c.Secure, c.HTTPOnly, c.Session, c.ValueUnreadable = hostOnly != 0, secure != 0, httpOnly != 0, session != 0, unr != 0
 		c.SameSite = cookie.SameSite(sameSite)
-		c.Expires, c.Created, c.LastAccessed, c.LastUpdated = fromMicro(expires), fromMicro(created), fromMicro(accessed), fromMicro(updated)
+		c.Expires, c.Created, c.LastAccessed, c.LastUpdated = cookie.UnixMicroTime(expires), cookie.UnixMicroTime(created), cookie.UnixMicroTime(accessed), cookie.UnixMicroTime(updated)
 		if extras != "" {
 			// Written by schema 1's encoder; an unreadable one reads as
 			// empty, as schema 1 itself read it.

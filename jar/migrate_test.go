@@ -40,7 +40,7 @@ func writeV1Jar(t *testing.T, path string, cs []cookie.Cookie, tr cookie.Cookie)
 		}
 		return []any{c.Source, c.Partition.Key(), c.Container.Key, c.Domain, b2i(c.HostOnly), c.Path, c.Name,
 			cookie.Site(c.Domain), c.Value, b2i(c.Secure), b2i(c.HTTPOnly), int64(c.SameSite), b2i(c.Session),
-			toMicro(c.Expires), toMicro(c.Created), toMicro(c.LastAccessed), toMicro(c.LastUpdated),
+			c.Expires.UnixMicro(), c.Created.UnixMicro(), c.LastAccessed.UnixMicro(), c.LastUpdated.UnixMicro(),
 			c.Container.Name, extras, string(c.Encryption), b2i(c.ValueUnreadable), c.UnreadableReason,
 			c.OriginalKey, string(c.Purpose), c.Reason, string(c.VerdictBy), int64(12345)}
 	}

@@ -20,7 +20,7 @@ func protectJar(t *testing.T, opts ...Option) *Jar {
 	exp := testNow.Add(30 * 24 * time.Hour)
 	mk := func(domain, name string, p cookie.Purpose) cookie.Cookie {
 		return cookie.Cookie{Source: "firefox:default", Domain: domain, Path: "/", Name: name, Value: "v",
-			Expires: exp, Purpose: p, Reason: "test"}
+			Expires: cookie.TimeOf(exp), Purpose: p, Reason: "test"}
 	}
 	mustImport(t, j, ImportOptions{}, Batch{Source: "firefox:default", Cookies: []cookie.Cookie{
 		mk(".github.com", "user_session", cookie.PurposeSession),
@@ -249,7 +249,7 @@ func TestProtectionsSurviveReimportAndPrune(t *testing.T) {
 		}
 	}
 	keep = append(keep, cookie.Cookie{Source: "firefox:default", Domain: "gist.github.com", HostOnly: true, Path: "/",
-		Name: "_ga_new", Value: "x", Expires: testNow.Add(time.Hour)})
+		Name: "_ga_new", Value: "x", Expires: cookie.TimeOf(testNow.Add(time.Hour))})
 	st := mustImport(t, j, ImportOptions{Prune: true}, Batch{Source: "firefox:default", Cookies: keep})
 	if st.Pruned != 2 || st.Added != 1 {
 		t.Fatalf("re-import: %+v", st)

@@ -208,7 +208,7 @@ func trackingRow(c *cookie.Cookie, site string, sites siteCache) TrackingRow {
 		reach = cookie.ReachSite(c, sites.site)
 	}
 	return TrackingRow{Source: c.Source, Domain: c.Domain, Name: c.Name, Site: site, Reach: reach,
-		Created: c.Created, Expires: c.Expires, Session: c.Session, ProtectedBy: c.ProtectedBy}
+		Created: c.Created.Time(), Expires: c.Expires.Time(), Session: c.Session, ProtectedBy: c.ProtectedBy}
 }
 
 // trackingRows reads the tracking cookies fs selects with lo < id <= hi. A row is read into
@@ -245,13 +245,13 @@ func (j *Jar) trackingRows(ctx context.Context, q querier, fs filterSQL, lo, hi 
 		c := cookie.Cookie{Source: in(source), Domain: in(domain), HostOnly: hostOnly != 0, Name: string(name),
 			Secure: flags&flagSecure != 0, HTTPOnly: flags&flagHTTPOnly != 0, SameSite: cookie.SameSite(flags >> sameSiteShift & 3),
 			Session: flags&flagSession != 0, ValueUnreadable: flags&flagUnreadable != 0,
-			Expires: fromMicro(expires), Purpose: cookie.PurposeTracking}
+			Expires: cookie.UnixMicroTime(expires), Purpose: cookie.PurposeTracking}
 		if len(partition) > 0 {
 			c.Partition = cookie.ParsePartitionKey(in(partition))
 		}
 		if len(more) > 1 && more[0] == moreVersion {
 			if v, k := varintString(string(more[1:])); k > 0 {
-				c.Created = fromMicro(v + zeroMicro)
+				c.Created = cookie.UnixMicroTime(v + zeroMicro)
 			}
 		}
 		if pr, ok := p.Match(&c, now); ok {

@@ -27,13 +27,9 @@ func fromMicro(v int64) time.Time {
 }
 
 // normalize puts c in the form the jar stores, so that a cookie read back
-// compares equal to the one written: times UTC to the microsecond, an
-// empty purpose as unknown.
+// compares equal to the one written: an empty purpose as unknown. (Times
+// need nothing: a cookie.Time is in microseconds, as the jar stores them.)
 func normalize(c *cookie.Cookie) {
-	c.Expires = normTime(c.Expires)
-	c.Created = normTime(c.Created)
-	c.LastAccessed = normTime(c.LastAccessed)
-	c.LastUpdated = normTime(c.LastUpdated)
 	if c.Purpose == "" {
 		c.Purpose = cookie.PurposeUnknown
 		if c.VerdictBy == "" {
@@ -43,13 +39,6 @@ func normalize(c *cookie.Cookie) {
 	if c.Encryption == "" {
 		c.Encryption = cookie.EncPlain
 	}
-}
-
-func normTime(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
-	}
-	return fromMicro(toMicro(t))
 }
 
 // siteCache memoises Site during bulk work: domains repeat a lot.
@@ -99,17 +88,18 @@ const moreVersion = 1
 // knows, so a later version may append fields.
 func encodeMore(dst []byte, c *cookie.Cookie) []byte {
 	dst = append(dst, moreVersion)
-	for _, t := range [...]time.Time{c.Created, c.LastAccessed, c.LastUpdated} {
-		dst = binary.AppendVarint(dst, toMicro(t)-zeroMicro)
+	for _, t := range [...]cookie.Time{c.Created, c.LastAccessed, c.LastUpdated} {
+		dst = binary.AppendVarint(dst, t.UnixMicro()-zeroMicro)
 	}
-	dst = binary.AppendVarint(dst, int64(c.Extras.SourcePort))
-	dst = binary.AppendVarint(dst, int64(c.Extras.SchemeMap))
+	x := c.Extras.Fields()
+	dst = binary.AppendVarint(dst, int64(x.SourcePort))
+	dst = binary.AppendVarint(dst, int64(x.SchemeMap))
 	enc := string(c.Encryption)
 	if c.Encryption == cookie.EncPlain {
 		enc = ""
 	}
 	for _, s := range [...]string{c.Container.Name, enc, c.UnreadableReason, c.OriginalKey,
-		c.Extras.Priority, c.Extras.SourceScheme, c.Extras.SourceType} {
+		x.Priority, x.SourceScheme, x.SourceType} {
 		dst = binary.AppendUvarint(dst, uint64(len(s)))
 		dst = append(dst, s...)
 	}
@@ -157,11 +147,12 @@ func decodeMore(rec string, c *cookie.Cookie, in func(string) string) error {
 		p += n + int(l)
 		return s
 	}
-	c.Created = fromMicro(varint() + zeroMicro)
-	c.LastAccessed = fromMicro(varint() + zeroMicro)
-	c.LastUpdated = fromMicro(varint() + zeroMicro)
-	c.Extras.SourcePort = int(varint())
-	c.Extras.SchemeMap = int(varint())
+	c.Created = cookie.UnixMicroTime(varint() + zeroMicro)
+	c.LastAccessed = cookie.UnixMicroTime(varint() + zeroMicro)
+	c.LastUpdated = cookie.UnixMicroTime(varint() + zeroMicro)
+	var x cookie.ExtraFields
+	x.SourcePort = int(varint())
+	x.SchemeMap = int(varint())
 	c.Container.Name = in(str())
 	c.Encryption = cookie.Encryption(in(str()))
 	if c.Encryption == "" {
@@ -169,12 +160,13 @@ func decodeMore(rec string, c *cookie.Cookie, in func(string) string) error {
 	}
 	c.UnreadableReason = in(str())
 	c.OriginalKey = strings.Clone(str()) // its own bytes: not the record's
-	c.Extras.Priority = in(str())
-	c.Extras.SourceScheme = in(str())
-	c.Extras.SourceType = in(str())
+	x.Priority = in(str())
+	x.SourceScheme = in(str())
+	x.SourceType = in(str())
 	if p < 0 {
 		return errBadMore
 	}
+	c.Extras = cookie.MakeExtras(x)
 	return nil
 }
 
@@ -240,7 +232,7 @@ func contentHash(site, value string, flags, expires int64, purpose, reason, verd
 // cookieHash is the chash of a normalized cookie.
 func cookieHash(c *cookie.Cookie, site string) int64 {
 	var buf [128]byte
-	return contentHash(site, c.Value, cookieFlags(c), toMicro(c.Expires),
+	return contentHash(site, c.Value, cookieFlags(c), c.Expires.UnixMicro(),
 		string(c.Purpose), c.Reason, string(c.VerdictBy), encodeMore(buf[:0], c))
 }
 
@@ -258,7 +250,7 @@ func appendRowArgs(dst []any, c *cookie.Cookie, site string, arena *[]byte) []an
 	start := len(*arena)
 	*arena = encodeMore(*arena, c)
 	more := (*arena)[start:len(*arena):len(*arena)]
-	flags, expires := cookieFlags(c), toMicro(c.Expires)
+	flags, expires := cookieFlags(c), c.Expires.UnixMicro()
 	hash := contentHash(site, c.Value, flags, expires, string(c.Purpose), c.Reason, string(c.VerdictBy), more)
 	return appendColumns(dst, c, site, flags, expires, hash, more)
 }
@@ -321,7 +313,7 @@ func (s *rowScanner) scan(rows *sql.Rows, c *cookie.Cookie) error {
 		SameSite:        cookie.SameSite(s.flags >> sameSiteShift & 3),
 		Session:         s.flags&flagSession != 0,
 		ValueUnreadable: s.flags&flagUnreadable != 0,
-		Expires:         fromMicro(s.expires),
+		Expires:         cookie.UnixMicroTime(s.expires),
 		Container:       cookie.Container{Key: s.in(s.container)},
 		Purpose:         cookie.Purpose(s.in(s.purpose)),
 		Reason:          s.in(s.reason),

@@ -126,13 +126,13 @@ func summariesIn(ctx context.Context, q querier, lo, hi int64, sizeHint int) ([]
 		c := cookie.Cookie{Source: in(source), Domain: in(domain), HostOnly: hostOnly != 0, Path: in(path), Name: string(name),
 			Secure: flags&flagSecure != 0, HTTPOnly: flags&flagHTTPOnly != 0, SameSite: cookie.SameSite(flags >> sameSiteShift & 3),
 			Session: flags&flagSession != 0, ValueUnreadable: flags&flagUnreadable != 0,
-			Expires: fromMicro(expires), Purpose: cookie.Purpose(in(purpose)), Container: cookie.Container{Key: in(container)}}
+			Expires: cookie.UnixMicroTime(expires), Purpose: cookie.Purpose(in(purpose)), Container: cookie.Container{Key: in(container)}}
 		if len(partition) > 0 {
 			c.Partition = cookie.ParsePartitionKey(in(partition))
 		}
 		if len(more) > 1 && more[0] == moreVersion {
 			if v, k := varintString(string(more[1:])); k > 0 {
-				c.Created = fromMicro(v + zeroMicro)
+				c.Created = cookie.UnixMicroTime(v + zeroMicro)
 			}
 		}
 		out = append(out, c)

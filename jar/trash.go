@@ -212,9 +212,9 @@ func (j *Jar) putBack(ctx context.Context, tx *sql.Tx, rec *recorder, pick []Tra
 // stamp is when a cookie was last set: its last update, else its creation.
 func stamp(c *cookie.Cookie) time.Time {
 	if !c.LastUpdated.IsZero() {
-		return c.LastUpdated
+		return c.LastUpdated.Time()
 	}
-	return c.Created
+	return c.Created.Time()
 }
 
 // EmptyTrash forgets the cookies in the trash for good (issue 8 item 10):

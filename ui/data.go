@@ -515,9 +515,9 @@ func sortRows(ds *dataset, rows []int32, by cookieSort, desc bool) {
 }
 
 // expirySortKey puts session cookies first.
-func expirySortKey(c *cookie.Cookie) time.Time {
+func expirySortKey(c *cookie.Cookie) cookie.Time {
 	if c.Session {
-		return time.Time{}
+		return cookie.Time{}
 	}
 	return c.Expires
 }

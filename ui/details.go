@@ -66,14 +66,14 @@ func detailLines(cx *Context, c *cookie.Cookie, w int, full bool) []string {
 		if c.Expires.IsZero() {
 			exp = "not stored"
 		} else {
-			exp = c.Expires.UTC().Format("2006-01-02 15:04:05 UTC")
+			exp = c.Expires.Time().Format("2006-01-02 15:04:05 UTC")
 			if c.Expired(cx.jar.Now()) {
 				exp += " (expired)"
 			}
 		}
 	}
 	out = append(out, label("expires")+exp+pairSep+label("secure")+yes(c.Secure)+pairSep+label("httponly")+yes(c.HTTPOnly)+pairSep+label("samesite")+c.SameSite.String())
-	out = append(out, label("source")+safe(c.Source)+pairSep+label("created")+fmtTime(c.Created)+pairSep+label("accessed")+fmtTime(c.LastAccessed)+pairSep+label("updated")+fmtTime(c.LastUpdated))
+	out = append(out, label("source")+safe(c.Source)+pairSep+label("created")+fmtTime(c.Created.Time())+pairSep+label("accessed")+fmtTime(c.LastAccessed.Time())+pairSep+label("updated")+fmtTime(c.LastUpdated.Time()))
 
 	out = append(out, storageLines(c, label)...)
 	if full && c.OriginalKey != "" {
@@ -117,7 +117,7 @@ func storageLines(c *cookie.Cookie, label func(string) string) []string {
 	}
 	out = append(out, label("partition")+part+pairSep+label("container")+cont+pairSep+label("encryption")+safe(enc))
 	if !c.Extras.IsZero() {
-		e := c.Extras
+		e := c.Extras.Fields()
 		var xs []string
 		if e.Priority != "" {
 			xs = append(xs, "priority "+safe(e.Priority))

@@ -97,7 +97,7 @@ func newEditForm(cx *Context, c cookie.Cookie) *editForm {
 	}
 	exp := ""
 	if !c.Expires.IsZero() {
-		exp = c.Expires.UTC().Format(expiryLayout)
+		exp = c.Expires.Time().Format(expiryLayout)
 	}
 	value := text("value", "value", c.Value)
 	if !cx.reveal {
@@ -157,7 +157,7 @@ func (f *editForm) cookie() (cookie.Cookie, error) {
 	c.Session = yes("session")
 	exp := strings.TrimSpace(get("expires").text())
 	if c.Session {
-		c.Expires = time.Time{}
+		c.Expires = cookie.Time{}
 	} else {
 		if exp == "" {
 			return c, &cookie.InvalidError{Field: "expires", Reason: "a persistent cookie needs an expiry (YYYY-MM-DD HH:MM:SS, UTC) or session: yes"}
@@ -166,7 +166,7 @@ func (f *editForm) cookie() (cookie.Cookie, error) {
 		if err != nil {
 			return c, &cookie.InvalidError{Field: "expires", Reason: "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (UTC)"}
 		}
-		c.Expires = t
+		c.Expires = cookie.TimeOf(t)
 	}
 	return c, nil
 }

@@ -117,7 +117,7 @@ func expiryShort(c *cookie.Cookie, now time.Time) string {
 	case c.Expired(now):
 		return "expired"
 	}
-	return c.Expires.Format("2006-01-02")
+	return c.Expires.Time().Format("2006-01-02")
 }
 
 func (ms *mainScreen) viewStatus(c *Context) string {

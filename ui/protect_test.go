@@ -15,7 +15,7 @@ import (
 func protectCookies() []cookie.Cookie {
 	mk := func(domain, name string) cookie.Cookie {
 		return cookie.Cookie{Source: "firefox:test", Domain: domain, Path: "/", Name: name, Value: "v", Secure: true,
-			Expires: testNow.Add(60 * 24 * time.Hour), LastAccessed: testNow.Add(-time.Hour)}
+			Expires: cookie.TimeOf(testNow.Add(60 * 24 * time.Hour)), LastAccessed: cookie.TimeOf(testNow.Add(-time.Hour))}
 	}
 	return []cookie.Cookie{
 		mk(".doubleclick.net", "IDE"),

@@ -26,10 +26,10 @@ func reportJar(t testing.TB, path string) *jar.Jar {
 		add := func(domain, name string, c cookie.Cookie) {
 			c.Source, c.Domain, c.Path, c.Name, c.Value = src, domain, "/", name, "v"
 			if !c.Session && c.Expires.IsZero() {
-				c.Expires = testNow.Add(200 * 24 * time.Hour)
+				c.Expires = cookie.TimeOf(testNow.Add(200 * 24 * time.Hour))
 			}
 			if c.Created.IsZero() {
-				c.Created = testNow.Add(-30 * 24 * time.Hour)
+				c.Created = cookie.TimeOf(testNow.Add(-30 * 24 * time.Hour))
 			}
 			cs = append(cs, c)
 		}
@@ -40,7 +40,7 @@ func reportJar(t testing.TB, path string) *jar.Jar {
 			add("www"+site, "sessionid", cookie.Cookie{HostOnly: true, Session: true})
 			add(site, "lang", cookie.Cookie{})
 			if i%2 == 0 {
-				add(site, "_fbp", cookie.Cookie{Created: testNow.Add(-400 * 24 * time.Hour)})
+				add(site, "_fbp", cookie.Cookie{Created: cookie.TimeOf(testNow.Add(-400 * 24 * time.Hour))})
 			}
 			if i%3 == 0 {
 				add(site, "_clck", cookie.Cookie{})
@@ -52,7 +52,7 @@ func reportJar(t testing.TB, path string) *jar.Jar {
 				add(".tiktok.com", "_ttp", cookie.Cookie{Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://www" + site}})
 			}
 		}
-		add(".doubleclick.net", "IDE", cookie.Cookie{Expires: testNow.Add(390 * 24 * time.Hour)})
+		add(".doubleclick.net", "IDE", cookie.Cookie{Expires: cookie.TimeOf(testNow.Add(390 * 24 * time.Hour))})
 		add(".ads.example-network.com", "uid", cookie.Cookie{})
 		return cs
 	}

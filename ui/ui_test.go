@@ -608,7 +608,7 @@ func TestMarkAllVisibleAndSort(t *testing.T) {
 
 func TestExportHeader(t *testing.T) {
 	cs := []cookie.Cookie{
-		{Source: "file:t", Domain: ".example.com", Path: "/", Name: "a", Value: "1", Expires: testNow.AddDate(1, 0, 0), Secure: true},
+		{Source: "file:t", Domain: ".example.com", Path: "/", Name: "a", Value: "1", Expires: cookie.TimeOf(testNow.AddDate(1, 0, 0)), Secure: true},
 		{Source: "file:t", Domain: "example.com", HostOnly: true, Path: "/", Name: "b", Value: "2", Session: true},
 		{Source: "file:t", Domain: ".other.org", Path: "/", Name: "c", Value: "3", Session: true},
 	}

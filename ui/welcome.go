@@ -53,14 +53,14 @@ func demoCookies(now time.Time) ([]cookie.Cookie, error) {
 		c := cookie.Cookie{
 			Source: demoSource, Domain: d.Domain, HostOnly: d.HostOnly, Path: d.Path,
 			Name: d.Name, Value: d.Value, Secure: d.Secure, HTTPOnly: d.HTTPOnly,
-			Created: now.Add(-72 * time.Hour), LastAccessed: now.Add(-time.Hour),
-			LastUpdated: now.Add(-time.Hour), Encryption: cookie.EncPlain,
+			Created: cookie.TimeOf(now.Add(-72 * time.Hour)), LastAccessed: cookie.TimeOf(now.Add(-time.Hour)),
+			LastUpdated: cookie.TimeOf(now.Add(-time.Hour)), Encryption: cookie.EncPlain,
 		}
 		c.SameSite, _ = cookie.ParseSameSite(d.SameSite)
 		if d.Days == 0 {
 			c.Session = true
 		} else {
-			c.Expires = now.Add(time.Duration(d.Days) * 24 * time.Hour).Truncate(time.Second).UTC()
+			c.Expires = cookie.TimeOf(now.Add(time.Duration(d.Days) * 24 * time.Hour).Truncate(time.Second).UTC())
 		}
 		if d.Partitioned != "" {
 			c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: d.Partitioned}

@@ -506,28 +506,29 @@ func (r *rowState) cookie(s *schema, source string) cookie.Cookie {
 		Secure:       r.secure != 0,
 		HTTPOnly:     r.httpOnly != 0,
 		SameSite:     sameSite(r.sameSite, s.firstPartyOnly),
-		Created:      chromeTime(r.creation),
-		LastAccessed: chromeTime(r.access),
-		LastUpdated:  chromeTime(r.update),
+		Created:      cookie.TimeOf(chromeTime(r.creation)),
+		LastAccessed: cookie.TimeOf(chromeTime(r.access)),
+		LastUpdated:  cookie.TimeOf(chromeTime(r.update)),
 	}
 	if r.expires == 0 || r.hasExpires == 0 || r.persistent == 0 {
 		c.Session = true
 	} else {
-		c.Expires = chromeTime(r.expires)
+		c.Expires = cookie.TimeOf(chromeTime(r.expires))
 	}
 	if r.topFrame != "" {
 		// has_cross_site_ancestor is meaningful only with a partition key:
 		// Chrome writes 1 on unpartitioned rows too.
 		c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: r.topFrame, CrossSiteAncestor: r.crossSite == 1}
 	}
-	c.Extras = cookie.Extras{
+	x := cookie.ExtraFields{
 		Priority:     enumName(r.priority, priorityNames),
 		SourceScheme: enumName(r.scheme, schemeNames),
 		SourceType:   enumName(r.srcType, sourceTypeNames),
 	}
 	if r.port != absent {
-		c.Extras.SourcePort = int(r.port)
+		x.SourcePort = int(r.port)
 	}
+	c.Extras = cookie.MakeExtras(x)
 	return c
 }
 

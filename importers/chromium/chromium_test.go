@@ -146,7 +146,7 @@ func TestManifestFixture(t *testing.T) {
 				} else if !c.Partition.IsZero() {
 					t.Errorf("%s: unexpected partition %+v", want.SpecID, c.Partition)
 				}
-				if c.Extras.Priority != "medium" || (c.Extras.SourceScheme != "secure" && c.Extras.SourceScheme != "non-secure") || c.Extras.SourcePort == 0 || c.Extras.SourceType == "" {
+				if c.Extras.Fields().Priority != "medium" || (c.Extras.Fields().SourceScheme != "secure" && c.Extras.Fields().SourceScheme != "non-secure") || c.Extras.Fields().SourcePort == 0 || c.Extras.Fields().SourceType == "" {
 					t.Errorf("%s: extras %+v", want.SpecID, c.Extras)
 				}
 				k, err := ParseKey(c.OriginalKey)

@@ -36,11 +36,11 @@ func testCookies(n int) []cookie.Cookie {
 		out[i] = cookie.Cookie{
 			Domain: host, HostOnly: hostOnly, Path: "/", Name: fmt.Sprintf("c%d", i),
 			Value: values[i%len(values)], Secure: i%3 == 0, HTTPOnly: i%4 == 0,
-			Created: base.Add(time.Duration(i) * time.Second), LastAccessed: base,
-			Expires: base.Add(400 * 24 * time.Hour), SameSite: cookie.SameSite(i % 4),
+			Created: cookie.TimeOf(base.Add(time.Duration(i) * time.Second)), LastAccessed: cookie.TimeOf(base),
+			Expires: cookie.TimeOf(base.Add(400 * 24 * time.Hour)), SameSite: cookie.SameSite(i % 4),
 		}
 		if i%5 == 4 {
-			out[i].Session, out[i].Expires = true, time.Time{}
+			out[i].Session, out[i].Expires = true, cookie.Time{}
 		}
 	}
 	return out

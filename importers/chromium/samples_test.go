@@ -46,7 +46,7 @@ func TestSamplePlasoMeta5(t *testing.T) {
 		first.Created.UnixMicro() != 12957891582318795-11644473600000000 {
 		t.Errorf("first cookie: %+v", *first)
 	}
-	if first.Extras.Priority != "" || first.Extras.SourceScheme != "" || !first.Partition.IsZero() {
+	if first.Extras.Fields().Priority != "" || first.Extras.Fields().SourceScheme != "" || !first.Partition.IsZero() {
 		t.Errorf("meta 5 has no priority/source_scheme/partition columns: %+v", *first)
 	}
 	k, err := ParseKey(first.OriginalKey)
@@ -77,7 +77,7 @@ func TestSampleChrome68Meta10(t *testing.T) {
 		if c.Encryption != cookie.EncV11 || !c.ValueUnreadable || c.Value != "" || !reasonOK {
 			t.Errorf("%s: %s %q unreadable=%v %q", c.Name, c.Encryption, c.Value, c.ValueUnreadable, c.UnreadableReason)
 		}
-		if c.Domain == "" || c.Path == "" || c.Created.IsZero() || c.Extras.Priority != "medium" || c.SameSite != cookie.SameSiteUnspecified {
+		if c.Domain == "" || c.Path == "" || c.Created.IsZero() || c.Extras.Fields().Priority != "medium" || c.SameSite != cookie.SameSiteUnspecified {
 			t.Errorf("%s: %+v", c.Name, c)
 		}
 	}
@@ -101,7 +101,7 @@ func TestSampleKookyMacMeta9(t *testing.T) {
 	}
 	c := res.Cookies[0]
 	want := time.Date(2038, 1, 17, 19, 14, 7, 876554000, time.UTC)
-	if c.Value != "zellyn&p2EXEjsXVNPxXcrZiK8DoezI4Erqt0vA" || c.Encryption != cookie.EncV10 || !c.Expires.Equal(want) ||
+	if c.Value != "zellyn&p2EXEjsXVNPxXcrZiK8DoezI4Erqt0vA" || c.Encryption != cookie.EncV10 || !c.Expires.Equal(cookie.TimeOf(want)) ||
 		c.Domain != "news.ycombinator.com" || !c.HostOnly || c.Name != "user" || !c.Secure || !c.HTTPOnly || c.Session {
 		t.Errorf("got %+v", c)
 	}

@@ -82,7 +82,7 @@ func TestReadCookieEditor(t *testing.T) {
 	a, b, c := res.Cookies[0], res.Cookies[1], res.Cookies[2]
 	wantExp := time.Date(2026, 1, 1, 0, 0, 0, 123456000, time.UTC)
 	if a.Domain != ".example.com" || a.HostOnly || !a.HTTPOnly || !a.Secure || a.SameSite != cookie.SameSiteNone ||
-		a.Session || !a.Expires.Equal(wantExp) || a.Value != "abc" || a.Source != "file:in.json" || a.Encryption != cookie.EncPlain {
+		a.Session || !a.Expires.Equal(cookie.TimeOf(wantExp)) || a.Value != "abc" || a.Source != "file:in.json" || a.Encryption != cookie.EncPlain {
 		t.Errorf("first: %+v", a)
 	}
 	if b.Domain != "www.example.com" || !b.HostOnly || !b.Session || !b.Expires.IsZero() || b.SameSite != cookie.SameSiteUnspecified || b.Path != "/app" {
@@ -100,7 +100,7 @@ func TestReadEditThisCookie(t *testing.T) {
 		t.Fatalf("%d cookies", len(res.Cookies))
 	}
 	a, b := res.Cookies[0], res.Cookies[1]
-	if a.SameSite != cookie.SameSiteStrict || !a.Expires.Equal(time.Date(2026, 1, 1, 0, 0, 0, 5e8, time.UTC)) || a.ID != 0 {
+	if a.SameSite != cookie.SameSiteStrict || !a.Expires.Equal(cookie.TimeOf(time.Date(2026, 1, 1, 0, 0, 0, 5e8, time.UTC))) || a.ID != 0 {
 		t.Errorf("a: %+v", a)
 	}
 	if b.Domain != ".example.org" || b.HostOnly || !b.Session {
@@ -132,18 +132,18 @@ func edgeCookies() []cookie.Cookie {
 	t0 := time.Date(2024, 2, 3, 4, 5, 6, 789123456, time.UTC)
 	return []cookie.Cookie{
 		{ID: 7, Source: "firefox:default", Domain: ".example.com", Path: "/", Name: "full", Value: "v", Secure: true, HTTPOnly: true,
-			SameSite: cookie.SameSiteStrict, Expires: time.Date(2026, 1, 1, 0, 0, 0, 123456789, time.UTC),
-			Created: t0, LastAccessed: t0.Add(time.Hour), LastUpdated: t0.Add(time.Minute),
+			SameSite: cookie.SameSiteStrict, Expires: cookie.TimeOf(time.Date(2026, 1, 1, 0, 0, 0, 123456789, time.UTC)),
+			Created: cookie.TimeOf(t0), LastAccessed: cookie.TimeOf(t0.Add(time.Hour)), LastUpdated: cookie.TimeOf(t0.Add(time.Minute)),
 			Partition:  cookie.Partition{Kind: cookie.PartitionFirefox, TopLevelSite: "https://top.test"},
 			Container:  cookie.Container{Key: "userContextId=3", Name: "Work"},
-			Extras:     cookie.Extras{Priority: "high", SourceScheme: "secure", SourcePort: 443, SourceType: "http", SchemeMap: 2},
+			Extras:     cookie.MakeExtras(cookie.ExtraFields{Priority: "high", SourceScheme: "secure", SourcePort: 443, SourceType: "http", SchemeMap: 2}),
 			Encryption: cookie.EncV11, OriginalKey: "k1", Purpose: cookie.PurposeSession, Reason: "known name", VerdictBy: cookie.EvidenceName},
 		{Source: "chrome:Default", Domain: "host.test", HostOnly: true, Path: "/x", Name: "unreadable", Encryption: cookie.EncV20,
 			ValueUnreadable: true, UnreadableReason: "app-bound (v20)", Session: true},
 		{Source: "s", Domain: "bytes.test", HostOnly: true, Path: "/", Name: "bin\xff", Value: "\x00\xfe\xff<>&\u2028", Session: true},
-		{Source: "s", Domain: "", Path: "", Name: "", Value: "odd: no domain no path", Session: true, Expires: time.Unix(5, 0).UTC()},
+		{Source: "s", Domain: "", Path: "", Name: "", Value: "odd: no domain no path", Session: true, Expires: cookie.TimeOf(time.Unix(5, 0).UTC())},
 		{Source: "s", Domain: "e.test", HostOnly: true, Path: "/", Name: "persistent-no-expiry"},
-		{Source: "s", Domain: ".e.test", HostOnly: true, Path: "/", Name: "dot-and-host-only", Expires: time.Date(1969, 12, 31, 23, 59, 59, 500000000, time.UTC)},
+		{Source: "s", Domain: ".e.test", HostOnly: true, Path: "/", Name: "dot-and-host-only", Expires: cookie.TimeOf(time.Date(1969, 12, 31, 23, 59, 59, 500000000, time.UTC))},
 		{Source: "s", Domain: "[::1]", HostOnly: true, Path: "/", Name: "private", Container: cookie.Container{Key: "privateBrowsingId=1"}, Partition: cookie.Partition{TopLevelSite: "https://kindless.test"}},
 	}
 }

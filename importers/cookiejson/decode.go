@@ -143,7 +143,7 @@ func decodeExpiry(c *cookie.Cookie, e *entry, x *crumbsFields, own bool) string 
 		c.Session = e.ExpirationDate == ""
 	}
 	if !c.Session || x.Expires != "" {
-		c.Expires = exp
+		c.Expires = cookie.TimeOf(exp)
 	}
 	if !c.Session && c.Expires.IsZero() && !own {
 		c.Session = true // neither session nor an expiry: a session cookie
@@ -156,7 +156,7 @@ func decodeExpiry(c *cookie.Cookie, e *entry, x *crumbsFields, own bool) string 
 func decodeCrumbs(c *cookie.Cookie, e *entry, x *crumbsFields, opts importers.Options) string {
 	times := [...]struct {
 		s   string
-		dst *time.Time
+		dst *cookie.Time
 	}{{x.Created, &c.Created}, {x.LastAccessed, &c.LastAccessed}, {x.LastUpdated, &c.LastUpdated}}
 	for _, tt := range times {
 		if tt.s == "" {
@@ -166,7 +166,7 @@ func decodeCrumbs(c *cookie.Cookie, e *entry, x *crumbsFields, opts importers.Op
 		if err != nil {
 			return "a crumbs time is not RFC 3339"
 		}
-		*tt.dst = t.UTC()
+		*tt.dst = cookie.TimeOf(t)
 	}
 	c.ID = x.ID
 	c.Source = x.Source

@@ -117,22 +117,22 @@ func toEntry(c *cookie.Cookie) *entry {
 		Purpose:          string(c.Purpose),
 		Reason:           c.Reason,
 		VerdictBy:        string(c.VerdictBy),
-		Created:          formatTime(c.Created),
-		LastAccessed:     formatTime(c.LastAccessed),
-		LastUpdated:      formatTime(c.LastUpdated),
+		Created:          formatTime(c.Created.Time()),
+		LastAccessed:     formatTime(c.LastAccessed.Time()),
+		LastUpdated:      formatTime(c.LastUpdated.Time()),
 		Encryption:       string(c.Encryption),
 		ValueUnreadable:  c.ValueUnreadable,
 		UnreadableReason: c.UnreadableReason,
 		OriginalKey:      c.OriginalKey,
 	}
 	if !c.Session && !c.Expires.IsZero() {
-		n, exact := expirationDate(c.Expires)
+		n, exact := expirationDate(c.Expires.Time())
 		e.ExpirationDate = n
 		if !exact {
-			x.Expires = formatTime(c.Expires)
+			x.Expires = formatTime(c.Expires.Time())
 		}
 	} else if !c.Expires.IsZero() {
-		x.Expires = formatTime(c.Expires) // a session cookie with an expiry: keep it
+		x.Expires = formatTime(c.Expires.Time()) // a session cookie with an expiry: keep it
 	}
 	if !c.Partition.IsZero() {
 		e.PartitionKey = &partitionKey{TopLevelSite: c.Partition.TopLevelSite, HasCrossSiteAncestor: c.Partition.CrossSiteAncestor}

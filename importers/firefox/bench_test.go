@@ -36,7 +36,7 @@ func generatedStore(tb testing.TB) (string, int) {
 		cs := gen.Cookies(100_000, 1, now, "firefox:bench")
 		for i := range cs {
 			if cs[i].Session {
-				cs[i].Session, cs[i].Expires = false, now.Add(24*time.Hour)
+				cs[i].Session, cs[i].Expires = false, cookie.TimeOf(now.Add(24*time.Hour))
 			}
 		}
 		benchRows = len(cs)
@@ -82,7 +82,7 @@ func TestGeneratedStoreRoundTrip(t *testing.T) {
 			continue
 		}
 		if c.Value != w.Value || c.Secure != w.Secure || c.HTTPOnly != w.HTTPOnly || c.SameSite != w.SameSite ||
-			c.Expires.Unix() != w.Expires.Round(time.Second).Unix() || c.Partition != w.Partition {
+			c.Expires.Unix() != w.Expires.Time().Round(time.Second).Unix() || c.Partition != w.Partition {
 			t.Errorf("%s: read %+v\nwrote %+v", c.Identity(), c, w)
 		}
 	}
@@ -113,7 +113,7 @@ func TestParallelRead(t *testing.T) {
 	cs := gen.Cookies(3001, 3, now, "firefox:par")
 	for i := range cs {
 		if cs[i].Session {
-			cs[i].Session, cs[i].Expires = false, now.Add(time.Hour)
+			cs[i].Session, cs[i].Expires = false, cookie.TimeOf(now.Add(time.Hour))
 		}
 	}
 	p := filepath.Join(t.TempDir(), "cookies.sqlite")

@@ -198,8 +198,8 @@ func checkAgainstManifest(t *testing.T, c *cookie.Cookie, m manifestCookie) {
 	if c.Partition.Kind != wantKind || c.Partition.CrossSiteAncestor {
 		t.Errorf("%s: partition %+v, want kind %q", k, c.Partition, wantKind)
 	}
-	if c.Extras.SchemeMap != m.Firefox.SchemeMap {
-		t.Errorf("%s: schemeMap %d, want %d", k, c.Extras.SchemeMap, m.Firefox.SchemeMap)
+	if c.Extras.Fields().SchemeMap != m.Firefox.SchemeMap {
+		t.Errorf("%s: schemeMap %d, want %d", k, c.Extras.Fields().SchemeMap, m.Firefox.SchemeMap)
 	}
 	if c.Container != (cookie.Container{}) {
 		t.Errorf("%s: container %+v, want default", k, c.Container)
@@ -207,7 +207,7 @@ func checkAgainstManifest(t *testing.T, c *cookie.Cookie, m manifestCookie) {
 	if c.Encryption != cookie.EncPlain || c.Source != "firefox:test" {
 		t.Errorf("%s: encryption %q source %q", k, c.Encryption, c.Source)
 	}
-	if c.Created.IsZero() || c.LastAccessed.IsZero() || c.LastUpdated.IsZero() || c.Created.Location() != time.UTC {
+	if c.Created.IsZero() || c.LastAccessed.IsZero() || c.LastUpdated.IsZero() || c.Created.Time().Location() != time.UTC {
 		t.Errorf("%s: times not set in UTC: %v %v %v", k, c.Created, c.LastAccessed, c.LastUpdated)
 	}
 	name, host, path, oa, err := DecodeKey(c.OriginalKey)
@@ -276,7 +276,7 @@ func TestSessionStoreCookies(t *testing.T) {
 		}
 		if c.Value != m.Value || c.Secure != m.Secure || c.HTTPOnly != m.HTTPOnly ||
 			c.SameSite.String() != m.SameSite || c.HostOnly != m.HostOnly || !c.Expires.IsZero() ||
-			c.Extras.SchemeMap != m.Firefox.SchemeMap {
+			c.Extras.Fields().SchemeMap != m.Firefox.SchemeMap {
 			t.Errorf("session cookie %s imported as %+v", cookieKey(c), c)
 		}
 	}
@@ -524,7 +524,7 @@ func TestOriginAttributesContainersAndPartitions(t *testing.T) {
 		t.Errorf("expiry 1900000000500 ms → %d s, want 1900000001", e)
 	}
 	d := got["domain"]
-	if d.HostOnly || d.Domain != ".b.example" || d.SameSite != cookie.SameSiteStrict || d.Extras.SchemeMap != 3 {
+	if d.HostOnly || d.Domain != ".b.example" || d.SameSite != cookie.SameSiteStrict || d.Extras.Fields().SchemeMap != 3 {
 		t.Errorf("domain cookie: %+v", d)
 	}
 	if !got["plain"].HostOnly {
@@ -675,7 +675,7 @@ func TestPublicSamples(t *testing.T) {
 		{"kooky_firefox-v82-linux-cookies.sqlite", 4, func(t *testing.T, got map[string]cookie.Cookie) {
 			c := got["CONSENT"]
 			if c.Domain != ".google.de" || c.HostOnly || c.Expires.Unix() != 2145916800 || c.Secure ||
-				c.Extras.SchemeMap != 2 || c.SameSite != cookie.SameSiteNone {
+				c.Extras.Fields().SchemeMap != 2 || c.SameSite != cookie.SameSiteNone {
 				t.Errorf("kooky v12 CONSENT: %+v", c)
 			}
 			if c := got["OTZ"]; c.Domain != "consent.google.de" || !c.HostOnly || !c.Secure || c.HTTPOnly {

@@ -131,7 +131,7 @@ func (r *rowReader) addSessionCookies(file string, cookies []sessionCookie, seen
 			Session:     true,
 			Partition:   attrs.partition,
 			Container:   r.container(attrs, 0, 0),
-			Extras:      cookie.Extras{SchemeMap: sc.SchemeMap},
+			Extras:      cookie.MakeExtras(cookie.ExtraFields{SchemeMap: sc.SchemeMap}),
 			Encryption:  cookie.EncPlain,
 			OriginalKey: EncodeKey(sc.Name, sc.Host, sc.Path, suffix) + "&store=session",
 		}

@@ -31,21 +31,21 @@ func TestCurlSendsWhatWeWrite(t *testing.T) {
 	now := time.Now()
 	exp := now.Add(48 * time.Hour)
 	cs := []cookie.Cookie{
-		{Domain: "example.com", HostOnly: true, Path: "/", Name: "hostonly", Value: "h", Expires: exp},
-		{Domain: ".example.com", Path: "/", Name: "domain", Value: "d", Expires: exp},
-		{Domain: "sub.example.com", HostOnly: true, Path: "/", Name: "subonly", Value: "s", Expires: exp},
-		{Domain: "example.com", HostOnly: true, Path: "/app", Name: "apppath", Value: "p", Expires: exp},
-		{Domain: ".example.com", Path: "/", Name: "secure", Value: "x", Secure: true, Expires: exp},
-		{Domain: ".example.com", Path: "/", Name: "httponly", Value: "y", HTTPOnly: true, Expires: exp},
+		{Domain: "example.com", HostOnly: true, Path: "/", Name: "hostonly", Value: "h", Expires: cookie.TimeOf(exp)},
+		{Domain: ".example.com", Path: "/", Name: "domain", Value: "d", Expires: cookie.TimeOf(exp)},
+		{Domain: "sub.example.com", HostOnly: true, Path: "/", Name: "subonly", Value: "s", Expires: cookie.TimeOf(exp)},
+		{Domain: "example.com", HostOnly: true, Path: "/app", Name: "apppath", Value: "p", Expires: cookie.TimeOf(exp)},
+		{Domain: ".example.com", Path: "/", Name: "secure", Value: "x", Secure: true, Expires: cookie.TimeOf(exp)},
+		{Domain: ".example.com", Path: "/", Name: "httponly", Value: "y", HTTPOnly: true, Expires: cookie.TimeOf(exp)},
 		{Domain: ".example.com", Path: "/", Name: "session", Value: "z", Session: true},
-		{Domain: ".example.com", Path: "/", Name: "bytes", Value: `a b"=#,%ü`, Expires: exp},
-		{Domain: ".example.com", Path: "/", Name: "empty", Value: "", Expires: exp},
-		{Domain: "example.com", HostOnly: true, Path: "/", Name: "__Host-h", Value: "hh", Secure: true, Expires: exp},
-		{Domain: ".example.com", Path: "/", Name: "__Secure-s", Value: "ss", Secure: true, HTTPOnly: true, Expires: exp},
-		{Domain: ".other.test", Path: "/", Name: "other", Value: "o", Expires: exp},
-		{Domain: "127.0.0.1", HostOnly: true, Path: "/", Name: "ip", Value: "i", Expires: exp},
-		{Domain: ".example.com", Path: "/", Name: "expired", Value: "e", Expires: now.Add(-time.Hour)},
-		{Domain: ".example.com", Path: "/", Name: "tab", Value: "a\tb", Expires: exp},
+		{Domain: ".example.com", Path: "/", Name: "bytes", Value: `a b"=#,%ü`, Expires: cookie.TimeOf(exp)},
+		{Domain: ".example.com", Path: "/", Name: "empty", Value: "", Expires: cookie.TimeOf(exp)},
+		{Domain: "example.com", HostOnly: true, Path: "/", Name: "__Host-h", Value: "hh", Secure: true, Expires: cookie.TimeOf(exp)},
+		{Domain: ".example.com", Path: "/", Name: "__Secure-s", Value: "ss", Secure: true, HTTPOnly: true, Expires: cookie.TimeOf(exp)},
+		{Domain: ".other.test", Path: "/", Name: "other", Value: "o", Expires: cookie.TimeOf(exp)},
+		{Domain: "127.0.0.1", HostOnly: true, Path: "/", Name: "ip", Value: "i", Expires: cookie.TimeOf(exp)},
+		{Domain: ".example.com", Path: "/", Name: "expired", Value: "e", Expires: cookie.TimeOf(now.Add(-time.Hour))},
+		{Domain: ".example.com", Path: "/", Name: "tab", Value: "a\tb", Expires: cookie.TimeOf(exp)},
 	}
 	dir := t.TempDir()
 	file := filepath.Join(dir, "cookies.txt")

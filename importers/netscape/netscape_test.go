@@ -36,7 +36,7 @@ func short(c cookie.Cookie) string {
 	if c.Session {
 		b.WriteString(" session")
 	} else {
-		b.WriteString(" exp=" + c.Expires.UTC().Format(time.RFC3339Nano))
+		b.WriteString(" exp=" + c.Expires.Time().Format(time.RFC3339Nano))
 	}
 	return b.String()
 }
@@ -246,7 +246,7 @@ func writeString(t *testing.T, cs []cookie.Cookie, opts WriteOptions) (string, W
 
 func TestWriteRules(t *testing.T) {
 	exp := time.Date(2026, 1, 1, 0, 0, 0, 500e6, time.UTC)
-	base := cookie.Cookie{Domain: ".example.com", Path: "/", Name: "n", Value: "v", Expires: exp}
+	base := cookie.Cookie{Domain: ".example.com", Path: "/", Name: "n", Value: "v", Expires: cookie.TimeOf(exp)}
 	with := func(f func(c *cookie.Cookie)) cookie.Cookie { c := base; f(&c); return c }
 	tests := []struct {
 		name string
@@ -256,7 +256,7 @@ func TestWriteRules(t *testing.T) {
 	}{
 		{"domain cookie", base, ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\tv", ""},
 		{"host-only", with(func(c *cookie.Cookie) { c.Domain, c.HostOnly = "example.com", true }), "example.com\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
-		{"session", with(func(c *cookie.Cookie) { c.Session, c.Expires = true, time.Time{} }), ".example.com\tTRUE\t/\tFALSE\t0\tn\tv", ""},
+		{"session", with(func(c *cookie.Cookie) { c.Session, c.Expires = true, cookie.Time{} }), ".example.com\tTRUE\t/\tFALSE\t0\tn\tv", ""},
 		{"empty value keeps tab", with(func(c *cookie.Cookie) { c.Value = "" }), ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\t", ""},
 		{"httponly secure", with(func(c *cookie.Cookie) { c.HTTPOnly, c.Secure = true, true }), "#HttpOnly_.example.com\tTRUE\t/\tTRUE\t1767225600\tn\tv", ""},
 		{"empty path", with(func(c *cookie.Cookie) { c.Path = "" }), ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\tv", ""},
@@ -267,7 +267,7 @@ func TestWriteRules(t *testing.T) {
 		{"port dropped", with(func(c *cookie.Cookie) { c.Domain, c.HostOnly = "example.com:8080", true }), "example.com\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
 		{"localhost host-only", with(func(c *cookie.Cookie) { c.Domain = ".localhost" }), "localhost\tFALSE\t/\tFALSE\t1767225600\tn\tv", ""},
 		{"value bytes kept", with(func(c *cookie.Cookie) { c.Value = ` a "b"=#,%ü ` }), ".example.com\tTRUE\t/\tFALSE\t1767225600\tn\t a \"b\"=#,%ü ", ""},
-		{"expired", with(func(c *cookie.Cookie) { c.Expires = now.Add(-time.Second) }), "", LeftExpired},
+		{"expired", with(func(c *cookie.Cookie) { c.Expires = cookie.TimeOf(now.Add(-time.Second)) }), "", LeftExpired},
 		{"empty name", with(func(c *cookie.Cookie) { c.Name = "" }), "", LeftEmptyName},
 		{"tab in value", with(func(c *cookie.Cookie) { c.Value = "a\tb" }), "", LeftControl},
 		{"newline in name", with(func(c *cookie.Cookie) { c.Name = "a\nb" }), "", LeftControl},
@@ -323,13 +323,13 @@ func TestWriteRules(t *testing.T) {
 func TestWriteOptionsAndReport(t *testing.T) {
 	exp := now.Add(24 * time.Hour)
 	cs := []cookie.Cookie{
-		{Source: "a", Domain: ".e.com", Path: "/", Name: "x", Value: "1", Expires: exp, HTTPOnly: true, SameSite: cookie.SameSiteLax,
-			Container: cookie.Container{Key: "userContextId=2"}, Extras: cookie.Extras{Priority: "high"}},
-		{Source: "b", Domain: ".e.com", Path: "/", Name: "x", Value: "2", Expires: exp, Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"}},
-		{Source: "c", Domain: ".e.com", Path: "/", Name: "x", Value: "3", Expires: exp},
-		{Source: "c", Domain: ".e.com", Path: "/", Name: "old", Value: "4", Expires: now.Add(-time.Hour)},
-		{Source: "c", Domain: ".e.com", Path: "/", Name: "ancient", Value: "5", Expires: time.Unix(-5, 0)},
-		{Source: "c", Domain: ".e.com", Path: "/", Name: "p", Value: "6", Expires: exp, Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"}},
+		{Source: "a", Domain: ".e.com", Path: "/", Name: "x", Value: "1", Expires: cookie.TimeOf(exp), HTTPOnly: true, SameSite: cookie.SameSiteLax,
+			Container: cookie.Container{Key: "userContextId=2"}, Extras: cookie.MakeExtras(cookie.ExtraFields{Priority: "high"})},
+		{Source: "b", Domain: ".e.com", Path: "/", Name: "x", Value: "2", Expires: cookie.TimeOf(exp), Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"}},
+		{Source: "c", Domain: ".e.com", Path: "/", Name: "x", Value: "3", Expires: cookie.TimeOf(exp)},
+		{Source: "c", Domain: ".e.com", Path: "/", Name: "old", Value: "4", Expires: cookie.TimeOf(now.Add(-time.Hour))},
+		{Source: "c", Domain: ".e.com", Path: "/", Name: "ancient", Value: "5", Expires: cookie.TimeOf(time.Unix(-5, 0))},
+		{Source: "c", Domain: ".e.com", Path: "/", Name: "p", Value: "6", Expires: cookie.TimeOf(exp), Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"}},
 	}
 	// By default the cookies partitioned under another top-level site
 	// (t.com for e.com cookies) are left out: a cookies.txt would send them
@@ -382,7 +382,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // normalisation (whole-second expiry).
 func carried(c cookie.Cookie) string {
 	if !c.Session {
-		c.Expires = time.Unix(c.Expires.Unix(), 0).UTC()
+		c.Expires = cookie.TimeOf(time.Unix(c.Expires.Unix(), 0).UTC())
 	}
 	return short(c)
 }

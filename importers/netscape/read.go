@@ -335,7 +335,7 @@ func parseLine(line []byte) (c cookie.Cookie, isCookie bool, reason string) {
 	if exp.IsZero() {
 		c.Session = true
 	} else {
-		c.Expires = exp
+		c.Expires = cookie.TimeOf(exp)
 	}
 	c.Name = f[5]
 	c.Value = f[6]

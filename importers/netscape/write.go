@@ -288,7 +288,7 @@ func countLost(rep *WriteReport, c *cookie.Cookie, opts WriteOptions) {
 	if c.SameSite != cookie.SameSiteUnspecified {
 		rep.Lost[LostSameSite]++
 	}
-	if p := c.Extras.Priority; p != "" && !strings.EqualFold(p, "medium") {
+	if p := c.Extras.Fields().Priority; p != "" && !strings.EqualFold(p, "medium") {
 		rep.Lost[LostPriority]++
 	}
 	if c.HTTPOnly && opts.NoHTTPOnlyPrefix {

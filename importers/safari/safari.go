@@ -312,8 +312,8 @@ func (p *parser) record(page []byte, off uint64) (cookie.Cookie, string) {
 		Value:       value,
 		Secure:      flags&FlagSecure != 0,
 		HTTPOnly:    flags&FlagHTTPOnly != 0,
-		Expires:     expires,
-		Created:     created,
+		Expires:     cookie.TimeOf(expires),
+		Created:     cookie.TimeOf(created),
 		Encryption:  cookie.EncPlain,
 		OriginalKey: EncodeKey(domain, name, path),
 	}

@@ -123,7 +123,7 @@ func reencodeRecord(old []byte, c *cookie.Cookie) ([]byte, error) {
 	put(recValueOff, c.Value)
 	exp := 0.0
 	if !c.Session {
-		exp = float64(c.Expires.Sub(MacEpoch).Seconds())
+		exp = float64(c.Expires.Time().Sub(MacEpoch).Seconds())
 	}
 	binary.LittleEndian.PutUint64(rec[recExpires:], math.Float64bits(exp))
 	binary.LittleEndian.PutUint32(rec[recSize:], uint32(len(rec)))

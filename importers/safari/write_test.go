@@ -31,7 +31,7 @@ func TestWriteDeletesEditsAndRecomputesChecksum(t *testing.T) {
 			case "zürich":
 				n := c
 				n.Value, n.Secure, n.HTTPOnly = "edited", false, true
-				n.Expires = time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
+				n.Expires = cookie.TimeOf(time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC))
 				ed = append(ed, importers.Edit{Old: c, New: n})
 			}
 		}
@@ -55,11 +55,11 @@ func TestWriteDeletesEditsAndRecomputesChecksum(t *testing.T) {
 		for _, c := range after.Cookies {
 			switch c.Name {
 			case "pref":
-				if c.Value != "dark mode" || c.Path != "/account" || !c.Expires.Equal(t2030) || !c.Created.Equal(t2024) {
+				if c.Value != "dark mode" || c.Path != "/account" || !c.Expires.Equal(cookie.TimeOf(t2030)) || !c.Created.Equal(cookie.TimeOf(t2024)) {
 					t.Errorf("%s: untouched cookie changed: %+v", order, c)
 				}
 			case "zürich":
-				if c.Value != "edited" || c.Secure || !c.HTTPOnly || !c.Expires.Equal(ed[0].New.Expires) || !c.Created.Equal(t2024) || c.Domain != ".example.net" {
+				if c.Value != "edited" || c.Secure || !c.HTTPOnly || !c.Expires.Equal(ed[0].New.Expires) || !c.Created.Equal(cookie.TimeOf(t2024)) || c.Domain != ".example.net" {
 					t.Errorf("%s: edited cookie reads back as %+v", order, c)
 				}
 			default:

@@ -89,7 +89,7 @@ func TestFirefoxCleanSessionStoreAndRestore(t *testing.T) {
 		if c := res.Cookies[i]; !c.Session && len(edit) == 0 && len(pick([]cookie.Cookie{c}, 1, nil)) == 1 && i%5 != 0 {
 			n := c
 			n.Value = "edited-value"
-			n.Expires = time.Now().Add(72 * time.Hour).Truncate(time.Second)
+			n.Expires = cookie.TimeOf(time.Now().Add(72 * time.Hour).Truncate(time.Second))
 			edit = append(edit, importers.Edit{Old: c, New: n})
 		}
 	}

@@ -95,7 +95,7 @@ func Suggest(cs []cookie.Cookie, now time.Time) []Suggestion {
 		if !SignIn(c) || c.Expired(now) {
 			continue
 		}
-		if !c.LastAccessed.IsZero() && now.Sub(c.LastAccessed) > SuggestWindow {
+		if !c.LastAccessed.IsZero() && now.Sub(c.LastAccessed.Time()) > SuggestWindow {
 			continue
 		}
 		site := cookie.Site(c.Domain)
@@ -109,11 +109,11 @@ func Suggest(cs []cookie.Cookie, now time.Time) []Suggestion {
 			bySite[site] = a
 			order = append(order, site)
 		}
-		if t, ok := a.last[c.Name]; !ok || c.LastAccessed.After(t) {
-			a.last[c.Name] = c.LastAccessed
+		if t, ok := a.last[c.Name]; !ok || c.LastAccessed.Time().After(t) {
+			a.last[c.Name] = c.LastAccessed.Time()
 		}
-		if c.LastAccessed.After(a.s.LastUsed) {
-			a.s.LastUsed = c.LastAccessed
+		if c.LastAccessed.Time().After(a.s.LastUsed) {
+			a.s.LastUsed = c.LastAccessed.Time()
 		}
 		if c.ProtectedBy == "" {
 			a.covered = false

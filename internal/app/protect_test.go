@@ -11,7 +11,7 @@ import (
 func TestSuggest(t *testing.T) {
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	mk := func(domain, name string, p cookie.Purpose, reason string, used time.Time, exp time.Duration) cookie.Cookie {
-		return cookie.Cookie{Domain: domain, Path: "/", Name: name, Purpose: p, Reason: reason, LastAccessed: used, Expires: now.Add(exp)}
+		return cookie.Cookie{Domain: domain, Path: "/", Name: name, Purpose: p, Reason: reason, LastAccessed: cookie.TimeOf(used), Expires: cookie.TimeOf(now.Add(exp))}
 	}
 	day := 24 * time.Hour
 	cs := []cookie.Cookie{

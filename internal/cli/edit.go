@@ -95,13 +95,13 @@ func parseSet(s string) (func(c *cookie.Cookie), error) {
 		return func(c *cookie.Cookie) { c.Value, c.ValueUnreadable, c.UnreadableReason = v, false, "" }, nil
 	case "expires", "expiry":
 		if strings.EqualFold(v, "session") {
-			return func(c *cookie.Cookie) { c.Session, c.Expires = true, time.Time{} }, nil
+			return func(c *cookie.Cookie) { c.Session, c.Expires = true, cookie.Time{} }, nil
 		}
 		t, err := parseWhen(v)
 		if err != nil {
 			return nil, fmt.Errorf("--set expires=%q: %v", v, err)
 		}
-		return func(c *cookie.Cookie) { c.Session, c.Expires = false, t }, nil
+		return func(c *cookie.Cookie) { c.Session, c.Expires = false, cookie.TimeOf(t) }, nil
 	case "secure", "httponly", "http_only":
 		b, err := parseBool(v)
 		if err != nil {

@@ -115,10 +115,10 @@ func TestDocExamples(t *testing.T) {
 	firefoxHome(t, s)
 	exp := now.Add(90 * 24 * time.Hour)
 	yt := []cookie.Cookie{
-		{Domain: ".youtube.com", Path: "/", Name: "VISITOR_INFO1_LIVE", Value: "abc", Secure: true, HTTPOnly: true, Expires: exp},
-		{Domain: ".youtube.com", Path: "/", Name: "PREF", Value: "f6=40000000", Secure: true, Expires: exp},
-		{Domain: ".doubleclick.net", Path: "/", Name: "IDE", Value: "x", Secure: true, Expires: exp},
-		{Domain: "github.com", HostOnly: true, Path: "/", Name: "user_session", Value: "s", Secure: true, HTTPOnly: true, Expires: exp},
+		{Domain: ".youtube.com", Path: "/", Name: "VISITOR_INFO1_LIVE", Value: "abc", Secure: true, HTTPOnly: true, Expires: cookie.TimeOf(exp)},
+		{Domain: ".youtube.com", Path: "/", Name: "PREF", Value: "f6=40000000", Secure: true, Expires: cookie.TimeOf(exp)},
+		{Domain: ".doubleclick.net", Path: "/", Name: "IDE", Value: "x", Secure: true, Expires: cookie.TimeOf(exp)},
+		{Domain: "github.com", HostOnly: true, Path: "/", Name: "user_session", Value: "s", Secure: true, HTTPOnly: true, Expires: cookie.TimeOf(exp)},
 	}
 	for _, dir := range []string{".config/google-chrome", ".config/BraveSoftware/Brave-Browser"} {
 		s.write(dir+"/Local State", []byte(`{"profile":{"info_cache":{"Default":{"name":"Person 1"}}}}`))

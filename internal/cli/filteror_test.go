@@ -15,10 +15,10 @@ func TestFilterOrOnTheCommandLine(t *testing.T) {
 	s := newSandbox(t)
 	exp := now.Add(48 * time.Hour)
 	cs := []cookie.Cookie{
-		{Source: "file:x", Domain: ".a.com", Path: "/", Name: "sid", Value: "1", Expires: exp},
-		{Source: "file:x", Domain: ".a.com", Path: "/", Name: "theme", Value: "2", Expires: exp},
-		{Source: "file:x", Domain: ".b.com", Path: "/", Name: "uid", Value: "3", Expires: exp},
-		{Source: "file:x", Domain: ".c.org", Path: "/", Name: "sid", Value: "4", Expires: exp},
+		{Source: "file:x", Domain: ".a.com", Path: "/", Name: "sid", Value: "1", Expires: cookie.TimeOf(exp)},
+		{Source: "file:x", Domain: ".a.com", Path: "/", Name: "theme", Value: "2", Expires: cookie.TimeOf(exp)},
+		{Source: "file:x", Domain: ".b.com", Path: "/", Name: "uid", Value: "3", Expires: cookie.TimeOf(exp)},
+		{Source: "file:x", Domain: ".c.org", Path: "/", Name: "sid", Value: "4", Expires: cookie.TimeOf(exp)},
 	}
 	s.ok("", "import", s.write("in.json", jsonOf(t, cs)))
 	for _, tc := range []struct {

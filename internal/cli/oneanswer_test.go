@@ -38,24 +38,24 @@ func TestOneCookieOneAnswer(t *testing.T) {
 	s := newSandbox(t)
 	exp := now.Add(30 * 24 * time.Hour)
 	base := func(name, value string, created, updated time.Time) cookie.Cookie {
-		return cookie.Cookie{Domain: ".site.test", Path: "/", Name: name, Value: value, Expires: exp,
-			Created: created, LastAccessed: updated, LastUpdated: updated}
+		return cookie.Cookie{Domain: ".site.test", Path: "/", Name: name, Value: value, Expires: cookie.TimeOf(exp),
+			Created: cookie.TimeOf(created), LastAccessed: cookie.TimeOf(updated), LastUpdated: cookie.TimeOf(updated)}
 	}
 	ff := []cookie.Cookie{
 		base("sid", "from-firefox-older", now.Add(-48*time.Hour), now.Add(-2*time.Hour)),
 		base("pref", "from-firefox-newer", now.Add(-48*time.Hour), now.Add(-10*time.Minute)),
 		base("only_ff", "f", now.Add(-time.Hour), now.Add(-time.Hour)),
 		// curl merges names that differ only in case: warned about.
-		{Domain: ".case.test", Path: "/", Name: "Theme", Value: "upper", Expires: exp},
-		{Domain: ".case.test", Path: "/", Name: "theme", Value: "lower", Expires: exp},
+		{Domain: ".case.test", Path: "/", Name: "Theme", Value: "upper", Expires: cookie.TimeOf(exp)},
+		{Domain: ".case.test", Path: "/", Name: "theme", Value: "lower", Expires: cookie.TimeOf(exp)},
 	}
 	ch := []cookie.Cookie{
 		base("sid", "from-chrome-newer", now.Add(-72*time.Hour), now.Add(-1*time.Hour)),
 		base("pref", "from-chrome-older", now.Add(-72*time.Hour), now.Add(-3*time.Hour)),
 		// CHIPS: set by site.test as an embed under other.test.
-		{Domain: "site.test", HostOnly: true, Path: "/", Name: "embed", Value: "e", Secure: true, Expires: exp,
+		{Domain: "site.test", HostOnly: true, Path: "/", Name: "embed", Value: "e", Secure: true, Expires: cookie.TimeOf(exp),
 			Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://other.test"},
-			Created:   now.Add(-time.Hour), LastUpdated: now.Add(-time.Hour)},
+			Created:   cookie.TimeOf(now.Add(-time.Hour)), LastUpdated: cookie.TimeOf(now.Add(-time.Hour))},
 	}
 	dir := s.firefoxProfile()
 	if err := gen.WriteFirefoxStore(filepath.Join(dir, "cookies.sqlite"), ff); err != nil {

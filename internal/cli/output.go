@@ -64,7 +64,7 @@ func expiresCell(c *cookie.Cookie, now time.Time) string {
 	case c.Expired(now):
 		return "expired"
 	}
-	return c.Expires.UTC().Format("2006-01-02 15:04")
+	return c.Expires.Time().Format("2006-01-02 15:04")
 }
 
 // truncate shortens s to max display columns with an ellipsis (max <= 0:

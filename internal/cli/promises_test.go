@@ -81,9 +81,9 @@ func TestNegatedFilterTerms(t *testing.T) {
 	s := newSandbox(t)
 	exp := now.Add(48 * time.Hour)
 	cs := []cookie.Cookie{
-		{Source: "file:x", Domain: ".example.com", Path: "/", Name: "sid", Value: "1", Expires: exp},
-		{Source: "file:x", Domain: ".example.com", Path: "/", Name: "theme", Value: "2", Expires: exp},
-		{Source: "file:x", Domain: ".example.com", Path: "/", Name: "gone", Value: "3", Expires: now.Add(-time.Hour)},
+		{Source: "file:x", Domain: ".example.com", Path: "/", Name: "sid", Value: "1", Expires: cookie.TimeOf(exp)},
+		{Source: "file:x", Domain: ".example.com", Path: "/", Name: "theme", Value: "2", Expires: cookie.TimeOf(exp)},
+		{Source: "file:x", Domain: ".example.com", Path: "/", Name: "gone", Value: "3", Expires: cookie.TimeOf(now.Add(-time.Hour))},
 		{Source: "file:x", Domain: ".other.org", Path: "/", Name: "sid", Value: "4", Session: true},
 	}
 	s.ok("", "import", s.write("in.json", jsonOf(t, cs)))
@@ -253,7 +253,7 @@ func TestEveryFileIsItsOwnSource(t *testing.T) {
 	mk := func(names ...string) []cookie.Cookie {
 		var cs []cookie.Cookie
 		for _, n := range names {
-			cs = append(cs, cookie.Cookie{Domain: ".example.com", Path: "/", Name: n, Value: "v", Expires: exp})
+			cs = append(cs, cookie.Cookie{Domain: ".example.com", Path: "/", Name: n, Value: "v", Expires: cookie.TimeOf(exp)})
 		}
 		return cs
 	}
@@ -305,7 +305,7 @@ func tableNames(r result) string {
 // TestEditRefusesWhatExportDrops; the rules: jar/cookie's TestValidate.)
 func TestEditsExportWouldDropAreRefused(t *testing.T) {
 	s := newSandbox(t)
-	cs := []cookie.Cookie{{Source: "file:x", Domain: ".example.com", Path: "/", Name: "pref", Value: "dark", Expires: now.Add(48 * time.Hour)}}
+	cs := []cookie.Cookie{{Source: "file:x", Domain: ".example.com", Path: "/", Name: "pref", Value: "dark", Expires: cookie.TimeOf(now.Add(48 * time.Hour))}}
 	s.ok("", "import", s.write("in.json", jsonOf(t, cs)))
 	before := s.state()
 	for _, set := range []string{"value= padded ", "value=a;b", "value=tab\there"} {

@@ -21,7 +21,7 @@ import (
 func protectCookies() []cookie.Cookie {
 	exp := now.Add(90 * 24 * time.Hour)
 	mk := func(domain, name string) cookie.Cookie {
-		return cookie.Cookie{Source: "file:p.json", Domain: domain, Path: "/", Name: name, Value: "v1", Expires: exp, Secure: true}
+		return cookie.Cookie{Source: "file:p.json", Domain: domain, Path: "/", Name: name, Value: "v1", Expires: cookie.TimeOf(exp), Secure: true}
 	}
 	return []cookie.Cookie{
 		mk(".github.com", "user_session"),
@@ -191,7 +191,7 @@ func TestProtectSurvivesPrune(t *testing.T) {
 	s.ok("", "protect", "domain:github.com")
 	next := slices.Clone(cs[:2]) // gist.github.com _gid and the others are gone
 	next = append(next, cookie.Cookie{Source: "file:p.json", Domain: "api.github.com", HostOnly: true, Path: "/", Name: "_gat",
-		Value: "1", Expires: now.Add(24 * time.Hour), Secure: true})
+		Value: "1", Expires: cookie.TimeOf(now.Add(24 * time.Hour)), Secure: true})
 	s.write("p.json", jsonOf(t, next))
 	r := s.ok("", "import", "--prune", file)
 	if !strings.Contains(r.stderr, "3 pruned") {

@@ -21,7 +21,7 @@ func reportCookies() []cookie.Cookie {
 	var cs []cookie.Cookie
 	add := func(domain, name string, days int) {
 		cs = append(cs, cookie.Cookie{Domain: domain, Path: "/", Name: name, Value: "v",
-			Expires: now.Add(time.Duration(days) * 24 * time.Hour), Created: now.Add(-time.Duration(days) * time.Hour)})
+			Expires: cookie.TimeOf(now.Add(time.Duration(days) * 24 * time.Hour)), Created: cookie.TimeOf(now.Add(-time.Duration(days) * time.Hour))})
 	}
 	for i := 0; i < 5; i++ {
 		site := fmt.Sprintf(".shop%d.example", i)
@@ -87,7 +87,7 @@ func TestReportChanges(t *testing.T) {
 	var added []cookie.Cookie
 	for i := 0; i < 4; i++ {
 		added = append(added, cookie.Cookie{Domain: ".tiktok.com", Path: "/", Name: "_ttp", Value: "t", Secure: true,
-			SameSite: cookie.SameSiteNone, Expires: now.Add(400 * 24 * time.Hour),
+			SameSite: cookie.SameSiteNone, Expires: cookie.TimeOf(now.Add(400 * 24 * time.Hour)),
 			Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: fmt.Sprintf("https://shop%d.example", i)}})
 	}
 	added = append(added, cookie.Cookie{Domain: "www.shop4.example", HostOnly: true, Path: "/", Name: "evil\x1b[2J", Value: "x", Session: true})

@@ -121,7 +121,7 @@ func WriteChromiumStore(path string, cs []cookie.Cookie, opts ChromiumStoreOptio
 		}
 		expires, hasExpires := int64(0), 0
 		if !c.Session && !c.Expires.IsZero() {
-			expires, hasExpires = chromeMicros(c.Expires), 1
+			expires, hasExpires = chromeMicros(c.Expires.Time()), 1
 		}
 		// Chrome writes has_cross_site_ancestor 1 on unpartitioned rows.
 		crossSite := 1
@@ -133,9 +133,9 @@ func WriteChromiumStore(path string, cs []cookie.Cookie, opts ChromiumStoreOptio
 		if updated.IsZero() {
 			updated = c.Created
 		}
-		if _, err := ins.Exec(chromeMicros(c.Created), host, c.Partition.TopLevelSite, c.Name, value, enc, c.Path,
-			expires, b2i(c.Secure), b2i(c.HTTPOnly), chromeMicros(c.LastAccessed), hasExpires, hasExpires,
-			priorityOf(c), sameSiteOf(c.SameSite), scheme, port, chromeMicros(updated), sourceTypeOf(c), crossSite); err != nil {
+		if _, err := ins.Exec(chromeMicros(c.Created.Time()), host, c.Partition.TopLevelSite, c.Name, value, enc, c.Path,
+			expires, b2i(c.Secure), b2i(c.HTTPOnly), chromeMicros(c.LastAccessed.Time()), hasExpires, hasExpires,
+			priorityOf(c), sameSiteOf(c.SameSite), scheme, port, chromeMicros(updated.Time()), sourceTypeOf(c), crossSite); err != nil {
 			return fmt.Errorf("gen: cookie %d (%s %s): %w", i, host, c.Name, err)
 		}
 	}
@@ -169,7 +169,7 @@ func sameSiteOf(s cookie.SameSite) int {
 }
 
 func priorityOf(c *cookie.Cookie) int {
-	switch c.Extras.Priority {
+	switch c.Extras.Fields().Priority {
 	case "low":
 		return 0
 	case "high":
@@ -179,7 +179,7 @@ func priorityOf(c *cookie.Cookie) int {
 }
 
 func schemeOf(c *cookie.Cookie) (scheme, port int) {
-	switch c.Extras.SourceScheme {
+	switch c.Extras.Fields().SourceScheme {
 	case "unset":
 		scheme = 0
 	case "non-secure":
@@ -193,7 +193,7 @@ func schemeOf(c *cookie.Cookie) (scheme, port int) {
 			scheme = 1
 		}
 	}
-	port = c.Extras.SourcePort
+	port = c.Extras.Fields().SourcePort
 	if port == 0 {
 		port = 443
 		if scheme == 1 {
@@ -204,7 +204,7 @@ func schemeOf(c *cookie.Cookie) (scheme, port int) {
 }
 
 func sourceTypeOf(c *cookie.Cookie) int {
-	switch c.Extras.SourceType {
+	switch c.Extras.Fields().SourceType {
 	case "unknown":
 		return 0
 	case "script":

@@ -59,8 +59,8 @@ func WriteFirefoxStore(path string, cs []cookie.Cookie) error {
 		if c.Session {
 			continue
 		}
-		created := ffMicros(c.Created, now)
-		schemeMap := c.Extras.SchemeMap
+		created := ffMicros(c.Created.Time(), now)
+		schemeMap := c.Extras.Fields().SchemeMap
 		if schemeMap == 0 {
 			schemeMap = 1
 			if c.Secure {
@@ -68,9 +68,9 @@ func WriteFirefoxStore(path string, cs []cookie.Cookie) error {
 			}
 		}
 		if _, err := stmt.Exec(FirefoxOriginAttributes(c), c.Name, c.Value, firefoxHost(c), c.Path,
-			c.Expires.UnixMilli(), ffMicros(c.LastAccessed, now), created, ffBool(c.Secure), ffBool(c.HTTPOnly),
+			c.Expires.UnixMilli(), ffMicros(c.LastAccessed.Time(), now), created, ffBool(c.Secure), ffBool(c.HTTPOnly),
 			firefoxSameSite(c.SameSite), schemeMap, ffBool(c.Partition.Kind == cookie.PartitionCHIPS),
-			ffMicros(c.LastUpdated, now)); err != nil {
+			ffMicros(c.LastUpdated.Time(), now)); err != nil {
 			return fmt.Errorf("%s: cookie %s: %v", path, c.Identity(), err)
 		}
 	}

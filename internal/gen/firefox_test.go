@@ -13,8 +13,8 @@ func TestWriteFirefoxStore(t *testing.T) {
 	now := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
 	cs := []cookie.Cookie{
 		{Domain: ".example.com", Path: "/", Name: "a", Value: "1", Secure: true, SameSite: cookie.SameSiteLax,
-			Expires: now.Add(time.Hour).Add(250 * time.Millisecond)},
-		{Domain: "www.example.com", HostOnly: true, Path: "/", Name: "b", Value: "2", Expires: now.Add(time.Hour),
+			Expires: cookie.TimeOf(now.Add(time.Hour).Add(250 * time.Millisecond))},
+		{Domain: "www.example.com", HostOnly: true, Path: "/", Name: "b", Value: "2", Expires: cookie.TimeOf(now.Add(time.Hour)),
 			Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.org"},
 			Container: cookie.Container{Key: "userContextId=2"}},
 		{Domain: "www.example.com", HostOnly: true, Path: "/", Name: "s", Value: "3", Session: true},

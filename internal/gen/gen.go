@@ -346,18 +346,18 @@ func (g *generator) flags(c *cookie.Cookie, kind nameKind, host string, special 
 // session, expired or persistent.
 func (g *generator) times(c *cookie.Cookie) {
 	created := g.now.Add(-time.Duration(g.r.Int64N(int64(400 * 24 * time.Hour)))).Truncate(time.Microsecond)
-	c.Created = created
+	c.Created = cookie.TimeOf(created)
 	span := g.now.Sub(created)
-	c.LastAccessed = created.Add(time.Duration(g.r.Int64N(int64(span) + 1))).Truncate(time.Microsecond)
-	c.LastUpdated = created.Add(time.Duration(g.r.Int64N(int64(c.LastAccessed.Sub(created)) + 1))).Truncate(time.Microsecond)
+	c.LastAccessed = cookie.TimeOf(created.Add(time.Duration(g.r.Int64N(int64(span) + 1))).Truncate(time.Microsecond))
+	c.LastUpdated = cookie.TimeOf(created.Add(time.Duration(g.r.Int64N(int64(c.LastAccessed.Time().Sub(created)) + 1))).Truncate(time.Microsecond))
 
 	switch x := g.r.IntN(100); {
 	case x < 15:
 		c.Session = true
 	case x < 18:
-		c.Expires = g.now.Add(-time.Duration(1 + g.r.Int64N(int64(30*24*time.Hour)))).Truncate(time.Second)
+		c.Expires = cookie.TimeOf(g.now.Add(-time.Duration(1 + g.r.Int64N(int64(30*24*time.Hour)))).Truncate(time.Second))
 	default:
-		c.Expires = g.now.Add(time.Duration(int64(time.Hour) + g.r.Int64N(int64(400*24*time.Hour)))).Truncate(time.Second)
+		c.Expires = cookie.TimeOf(g.now.Add(time.Duration(int64(time.Hour) + g.r.Int64N(int64(400*24*time.Hour)))).Truncate(time.Second))
 	}
 
 }
@@ -498,8 +498,8 @@ func Hostile() []cookie.Cookie {
 	mk := func(domain, name, value string) cookie.Cookie {
 		return cookie.Cookie{
 			Source: "file:hostile.txt", Domain: domain, HostOnly: !strings.HasPrefix(domain, "."),
-			Path: "/", Name: name, Value: value, Expires: exp, Created: created,
-			LastAccessed: created, Encryption: cookie.EncPlain,
+			Path: "/", Name: name, Value: value, Expires: cookie.TimeOf(exp), Created: cookie.TimeOf(created),
+			LastAccessed: cookie.TimeOf(created), Encryption: cookie.EncPlain,
 		}
 	}
 	long := strings.Repeat("A", 4096)

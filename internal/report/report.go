@@ -345,7 +345,7 @@ func (k *computation) add(c *cookie.Cookie, site int32, n trackerNamed) {
 	if c.Partition.TopLevelSite != "" {
 		reach = k.sites.id(cookie.ReachSite(c, k.siteOf))
 	}
-	k.addTracking(c.Source, site, reach, c.ProtectedBy != "", seen{c.Created, c.Expires, c.Session}, n)
+	k.addTracking(c.Source, site, reach, c.ProtectedBy != "", seen{c.Created.Time(), c.Expires.Time(), c.Session}, n)
 }
 
 // seen is what a tracker's ages come from: a cookie's creation, expiry

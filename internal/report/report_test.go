@@ -60,8 +60,8 @@ func generated() map[string][]cookie.Cookie {
 					continue
 				}
 				c := cookie.Cookie{Source: src, Domain: "." + site, Path: "/", Name: p.name, Value: "GA1.2.1.2",
-					Created: now.Add(-time.Duration(1+r.IntN(int(p.oldest/day)-1)) * day),
-					Expires: now.Add(time.Duration(1+r.IntN(int(p.longest/day)-1)) * day).Truncate(time.Second)}
+					Created: cookie.TimeOf(now.Add(-time.Duration(1+r.IntN(int(p.oldest/day)-1)) * day)),
+					Expires: cookie.TimeOf(now.Add(time.Duration(1+r.IntN(int(p.longest/day)-1)) * day).Truncate(time.Second))}
 				if p.domain != "" {
 					c.Domain = p.domain
 				}
@@ -69,23 +69,23 @@ func generated() map[string][]cookie.Cookie {
 					c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://www." + site}
 				}
 				if s == 0 && k == 0 {
-					c.Created = now.Add(-p.oldest) // the oldest, exactly
+					c.Created = cookie.TimeOf(now.Add(-p.oldest)) // the oldest, exactly
 				}
 				if s == p.sites-1 && k == 0 {
-					c.Expires = now.Add(p.longest) // the longest-lived, exactly
+					c.Expires = cookie.TimeOf(now.Add(p.longest)) // the longest-lived, exactly
 				}
 				out[src] = append(out[src], c)
 				// The site's own cookies: a login and a preference.
 				out[src] = append(out[src],
 					cookie.Cookie{Source: src, Domain: "www." + site, HostOnly: true, Path: "/", Name: "sessionid", Value: "s", Session: true},
-					cookie.Cookie{Source: src, Domain: "." + site, Path: "/", Name: "lang", Value: "en", Expires: now.Add(100 * day)})
+					cookie.Cookie{Source: src, Domain: "." + site, Path: "/", Name: "lang", Value: "en", Expires: cookie.TimeOf(now.Add(100 * day))})
 			}
 		}
 	}
 	// An expired tracker cookie counts for reach but not for the longest
 	// lifetime.
 	out["firefox:work"] = append(out["firefox:work"], cookie.Cookie{Source: "firefox:work", Domain: ".site00.example", Path: "/old",
-		Name: "_ga", Value: "x", Expires: now.Add(-day), Created: now.Add(-10 * day)})
+		Name: "_ga", Value: "x", Expires: cookie.TimeOf(now.Add(-day)), Created: cookie.TimeOf(now.Add(-10 * day))})
 	return out
 }
 
@@ -175,11 +175,11 @@ func independent(cs []cookie.Cookie, by report.By) map[string]*expected {
 		e.browsers[b] = true
 		e.profiles[c.Source] = true
 		e.cookies++
-		if !c.Created.IsZero() && (e.oldest.IsZero() || c.Created.Before(e.oldest)) {
-			e.oldest = c.Created
+		if !c.Created.IsZero() && (e.oldest.IsZero() || c.Created.Before(cookie.TimeOf(e.oldest))) {
+			e.oldest = c.Created.Time()
 		}
-		if !c.Session && c.Expires.After(now) && c.Expires.After(e.longest) {
-			e.longest = c.Expires
+		if !c.Session && c.Expires.After(cookie.TimeOf(now)) && c.Expires.After(cookie.TimeOf(e.longest)) {
+			e.longest = c.Expires.Time()
 		}
 	}
 	return out

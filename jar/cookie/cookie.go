@@ -8,8 +8,10 @@
 package cookie
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
+	"unique"
 )
 
 // SameSite is the cookie's SameSite attribute as the browser stored it.
@@ -158,9 +160,10 @@ type Container struct {
 	Name string
 }
 
-// Extras are browser-specific attributes that crumbs keeps and shows but
-// does not interpret. Zero values mean "not stored by this browser".
-type Extras struct {
+// ExtraFields are browser-specific attributes that crumbs keeps and shows
+// but does not interpret. Zero values mean "not stored by this browser".
+// The JSON names are those of crumbs' export (docs/formats.md).
+type ExtraFields struct {
 	Priority     string `json:"priority,omitempty"`     // Chromium: low, medium, high
 	SourceScheme string `json:"sourceScheme,omitempty"` // Chromium: unset, non-secure, secure
 	SourcePort   int    `json:"sourcePort,omitempty"`   // Chromium: port, -1 unspecified
@@ -168,8 +171,45 @@ type Extras struct {
 	SchemeMap    int    `json:"schemeMap,omitempty"`    // Firefox: bit 1 http, bit 2 https, bit 4 file
 }
 
+// Extras are a cookie's ExtraFields, interned: a Cookie holds 8 bytes
+// instead of 64 (the UI holds a million cookies), and the few distinct
+// values a store has (a Chromium profile: a handful of priorities, schemes,
+// ports and types) are kept once. Any value, an unknown spelling too, is
+// kept as it is. The zero value has no extra attribute; == compares the
+// fields, as it did when Extras were the fields.
+type Extras struct{ h unique.Handle[ExtraFields] }
+
+// MakeExtras interns f.
+func MakeExtras(f ExtraFields) Extras {
+	if f == (ExtraFields{}) {
+		return Extras{}
+	}
+	return Extras{unique.Make(f)}
+}
+
+// Fields are the attributes e holds.
+func (e Extras) Fields() ExtraFields {
+	if e.IsZero() {
+		return ExtraFields{}
+	}
+	return e.h.Value()
+}
+
 // IsZero reports whether no extra attribute is set.
 func (e Extras) IsZero() bool { return e == Extras{} }
+
+// MarshalJSON writes the fields, as ExtraFields does.
+func (e Extras) MarshalJSON() ([]byte, error) { return json.Marshal(e.Fields()) }
+
+// UnmarshalJSON reads the fields, as ExtraFields does.
+func (e *Extras) UnmarshalJSON(b []byte) error {
+	f := e.Fields()
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*e = MakeExtras(f)
+	return nil
+}
 
 // Encryption is how the store kept the value.
 type Encryption string
@@ -196,8 +236,8 @@ func PurposeRank(p Purpose) int {
 
 // Cookie is one cookie with every attribute a browser stores.
 //
-// Times are UTC; a zero time means "not stored". Session cookies have
-// Session set and a zero Expires.
+// Times are Times (8 bytes, microseconds); a zero Time means "not stored".
+// Session cookies have Session set and a zero Expires.
 type Cookie struct {
 	// ID is the jar's row id; 0 for a cookie that is not in a jar.
 	ID int64
@@ -223,11 +263,11 @@ type Cookie struct {
 	// missing key). Value is then empty and must never be shown as text.
 	ValueUnreadable bool
 
-	Expires time.Time
+	Expires Time
 
-	Created      time.Time
-	LastAccessed time.Time
-	LastUpdated  time.Time
+	Created      Time
+	LastAccessed Time
+	LastUpdated  Time
 
 	Partition Partition
 	Container Container
@@ -303,5 +343,5 @@ func (c *Cookie) Host() string { return strings.TrimPrefix(c.Domain, ".") }
 
 // Expired reports whether a persistent cookie has expired at now.
 func (c *Cookie) Expired(now time.Time) bool {
-	return !c.Session && !c.Expires.IsZero() && !c.Expires.After(now)
+	return !c.Session && !c.Expires.IsZero() && !c.Expires.Time().After(now)
 }

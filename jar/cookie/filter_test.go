@@ -11,12 +11,12 @@ import (
 func TestFilterMatch(t *testing.T) {
 	future := testNow.Add(24 * time.Hour)
 	cookies := []Cookie{
-		{Name: "_ga", Value: "GA1.2.3", Domain: ".example.com", Path: "/", Source: "chrome:Default", Purpose: PurposeTracking, Expires: future, Secure: true},
+		{Name: "_ga", Value: "GA1.2.3", Domain: ".example.com", Path: "/", Source: "chrome:Default", Purpose: PurposeTracking, Expires: TimeOf(future), Secure: true},
 		{Name: "SID", Value: "Secret Token", Domain: "a.example.com", HostOnly: true, Path: "/", Source: "firefox:default-release", Purpose: PurposeSession, Session: true, HTTPOnly: true},
-		{Name: "lang", Value: "en", Domain: ".badexample.com", Path: "/", Source: "chrome:Profile 1", Purpose: PurposePersonalization, Expires: testNow.Add(-time.Hour)},
-		{Name: "part", Value: "x", Domain: "shop.example.org", HostOnly: true, Path: "/", Source: "file:cookies.txt", Expires: future, Secure: true,
+		{Name: "lang", Value: "en", Domain: ".badexample.com", Path: "/", Source: "chrome:Profile 1", Purpose: PurposePersonalization, Expires: TimeOf(testNow.Add(-time.Hour))},
+		{Name: "part", Value: "x", Domain: "shop.example.org", HostOnly: true, Path: "/", Source: "file:cookies.txt", Expires: TimeOf(future), Secure: true,
 			Partition: Partition{Kind: PartitionCHIPS, TopLevelSite: "https://example.com"}},
-		{Name: "enc", Domain: ".example.org", Path: "/", Source: "chrome:Default", ValueUnreadable: true, Expires: future},
+		{Name: "enc", Domain: ".example.org", Path: "/", Source: "chrome:Default", ValueUnreadable: true, Expires: TimeOf(future)},
 	}
 	tests := []struct {
 		filter string

@@ -93,7 +93,7 @@ func Validate(c *Cookie, now time.Time) error {
 		if c.Expires.IsZero() {
 			return bad("expires", "a persistent cookie needs an expiry (or make it a session cookie)")
 		}
-		if !c.Expires.After(now) {
+		if !c.Expires.Time().After(now) {
 			return bad("expires", "is in the past")
 		}
 	}

@@ -9,7 +9,7 @@ import (
 var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 func TestValidate(t *testing.T) {
-	ok := Cookie{Source: "s", Domain: "example.com", HostOnly: true, Path: "/", Name: "n", Value: "v", Secure: true, Expires: testNow.Add(time.Hour)}
+	ok := Cookie{Source: "s", Domain: "example.com", HostOnly: true, Path: "/", Name: "n", Value: "v", Secure: true, Expires: TimeOf(testNow.Add(time.Hour))}
 	if err := Validate(&ok, testNow); err != nil {
 		t.Fatalf("valid cookie refused: %v", err)
 	}
@@ -28,8 +28,8 @@ func TestValidate(t *testing.T) {
 		{"host domain cookie", func(c *Cookie) { c.Name, c.HostOnly, c.Domain = "__Host-x", false, ".example.com" }, "host_only"},
 		{"host path", func(c *Cookie) { c.Name, c.Path = "__Host-x", "/a" }, "path"},
 		{"secure prefix", func(c *Cookie) { c.Name, c.Secure = "__secure-x", false }, "secure"},
-		{"expired", func(c *Cookie) { c.Expires = testNow.Add(-time.Second) }, "expires"},
-		{"persistent without expiry", func(c *Cookie) { c.Expires = time.Time{} }, "expires"},
+		{"expired", func(c *Cookie) { c.Expires = TimeOf(testNow.Add(-time.Second)) }, "expires"},
+		{"persistent without expiry", func(c *Cookie) { c.Expires = Time{} }, "expires"},
 		{"session with expiry", func(c *Cookie) { c.Session = true }, "expires"},
 		{"empty domain", func(c *Cookie) { c.Domain = "" }, "domain"},
 		{"space in domain", func(c *Cookie) { c.Domain = "exa mple.com" }, "domain"},
@@ -88,7 +88,7 @@ func TestSite(t *testing.T) {
 // TestValidateKeepsWhatBrowsersAccept: values and names real cookies carry
 // beyond RFC 6265's strict grammar, and hosts a browser sets cookies on.
 func TestValidateKeepsWhatBrowsersAccept(t *testing.T) {
-	ok := Cookie{Source: "s", Domain: "example.com", HostOnly: true, Path: "/", Name: "n", Value: "v", Secure: true, Expires: testNow.Add(time.Hour)}
+	ok := Cookie{Source: "s", Domain: "example.com", HostOnly: true, Path: "/", Name: "n", Value: "v", Secure: true, Expires: TimeOf(testNow.Add(time.Hour))}
 	for name, edit := range map[string]func(c *Cookie){
 		"JSON value":          func(c *Cookie) { c.Value = `{"v":7,"seen":true}` },
 		"brackets in name":    func(c *Cookie) { c.Name = "cart[items]" },

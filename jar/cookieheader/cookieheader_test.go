@@ -22,13 +22,13 @@ func TestHeader(t *testing.T) {
 	t0 := now.Add(-time.Hour)
 	chips := cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com"}
 	cs := []cookie.Cookie{
-		{Domain: "example.com", HostOnly: true, Path: "/", Name: "host", Value: "1", Expires: exp, Created: t0},
-		{Domain: ".example.com", Path: "/", Name: "dom", Value: "2", Session: true, Created: t0.Add(time.Second)},
-		{Domain: ".example.com", Path: "/app", Name: "app", Value: "3", Expires: exp, Created: t0.Add(2 * time.Second)},
-		{Domain: ".example.com", Path: "/app/", Name: "appslash", Value: "4", Expires: exp, Created: t0},
-		{Domain: ".example.com", Path: "/", Name: "sec", Value: "5", Secure: true, Expires: exp, Created: t0.Add(3 * time.Second)},
-		{Domain: ".example.com", Path: "/", Name: "old", Value: "6", Expires: now.Add(-time.Second), Created: t0},
-		{Domain: ".example.com", Path: "/", Name: "part", Value: "7", Secure: true, Partition: chips, Session: true, Created: t0.Add(4 * time.Second)},
+		{Domain: "example.com", HostOnly: true, Path: "/", Name: "host", Value: "1", Expires: cookie.TimeOf(exp), Created: cookie.TimeOf(t0)},
+		{Domain: ".example.com", Path: "/", Name: "dom", Value: "2", Session: true, Created: cookie.TimeOf(t0.Add(time.Second))},
+		{Domain: ".example.com", Path: "/app", Name: "app", Value: "3", Expires: cookie.TimeOf(exp), Created: cookie.TimeOf(t0.Add(2 * time.Second))},
+		{Domain: ".example.com", Path: "/app/", Name: "appslash", Value: "4", Expires: cookie.TimeOf(exp), Created: cookie.TimeOf(t0)},
+		{Domain: ".example.com", Path: "/", Name: "sec", Value: "5", Secure: true, Expires: cookie.TimeOf(exp), Created: cookie.TimeOf(t0.Add(3 * time.Second))},
+		{Domain: ".example.com", Path: "/", Name: "old", Value: "6", Expires: cookie.TimeOf(now.Add(-time.Second)), Created: cookie.TimeOf(t0)},
+		{Domain: ".example.com", Path: "/", Name: "part", Value: "7", Secure: true, Partition: chips, Session: true, Created: cookie.TimeOf(t0.Add(4 * time.Second))},
 		{Domain: ".example.com", Path: "/", Name: "xpart", Value: "8", Secure: true, Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://other.com"}, Session: true},
 		{Domain: ".example.com", Path: "/", Name: "enc", ValueUnreadable: true, Session: true},
 		{Domain: ".example.com", Path: "/", Name: "crlf", Value: "a\r\nX-Evil: 1", Session: true},
@@ -36,9 +36,9 @@ func TestHeader(t *testing.T) {
 		{Domain: "127.0.0.1", HostOnly: true, Path: "/", Name: "ip", Value: "10", Session: true},
 		{Domain: "[::1]", HostOnly: true, Path: "/", Name: "ip6", Value: "11", Session: true},
 		{Domain: ".xn--mnchen-3ya.de", Path: "/", Name: "idn", Value: "12", Session: true},
-		{Domain: "example.com", HostOnly: true, Path: "/", Name: "", Value: "nameless", Session: true, Created: t0.Add(5 * time.Second)},
+		{Domain: "example.com", HostOnly: true, Path: "/", Name: "", Value: "nameless", Session: true, Created: cookie.TimeOf(t0.Add(5 * time.Second))},
 		// The same cookie from a second source: the newer one is sent once.
-		{Source: "b", Domain: ".example.com", Path: "/", Name: "dom", Value: "2-newer", Session: true, Created: t0.Add(1500 * time.Millisecond)},
+		{Source: "b", Domain: ".example.com", Path: "/", Name: "dom", Value: "2-newer", Session: true, Created: cookie.TimeOf(t0.Add(1500 * time.Millisecond))},
 	}
 	tests := []struct{ url, want string }{
 		{"http://example.com/", "host=1; dom=2-newer; nameless"},
@@ -87,7 +87,7 @@ func TestAgainstGoCookiejar(t *testing.T) {
 		for i := 0; i < 30; i++ {
 			host := hosts[r.IntN(len(hosts))]
 			c := cookie.Cookie{Path: paths[r.IntN(len(paths))], Name: fmt.Sprintf("c%d", i), Value: fmt.Sprint(r.IntN(100)),
-				Secure: r.IntN(3) == 0, Created: realNow.Add(time.Duration(i) * time.Millisecond), Session: true}
+				Secure: r.IntN(3) == 0, Created: cookie.TimeOf(realNow.Add(time.Duration(i) * time.Millisecond)), Session: true}
 			hc := &http.Cookie{Name: c.Name, Value: c.Value, Path: c.Path, Secure: c.Secure}
 			if r.IntN(2) == 0 {
 				c.Domain, c.HostOnly = host, true

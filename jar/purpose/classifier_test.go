@@ -332,7 +332,7 @@ func TestClassifyCookieAttributes(t *testing.T) {
 		{cookie.Cookie{Domain: "example.com", Name: "__Host-xq", Value: "v", Secure: true, Path: "/"}, cookie.PurposeSession},
 		{cookie.Cookie{Domain: "example.com", Name: "xq", Value: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", HTTPOnly: true, Secure: true}, cookie.PurposeSession},
 		{cookie.Cookie{Domain: "example.com", Name: "uid", Value: "123", SameSite: cookie.SameSiteNone, Secure: true}, cookie.PurposeTracking},
-		{cookie.Cookie{Domain: "example.com", Name: "uid", Value: "123", Created: now, Expires: now.Add(400 * 24 * time.Hour)}, cookie.PurposeTracking},
+		{cookie.Cookie{Domain: "example.com", Name: "uid", Value: "123", Created: cookie.TimeOf(now), Expires: cookie.TimeOf(now.Add(400 * 24 * time.Hour))}, cookie.PurposeTracking},
 		// A browser-session id the site keeps to itself: its own cookie.
 		{cookie.Cookie{Domain: "example.com", Name: "uid", Value: "123", Session: true}, cookie.PurposeSession},
 		// No evidence, but built to be sent cross-site: no guess.

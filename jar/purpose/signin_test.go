@@ -170,7 +170,7 @@ func TestSigninSafety(t *testing.T) {
 		for _, ck := range cks {
 			p, why, ev := s.c.Explain(ck.domain, ck.name)
 			full := cookie.Cookie{Domain: ck.domain, Name: ck.name, Value: "0123456789abcdef0123456789abcdef", SameSite: cookie.SameSiteNone,
-				Secure: true, Created: now, Expires: now.Add(400 * 24 * time.Hour)}
+				Secure: true, Created: cookie.TimeOf(now), Expires: cookie.TimeOf(now.Add(400 * 24 * time.Hour))}
 			s.c.Classify(&full)
 			checked++
 			if p == cookie.PurposeTracking || full.Purpose == cookie.PurposeTracking {
