@@ -174,7 +174,7 @@ func TestReimportOddBytesUnchanged(t *testing.T) {
 		c := cookie.Cookie{Source: "file:odd", Domain: "odd" + s + ".example", Path: "/" + s, Name: "n" + s,
 			Value: "v", Session: true, HostOnly: i%2 == 0}
 		if i%3 == 0 {
-			c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://" + s}
+			c.Partition = cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://" + s})
 			c.Container = cookie.Container{Key: "userContextId=" + s}
 		}
 		cs = append(cs, c)

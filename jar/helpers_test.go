@@ -62,9 +62,9 @@ func makeCookies(n int, seed uint64, now time.Time, source string) []cookie.Cook
 		}
 		switch r.IntN(20) {
 		case 0:
-			c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://" + sites[r.IntN(len(sites))], CrossSiteAncestor: r.IntN(2) == 0}
+			c.Partition = cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://" + sites[r.IntN(len(sites))], CrossSiteAncestor: r.IntN(2) == 0})
 		case 1:
-			c.Partition = cookie.Partition{Kind: cookie.PartitionFirefox, TopLevelSite: "https://" + sites[r.IntN(len(sites))]}
+			c.Partition = cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionFirefox, TopLevelSite: "https://" + sites[r.IntN(len(sites))]})
 		case 2:
 			c.Container = cookie.Container{Key: "userContextId=2", Name: "Work"}
 		}

@@ -164,7 +164,7 @@ func (w *digestWriter) cookie(c *cookie.Cookie) {
 	for _, s := range [...]string{c.Source, c.Domain, c.Path, c.Name, c.Value} {
 		w.str(s)
 	}
-	for _, b := range [...]bool{c.HostOnly, c.Secure, c.HTTPOnly, c.Session, c.ValueUnreadable, c.Partition.CrossSiteAncestor} {
+	for _, b := range [...]bool{c.HostOnly, c.Secure, c.HTTPOnly, c.Session, c.ValueUnreadable, c.Partition.CrossSiteAncestor()} {
 		w.flag(b)
 	}
 	w.num(int64(c.SameSite))
@@ -172,7 +172,7 @@ func (w *digestWriter) cookie(c *cookie.Cookie) {
 		w.time(t.Time())
 	}
 	x := c.Extras.Fields()
-	for _, s := range [...]string{string(c.Partition.Kind), c.Partition.TopLevelSite, c.Container.Key, c.Container.Name,
+	for _, s := range [...]string{string(c.Partition.Kind()), c.Partition.TopLevelSite(), c.Container.Key, c.Container.Name,
 		x.Priority, x.SourceScheme, x.SourceType, string(c.Encryption), c.UnreadableReason,
 		c.OriginalKey, string(c.Purpose), c.Reason, string(c.VerdictBy), c.ProtectedBy} {
 		w.str(s)

@@ -275,10 +275,16 @@ func TestReadDigestCoversEveryField(t *testing.T) {
 	var leaves func(v reflect.Value, path string, set func())
 	n := 0
 	leaves = func(v reflect.Value, path string, set func()) {
-		if v.Type() == reflect.TypeOf(cookie.Extras{}) {
-			// Interned: walk its fields and put them back through MakeExtras.
-			x := v.Interface().(cookie.Extras).Fields()
-			leaves(reflect.ValueOf(&x).Elem(), path, func() { v.Set(reflect.ValueOf(cookie.MakeExtras(x))) })
+		// Interned values: walk their fields and put them back through
+		// their Make.
+		switch x := v.Interface().(type) {
+		case cookie.Extras:
+			f := x.Fields()
+			leaves(reflect.ValueOf(&f).Elem(), path, func() { v.Set(reflect.ValueOf(cookie.MakeExtras(f))) })
+			return
+		case cookie.Partition:
+			f := x.Fields()
+			leaves(reflect.ValueOf(&f).Elem(), path, func() { v.Set(reflect.ValueOf(cookie.MakePartition(f))) })
 			return
 		}
 		if set == nil {

@@ -92,7 +92,7 @@ func TestImportRecord(t *testing.T) {
 	}
 	for i, top := range []string{"https://news.example", "https://shop.example", "https://news.example:8443"} {
 		added = append(added, cookie.Cookie{Source: src, Domain: ".tiktok.com", Path: "/", Name: fmt.Sprintf("ttp%d", i),
-			Purpose: cookie.PurposeTracking, Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: top}})
+			Purpose: cookie.PurposeTracking, Partition: cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: top})})
 	}
 	added = append(added,
 		cookie.Cookie{Source: src, Domain: "example.com", HostOnly: true, Path: "/", Name: "fresh_session", Purpose: cookie.PurposeSession},
@@ -202,7 +202,7 @@ func trackingOf(cs []cookie.Cookie) []TrackingSeen {
 			continue
 		}
 		site := cookie.Site(c.Domain)
-		if top := c.Partition.TopLevelSite; top != "" {
+		if top := c.Partition.TopLevelSite(); top != "" {
 			u, _ := url.Parse(top)
 			site = cookie.Site(u.Hostname())
 		}

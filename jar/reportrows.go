@@ -204,7 +204,7 @@ func siteCounts(ctx context.Context, q querier, fs filterSQL) ([]SiteCount, erro
 // registrable domain is site.
 func trackingRow(c *cookie.Cookie, site string, sites siteCache) TrackingRow {
 	reach := site
-	if c.Partition.TopLevelSite != "" {
+	if c.Partition.TopLevelSite() != "" {
 		reach = cookie.ReachSite(c, sites.site)
 	}
 	return TrackingRow{Source: c.Source, Domain: c.Domain, Name: c.Name, Site: site, Reach: reach,

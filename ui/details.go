@@ -99,8 +99,8 @@ func storageLines(c *cookie.Cookie, label func(string) string) []string {
 	var out []string
 	part := "none"
 	if !c.Partition.IsZero() {
-		part = string(c.Partition.Kind) + " " + safe(c.Partition.TopLevelSite)
-		if c.Partition.CrossSiteAncestor {
+		part = string(c.Partition.Kind()) + " " + safe(c.Partition.TopLevelSite())
+		if c.Partition.CrossSiteAncestor() {
 			part += " (cross-site ancestor)"
 		}
 	}

@@ -49,7 +49,7 @@ func reportJar(t testing.TB, path string) *jar.Jar {
 				add(site, "_hjSessionUser_7", cookie.Cookie{})
 			}
 			if second && i < 3 {
-				add(".tiktok.com", "_ttp", cookie.Cookie{Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://www" + site}})
+				add(".tiktok.com", "_ttp", cookie.Cookie{Partition: cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://www" + site})})
 			}
 		}
 		add(".doubleclick.net", "IDE", cookie.Cookie{Expires: cookie.TimeOf(testNow.Add(390 * 24 * time.Hour))})

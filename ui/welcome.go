@@ -63,7 +63,7 @@ func demoCookies(now time.Time) ([]cookie.Cookie, error) {
 			c.Expires = cookie.TimeOf(now.Add(time.Duration(d.Days) * 24 * time.Hour).Truncate(time.Second).UTC())
 		}
 		if d.Partitioned != "" {
-			c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: d.Partitioned}
+			c.Partition = cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: d.Partitioned})
 		}
 		if d.ContainerKey != "" {
 			c.Container = cookie.Container{Key: d.ContainerKey, Name: d.Container}

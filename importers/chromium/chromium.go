@@ -518,7 +518,7 @@ func (r *rowState) cookie(s *schema, source string) cookie.Cookie {
 	if r.topFrame != "" {
 		// has_cross_site_ancestor is meaningful only with a partition key:
 		// Chrome writes 1 on unpartitioned rows too.
-		c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: r.topFrame, CrossSiteAncestor: r.crossSite == 1}
+		c.Partition = cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: r.topFrame, CrossSiteAncestor: r.crossSite == 1})
 	}
 	x := cookie.ExtraFields{
 		Priority:     enumName(r.priority, priorityNames),

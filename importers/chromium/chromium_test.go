@@ -108,7 +108,7 @@ func TestManifestFixture(t *testing.T) {
 			}
 			byKey := map[string]cookie.Cookie{}
 			for _, c := range res.Cookies {
-				byKey[c.Domain+"|"+c.Name+"|"+c.Partition.TopLevelSite] = c
+				byKey[c.Domain+"|"+c.Name+"|"+c.Partition.TopLevelSite()] = c
 			}
 			for _, want := range m.Cookies {
 				top := ""
@@ -139,7 +139,7 @@ func TestManifestFixture(t *testing.T) {
 					}
 				}
 				if want.PartitionKey != nil {
-					p := c.Partition
+					p := c.Partition.Fields()
 					if p.Kind != cookie.PartitionCHIPS || p.TopLevelSite != want.PartitionKey.TopLevelSite || p.CrossSiteAncestor != want.PartitionKey.HasCrossSiteAncestor {
 						t.Errorf("%s: partition %+v, want %+v", want.SpecID, p, *want.PartitionKey)
 					}

@@ -42,10 +42,11 @@ func decode(in *inEntry, opts importers.Options) (cookie.Cookie, string) {
 		return c, why
 	}
 	if e.PartitionKey != nil {
-		c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: e.PartitionKey.TopLevelSite, CrossSiteAncestor: e.PartitionKey.HasCrossSiteAncestor}
+		p := cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: e.PartitionKey.TopLevelSite, CrossSiteAncestor: e.PartitionKey.HasCrossSiteAncestor}
 		if x.PartitionKind != nil {
-			c.Partition.Kind = cookie.PartitionKind(*x.PartitionKind)
+			p.Kind = cookie.PartitionKind(*x.PartitionKind)
 		}
+		c.Partition = cookie.MakePartition(p)
 	}
 	if x.Container != nil {
 		c.Container = cookie.Container{Key: x.Container.Key, Name: x.Container.Name}

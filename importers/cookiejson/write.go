@@ -135,8 +135,8 @@ func toEntry(c *cookie.Cookie) *entry {
 		x.Expires = formatTime(c.Expires.Time()) // a session cookie with an expiry: keep it
 	}
 	if !c.Partition.IsZero() {
-		e.PartitionKey = &partitionKey{TopLevelSite: c.Partition.TopLevelSite, HasCrossSiteAncestor: c.Partition.CrossSiteAncestor}
-		x.PartitionKind = ptr(string(c.Partition.Kind))
+		e.PartitionKey = &partitionKey{TopLevelSite: c.Partition.TopLevelSite(), HasCrossSiteAncestor: c.Partition.CrossSiteAncestor()}
+		x.PartitionKind = ptr(string(c.Partition.Kind()))
 	}
 	if c.Container != (cookie.Container{}) {
 		x.Container = &container{Key: c.Container.Key, Name: c.Container.Name}

@@ -73,13 +73,13 @@ func parsePartitionKey(key string, chips bool) cookie.Partition {
 	}
 	if !strings.HasPrefix(key, "(") || !strings.HasSuffix(key, ")") {
 		// Firefox before schemeful partitioning: only the base domain.
-		return cookie.Partition{Kind: kind, TopLevelSite: key}
+		return cookie.MakePartition(cookie.PartitionFields{Kind: kind, TopLevelSite: key})
 	}
 	parts := strings.Split(key[1:len(key)-1], ",")
-	p := cookie.Partition{Kind: kind}
+	p := cookie.PartitionFields{Kind: kind}
 	if len(parts) < 2 {
 		p.TopLevelSite = key[1 : len(key)-1]
-		return p
+		return cookie.MakePartition(p)
 	}
 	site := parts[0] + "://" + parts[1]
 	for _, extra := range parts[2:] {
@@ -93,7 +93,7 @@ func parsePartitionKey(key string, chips bool) cookie.Partition {
 		}
 	}
 	p.TopLevelSite = site
-	return p
+	return cookie.MakePartition(p)
 }
 
 // sameSite maps Firefox's nsICookie SameSite values. Before schema 15,

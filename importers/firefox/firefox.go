@@ -311,8 +311,9 @@ func (r *rowReader) addRow(v []driver.Value, hasRaw, millis bool) {
 		Encryption:   cookie.EncPlain,
 		OriginalKey:  r.keys.encode(name, host, path, oa),
 	}
-	if partitioned && c.Partition.Kind == cookie.PartitionFirefox {
-		c.Partition.Kind = cookie.PartitionCHIPS
+	if p := c.Partition.Fields(); partitioned && p.Kind == cookie.PartitionFirefox {
+		p.Kind = cookie.PartitionCHIPS
+		c.Partition = cookie.MakePartition(p)
 	}
 	r.res.Cookies = append(r.res.Cookies, c)
 }

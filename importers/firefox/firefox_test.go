@@ -100,7 +100,7 @@ func manifestKey(domain, name, path, site string) string {
 }
 
 func cookieKey(c *cookie.Cookie) string {
-	return manifestKey(c.Domain, c.Name, c.Path, c.Partition.TopLevelSite)
+	return manifestKey(c.Domain, c.Name, c.Path, c.Partition.TopLevelSite())
 }
 
 // Every cookie Firefox reported, and that has a row, imports exactly — from
@@ -195,7 +195,7 @@ func checkAgainstManifest(t *testing.T, c *cookie.Cookie, m manifestCookie) {
 			wantKind = cookie.PartitionCHIPS
 		}
 	}
-	if c.Partition.Kind != wantKind || c.Partition.CrossSiteAncestor {
+	if c.Partition.Kind() != wantKind || c.Partition.CrossSiteAncestor() {
 		t.Errorf("%s: partition %+v, want kind %q", k, c.Partition, wantKind)
 	}
 	if c.Extras.Fields().SchemeMap != m.Firefox.SchemeMap {
@@ -496,11 +496,11 @@ func TestOriginAttributesContainersAndPartitions(t *testing.T) {
 		"private":  {cookie.Container{Key: "privateBrowsingId=1", Name: "Private browsing"}, cookie.Partition{}},
 		"fpi":      {cookie.Container{Key: "firstPartyDomain=example.org"}, cookie.Partition{}},
 		"gv":       {cookie.Container{Key: "geckoViewSessionContextId=abc&userContextId=3", Name: "Banking"}, cookie.Partition{}},
-		"tcp":      {cookie.Container{}, cookie.Partition{Kind: cookie.PartitionFirefox, TopLevelSite: "https://example.com"}},
-		"chips":    {cookie.Container{}, cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com"}},
-		"port":     {cookie.Container{}, cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "http://localhost:8080"}},
-		"ancestor": {cookie.Container{Key: "userContextId=2", Name: "Work"}, cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com", CrossSiteAncestor: true}},
-		"old":      {cookie.Container{}, cookie.Partition{Kind: cookie.PartitionFirefox, TopLevelSite: "example.net"}},
+		"tcp":      {cookie.Container{}, cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionFirefox, TopLevelSite: "https://example.com"})},
+		"chips":    {cookie.Container{}, cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com"})},
+		"port":     {cookie.Container{}, cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "http://localhost:8080"})},
+		"ancestor": {cookie.Container{Key: "userContextId=2", Name: "Work"}, cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com", CrossSiteAncestor: true})},
+		"old":      {cookie.Container{}, cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionFirefox, TopLevelSite: "example.net"})},
 		"domain":   {},
 	}
 	if len(got) != len(want) {
@@ -716,7 +716,7 @@ func TestPublicSamples(t *testing.T) {
 	for _, c := range res.Cookies {
 		if !c.Partition.IsZero() {
 			n++
-			if c.Partition != (cookie.Partition{Kind: cookie.PartitionFirefox, TopLevelSite: "https://wikipedia.org"}) || c.Domain != "login.wikimedia.org" {
+			if c.Partition != (cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionFirefox, TopLevelSite: "https://wikipedia.org"})) || c.Domain != "login.wikimedia.org" {
 				t.Errorf("partitioned cookie %+v", c)
 			}
 		}
@@ -762,7 +762,7 @@ func TestSessionStoreContainersAndPartitions(t *testing.T) {
 	if c := got["shop"]; c.Container != (cookie.Container{Key: "userContextId=4", Name: "Shopping"}) || c.SameSite != cookie.SameSiteStrict || !c.Session {
 		t.Errorf("container session cookie %+v", c)
 	}
-	if c := got["part"]; c.Partition != (cookie.Partition{Kind: cookie.PartitionFirefox, TopLevelSite: "https://example.com"}) || c.Container.Key != "" {
+	if c := got["part"]; c.Partition != (cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionFirefox, TopLevelSite: "https://example.com"})) || c.Container.Key != "" {
 		t.Errorf("partitioned session cookie %+v", c)
 	}
 }

@@ -26,7 +26,7 @@ func FuzzOriginAttributes(f *testing.F) {
 				t.Fatalf("partitionKey left in container key %q", oa.container)
 			}
 		}
-		if !oa.partition.IsZero() && oa.partition.Kind == "" {
+		if !oa.partition.IsZero() && oa.partition.Kind() == "" {
 			t.Fatalf("partition without a kind: %+v", oa.partition)
 		}
 	})

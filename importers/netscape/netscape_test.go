@@ -325,11 +325,11 @@ func TestWriteOptionsAndReport(t *testing.T) {
 	cs := []cookie.Cookie{
 		{Source: "a", Domain: ".e.com", Path: "/", Name: "x", Value: "1", Expires: cookie.TimeOf(exp), HTTPOnly: true, SameSite: cookie.SameSiteLax,
 			Container: cookie.Container{Key: "userContextId=2"}, Extras: cookie.MakeExtras(cookie.ExtraFields{Priority: "high"})},
-		{Source: "b", Domain: ".e.com", Path: "/", Name: "x", Value: "2", Expires: cookie.TimeOf(exp), Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"}},
+		{Source: "b", Domain: ".e.com", Path: "/", Name: "x", Value: "2", Expires: cookie.TimeOf(exp), Partition: cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"})},
 		{Source: "c", Domain: ".e.com", Path: "/", Name: "x", Value: "3", Expires: cookie.TimeOf(exp)},
 		{Source: "c", Domain: ".e.com", Path: "/", Name: "old", Value: "4", Expires: cookie.TimeOf(now.Add(-time.Hour))},
 		{Source: "c", Domain: ".e.com", Path: "/", Name: "ancient", Value: "5", Expires: cookie.TimeOf(time.Unix(-5, 0))},
-		{Source: "c", Domain: ".e.com", Path: "/", Name: "p", Value: "6", Expires: cookie.TimeOf(exp), Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"}},
+		{Source: "c", Domain: ".e.com", Path: "/", Name: "p", Value: "6", Expires: cookie.TimeOf(exp), Partition: cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"})},
 	}
 	// By default the cookies partitioned under another top-level site
 	// (t.com for e.com cookies) are left out: a cookies.txt would send them
@@ -342,7 +342,9 @@ func TestWriteOptionsAndReport(t *testing.T) {
 	}
 	// Own-site partitioned cookies are kept.
 	own := cs[1]
-	own.Partition.TopLevelSite = "https://e.com"
+	p := own.Partition.Fields()
+	p.TopLevelSite = "https://e.com"
+	own.Partition = cookie.MakePartition(p)
 	if _, rep := writeString(t, []cookie.Cookie{own}, WriteOptions{}); rep.Written != 1 || rep.ForeignPartitioned != 0 {
 		t.Fatalf("own-site partitioned cookie: %+v", rep)
 	}

@@ -533,7 +533,7 @@ func ForeignPartition(c *cookie.Cookie) bool {
 	if c.Partition.IsZero() {
 		return false
 	}
-	top := c.Partition.TopLevelSite
+	top := c.Partition.TopLevelSite()
 	if i := strings.Index(top, "://"); i >= 0 {
 		top = top[i+3:]
 	}

@@ -19,7 +19,7 @@ func TestWriteDedupSurvivesHashCollisions(t *testing.T) {
 		c := cs[i]
 		c.Source = "b"
 		if i%2 == 0 {
-			c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"}
+			c.Partition = cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"})
 		}
 		cs = append(cs, c)
 	}

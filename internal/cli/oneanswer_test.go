@@ -54,7 +54,7 @@ func TestOneCookieOneAnswer(t *testing.T) {
 		base("pref", "from-chrome-older", now.Add(-72*time.Hour), now.Add(-3*time.Hour)),
 		// CHIPS: set by site.test as an embed under other.test.
 		{Domain: "site.test", HostOnly: true, Path: "/", Name: "embed", Value: "e", Secure: true, Expires: cookie.TimeOf(exp),
-			Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://other.test"},
+			Partition: cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://other.test"}),
 			Created:   cookie.TimeOf(now.Add(-time.Hour)), LastUpdated: cookie.TimeOf(now.Add(-time.Hour))},
 	}
 	dir := s.firefoxProfile()

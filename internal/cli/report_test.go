@@ -88,7 +88,7 @@ func TestReportChanges(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		added = append(added, cookie.Cookie{Domain: ".tiktok.com", Path: "/", Name: "_ttp", Value: "t", Secure: true,
 			SameSite: cookie.SameSiteNone, Expires: cookie.TimeOf(now.Add(400 * 24 * time.Hour)),
-			Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: fmt.Sprintf("https://shop%d.example", i)}})
+			Partition: cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: fmt.Sprintf("https://shop%d.example", i)})})
 	}
 	added = append(added, cookie.Cookie{Domain: "www.shop4.example", HostOnly: true, Path: "/", Name: "evil\x1b[2J", Value: "x", Session: true})
 	second = append(second, added...)

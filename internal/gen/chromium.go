@@ -125,7 +125,7 @@ func WriteChromiumStore(path string, cs []cookie.Cookie, opts ChromiumStoreOptio
 		}
 		// Chrome writes has_cross_site_ancestor 1 on unpartitioned rows.
 		crossSite := 1
-		if !c.Partition.IsZero() && !c.Partition.CrossSiteAncestor {
+		if !c.Partition.IsZero() && !c.Partition.CrossSiteAncestor() {
 			crossSite = 0
 		}
 		scheme, port := schemeOf(c)
@@ -133,7 +133,7 @@ func WriteChromiumStore(path string, cs []cookie.Cookie, opts ChromiumStoreOptio
 		if updated.IsZero() {
 			updated = c.Created
 		}
-		if _, err := ins.Exec(chromeMicros(c.Created.Time()), host, c.Partition.TopLevelSite, c.Name, value, enc, c.Path,
+		if _, err := ins.Exec(chromeMicros(c.Created.Time()), host, c.Partition.TopLevelSite(), c.Name, value, enc, c.Path,
 			expires, b2i(c.Secure), b2i(c.HTTPOnly), chromeMicros(c.LastAccessed.Time()), hasExpires, hasExpires,
 			priorityOf(c), sameSiteOf(c.SameSite), scheme, port, chromeMicros(updated.Time()), sourceTypeOf(c), crossSite); err != nil {
 			return fmt.Errorf("gen: cookie %d (%s %s): %w", i, host, c.Name, err)

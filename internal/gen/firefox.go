@@ -69,7 +69,7 @@ func WriteFirefoxStore(path string, cs []cookie.Cookie) error {
 		}
 		if _, err := stmt.Exec(FirefoxOriginAttributes(c), c.Name, c.Value, firefoxHost(c), c.Path,
 			c.Expires.UnixMilli(), ffMicros(c.LastAccessed.Time(), now), created, ffBool(c.Secure), ffBool(c.HTTPOnly),
-			firefoxSameSite(c.SameSite), schemeMap, ffBool(c.Partition.Kind == cookie.PartitionCHIPS),
+			firefoxSameSite(c.SameSite), schemeMap, ffBool(c.Partition.Kind() == cookie.PartitionCHIPS),
 			ffMicros(c.LastUpdated.Time(), now)); err != nil {
 			return fmt.Errorf("%s: cookie %s: %v", path, c.Identity(), err)
 		}
@@ -84,7 +84,7 @@ func FirefoxOriginAttributes(c *cookie.Cookie) string {
 	if c.Container.Key != "" {
 		parts = strings.Split(c.Container.Key, "&")
 	}
-	if p := c.Partition; !p.IsZero() {
+	if p := c.Partition.Fields(); !c.Partition.IsZero() {
 		key := p.TopLevelSite
 		if scheme, rest, ok := strings.Cut(key, "://"); ok {
 			host, port, _ := strings.Cut(rest, ":")

@@ -15,7 +15,7 @@ func TestWriteFirefoxStore(t *testing.T) {
 		{Domain: ".example.com", Path: "/", Name: "a", Value: "1", Secure: true, SameSite: cookie.SameSiteLax,
 			Expires: cookie.TimeOf(now.Add(time.Hour).Add(250 * time.Millisecond))},
 		{Domain: "www.example.com", HostOnly: true, Path: "/", Name: "b", Value: "2", Expires: cookie.TimeOf(now.Add(time.Hour)),
-			Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.org"},
+			Partition: cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.org"}),
 			Container: cookie.Container{Key: "userContextId=2"}},
 		{Domain: "www.example.com", HostOnly: true, Path: "/", Name: "s", Value: "3", Session: true},
 	}

@@ -226,7 +226,7 @@ func (g *generator) cookie(source string) cookie.Cookie {
 	// CHIPS: partitioned cookies are Secure and keyed to another top-level site.
 	if !special && g.pct(2) {
 		top := g.pickSite()
-		c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://" + top, CrossSiteAncestor: g.pct(20)}
+		c.Partition = cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://" + top, CrossSiteAncestor: g.pct(20)})
 		c.Secure = true
 		c.SameSite = cookie.SameSiteNone
 	}

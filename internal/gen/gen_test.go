@@ -64,7 +64,7 @@ func TestCookiesDeterministicAndUnique(t *testing.T) {
 		}
 		if !c.Partition.IsZero() {
 			partitioned++
-			if !c.Secure || c.Partition.Kind != cookie.PartitionCHIPS || !strings.HasPrefix(c.Partition.TopLevelSite, "https://") {
+			if !c.Secure || c.Partition.Kind() != cookie.PartitionCHIPS || !strings.HasPrefix(c.Partition.TopLevelSite(), "https://") {
 				t.Fatalf("bad partitioned cookie %+v", c)
 			}
 		}

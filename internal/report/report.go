@@ -342,7 +342,7 @@ func (k *computation) add(c *cookie.Cookie, site int32, n trackerNamed) {
 		return
 	}
 	reach := site
-	if c.Partition.TopLevelSite != "" {
+	if c.Partition.TopLevelSite() != "" {
 		reach = k.sites.id(cookie.ReachSite(c, k.siteOf))
 	}
 	k.addTracking(c.Source, site, reach, c.ProtectedBy != "", seen{c.Created.Time(), c.Expires.Time(), c.Session}, n)

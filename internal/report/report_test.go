@@ -66,7 +66,7 @@ func generated() map[string][]cookie.Cookie {
 					c.Domain = p.domain
 				}
 				if p.partitioned {
-					c.Partition = cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://www." + site}
+					c.Partition = cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://www." + site})
 				}
 				if s == 0 && k == 0 {
 					c.Created = cookie.TimeOf(now.Add(-p.oldest)) // the oldest, exactly
@@ -149,8 +149,8 @@ func independent(cs []cookie.Cookie, by report.By) map[string]*expected {
 			continue
 		}
 		host := strings.TrimPrefix(c.Domain, ".")
-		if c.Partition.TopLevelSite != "" {
-			u, err := url.Parse(c.Partition.TopLevelSite)
+		if c.Partition.TopLevelSite() != "" {
+			u, err := url.Parse(c.Partition.TopLevelSite())
 			if err != nil {
 				panic(err)
 			}

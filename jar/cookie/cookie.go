@@ -9,6 +9,7 @@ package cookie
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unique"
@@ -103,9 +104,8 @@ const (
 	PartitionFirefox PartitionKind = "firefox"
 )
 
-// Partition is the key of a partitioned cookie. The zero value means the
-// cookie is not partitioned.
-type Partition struct {
+// PartitionFields are the key of a partitioned cookie.
+type PartitionFields struct {
 	Kind PartitionKind
 	// TopLevelSite is the top-level site the cookie is keyed to, as a site
 	// URL ("https://example.com").
@@ -114,8 +114,48 @@ type Partition struct {
 	CrossSiteAncestor bool
 }
 
+// Partition is a cookie's PartitionFields, interned as Extras are: 8 bytes
+// in a Cookie instead of 40, and a jar's few partitions (one per top-level
+// site) kept once. The zero value means the cookie is not partitioned; ==
+// compares the fields.
+type Partition struct {
+	h unique.Handle[PartitionFields]
+}
+
+// MakePartition interns f.
+func MakePartition(f PartitionFields) Partition {
+	if f == (PartitionFields{}) {
+		return Partition{}
+	}
+	return Partition{unique.Make(f)}
+}
+
+// Fields are the partition's kind, site and bit.
+func (p Partition) Fields() PartitionFields {
+	if p == (Partition{}) {
+		return PartitionFields{}
+	}
+	return p.h.Value()
+}
+
+// Kind is the partition's kind (PartitionNone for none).
+func (p Partition) Kind() PartitionKind { return p.Fields().Kind }
+
+// TopLevelSite is the top-level site the cookie is keyed to, as a site
+// URL ("https://example.com"); "" for none.
+func (p Partition) TopLevelSite() string { return p.Fields().TopLevelSite }
+
+// CrossSiteAncestor is Chromium's has_cross_site_ancestor bit.
+func (p Partition) CrossSiteAncestor() bool { return p.Fields().CrossSiteAncestor }
+
 // IsZero reports whether the cookie is unpartitioned.
-func (p Partition) IsZero() bool { return p.Kind == PartitionNone && p.TopLevelSite == "" }
+func (p Partition) IsZero() bool {
+	f := p.Fields()
+	return f.Kind == PartitionNone && f.TopLevelSite == ""
+}
+
+// String is the fields, as %+v printed them when Partition was the fields.
+func (p Partition) String() string { return fmt.Sprintf("%+v", p.Fields()) }
 
 // Key is the partition's canonical text, used in the jar's identity. It is
 // "" for unpartitioned cookies.
@@ -123,11 +163,12 @@ func (p Partition) Key() string {
 	if p.IsZero() {
 		return ""
 	}
+	f := p.Fields()
 	b := strings.Builder{}
-	b.WriteString(string(p.Kind))
+	b.WriteString(string(f.Kind))
 	b.WriteByte('|')
-	b.WriteString(p.TopLevelSite)
-	if p.CrossSiteAncestor {
+	b.WriteString(f.TopLevelSite)
+	if f.CrossSiteAncestor {
 		b.WriteString("|cross-site")
 	}
 	return b.String()
@@ -139,14 +180,14 @@ func ParsePartitionKey(s string) Partition {
 		return Partition{}
 	}
 	parts := strings.Split(s, "|")
-	p := Partition{Kind: PartitionKind(parts[0])}
+	p := PartitionFields{Kind: PartitionKind(parts[0])}
 	if len(parts) > 1 {
 		p.TopLevelSite = parts[1]
 	}
 	if len(parts) > 2 && parts[2] == "cross-site" {
 		p.CrossSiteAncestor = true
 	}
-	return p
+	return MakePartition(p)
 }
 
 // Container is a Firefox container, private-browsing context or first-party
@@ -197,6 +238,9 @@ func (e Extras) Fields() ExtraFields {
 
 // IsZero reports whether no extra attribute is set.
 func (e Extras) IsZero() bool { return e == Extras{} }
+
+// String is the fields, as %+v printed them when Extras were the fields.
+func (e Extras) String() string { return fmt.Sprintf("%+v", e.Fields()) }
 
 // MarshalJSON writes the fields, as ExtraFields does.
 func (e Extras) MarshalJSON() ([]byte, error) { return json.Marshal(e.Fields()) }

@@ -15,7 +15,7 @@ func TestFilterMatch(t *testing.T) {
 		{Name: "SID", Value: "Secret Token", Domain: "a.example.com", HostOnly: true, Path: "/", Source: "firefox:default-release", Purpose: PurposeSession, Session: true, HTTPOnly: true},
 		{Name: "lang", Value: "en", Domain: ".badexample.com", Path: "/", Source: "chrome:Profile 1", Purpose: PurposePersonalization, Expires: TimeOf(testNow.Add(-time.Hour))},
 		{Name: "part", Value: "x", Domain: "shop.example.org", HostOnly: true, Path: "/", Source: "file:cookies.txt", Expires: TimeOf(future), Secure: true,
-			Partition: Partition{Kind: PartitionCHIPS, TopLevelSite: "https://example.com"}},
+			Partition: MakePartition(PartitionFields{Kind: PartitionCHIPS, TopLevelSite: "https://example.com"})},
 		{Name: "enc", Domain: ".example.org", Path: "/", Source: "chrome:Default", ValueUnreadable: true, Expires: TimeOf(future)},
 	}
 	tests := []struct {

@@ -8,10 +8,10 @@ import "strings"
 // own registrable domain. The tracker report counts a tracker's reach in
 // these sites (docs/cli.md, crumbs report). siteOf is Site or a cache of it.
 func ReachSite(c *Cookie, siteOf func(domain string) string) string {
-	if c.Partition.TopLevelSite == "" {
+	if c.Partition.TopLevelSite() == "" {
 		return siteOf(c.Domain)
 	}
-	return siteOf(siteHost(c.Partition.TopLevelSite))
+	return siteOf(siteHost(c.Partition.TopLevelSite()))
 }
 
 // siteHost is the host of a partition's top-level site URL

@@ -10,7 +10,7 @@ func TestReachSite(t *testing.T) {
 		"example.org":                     "example.org",
 		"https://a.b.example.com/?q":      "example.com",
 	} {
-		c := Cookie{Domain: ".tracker.net", Partition: Partition{Kind: PartitionCHIPS, TopLevelSite: in}}
+		c := Cookie{Domain: ".tracker.net", Partition: MakePartition(PartitionFields{Kind: PartitionCHIPS, TopLevelSite: in})}
 		if got := ReachSite(&c, Site); got != want {
 			t.Errorf("partitioned under %q: ReachSite = %q, want %q", in, got, want)
 		}

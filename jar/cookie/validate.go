@@ -82,7 +82,7 @@ func Validate(c *Cookie, now time.Time) error {
 	if c.SameSite > SameSiteStrict {
 		return bad("same_site", "unknown value")
 	}
-	if c.Partition.Kind == PartitionCHIPS && !c.Secure {
+	if c.Partition.Kind() == PartitionCHIPS && !c.Secure {
 		return bad("secure", "a partitioned (CHIPS) cookie must be secure")
 	}
 	if c.Session {

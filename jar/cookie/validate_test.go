@@ -38,7 +38,7 @@ func TestValidate(t *testing.T) {
 		{"samesite none insecure", func(c *Cookie) { c.SameSite, c.Secure = SameSiteNone, false }, "same_site"},
 		{"chips insecure", func(c *Cookie) {
 			c.Secure = false
-			c.Partition = Partition{Kind: PartitionCHIPS, TopLevelSite: "https://a.com"}
+			c.Partition = MakePartition(PartitionFields{Kind: PartitionCHIPS, TopLevelSite: "https://a.com"})
 		}, "secure"},
 		{"no source", func(c *Cookie) { c.Source = "" }, "source"},
 		{"bad purpose", func(c *Cookie) { c.Purpose = "food" }, "purpose"},

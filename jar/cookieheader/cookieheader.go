@@ -174,7 +174,7 @@ func (t *target) matches(c *cookie.Cookie, now time.Time) bool {
 	if c.Expired(now) || c.ValueUnreadable || (c.Secure && !t.secure) {
 		return false
 	}
-	if !c.Partition.IsZero() && (c.Partition.Kind != cookie.PartitionCHIPS || c.Partition.CrossSiteAncestor || c.Partition.TopLevelSite != t.site) {
+	if !c.Partition.IsZero() && (c.Partition.Kind() != cookie.PartitionCHIPS || c.Partition.CrossSiteAncestor() || c.Partition.TopLevelSite() != t.site) {
 		return false
 	}
 	if hasControl(c.Name) || hasControl(c.Value) {

@@ -20,7 +20,7 @@ var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 func TestHeader(t *testing.T) {
 	exp := now.Add(time.Hour)
 	t0 := now.Add(-time.Hour)
-	chips := cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com"}
+	chips := cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com"})
 	cs := []cookie.Cookie{
 		{Domain: "example.com", HostOnly: true, Path: "/", Name: "host", Value: "1", Expires: cookie.TimeOf(exp), Created: cookie.TimeOf(t0)},
 		{Domain: ".example.com", Path: "/", Name: "dom", Value: "2", Session: true, Created: cookie.TimeOf(t0.Add(time.Second))},
@@ -29,7 +29,7 @@ func TestHeader(t *testing.T) {
 		{Domain: ".example.com", Path: "/", Name: "sec", Value: "5", Secure: true, Expires: cookie.TimeOf(exp), Created: cookie.TimeOf(t0.Add(3 * time.Second))},
 		{Domain: ".example.com", Path: "/", Name: "old", Value: "6", Expires: cookie.TimeOf(now.Add(-time.Second)), Created: cookie.TimeOf(t0)},
 		{Domain: ".example.com", Path: "/", Name: "part", Value: "7", Secure: true, Partition: chips, Session: true, Created: cookie.TimeOf(t0.Add(4 * time.Second))},
-		{Domain: ".example.com", Path: "/", Name: "xpart", Value: "8", Secure: true, Partition: cookie.Partition{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://other.com"}, Session: true},
+		{Domain: ".example.com", Path: "/", Name: "xpart", Value: "8", Secure: true, Partition: cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://other.com"}), Session: true},
 		{Domain: ".example.com", Path: "/", Name: "enc", ValueUnreadable: true, Session: true},
 		{Domain: ".example.com", Path: "/", Name: "crlf", Value: "a\r\nX-Evil: 1", Session: true},
 		{Domain: ".ample.com", Path: "/", Name: "suffix", Value: "9", Session: true},

@@ -337,7 +337,7 @@ func TestClassifyCookieAttributes(t *testing.T) {
 		{cookie.Cookie{Domain: "example.com", Name: "uid", Value: "123", Session: true}, cookie.PurposeSession},
 		// No evidence, but built to be sent cross-site: no guess.
 		{cookie.Cookie{Domain: "example.com", Name: "xq", Value: "1", SameSite: cookie.SameSiteNone, Secure: true}, cookie.PurposeUnknown},
-		{cookie.Cookie{Domain: "example.com", Name: "xq", Value: "1", Partition: cookie.Partition{TopLevelSite: "https://other.example", CrossSiteAncestor: true}}, cookie.PurposeUnknown},
+		{cookie.Cookie{Domain: "example.com", Name: "xq", Value: "1", Partition: cookie.MakePartition(cookie.PartitionFields{TopLevelSite: "https://other.example", CrossSiteAncestor: true})}, cookie.PurposeUnknown},
 	}
 	for _, tc := range cases {
 		ck := tc.ck

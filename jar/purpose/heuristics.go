@@ -326,7 +326,7 @@ func thirdPartyish(ck *cookie.Cookie) bool {
 	if ck == nil {
 		return false
 	}
-	if ck.SameSite == cookie.SameSiteNone || ck.Partition.CrossSiteAncestor {
+	if ck.SameSite == cookie.SameSiteNone || ck.Partition.CrossSiteAncestor() {
 		return true
 	}
 	return false
