@@ -59,22 +59,22 @@ type container struct {
 
 // crumbsFields are the model's fields the chrome.cookies shape lacks.
 type crumbsFields struct {
-	ID               int64          `json:"id,omitempty"`
-	Source           string         `json:"source,omitempty"`
-	Purpose          string         `json:"purpose,omitempty"`
-	Reason           string         `json:"reason,omitempty"`
-	VerdictBy        string         `json:"verdictBy,omitempty"`
-	Container        *container     `json:"container,omitempty"`
-	Created          string         `json:"created,omitempty"`
-	LastAccessed     string         `json:"lastAccessed,omitempty"`
-	LastUpdated      string         `json:"lastUpdated,omitempty"`
-	Expires          string         `json:"expires,omitempty"` // exact expiry, only when expirationDate cannot carry it
-	PartitionKind    *string        `json:"partitionKind,omitempty"`
-	Extras           *cookie.Extras `json:"extras,omitempty"`
-	Encryption       string         `json:"encryption,omitempty"`
-	ValueUnreadable  bool           `json:"valueUnreadable,omitempty"`
-	UnreadableReason string         `json:"unreadableReason,omitempty"`
-	OriginalKey      string         `json:"originalKey,omitempty"`
+	ID               int64               `json:"id,omitempty"`
+	Source           string              `json:"source,omitempty"`
+	Purpose          string              `json:"purpose,omitempty"`
+	Reason           string              `json:"reason,omitempty"`
+	VerdictBy        string              `json:"verdictBy,omitempty"`
+	Container        *container          `json:"container,omitempty"`
+	Created          string              `json:"created,omitempty"`
+	LastAccessed     string              `json:"lastAccessed,omitempty"`
+	LastUpdated      string              `json:"lastUpdated,omitempty"`
+	Expires          string              `json:"expires,omitempty"` // exact expiry, only when expirationDate cannot carry it
+	PartitionKind    *string             `json:"partitionKind,omitempty"`
+	Extras           *cookie.ExtraFields `json:"extras,omitempty"`
+	Encryption       string              `json:"encryption,omitempty"`
+	ValueUnreadable  bool                `json:"valueUnreadable,omitempty"`
+	UnreadableReason string              `json:"unreadableReason,omitempty"`
+	OriginalKey      string              `json:"originalKey,omitempty"`
 	// Raw holds, base64-encoded, the exact bytes of name, value, domain or
 	// path when they are not valid UTF-8 (JSON strings cannot carry them).
 	Raw map[string]string `json:"raw,omitempty"`

@@ -54,7 +54,7 @@ func decode(in *inEntry, opts importers.Options) (cookie.Cookie, string) {
 		c.Container = containerFromStore(*e.StoreID)
 	}
 	if x.Extras != nil {
-		c.Extras = *x.Extras
+		c.Extras = cookie.MakeExtras(*x.Extras)
 	}
 	if why := decodeCrumbs(&c, e, x, opts); why != "" {
 		return c, why

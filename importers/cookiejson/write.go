@@ -142,7 +142,7 @@ func toEntry(c *cookie.Cookie) *entry {
 		x.Container = &container{Key: c.Container.Key, Name: c.Container.Name}
 	}
 	if !c.Extras.IsZero() {
-		x.Extras = ptr(c.Extras)
+		x.Extras = ptr(c.Extras.Fields())
 	}
 	for _, f := range [...]struct {
 		key string

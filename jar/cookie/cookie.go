@@ -8,6 +8,7 @@
 package cookie
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -242,8 +243,19 @@ func (e Extras) IsZero() bool { return e == Extras{} }
 // String is the fields, as %+v printed them when Extras were the fields.
 func (e Extras) String() string { return fmt.Sprintf("%+v", e.Fields()) }
 
-// MarshalJSON writes the fields, as ExtraFields does.
-func (e Extras) MarshalJSON() ([]byte, error) { return json.Marshal(e.Fields()) }
+// MarshalJSON writes the fields, as ExtraFields does. HTML characters are
+// left as they are: an encoder that escapes them (json.Marshal's default)
+// escapes this output too, and one that does not (crumbs' export) must get
+// them as a plain struct field would give them.
+func (e Extras) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e.Fields()); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte{'\n'}), nil
+}
 
 // UnmarshalJSON reads the fields, as ExtraFields does.
 func (e *Extras) UnmarshalJSON(b []byte) error {
