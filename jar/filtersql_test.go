@@ -175,7 +175,7 @@ func TestReimportOddBytesUnchanged(t *testing.T) {
 			Value: "v", Session: true, HostOnly: i%2 == 0}
 		if i%3 == 0 {
 			c.Partition = cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://" + s})
-			c.Container = cookie.Container{Key: "userContextId=" + s}
+			c.Container = cookie.MakeContainer(cookie.ContainerFields{Key: "userContextId=" + s})
 		}
 		cs = append(cs, c)
 	}

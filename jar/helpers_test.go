@@ -66,7 +66,7 @@ func makeCookies(n int, seed uint64, now time.Time, source string) []cookie.Cook
 		case 1:
 			c.Partition = cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionFirefox, TopLevelSite: "https://" + sites[r.IntN(len(sites))]})
 		case 2:
-			c.Container = cookie.Container{Key: "userContextId=2", Name: "Work"}
+			c.Container = cookie.MakeContainer(cookie.ContainerFields{Key: "userContextId=2", Name: "Work"})
 		}
 		if r.IntN(2) == 0 {
 			c.Extras = cookie.MakeExtras(cookie.ExtraFields{Priority: "medium", SourceScheme: "secure", SourcePort: 443, SourceType: "http"})

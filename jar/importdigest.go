@@ -172,7 +172,7 @@ func (w *digestWriter) cookie(c *cookie.Cookie) {
 		w.time(t.Time())
 	}
 	x := c.Extras.Fields()
-	for _, s := range [...]string{string(c.Partition.Kind()), c.Partition.TopLevelSite(), c.Container.Key, c.Container.Name,
+	for _, s := range [...]string{string(c.Partition.Kind()), c.Partition.TopLevelSite(), c.Container.Key(), c.Container.Name(),
 		x.Priority, x.SourceScheme, x.SourceType, string(c.Encryption), c.UnreadableReason,
 		c.OriginalKey, string(c.Purpose), c.Reason, string(c.VerdictBy), c.ProtectedBy} {
 		w.str(s)

@@ -286,6 +286,10 @@ func TestReadDigestCoversEveryField(t *testing.T) {
 			f := x.Fields()
 			leaves(reflect.ValueOf(&f).Elem(), path, func() { v.Set(reflect.ValueOf(cookie.MakePartition(f))) })
 			return
+		case cookie.Container:
+			f := x.Fields()
+			leaves(reflect.ValueOf(&f).Elem(), path, func() { v.Set(reflect.ValueOf(cookie.MakeContainer(f))) })
+			return
 		}
 		if set == nil {
 			set = func() {}

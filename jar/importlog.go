@@ -198,7 +198,7 @@ func (l *importLog) see(si int, p *prepped) {
 
 func (l *importLog) recorded(c *cookie.Cookie) RecordedCookie {
 	return RecordedCookie{Domain: c.Domain, HostOnly: c.HostOnly, Path: c.Path, Name: c.Name,
-		Partition: c.Partition.Key(), Container: c.Container.Key, Site: cookie.ReachSite(c, l.sites.site), Purpose: c.Purpose}
+		Partition: c.Partition.Key(), Container: c.Container.Key(), Site: cookie.ReachSite(c, l.sites.site), Purpose: c.Purpose}
 }
 
 // finish writes every source's record. have is the import's view of the

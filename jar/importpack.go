@@ -60,7 +60,7 @@ func (p *prepped) pack() bool {
 	}
 	c := &p.c
 	packed := p.flags | b2i(c.HostOnly)<<packHostOnly | pc<<packPurposeShift | vc<<packVerdictShift
-	p.packed = [packedPerRow]any{orNull(c.Partition.Key()), orNull(c.Container.Key), c.Domain, c.Path, c.Name, p.site,
+	p.packed = [packedPerRow]any{orNull(c.Partition.Key()), orNull(c.Container.Key()), c.Domain, c.Path, c.Name, p.site,
 		c.Value, packed, p.expires, orNull(c.Reason), p.hash, p.more}
 	return true
 }

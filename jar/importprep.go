@@ -186,7 +186,7 @@ func (im *importer) prepareChunk(ch *prepChunk, buf *prepBuf) {
 		p.c.Source = b.Source
 		c := &p.c
 		k0 := len(arena)
-		arena = appendIdentityKey(arena, c.Partition.Key(), c.Container.Key, c.Domain, c.HostOnly, c.Path, c.Name)
+		arena = appendIdentityKey(arena, c.Partition.Key(), c.Container.Key(), c.Domain, c.HostOnly, c.Path, c.Name)
 		im.classify(c, arena[k0:])
 		normalize(c)
 		p.site = im.siteNames[r.site] // normalize keeps the domain

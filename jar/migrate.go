@@ -70,6 +70,7 @@ func copyRowsV1(ctx context.Context, tx *sql.Tx, from, to, lead string) error {
 	var (
 		c                                                  cookie.Cookie
 		partition, site, extras, enc, verdict, purpose     string
+		containerKey, containerName                        string
 		hostOnly, secure, httpOnly, sameSite, session, unr int64
 		expires, created, accessed, updated, chash         int64
 		leadArgs                                           []any
@@ -78,9 +79,9 @@ func copyRowsV1(ctx context.Context, tx *sql.Tx, from, to, lead string) error {
 	for i := range leadVals {
 		dest = append(dest, &leadVals[i])
 	}
-	dest = append(dest, &c.Source, &partition, &c.Container.Key, &c.Domain, &hostOnly, &c.Path, &c.Name,
+	dest = append(dest, &c.Source, &partition, &containerKey, &c.Domain, &hostOnly, &c.Path, &c.Name,
 		&site, &c.Value, &secure, &httpOnly, &sameSite, &session, &expires, &created, &accessed, &updated,
-		&c.Container.Name, &extras, &enc, &unr, &c.UnreadableReason, &c.OriginalKey,
+		&containerName, &extras, &enc, &unr, &c.UnreadableReason, &c.OriginalKey,
 		&purpose, &c.Reason, &verdict, &chash)
 	for rows.Next() {
 		c = cookie.Cookie{}
@@ -88,6 +89,7 @@ func copyRowsV1(ctx context.Context, tx *sql.Tx, from, to, lead string) error {
 			return err
 		}
 		c.Partition = cookie.ParsePartitionKey(partition)
+		c.Container = cookie.MakeContainer(cookie.ContainerFields{Key: containerKey, Name: containerName})
 		c.HostOnly, c.Secure, c.HTTPOnly, c.Session, c.ValueUnreadable = hostOnly != 0, secure != 0, httpOnly != 0, session != 0, unr != 0
 		c.SameSite = cookie.SameSite(sameSite)
 		c.Expires, c.Created, c.LastAccessed, c.LastUpdated = cookie.UnixMicroTime(expires), cookie.UnixMicroTime(created), cookie.UnixMicroTime(accessed), cookie.UnixMicroTime(updated)

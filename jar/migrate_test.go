@@ -38,10 +38,10 @@ func writeV1Jar(t *testing.T, path string, cs []cookie.Cookie, tr cookie.Cookie)
 			b, _ := json.Marshal(c.Extras)
 			extras = string(b)
 		}
-		return []any{c.Source, c.Partition.Key(), c.Container.Key, c.Domain, b2i(c.HostOnly), c.Path, c.Name,
+		return []any{c.Source, c.Partition.Key(), c.Container.Key(), c.Domain, b2i(c.HostOnly), c.Path, c.Name,
 			cookie.Site(c.Domain), c.Value, b2i(c.Secure), b2i(c.HTTPOnly), int64(c.SameSite), b2i(c.Session),
 			c.Expires.UnixMicro(), c.Created.UnixMicro(), c.LastAccessed.UnixMicro(), c.LastUpdated.UnixMicro(),
-			c.Container.Name, extras, string(c.Encryption), b2i(c.ValueUnreadable), c.UnreadableReason,
+			c.Container.Name(), extras, string(c.Encryption), b2i(c.ValueUnreadable), c.UnreadableReason,
 			c.OriginalKey, string(c.Purpose), c.Reason, string(c.VerdictBy), int64(12345)}
 	}
 	n := strings.Count(cookieColumnsV1, ",") + 1
@@ -141,7 +141,7 @@ func TestMoreRecordRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !got.Created.Equal(c.Created) || got.LastAccessed != c.LastAccessed || got.LastUpdated != c.LastUpdated ||
-			got.Extras != c.Extras || got.Container.Name != c.Container.Name || got.Encryption != c.Encryption ||
+			got.Extras != c.Extras || got.Container.Name() != c.Container.Name() || got.Encryption != c.Encryption ||
 			got.UnreadableReason != c.UnreadableReason || got.OriginalKey != c.OriginalKey {
 			t.Fatalf("round trip:\n got %+v\nwant %+v", got, c)
 		}

@@ -98,7 +98,7 @@ func encodeMore(dst []byte, c *cookie.Cookie) []byte {
 	if c.Encryption == cookie.EncPlain {
 		enc = ""
 	}
-	for _, s := range [...]string{c.Container.Name, enc, c.UnreadableReason, c.OriginalKey,
+	for _, s := range [...]string{c.Container.Name(), enc, c.UnreadableReason, c.OriginalKey,
 		x.Priority, x.SourceScheme, x.SourceType} {
 		dst = binary.AppendUvarint(dst, uint64(len(s)))
 		dst = append(dst, s...)
@@ -153,7 +153,9 @@ func decodeMore(rec string, c *cookie.Cookie, in func(string) string) error {
 	var x cookie.ExtraFields
 	x.SourcePort = int(varint())
 	x.SchemeMap = int(varint())
-	c.Container.Name = in(str())
+	if name := in(str()); name != c.Container.Name() {
+		c.Container = cookie.MakeContainer(cookie.ContainerFields{Key: c.Container.Key(), Name: name})
+	}
 	c.Encryption = cookie.Encryption(in(str()))
 	if c.Encryption == "" {
 		c.Encryption = cookie.EncPlain
@@ -259,7 +261,7 @@ func appendRowArgs(dst []any, c *cookie.Cookie, site string, arena *[]byte) []an
 // what was derived from it.
 func appendColumns(dst []any, c *cookie.Cookie, site string, flags, expires, hash int64, more []byte) []any {
 	return append(dst,
-		c.Source, c.Partition.Key(), c.Container.Key, c.Domain, b2i(c.HostOnly), c.Path, c.Name,
+		c.Source, c.Partition.Key(), c.Container.Key(), c.Domain, b2i(c.HostOnly), c.Path, c.Name,
 		site, c.Value, flags, expires, string(c.Purpose), c.Reason, string(c.VerdictBy), hash, more,
 	)
 }
@@ -314,7 +316,7 @@ func (s *rowScanner) scan(rows *sql.Rows, c *cookie.Cookie) error {
 		Session:         s.flags&flagSession != 0,
 		ValueUnreadable: s.flags&flagUnreadable != 0,
 		Expires:         cookie.UnixMicroTime(s.expires),
-		Container:       cookie.Container{Key: s.in(s.container)},
+		Container:       cookie.MakeContainer(cookie.ContainerFields{Key: s.in(s.container)}),
 		Purpose:         cookie.Purpose(s.in(s.purpose)),
 		Reason:          s.in(s.reason),
 		VerdictBy:       cookie.Evidence(s.in(s.verd)),

@@ -280,7 +280,7 @@ func compareDefault(x, y *cookie.Cookie) int {
 	if c := strings.Compare(x.Partition.Key(), y.Partition.Key()); c != 0 {
 		return c
 	}
-	if c := strings.Compare(x.Container.Key, y.Container.Key); c != 0 {
+	if c := strings.Compare(x.Container.Key(), y.Container.Key()); c != 0 {
 		return c
 	}
 	return strings.Compare(x.Source, y.Source)

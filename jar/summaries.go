@@ -126,7 +126,7 @@ func summariesIn(ctx context.Context, q querier, lo, hi int64, sizeHint int) ([]
 		c := cookie.Cookie{Source: in(source), Domain: in(domain), HostOnly: hostOnly != 0, Path: in(path), Name: string(name),
 			Secure: flags&flagSecure != 0, HTTPOnly: flags&flagHTTPOnly != 0, SameSite: cookie.SameSite(flags >> sameSiteShift & 3),
 			Session: flags&flagSession != 0, ValueUnreadable: flags&flagUnreadable != 0,
-			Expires: cookie.UnixMicroTime(expires), Purpose: cookie.Purpose(in(purpose)), Container: cookie.Container{Key: in(container)}}
+			Expires: cookie.UnixMicroTime(expires), Purpose: cookie.Purpose(in(purpose)), Container: cookie.MakeContainer(cookie.ContainerFields{Key: in(container)})}
 		if len(partition) > 0 {
 			c.Partition = cookie.ParsePartitionKey(in(partition))
 		}

@@ -105,10 +105,10 @@ func storageLines(c *cookie.Cookie, label func(string) string) []string {
 		}
 	}
 	cont := "default"
-	if c.Container.Key != "" {
-		cont = safe(c.Container.Key)
-		if c.Container.Name != "" {
-			cont = safe(c.Container.Name) + " (" + cont + ")"
+	if c.Container.Key() != "" {
+		cont = safe(c.Container.Key())
+		if c.Container.Name() != "" {
+			cont = safe(c.Container.Name()) + " (" + cont + ")"
 		}
 	}
 	enc := string(c.Encryption)

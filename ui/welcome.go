@@ -66,7 +66,7 @@ func demoCookies(now time.Time) ([]cookie.Cookie, error) {
 			c.Partition = cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: d.Partitioned})
 		}
 		if d.ContainerKey != "" {
-			c.Container = cookie.Container{Key: d.ContainerKey, Name: d.Container}
+			c.Container = cookie.MakeContainer(cookie.ContainerFields{Key: d.ContainerKey, Name: d.Container})
 		}
 		out = append(out, c)
 	}

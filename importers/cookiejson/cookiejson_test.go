@@ -88,7 +88,7 @@ func TestReadCookieEditor(t *testing.T) {
 	if b.Domain != "www.example.com" || !b.HostOnly || !b.Session || !b.Expires.IsZero() || b.SameSite != cookie.SameSiteUnspecified || b.Path != "/app" {
 		t.Errorf("second: %+v", b)
 	}
-	if c.Container.Key != "userContextId=2" || c.SameSite != cookie.SameSiteLax ||
+	if c.Container.Key() != "userContextId=2" || c.SameSite != cookie.SameSiteLax ||
 		c.Partition != (cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://top.example", CrossSiteAncestor: true})) {
 		t.Errorf("third: %+v", c)
 	}
@@ -135,7 +135,7 @@ func edgeCookies() []cookie.Cookie {
 			SameSite: cookie.SameSiteStrict, Expires: cookie.TimeOf(time.Date(2026, 1, 1, 0, 0, 0, 123456789, time.UTC)),
 			Created: cookie.TimeOf(t0), LastAccessed: cookie.TimeOf(t0.Add(time.Hour)), LastUpdated: cookie.TimeOf(t0.Add(time.Minute)),
 			Partition:  cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionFirefox, TopLevelSite: "https://top.test"}),
-			Container:  cookie.Container{Key: "userContextId=3", Name: "Work"},
+			Container:  cookie.MakeContainer(cookie.ContainerFields{Key: "userContextId=3", Name: "Work"}),
 			Extras:     cookie.MakeExtras(cookie.ExtraFields{Priority: "high", SourceScheme: "secure", SourcePort: 443, SourceType: "http", SchemeMap: 2}),
 			Encryption: cookie.EncV11, OriginalKey: "k1", Purpose: cookie.PurposeSession, Reason: "known name", VerdictBy: cookie.EvidenceName},
 		{Source: "chrome:Default", Domain: "host.test", HostOnly: true, Path: "/x", Name: "unreadable", Encryption: cookie.EncV20,
@@ -144,7 +144,7 @@ func edgeCookies() []cookie.Cookie {
 		{Source: "s", Domain: "", Path: "", Name: "", Value: "odd: no domain no path", Session: true, Expires: cookie.TimeOf(time.Unix(5, 0).UTC())},
 		{Source: "s", Domain: "e.test", HostOnly: true, Path: "/", Name: "persistent-no-expiry"},
 		{Source: "s", Domain: ".e.test", HostOnly: true, Path: "/", Name: "dot-and-host-only", Expires: cookie.TimeOf(time.Date(1969, 12, 31, 23, 59, 59, 500000000, time.UTC))},
-		{Source: "s", Domain: "[::1]", HostOnly: true, Path: "/", Name: "private", Container: cookie.Container{Key: "privateBrowsingId=1"}, Partition: cookie.MakePartition(cookie.PartitionFields{TopLevelSite: "https://kindless.test"})},
+		{Source: "s", Domain: "[::1]", HostOnly: true, Path: "/", Name: "private", Container: cookie.MakeContainer(cookie.ContainerFields{Key: "privateBrowsingId=1"}), Partition: cookie.MakePartition(cookie.PartitionFields{TopLevelSite: "https://kindless.test"})},
 	}
 }
 

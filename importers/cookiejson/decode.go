@@ -49,7 +49,7 @@ func decode(in *inEntry, opts importers.Options) (cookie.Cookie, string) {
 		c.Partition = cookie.MakePartition(p)
 	}
 	if x.Container != nil {
-		c.Container = cookie.Container{Key: x.Container.Key, Name: x.Container.Name}
+		c.Container = cookie.MakeContainer(cookie.ContainerFields{Key: x.Container.Key, Name: x.Container.Name})
 	} else if e.StoreID != nil {
 		c.Container = containerFromStore(*e.StoreID)
 	}
@@ -193,10 +193,10 @@ func containerFromStore(id string) cookie.Container {
 	case strings.HasPrefix(id, "firefox-container-"):
 		n := strings.TrimPrefix(id, "firefox-container-")
 		if _, err := strconv.ParseUint(n, 10, 32); err == nil {
-			return cookie.Container{Key: "userContextId=" + n}
+			return cookie.MakeContainer(cookie.ContainerFields{Key: "userContextId=" + n})
 		}
 	case id == "firefox-private":
-		return cookie.Container{Key: "privateBrowsingId=1"}
+		return cookie.MakeContainer(cookie.ContainerFields{Key: "privateBrowsingId=1"})
 	}
 	return cookie.Container{}
 }

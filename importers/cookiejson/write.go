@@ -104,7 +104,7 @@ func toEntry(c *cookie.Cookie) *entry {
 		Secure:   c.Secure,
 		HTTPOnly: c.HTTPOnly,
 		Session:  ptr(c.Session),
-		StoreID:  ptr(storeID(c.Container.Key)),
+		StoreID:  ptr(storeID(c.Container.Key())),
 	}
 	ss := int(c.SameSite)
 	if ss >= len(sameSiteOut) {
@@ -139,7 +139,7 @@ func toEntry(c *cookie.Cookie) *entry {
 		x.PartitionKind = ptr(string(c.Partition.Kind()))
 	}
 	if c.Container != (cookie.Container{}) {
-		x.Container = &container{Key: c.Container.Key, Name: c.Container.Name}
+		x.Container = &container{Key: c.Container.Key(), Name: c.Container.Name()}
 	}
 	if !c.Extras.IsZero() {
 		x.Extras = ptr(c.Extras.Fields())

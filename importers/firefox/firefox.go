@@ -321,7 +321,7 @@ func (r *rowReader) addRow(v []driver.Value, hasRaw, millis bool) {
 // container builds the cookie's container from its parsed attributes and,
 // for schema ≤ 6 stores, the appId/inBrowserElement columns.
 func (r *rowReader) container(a originAttrs, appID, inBrowser int64) cookie.Container {
-	c := cookie.Container{Key: a.container}
+	c := cookie.ContainerFields{Key: a.container}
 	if appID != 0 || inBrowser != 0 {
 		var extra []string
 		if appID != 0 {
@@ -341,7 +341,7 @@ func (r *rowReader) container(a originAttrs, appID, inBrowser int64) cookie.Cont
 	case a.private:
 		c.Name = "Private browsing"
 	}
-	return c
+	return cookie.MakeContainer(c)
 }
 
 func tableColumns(ctx context.Context, db *sql.DB) (map[string]bool, error) {

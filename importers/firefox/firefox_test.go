@@ -490,16 +490,16 @@ func TestOriginAttributesContainersAndPartitions(t *testing.T) {
 		partition cookie.Partition
 	}{
 		"plain":    {},
-		"work":     {cookie.Container{Key: "userContextId=2", Name: "Work"}, cookie.Partition{}},
-		"personal": {cookie.Container{Key: "userContextId=1", Name: "Personal"}, cookie.Partition{}},
-		"custom":   {cookie.Container{Key: "userContextId=6", Name: "Gaming"}, cookie.Partition{}},
-		"private":  {cookie.Container{Key: "privateBrowsingId=1", Name: "Private browsing"}, cookie.Partition{}},
-		"fpi":      {cookie.Container{Key: "firstPartyDomain=example.org"}, cookie.Partition{}},
-		"gv":       {cookie.Container{Key: "geckoViewSessionContextId=abc&userContextId=3", Name: "Banking"}, cookie.Partition{}},
+		"work":     {cookie.MakeContainer(cookie.ContainerFields{Key: "userContextId=2", Name: "Work"}), cookie.Partition{}},
+		"personal": {cookie.MakeContainer(cookie.ContainerFields{Key: "userContextId=1", Name: "Personal"}), cookie.Partition{}},
+		"custom":   {cookie.MakeContainer(cookie.ContainerFields{Key: "userContextId=6", Name: "Gaming"}), cookie.Partition{}},
+		"private":  {cookie.MakeContainer(cookie.ContainerFields{Key: "privateBrowsingId=1", Name: "Private browsing"}), cookie.Partition{}},
+		"fpi":      {cookie.MakeContainer(cookie.ContainerFields{Key: "firstPartyDomain=example.org"}), cookie.Partition{}},
+		"gv":       {cookie.MakeContainer(cookie.ContainerFields{Key: "geckoViewSessionContextId=abc&userContextId=3", Name: "Banking"}), cookie.Partition{}},
 		"tcp":      {cookie.Container{}, cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionFirefox, TopLevelSite: "https://example.com"})},
 		"chips":    {cookie.Container{}, cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com"})},
 		"port":     {cookie.Container{}, cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "http://localhost:8080"})},
-		"ancestor": {cookie.Container{Key: "userContextId=2", Name: "Work"}, cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com", CrossSiteAncestor: true})},
+		"ancestor": {cookie.MakeContainer(cookie.ContainerFields{Key: "userContextId=2", Name: "Work"}), cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.com", CrossSiteAncestor: true})},
 		"old":      {cookie.Container{}, cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionFirefox, TopLevelSite: "example.net"})},
 		"domain":   {},
 	}
@@ -541,7 +541,7 @@ func TestOldSchemas(t *testing.T) {
 	})
 	res := readOne(t, p5, importers.Options{})
 	got := byName(res)
-	if len(got) != 2 || got["app"].Container.Key != "appId=7" || got["plain"].Container.Key != "" ||
+	if len(got) != 2 || got["app"].Container.Key() != "appId=7" || got["plain"].Container.Key() != "" ||
 		got["plain"].SameSite != cookie.SameSiteUnspecified || !got["plain"].HTTPOnly ||
 		got["plain"].Expires.Unix() != 1900000000 {
 		t.Errorf("schema 5: %+v", res.Cookies)
@@ -759,10 +759,10 @@ func TestSessionStoreContainersAndPartitions(t *testing.T) {
 			"originAttributes": map[string]any{"userContextId": 0, "partitionKey": "(https,example.com)"}},
 	})
 	got := byName(readOne(t, profile, importers.Options{}))
-	if c := got["shop"]; c.Container != (cookie.Container{Key: "userContextId=4", Name: "Shopping"}) || c.SameSite != cookie.SameSiteStrict || !c.Session {
+	if c := got["shop"]; c.Container != (cookie.MakeContainer(cookie.ContainerFields{Key: "userContextId=4", Name: "Shopping"})) || c.SameSite != cookie.SameSiteStrict || !c.Session {
 		t.Errorf("container session cookie %+v", c)
 	}
-	if c := got["part"]; c.Partition != (cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionFirefox, TopLevelSite: "https://example.com"})) || c.Container.Key != "" {
+	if c := got["part"]; c.Partition != (cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionFirefox, TopLevelSite: "https://example.com"})) || c.Container.Key() != "" {
 		t.Errorf("partitioned session cookie %+v", c)
 	}
 }

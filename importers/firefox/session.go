@@ -47,7 +47,7 @@ type sessionCookie struct {
 type sessionKey struct{ host, name, path, container, partition string }
 
 func keyOf(c *cookie.Cookie) sessionKey {
-	return sessionKey{c.Domain, c.Name, c.Path, c.Container.Key, c.Partition.TopLevelSite()}
+	return sessionKey{c.Domain, c.Name, c.Path, c.Container.Key(), c.Partition.TopLevelSite()}
 }
 
 // readSessionStore adds the session cookies of the profile's session store.

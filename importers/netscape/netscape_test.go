@@ -324,7 +324,7 @@ func TestWriteOptionsAndReport(t *testing.T) {
 	exp := now.Add(24 * time.Hour)
 	cs := []cookie.Cookie{
 		{Source: "a", Domain: ".e.com", Path: "/", Name: "x", Value: "1", Expires: cookie.TimeOf(exp), HTTPOnly: true, SameSite: cookie.SameSiteLax,
-			Container: cookie.Container{Key: "userContextId=2"}, Extras: cookie.MakeExtras(cookie.ExtraFields{Priority: "high"})},
+			Container: cookie.MakeContainer(cookie.ContainerFields{Key: "userContextId=2"}), Extras: cookie.MakeExtras(cookie.ExtraFields{Priority: "high"})},
 		{Source: "b", Domain: ".e.com", Path: "/", Name: "x", Value: "2", Expires: cookie.TimeOf(exp), Partition: cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://t.com"})},
 		{Source: "c", Domain: ".e.com", Path: "/", Name: "x", Value: "3", Expires: cookie.TimeOf(exp)},
 		{Source: "c", Domain: ".e.com", Path: "/", Name: "old", Value: "4", Expires: cookie.TimeOf(now.Add(-time.Hour))},

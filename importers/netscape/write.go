@@ -282,7 +282,7 @@ func countLost(rep *WriteReport, c *cookie.Cookie, opts WriteOptions) {
 			rep.ForeignPartitioned++
 		}
 	}
-	if c.Container.Key != "" {
+	if c.Container.Key() != "" {
 		rep.Lost[LostContainer]++
 	}
 	if c.SameSite != cookie.SameSiteUnspecified {
@@ -343,7 +343,7 @@ func (b bitset) testAndSet(h uint64) bool {
 func mayCollide(cs []cookie.Cookie) bool {
 	for i := range cs {
 		c := &cs[i]
-		if c.Source != cs[0].Source || !c.Partition.IsZero() || c.Container.Key != "" {
+		if c.Source != cs[0].Source || !c.Partition.IsZero() || c.Container.Key() != "" {
 			return true
 		}
 	}
@@ -360,7 +360,7 @@ func preferred(c, prev *cookie.Cookie) bool {
 		if !c.Partition.IsZero() {
 			s += 2
 		}
-		if c.Container.Key != "" {
+		if c.Container.Key() != "" {
 			s++
 		}
 		return s

@@ -322,7 +322,7 @@ func differs(format string, w, g *cookie.Cookie) string {
 		return "SameSite differs"
 	case w.Session != g.Session || w.Expires.Unix() != g.Expires.Unix():
 		return "expiry differs"
-	case w.Partition != g.Partition || w.Container.Key != g.Container.Key:
+	case w.Partition != g.Partition || w.Container.Key() != g.Container.Key():
 		return "partition or container differs"
 	}
 	return ""

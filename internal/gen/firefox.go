@@ -81,8 +81,8 @@ func WriteFirefoxStore(path string, cs []cookie.Cookie) error {
 // for c: its container key plus the URL-encoded partitionKey, keys sorted.
 func FirefoxOriginAttributes(c *cookie.Cookie) string {
 	var parts []string
-	if c.Container.Key != "" {
-		parts = strings.Split(c.Container.Key, "&")
+	if c.Container.Key() != "" {
+		parts = strings.Split(c.Container.Key(), "&")
 	}
 	if p := c.Partition.Fields(); !c.Partition.IsZero() {
 		key := p.TopLevelSite

@@ -16,7 +16,7 @@ func TestWriteFirefoxStore(t *testing.T) {
 			Expires: cookie.TimeOf(now.Add(time.Hour).Add(250 * time.Millisecond))},
 		{Domain: "www.example.com", HostOnly: true, Path: "/", Name: "b", Value: "2", Expires: cookie.TimeOf(now.Add(time.Hour)),
 			Partition: cookie.MakePartition(cookie.PartitionFields{Kind: cookie.PartitionCHIPS, TopLevelSite: "https://example.org"}),
-			Container: cookie.Container{Key: "userContextId=2"}},
+			Container: cookie.MakeContainer(cookie.ContainerFields{Key: "userContextId=2"})},
 		{Domain: "www.example.com", HostOnly: true, Path: "/", Name: "s", Value: "3", Session: true},
 	}
 	path := filepath.Join(t.TempDir(), "cookies.sqlite")

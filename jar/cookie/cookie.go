@@ -191,16 +191,49 @@ func ParsePartitionKey(s string) Partition {
 	return MakePartition(p)
 }
 
-// Container is a Firefox container, private-browsing context or first-party
-// isolation key: everything in Firefox's originAttributes except the
-// partition key. The zero value is the default context.
-type Container struct {
+// ContainerFields are a Firefox container, private-browsing context or
+// first-party isolation key: everything in Firefox's originAttributes
+// except the partition key.
+type ContainerFields struct {
 	// Key is canonical: the originAttributes suffix without partitionKey,
 	// keys sorted ("userContextId=2"), "" for the default context.
 	Key string
 	// Name is the display name ("Work" from containers.json), if known.
 	Name string
 }
+
+// Container is a cookie's ContainerFields, interned as Partition is: 8
+// bytes in a Cookie instead of 32, and a profile's few containers kept
+// once. The zero value is the default context; == compares the fields.
+type Container struct {
+	h unique.Handle[ContainerFields]
+}
+
+// MakeContainer interns f.
+func MakeContainer(f ContainerFields) Container {
+	if f == (ContainerFields{}) {
+		return Container{}
+	}
+	return Container{unique.Make(f)}
+}
+
+// Fields are the container's key and name.
+func (c Container) Fields() ContainerFields {
+	if c == (Container{}) {
+		return ContainerFields{}
+	}
+	return c.h.Value()
+}
+
+// Key is canonical: the originAttributes suffix without partitionKey, keys
+// sorted ("userContextId=2"), "" for the default context.
+func (c Container) Key() string { return c.Fields().Key }
+
+// Name is the display name ("Work" from containers.json), if known.
+func (c Container) Name() string { return c.Fields().Name }
+
+// String is the fields, as %+v printed them when Container was the fields.
+func (c Container) String() string { return fmt.Sprintf("%+v", c.Fields()) }
 
 // ExtraFields are browser-specific attributes that crumbs keeps and shows
 // but does not interpret. Zero values mean "not stored by this browser".
@@ -365,7 +398,7 @@ func (c *Cookie) Identity() Identity {
 	return Identity{
 		Source:    c.Source,
 		Partition: c.Partition.Key(),
-		Container: c.Container.Key,
+		Container: c.Container.Key(),
 		Domain:    c.Domain,
 		HostOnly:  c.HostOnly,
 		Path:      c.Path,

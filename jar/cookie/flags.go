@@ -6,7 +6,7 @@ package cookie
 // unreadable, K protected. The UI's narrow column shows the first four.
 func FlagLetters(c *Cookie) string {
 	b := []byte("------")
-	set := [...]bool{c.Secure, c.HTTPOnly, !c.Partition.IsZero(), c.Container.Key != "", c.ValueUnreadable, c.ProtectedBy != ""}
+	set := [...]bool{c.Secure, c.HTTPOnly, !c.Partition.IsZero(), c.Container.Key() != "", c.ValueUnreadable, c.ProtectedBy != ""}
 	for i, on := range set {
 		if on {
 			b[i] = "SHPCXK"[i]

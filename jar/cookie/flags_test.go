@@ -11,10 +11,10 @@ func TestFlagLetters(t *testing.T) {
 		{Cookie{Secure: true}, "S-----"},
 		{Cookie{HTTPOnly: true}, "-H----"},
 		{Cookie{Partition: MakePartition(PartitionFields{TopLevelSite: "https://top.example"})}, "--P---"},
-		{Cookie{Container: Container{Key: "1"}}, "---C--"},
+		{Cookie{Container: MakeContainer(ContainerFields{Key: "1"})}, "---C--"},
 		{Cookie{ValueUnreadable: true}, "----X-"},
 		{Cookie{ProtectedBy: "domain:example.com"}, "-----K"},
-		{Cookie{Secure: true, HTTPOnly: true, Partition: MakePartition(PartitionFields{TopLevelSite: "https://top.example"}), Container: Container{Key: "1"}, ValueUnreadable: true, ProtectedBy: "x"}, "SHPCXK"},
+		{Cookie{Secure: true, HTTPOnly: true, Partition: MakePartition(PartitionFields{TopLevelSite: "https://top.example"}), Container: MakeContainer(ContainerFields{Key: "1"}), ValueUnreadable: true, ProtectedBy: "x"}, "SHPCXK"},
 	}
 	for _, tc := range cases {
 		if got := FlagLetters(&tc.c); got != tc.want {
