@@ -21,7 +21,7 @@ const (
 	// MaxCookies is the most cookies one store or file may hold. Browsers
 	// keep a few thousand (Chromium 3300, Firefox 3000 by default); crumbs
 	// is built for 100k. A store claiming more is not a browser's, and
-	// would cost ~290 bytes of memory per cookie before its strings.
+	// would cost ~260 bytes of memory per cookie before its strings.
 	MaxCookies = 200_000
 )
 

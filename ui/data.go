@@ -37,7 +37,7 @@ type dataset struct {
 
 	// fact[i] is purposeIndex of cookies[i] in its low two bits, and
 	// factProtected if a protection covers it: what grouping counts per
-	// row, one byte each instead of a read of the 288-byte cookie.
+	// row, one byte each instead of a read of the 264-byte cookie.
 	fact []uint8
 
 	// The folded text (cookie.FoldText) of every cookie, built once after

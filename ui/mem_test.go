@@ -13,10 +13,10 @@ import (
 )
 
 // heapPerCookieLimit bounds the Go heap the UI and the jar hold per loaded
-// cookie. A generated cookie is 288 bytes in the jar's cache plus its
-// strings (~655 B in all measured); the UI shares that slice (jar.Shared)
+// cookie. A generated cookie is 264 bytes in the jar's cache plus its
+// strings (~625 B in all measured); the UI shares that slice (jar.Shared)
 // and adds a few bytes of indices. A copy of the cookies (as jar.All made)
-// adds 288 B (~945) and fails this test: the limit was 900 while a cookie
+// adds 264 B (~890) and fails this test: the limit was 900 while a cookie
 // was 440 bytes, and a copy would now pass under it.
 const heapPerCookieLimit = 800
 

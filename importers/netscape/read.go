@@ -456,7 +456,7 @@ func (d *dedup) add(c *cookie.Cookie, i int) {
 }
 
 // chunks collects cookies in fixed blocks and copies them once at the end:
-// growing one slice of 288-byte cookies by append would copy it many times.
+// growing one slice of 264-byte cookies by append would copy it many times.
 type chunks struct {
 	blocks [][]cookie.Cookie
 	n      int
