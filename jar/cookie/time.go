@@ -1,6 +1,9 @@
 package cookie
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Time is a cookie's instant at microsecond precision, the finest any
 // browser keeps, in 8 bytes where a time.Time takes 24: the UI holds a
@@ -8,14 +11,17 @@ import "time"
 //
 // It counts microseconds since time.Time's zero instant (0001-01-01 UTC),
 // so its zero value means "not stored", as time.Time's zero does, and the
-// Unix epoch is an ordinary instant. It covers years 1 to about 292,000;
-// the readers clamp to years 1–9999, as the jar always has (it stores
-// unix microseconds).
+// Unix epoch is an ordinary instant. It reaches up to about year 292,000
+// and clamps a later instant there (the jar stores unix microseconds, which
+// end about 2,000 years later); every store's times fall far inside.
 type Time struct{ us int64 }
 
 // zeroUnixMicro is time.Time{}.UnixMicro(): the unix microseconds of Time's
 // zero.
 const zeroUnixMicro int64 = -62135596800_000000
+
+// maxUnixMicro is the unix microseconds of the latest Time.
+const maxUnixMicro = math.MaxInt64 + zeroUnixMicro
 
 // TimeOf is t as a Time, truncated to the microsecond as the jar stores
 // it. The zero time.Time is the zero Time.
@@ -23,11 +29,12 @@ func TimeOf(t time.Time) Time {
 	if t.IsZero() {
 		return Time{}
 	}
-	return Time{t.UnixMicro() - zeroUnixMicro}
+	return UnixMicroTime(t.UnixMicro())
 }
 
-// UnixMicroTime is the Time at v unix microseconds.
-func UnixMicroTime(v int64) Time { return Time{v - zeroUnixMicro} }
+// UnixMicroTime is the Time at v unix microseconds (at most the latest
+// Time).
+func UnixMicroTime(v int64) Time { return Time{min(v, maxUnixMicro) - zeroUnixMicro} }
 
 // Time is t as a time.Time in UTC; the zero Time gives the zero time.Time.
 func (t Time) Time() time.Time {

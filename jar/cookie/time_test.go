@@ -1,6 +1,7 @@
 package cookie
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -31,6 +32,11 @@ func TestTime(t *testing.T) {
 		if UnixMicroTime(tt.UnixMicro()) != c || c.String() != want.String() {
 			t.Errorf("%v: UnixMicroTime %v, String %q", tt, UnixMicroTime(tt.UnixMicro()), c.String())
 		}
+	}
+	// Beyond the latest Time (a Chromium expiry near the int64 limit):
+	// clamped, not wrapped round to a time long past.
+	if far := time.UnixMicro(math.MaxInt64 - 1); TimeOf(far).Before(TimeOf(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))) {
+		t.Errorf("TimeOf(%v) = %v", far, TimeOf(far))
 	}
 	a, b := TimeOf(time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC)), TimeOf(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
 	if !a.Before(b) || !b.After(a) || a.Equal(b) || a.Compare(b) != -1 || b.Compare(a) != 1 || a.Compare(a) != 0 {
