@@ -209,3 +209,35 @@ func BenchmarkComputeMillion(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearchDuringFoldMillion: a free word typed the moment the load
+// lands, while foldCmd folds every cookie's text in the background: the
+// search matches the fields and the fold waits for it (yieldToSearch).
+func BenchmarkSearchDuringFoldMillion(b *testing.B) {
+	m := loadedMillion(b)
+	old := m.c.data.latest
+	f, err := cookie.ParseFilter("goo")
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := query{filter: f, hasFilter: true, freeWord: true, now: testNow}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		fresh := newDataset(old.cookies, old.total, old.version)
+		folded := make(chan struct{})
+		go func() { fresh.buildFolded(); close(folded) }()
+		time.Sleep(5 * time.Millisecond) // the fold is under way
+		b.StartTimer()
+		r := compute(fresh, q)
+		b.StopTimer()
+		if fresh.foldDone.Load() {
+			b.Fatal("the fold ended before the search: nothing measured")
+		}
+		if len(r.rows) == 0 {
+			b.Fatal("no row matches goo")
+		}
+		<-folded
+		b.StartTimer()
+	}
+}
