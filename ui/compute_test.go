@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crumbs-dev/crumbs/internal/gen"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
@@ -106,5 +107,49 @@ func TestComputeAgreesWithPlainPass(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestFoldWaitsForSearch: while a search matches the fields (the folded
+// text still being built), the background fold waits, and it finishes
+// once the search is done; a search during the fold returns what a plain
+// pass over the fields finds.
+func TestFoldWaitsForSearch(t *testing.T) {
+	ds := bigDataset(t, 3*foldYieldEvery) // folded in a few milliseconds
+	ds.searching.Add(1)                   // a search under way
+	done := make(chan struct{})
+	go func() { ds.buildFolded(); close(done) }()
+	select {
+	case <-done:
+		t.Fatal("the fold ran to the end while a search matched the fields")
+	case <-time.After(100 * time.Millisecond):
+	}
+	ds.searching.Add(-1)
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the fold never resumed after the search")
+	}
+
+	big := bigDataset(t, foldEagerly) // big enough that compute does not wait for the fold
+	fresh := newDataset(big.cookies, big.total, big.version)
+	f, err := cookie.ParseFilter("goo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := query{filter: f, hasFilter: true, freeWord: true, now: testNow}
+	go fresh.buildFolded()
+	got := compute(fresh, q) // fields or folded text, whichever it meets
+	want := 0
+	for i := range fresh.cookies {
+		if f.Match(&fresh.cookies[i], testNow) {
+			want++
+		}
+	}
+	if len(got.rows) != want || want == 0 {
+		t.Fatalf("%d rows during the fold, want %d", len(got.rows), want)
+	}
+	if fresh.searching.Load() != 0 {
+		t.Fatal("the search left the fold waiting")
 	}
 }
