@@ -25,7 +25,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 	"unicode/utf8"
 
 	"github.com/crumbs-dev/crumbs/importers"
@@ -506,14 +505,14 @@ func (r *rowState) cookie(s *schema, source string) cookie.Cookie {
 		Secure:       r.secure != 0,
 		HTTPOnly:     r.httpOnly != 0,
 		SameSite:     sameSite(r.sameSite, s.firstPartyOnly),
-		Created:      cookie.TimeOf(chromeTime(r.creation)),
-		LastAccessed: cookie.TimeOf(chromeTime(r.access)),
-		LastUpdated:  cookie.TimeOf(chromeTime(r.update)),
+		Created:      chromeTime(r.creation),
+		LastAccessed: chromeTime(r.access),
+		LastUpdated:  chromeTime(r.update),
 	}
 	if r.expires == 0 || r.hasExpires == 0 || r.persistent == 0 {
 		c.Session = true
 	} else {
-		c.Expires = cookie.TimeOf(chromeTime(r.expires))
+		c.Expires = chromeTime(r.expires)
 	}
 	if r.topFrame != "" {
 		// has_cross_site_ancestor is meaningful only with a partition key:
@@ -564,13 +563,13 @@ func sameSite(v int64, firstPartyOnly bool) cookie.SameSite {
 	return cookie.SameSiteUnspecified
 }
 
-// chromeTime turns microseconds since 1601 into UTC time; 0 (and anything
+// chromeTime turns microseconds since 1601 into a cookie.Time; 0 (and anything
 // before 1970) is "not stored".
-func chromeTime(us int64) time.Time {
+func chromeTime(us int64) cookie.Time {
 	if us <= windowsEpochOffsetMicros {
-		return time.Time{}
+		return cookie.Time{}
 	}
-	return time.UnixMicro(us - windowsEpochOffsetMicros).UTC()
+	return cookie.UnixMicroTime(us - windowsEpochOffsetMicros)
 }
 
 func unwrapPath(err error) error {

@@ -20,7 +20,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/importers/snapshot"
@@ -301,10 +300,10 @@ func (r *rowReader) addRow(v []driver.Value, hasRaw, millis bool) {
 		Secure:       secure,
 		HTTPOnly:     httpOnly,
 		SameSite:     sameSite(ss, raw, hasRaw && rawValid),
-		Expires:      cookie.TimeOf(expiryTime(expiry, millis)),
-		Created:      cookie.TimeOf(microTime(asInt(v[8]))),
-		LastAccessed: cookie.TimeOf(microTime(asInt(v[7]))),
-		LastUpdated:  cookie.TimeOf(microTime(asInt(v[9]))),
+		Expires:      expiryTime(expiry, millis),
+		Created:      microTime(asInt(v[8])),
+		LastAccessed: microTime(asInt(v[7])),
+		LastUpdated:  microTime(asInt(v[9])),
 		Partition:    attrs.partition,
 		Container:    r.container(attrs, appID, inBrowser),
 		Extras:       cookie.MakeExtras(cookie.ExtraFields{SchemeMap: schemeMap}),
@@ -420,25 +419,25 @@ func printable(s string) string {
 // expiryTime converts moz_cookies.expiry. Firefox itself reports expiry to
 // the nearest second (WebDriver BiDi, nsICookie.expiry), so crumbs rounds a
 // millisecond expiry the same way.
-func expiryTime(v int64, millis bool) time.Time {
+func expiryTime(v int64, millis bool) cookie.Time {
 	if millis {
 		v = v/1000 + (v%1000)/500
 	}
 	if v > maxUnixSeconds {
 		v = maxUnixSeconds
 	}
-	return time.Unix(v, 0).UTC()
+	return cookie.UnixMicroTime(v * 1e6)
 }
 
 // microTime converts Firefox's microsecond timestamps; 0 means not stored.
-func microTime(v int64) time.Time {
+func microTime(v int64) cookie.Time {
 	if v <= 0 {
-		return time.Time{}
+		return cookie.Time{}
 	}
 	if v > maxUnixSeconds*1e6 {
 		v = maxUnixSeconds * 1e6
 	}
-	return time.UnixMicro(v).UTC()
+	return cookie.UnixMicroTime(v)
 }
 
 func pathErr(err error) error {

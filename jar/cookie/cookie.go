@@ -123,21 +123,30 @@ type Partition struct {
 	h unique.Handle[PartitionFields]
 }
 
-// MakePartition interns f.
-func MakePartition(f PartitionFields) Partition {
-	if f == (PartitionFields{}) {
-		return Partition{}
+// intern is f's handle, the zero handle for the zero fields: so the zero
+// Partition, Container or Extras stands for "none" without a lookup.
+func intern[T comparable](f T) unique.Handle[T] {
+	var zero T
+	if f == zero {
+		return unique.Handle[T]{}
 	}
-	return Partition{unique.Make(f)}
+	return unique.Make(f)
 }
 
-// Fields are the partition's kind, site and bit.
-func (p Partition) Fields() PartitionFields {
-	if p == (Partition{}) {
-		return PartitionFields{}
+// fieldsOf is what h was interned from (intern's zero handle: the zero fields).
+func fieldsOf[T comparable](h unique.Handle[T]) T {
+	if h == (unique.Handle[T]{}) {
+		var zero T
+		return zero
 	}
-	return p.h.Value()
+	return h.Value()
 }
+
+// MakePartition interns f.
+func MakePartition(f PartitionFields) Partition { return Partition{intern(f)} }
+
+// Fields are the partition's kind, site and bit.
+func (p Partition) Fields() PartitionFields { return fieldsOf(p.h) }
 
 // Kind is the partition's kind (PartitionNone for none).
 func (p Partition) Kind() PartitionKind { return p.Fields().Kind }
@@ -210,20 +219,10 @@ type Container struct {
 }
 
 // MakeContainer interns f.
-func MakeContainer(f ContainerFields) Container {
-	if f == (ContainerFields{}) {
-		return Container{}
-	}
-	return Container{unique.Make(f)}
-}
+func MakeContainer(f ContainerFields) Container { return Container{intern(f)} }
 
 // Fields are the container's key and name.
-func (c Container) Fields() ContainerFields {
-	if c == (Container{}) {
-		return ContainerFields{}
-	}
-	return c.h.Value()
-}
+func (c Container) Fields() ContainerFields { return fieldsOf(c.h) }
 
 // Key is canonical: the originAttributes suffix without partitionKey, keys
 // sorted ("userContextId=2"), "" for the default context.
@@ -255,20 +254,10 @@ type ExtraFields struct {
 type Extras struct{ h unique.Handle[ExtraFields] }
 
 // MakeExtras interns f.
-func MakeExtras(f ExtraFields) Extras {
-	if f == (ExtraFields{}) {
-		return Extras{}
-	}
-	return Extras{unique.Make(f)}
-}
+func MakeExtras(f ExtraFields) Extras { return Extras{intern(f)} }
 
 // Fields are the attributes e holds.
-func (e Extras) Fields() ExtraFields {
-	if e.IsZero() {
-		return ExtraFields{}
-	}
-	return e.h.Value()
-}
+func (e Extras) Fields() ExtraFields { return fieldsOf(e.h) }
 
 // IsZero reports whether no extra attribute is set.
 func (e Extras) IsZero() bool { return e == Extras{} }
