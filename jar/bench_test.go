@@ -161,3 +161,41 @@ func reportCPU(b *testing.B, start time.Duration) {
 
 // matchNeedle is a free word common in names and frequent in values.
 const matchNeedle = "goog"
+
+// BenchmarkEachDomain100k: a one-shot `crumbs list domain:github.com` on a
+// 100k jar (no snapshot): the rows of one site of ten, streamed in the
+// default order (domainSQL narrows them through the identity index).
+func BenchmarkEachDomain100k(b *testing.B) {
+	j := benchJar(b)
+	ctx := context.Background()
+	q := Query{Filter: cookie.MustParseFilter("domain:github.com")}
+	b.ResetTimer()
+	defer reportCPU(b, cpuTime())
+	for i := 0; i < b.N; i++ {
+		n := 0
+		if err := j.Each(ctx, q, func(*cookie.Cookie) error { n++; return nil }); err != nil || n == 0 {
+			b.Fatal(n, err)
+		}
+	}
+}
+
+// BenchmarkProtectSite100k: `crumbs protect domain:github.com` on a 100k
+// jar, and its count of the cookies it covers (countCovered), then the
+// undo that takes it back for the next round.
+func BenchmarkProtectSite100k(b *testing.B) {
+	j := benchJar(b)
+	ctx := context.Background()
+	f := cookie.MustParseFilter("domain:github.com")
+	b.ResetTimer()
+	defer reportCPU(b, cpuTime())
+	for i := 0; i < b.N; i++ {
+		if _, _, n, err := j.ProtectCounted(ctx, f); err != nil || n == 0 {
+			b.Fatal(n, err)
+		}
+		b.StopTimer()
+		if _, err := j.Undo(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}

@@ -125,6 +125,11 @@ func termSQL(t cookie.Term, now time.Time) (string, []any, sqlKind) {
 			cond = "flags & 32 = 0 AND " + cond
 		}
 		return cond, []any{t.Arg}, exactSQL
+	case "domain":
+		return domainSQL(t.Arg)
+	case "vendor", "org":
+		// Only tracking cookies have a vendor (cookie.matchTracker).
+		return "purpose = ?", []any{string(cookie.PurposeTracking)}, supersetSQL
 	case "":
 		if !asciiOnly(t.Arg) {
 			return "", nil, noSQL
@@ -140,6 +145,42 @@ func termSQL(t cookie.Term, now time.Time) (string, []any, sqlKind) {
 			[]any{t.Arg, t.Arg, t.Arg}, supersetSQL
 	}
 	return "", nil, noSQL
+}
+
+// domainSQL narrows a domain term (d: lower-case, no leading dot) through
+// the site column, which leads the identity index: a one-shot list,
+// export or purge of domain:example.com reads that site's rows instead of
+// every cookie in the jar.
+//
+// Why it selects every cookie the term matches. For an ASCII d, a match's
+// domain, without its leading dot, is d or ends with "." + d, ASCII case
+// folded (cookie.domainMatch compares the last len(d) bytes, so a
+// multi-byte character cannot stand in for an ASCII one there). Its site
+// is cookie.Site of that host: the host lower-cased, one trailing dot
+// trimmed, or a suffix of it that starts at a label. d (one trailing dot
+// trimmed) is such a suffix too, so of the two the longer ends with the
+// shorter at a label: the site is one of d's own label suffixes
+// ("a.example.com", "example.com", "com"), or it ends with "." + d (d is a
+// public suffix, or the list has one below it). That holds whatever
+// public suffix list computed the site. Match then checks each candidate.
+func domainSQL(d string) (string, []any, sqlKind) {
+	d = strings.TrimSuffix(d, ".")
+	if d == "" || !asciiOnly(d) {
+		return "", nil, noSQL
+	}
+	var args []any
+	for rest := d; ; {
+		args = append(args, rest)
+		i := strings.IndexByte(rest, '.')
+		if i < 0 || i == len(rest)-1 {
+			break
+		}
+		rest = rest[i+1:]
+	}
+	// substr(…, -n) is the last n characters: the "ends with" test in one
+	// comparison (LIKE '%.d' would try every position).
+	cond := "site IN (" + placeholders(len(args)) + ") OR substr(site, ?) = ?"
+	return cond, append(args, -(len(d) + 1), "."+d), supersetSQL
 }
 
 func asciiOnly(s string) bool {

@@ -29,6 +29,20 @@ func filterCorpus() []cookie.Cookie {
 		{Name: "unread", Domain: ".example.com", Path: "/", ValueUnreadable: true, UnreadableReason: "v20"},
 		{Name: "now", Value: "x", Domain: ".example.com", Path: "/", Expires: cookie.TimeOf(testNow)},
 		{Name: "justafter", Value: "x", Domain: ".example.com", Path: "/", Expires: cookie.TimeOf(testNow.Add(time.Microsecond))},
+		// domain: is narrowed through the site column (domainSQL): sites
+		// below a public suffix, a site shorter than the term, IP
+		// addresses (and a name under one), a trailing dot, upper case, a
+		// wildcard of LIKE in a name, labels that lower-casing makes longer
+		// (İ), a long s that folds to ASCII "s" only under Unicode rules.
+		{Name: "pages", Value: "x", Domain: ".user.github.io", Path: "/"},
+		{Name: "deeppages", Value: "x", Domain: "a.b.user.github.io", HostOnly: true, Path: "/"},
+		{Name: "ip", Value: "x", Domain: "10.1.2.3", HostOnly: true, Path: "/"},
+		{Name: "underip", Value: "x", Domain: ".x.10.1.2.3", Path: "/"},
+		{Name: "dot", Value: "x", Domain: ".trailing.example.net.", Path: "/"},
+		{Name: "upper", Value: "x", Domain: "WWW.Shop.EXAMPLE.org", HostOnly: true, Path: "/"},
+		{Name: "under", Value: "x", Domain: ".a_b.example.net", Path: "/"},
+		{Name: "longs", Value: "x", Domain: ".example\u017f.com", Path: "/"},
+		{Name: "dotted-i", Value: "x", Domain: ".\u0130stanbul.example.com", Path: "/"},
 	}
 	for i := range extra {
 		extra[i].Source = "file:tricky.txt"
@@ -48,6 +62,12 @@ var corpusFilters = []string{
 	// alternatives: OR of compiled alternatives, or no narrowing when one cannot compile
 	"domain:example.com | is:session", "-is:expired | domain:example.com", "purpose:tracking is:secure | -ga",
 	"kelvin | is:unreadable", "-domain:example.com | -is:session name:_GA",
+	// domain: terms (domainSQL)
+	"domain:github.io", "domain:io", "domain:user.github.io", "domain:b.user.github.io", "domain:10.1.2.3",
+	"domain:2.3", "domain:example.net.", "domain:trailing.example.net", "domain:www.shop.example.org",
+	"domain:shop.example.org", "domain:a_b.example.net", "domain:axb.example.net", "domain:examples.com",
+	"domain:k.example.com", "domain:\u212a.example.com", "domain:s1.google.com", "-domain:github.io", "vendor:google",
+	"org:google", "domain:github.io | domain:10.1.2.3",
 }
 
 func TestCompiledFilterSelectsWhatMatchSelects(t *testing.T) {
@@ -206,5 +226,42 @@ func TestSecondQueryBuildsSnapshot(t *testing.T) {
 	}
 	if _, _, err := j.Query(ctx, q); err != nil || j.cache == nil {
 		t.Fatalf("second query: snapshot %v, %v", j.cache != nil, err)
+	}
+}
+
+// TestProtectCountsWhatCoversCounts: the count a new protection reports,
+// read through its compiled filter (countCovered), is what Covers counts
+// over every live cookie, for each filter of the corpus a protection may
+// have.
+func TestProtectCountsWhatCoversCounts(t *testing.T) {
+	ctx := context.Background()
+	j, _ := openTest(t, WithClassifier(&testClassifier{}))
+	mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: filterCorpus()[:corpusN]},
+		Batch{Source: "file:tricky.txt", Cookies: filterCorpus()[corpusN:]})
+	all, err := j.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tried := 0
+	for _, text := range corpusFilters {
+		f := cookie.MustParseFilter(text)
+		if checkProtectionFilter(f) != nil {
+			continue
+		}
+		want := NewProtector([]Protection{{Filter: f, Text: text}}).Covers(all, testNow)[0]
+		p, added, got, err := j.ProtectCounted(ctx, f)
+		if err != nil || !added {
+			t.Fatalf("%q: added %v, %v", text, added, err)
+		}
+		if got != want {
+			t.Errorf("%q: ProtectCounted says %d cookies, Covers %d", text, got, want)
+		}
+		if _, err := j.Unprotect(ctx, p.Filter); err != nil {
+			t.Fatal(err)
+		}
+		tried++
+	}
+	if tried < 30 {
+		t.Fatalf("only %d filters tried", tried)
 	}
 }

@@ -101,7 +101,7 @@ it, most recently used first; --suggest --yes protects them all.
 				return err
 			}
 			return a.withJar(func(j *jar.Jar) error {
-				p, added, err := j.Protect(cmd.Context(), f)
+				p, added, n, err := j.ProtectCounted(cmd.Context(), f)
 				var inv *cookie.InvalidError
 				if errors.As(err, &inv) {
 					return usageErrorf("protect: %s", inv.Reason)
@@ -113,7 +113,6 @@ it, most recently used first; --suggest --yes protects them all.
 					fmt.Fprintf(a.env.Stderr, "already protected: %s (%s)\n", termsafe.String(p.Text), originText(p))
 					return nil
 				}
-				n := coveredNow(cmd, j, p)
 				fmt.Fprintf(a.env.Stderr, "protected %s: %s now — crumbs undo reverts it\n", termsafe.String(p.Text), plural(n, "cookie", "cookies"))
 				return nil
 			})
@@ -173,15 +172,6 @@ func originText(p jar.Protection) string {
 		return "from the rules file " + termsafe.String(p.Origin())
 	}
 	return "in the jar"
-}
-
-// coveredNow counts the live cookies p covers; 0 if the jar cannot say.
-func coveredNow(cmd *cobra.Command, j *jar.Jar, p jar.Protection) int {
-	cs, _, err := j.Shared(cmd.Context())
-	if err != nil {
-		return 0
-	}
-	return jar.NewProtector([]jar.Protection{p}).Covers(cs, j.Now())[0]
 }
 
 func (a *app) protectList(cmd *cobra.Command, asJSON bool) error {
