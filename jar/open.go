@@ -57,6 +57,10 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 			return nil, fmt.Errorf("jar %s: %w", path, err)
 		}
 	}
+	if err := j.resiteIfNeeded(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if j.classifier != nil {
 		if err := j.reclassifyIfNeeded(ctx); err != nil {
 			db.Close()
