@@ -1,6 +1,7 @@
 package jar
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,12 +32,13 @@ type filterSQL struct {
 // match any row), there is no narrowing at all.
 func compileFilter(f cookie.Filter, now time.Time) filterSQL {
 	if !f.IsOr() {
-		return compileTerms(f.Terms(), now)
+		return compileTerms(f.Terms(), now, maxSQLArgs)
 	}
 	out := filterSQL{exact: true}
 	var conds []string
-	for _, a := range f.Alternatives() {
-		fs := compileTerms(a, now)
+	alts := f.Alternatives()
+	for _, a := range alts {
+		fs := compileTerms(a, now, maxSQLArgs/len(alts))
 		if fs.where == "" {
 			return filterSQL{} // an alternative selects every row: no narrowing
 		}
@@ -48,8 +50,16 @@ func compileFilter(f cookie.Filter, now time.Time) filterSQL {
 	return out
 }
 
-// compileTerms compiles terms all of which a cookie must match.
-func compileTerms(terms []cookie.Term, now time.Time) filterSQL {
+// maxSQLArgs bounds the values a compiled filter binds. A filter has at
+// most cookie.MaxFilterTerms terms, but a domain: term binds one value per
+// label: 256 of them could pass SQLite's limit of 32,766. Terms past the
+// bound are left to Match (fewer terms ANDed select more rows: still a
+// superset).
+const maxSQLArgs = 2048
+
+// compileTerms compiles terms all of which a cookie must match, binding at
+// most budget values.
+func compileTerms(terms []cookie.Term, now time.Time, budget int) filterSQL {
 	out := filterSQL{exact: true}
 	var conds []string
 	for _, t := range terms {
@@ -59,6 +69,10 @@ func compileTerms(terms []cookie.Term, now time.Time) filterSQL {
 		}
 		if k == noSQL || k == supersetSQL && t.Negate {
 			continue // not negating a superset: it would lose rows
+		}
+		if len(out.args)+len(args) > budget {
+			out.exact = false
+			continue
 		}
 		if t.Negate {
 			cond = "NOT (" + cond + ")"
@@ -90,13 +104,15 @@ const (
 func termSQL(t cookie.Term, now time.Time) (string, []any, sqlKind) {
 	switch t.Key {
 	case "purpose":
-		// The column holds normalized purposes: never empty.
-		ph := make([]string, len(t.Purposes))
-		args := make([]any, len(t.Purposes))
-		for i, p := range t.Purposes {
-			ph[i], args[i] = "?", string(p)
+		// The column holds normalized purposes: never empty. Each once:
+		// purpose:tracking,tracking,… binds one value.
+		var args []any
+		for _, p := range t.Purposes {
+			if !slices.Contains(args, any(string(p))) {
+				args = append(args, string(p))
+			}
 		}
-		return "purpose IN (" + strings.Join(ph, ", ") + ")", args, exactSQL
+		return "purpose IN (" + placeholders(len(args)) + ")", args, exactSQL
 	case "is":
 		switch t.Arg {
 		case "session":
@@ -168,6 +184,9 @@ func domainSQL(d string) (string, []any, sqlKind) {
 	if d == "" || !asciiOnly(d) {
 		return "", nil, noSQL
 	}
+	if strings.Count(d, ".") >= maxDomainLabels {
+		return "", nil, noSQL // no host has that many labels: Match decides
+	}
 	var args []any
 	for rest := d; ; {
 		args = append(args, rest)
@@ -182,6 +201,9 @@ func domainSQL(d string) (string, []any, sqlKind) {
 	cond := "site IN (" + placeholders(len(args)) + ") OR substr(site, ?) = ?"
 	return cond, append(args, -(len(d) + 1), "."+d), supersetSQL
 }
+
+// maxDomainLabels is the most labels a DNS name has (RFC 1035: 255 bytes).
+const maxDomainLabels = 127
 
 func asciiOnly(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -263,5 +264,58 @@ func TestProtectCountsWhatCoversCounts(t *testing.T) {
 	}
 	if tried < 30 {
 		t.Fatalf("only %d filters tried", tried)
+	}
+}
+
+// TestHostileFiltersStayWithinSQLite: the largest filters ParseFilter
+// takes (cookie.MaxFilterTerms terms, domain: terms of many labels, many
+// alternatives, a purpose list repeated thousands of times) compile to a
+// statement SQLite runs — within its 32,766 bound values and expression
+// depth of 1,000 — and a one-shot query answers what Match answers.
+func TestHostileFiltersStayWithinSQLite(t *testing.T) {
+	ctx := context.Background()
+	j, _ := openTest(t, WithClassifier(&testClassifier{}))
+	mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: filterCorpus()[:500]})
+	all, err := j.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deep := strings.Repeat("a.", 100) + "example.com"
+	var alts []string
+	for i := 0; i < cookie.MaxFilterTerms/2; i++ {
+		alts = append(alts, "domain:"+deep)
+	}
+	filters := map[string]string{
+		"256 domain terms of 102 labels": strings.TrimSpace(strings.Repeat("domain:"+deep+" ", cookie.MaxFilterTerms)),
+		"256 flags":                      strings.TrimSpace(strings.Repeat("is:secure ", cookie.MaxFilterTerms)),
+		"256 free words":                 strings.TrimSpace(strings.Repeat("ab ", cookie.MaxFilterTerms)),
+		"128 alternatives":               strings.Join(alts, " | "),
+		"a purpose 5,000 times":          "purpose:" + strings.TrimSuffix(strings.Repeat("tracking,", 5000), ","),
+		"a domain of 200 labels":         "domain:" + strings.Repeat("b.", 199) + "com",
+		"the last term past the budget":  strings.TrimSpace(strings.Repeat("domain:"+deep+" ", 30)) + " -is:secure",
+	}
+	for name, text := range filters {
+		f, err := cookie.ParseFilter(text)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		fs := compileFilter(f, testNow)
+		if len(fs.args) > maxSQLArgs {
+			t.Errorf("%s: %d values bound", name, len(fs.args))
+		}
+		j.directDone = false // a one-shot query, through the compiled filter
+		got, n, err := j.Query(ctx, Query{Filter: f})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want := 0
+		for i := range all {
+			if f.Match(&all[i], testNow) {
+				want++
+			}
+		}
+		if n != want || len(got) != want {
+			t.Errorf("%s: the query answers %d cookies, Match %d", name, n, want)
+		}
 	}
 }

@@ -102,6 +102,9 @@ func ParseFilter(terms ...string) (Filter, error) {
 	if err != nil {
 		return Filter{}, err
 	}
+	if n := len(toks); n > MaxFilterTerms {
+		return Filter{}, fmt.Errorf("filter: %d terms, more than the %d a filter may have", n, MaxFilterTerms)
+	}
 	var alts [][]term
 	var cur []term
 	for i, tk := range toks {
@@ -129,6 +132,12 @@ func ParseFilter(terms ...string) (Filter, error) {
 	}
 	return Filter{or: append(alts, cur)}, nil
 }
+
+// MaxFilterTerms is how many terms (and | separators) a filter may have. A
+// filter is matched against every cookie, term by term: 256 is far more
+// than anybody writes, and keeps a filter pasted from a hostile file from
+// costing a million cookies times its length.
+const MaxFilterTerms = 256
 
 // isOrToken: an unquoted | on its own separates alternatives; "|" quoted
 // is a word.

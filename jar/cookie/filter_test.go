@@ -102,6 +102,8 @@ func TestFilterErrors(t *testing.T) {
 		{"name:", "name:"},
 		{`"open`, `"open`},
 		{"domain:.", "domain:."},
+		{strings.Repeat("is:secure ", MaxFilterTerms+1), "257 terms"},
+		{strings.Repeat("a | ", MaxFilterTerms/2) + "b", "more than the 256"},
 	}
 	for _, tt := range tests {
 		_, err := ParseFilter(tt.filter)
@@ -112,6 +114,13 @@ func TestFilterErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), tt.mention) {
 			t.Errorf("ParseFilter(%q): %v does not name %q", tt.filter, err, tt.mention)
 		}
+	}
+}
+
+// TestFilterAtMostMaxTerms: a filter of exactly MaxFilterTerms parses.
+func TestFilterAtMostMaxTerms(t *testing.T) {
+	if _, err := ParseFilter(strings.Repeat("is:secure ", MaxFilterTerms)); err != nil {
+		t.Fatal(err)
 	}
 }
 
