@@ -346,7 +346,23 @@ func unwrapPathError(err error) error {
 // slice is reused between rows. Readers of 100k-row stores use it because
 // database/sql's Scan converts every value through reflection, which costs
 // about a third of the read time.
+//
+// A database in a file is read on a connection of its own through SQLite's
+// C API (rawRows), which costs about half as much per row; one in memory
+// through the driver.
 func EachRow(ctx context.Context, conn *sql.Conn, query string, args []driver.NamedValue, fn func([]driver.Value) error) error {
+	file, mmap, err := mainFile(ctx, conn)
+	if err != nil {
+		return err
+	}
+	if file != "" {
+		return rawRows(ctx, file, mmap, query, args, fn)
+	}
+	return driverRows(ctx, conn, query, args, fn)
+}
+
+// driverRows is EachRow through the database/sql driver's connection.
+func driverRows(ctx context.Context, conn *sql.Conn, query string, args []driver.NamedValue, fn func([]driver.Value) error) error {
 	return conn.Raw(func(dc any) error {
 		q, ok := dc.(driver.QueryerContext)
 		if !ok {
