@@ -319,3 +319,47 @@ func TestHostileFiltersStayWithinSQLite(t *testing.T) {
 		}
 	}
 }
+
+// TestProtectionCountsAsCovers: the counts of `crumbs protect --list`, read
+// in one narrowed pass (no snapshot), are what Covers counts over every
+// live cookie, for several protections at once, with one that compiles to
+// no condition (every row read) and without it; and the same with a
+// snapshot.
+func TestProtectionCountsAsCovers(t *testing.T) {
+	ctx := context.Background()
+	j, _ := openTest(t, WithClassifier(&testClassifier{}))
+	mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: filterCorpus()[:corpusN]},
+		Batch{Source: "file:tricky.txt", Cookies: filterCorpus()[corpusN:]})
+	all, err := j.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(label string) {
+		t.Helper()
+		ps, got, err := j.ProtectionCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := NewProtector(ps).Covers(all, testNow)
+		if !slices.Equal(got, want) || len(got) == 0 {
+			t.Errorf("%s: counts %v, Covers %v", label, got, want)
+		}
+	}
+	for _, text := range []string{"domain:github.io", "domain:example.com name:_ga", "name:sessionid", "domain:10.1.2.3 | purpose:session", "vendor:google"} {
+		if _, _, err := j.Protect(ctx, cookie.MustParseFilter(text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("narrowed")
+	if _, _, err := j.Protect(ctx, cookie.MustParseFilter("straße")); err != nil {
+		t.Fatal(err)
+	}
+	check("one without a condition")
+	if where, _ := unionSQL([]Protection{{Filter: cookie.MustParseFilter("domain:a.com")}, {Filter: cookie.MustParseFilter("straße")}}, testNow); where != "" {
+		t.Errorf("a protection without a condition still narrows: %s", where)
+	}
+	if _, _, err := j.Shared(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("with a snapshot")
+}

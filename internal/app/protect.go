@@ -23,16 +23,10 @@ type ProtectionRow struct {
 // ListProtections lists every protection (the rules file's first) with the
 // number of live cookies each covers.
 func ListProtections(ctx context.Context, j *jar.Jar) ([]ProtectionRow, error) {
-	pr, err := j.Protector(ctx)
+	ps, covers, err := j.ProtectionCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cs, _, err := j.Shared(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ps := pr.Protections()
-	covers := pr.Covers(cs, j.Now())
 	out := make([]ProtectionRow, len(ps))
 	for i := range ps {
 		out[i] = ProtectionRow{Protection: ps[i], Covers: covers[i]}
