@@ -180,7 +180,7 @@ func BenchmarkEachDomain100k(b *testing.B) {
 }
 
 // BenchmarkProtectSite100k: `crumbs protect domain:github.com` on a 100k
-// jar, and its count of the cookies it covers (countCovered), then the
+// jar, and its count of the cookies it covers (countCovers), then the
 // undo that takes it back for the next round.
 func BenchmarkProtectSite100k(b *testing.B) {
 	j := benchJar(b)

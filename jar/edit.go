@@ -431,9 +431,8 @@ func (j *Jar) changeVerdicts(ctx context.Context, ids []int64, apply func(cs []c
 // It is maintenance, not a change: no undo step.
 func (j *Jar) reclassifyIfNeeded(ctx context.Context) error {
 	want := j.classifier.Version()
-	var have string
-	err := j.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'classifier_version'`).Scan(&have)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	have, err := j.metaValue(ctx, j.db, classifierVersionKey)
+	if err != nil {
 		return j.fileError(err)
 	}
 	if have == want {
@@ -441,8 +440,7 @@ func (j *Jar) reclassifyIfNeeded(ctx context.Context) error {
 	}
 	return j.write(ctx, func(tx *sql.Tx) error {
 		// Check again under the write lock: another process may have done it.
-		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'classifier_version'`).Scan(&have)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if have, err = j.metaValue(ctx, tx, classifierVersionKey); err != nil {
 			return j.fileError(err)
 		}
 		if have == want {
@@ -453,9 +451,7 @@ func (j *Jar) reclassifyIfNeeded(ctx context.Context) error {
 				return fmt.Errorf("jar %s: re-classifying: %w", j.path, err)
 			}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('classifier_version', ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, want)
-		return err
+		return setMeta(ctx, tx, classifierVersionKey, want)
 	})
 }
 

@@ -18,9 +18,7 @@ func TestPurgeOrFilterMovesExactlyEitherSide(t *testing.T) {
 		"is:unreadable | kelvin",
 		"-domain:example.com is:secure | source:tricky",
 	} {
-		j, _ := openTest(t, WithClassifier(&testClassifier{}))
-		mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: filterCorpus()[:corpusN]},
-			Batch{Source: "file:tricky.txt", Cookies: filterCorpus()[corpusN:]})
+		j := corpusJar(t)
 		f := cookie.MustParseFilter(text)
 		all, err := j.All(ctx)
 		if err != nil {

@@ -54,6 +54,15 @@ func filterCorpus() []cookie.Cookie {
 	return append(cs, extra...)
 }
 
+// corpusJar is a jar holding filterCorpus, classified.
+func corpusJar(t *testing.T) *Jar {
+	t.Helper()
+	j, _ := openTest(t, WithClassifier(&testClassifier{}))
+	mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: filterCorpus()[:corpusN]},
+		Batch{Source: "file:tricky.txt", Cookies: filterCorpus()[corpusN:]})
+	return j
+}
+
 var corpusFilters = []string{
 	"", "purpose:tracking", "-purpose:tracking,session", "is:session", "-is:session", "is:expired", "-is:expired",
 	"is:secure is:httponly", "is:hostonly", "-is:partitioned", "is:unreadable", "is:protected", "-is:protected",
@@ -73,9 +82,7 @@ var corpusFilters = []string{
 
 func TestCompiledFilterSelectsWhatMatchSelects(t *testing.T) {
 	ctx := context.Background()
-	j, _ := openTest(t, WithClassifier(&testClassifier{}))
-	mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: filterCorpus()[:corpusN]},
-		Batch{Source: "file:tricky.txt", Cookies: filterCorpus()[corpusN:]})
+	j := corpusJar(t)
 	if _, _, err := j.Protect(ctx, cookie.MustParseFilter("name:sessionid")); err != nil {
 		t.Fatal(err)
 	}
@@ -231,14 +238,12 @@ func TestSecondQueryBuildsSnapshot(t *testing.T) {
 }
 
 // TestProtectCountsWhatCoversCounts: the count a new protection reports,
-// read through its compiled filter (countCovered), is what Covers counts
+// read through its compiled filter (countCovers), is what Covers counts
 // over every live cookie, for each filter of the corpus a protection may
 // have.
 func TestProtectCountsWhatCoversCounts(t *testing.T) {
 	ctx := context.Background()
-	j, _ := openTest(t, WithClassifier(&testClassifier{}))
-	mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: filterCorpus()[:corpusN]},
-		Batch{Source: "file:tricky.txt", Cookies: filterCorpus()[corpusN:]})
+	j := corpusJar(t)
 	all, err := j.All(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -327,9 +332,7 @@ func TestHostileFiltersStayWithinSQLite(t *testing.T) {
 // snapshot.
 func TestProtectionCountsAsCovers(t *testing.T) {
 	ctx := context.Background()
-	j, _ := openTest(t, WithClassifier(&testClassifier{}))
-	mustImport(t, j, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: filterCorpus()[:corpusN]},
-		Batch{Source: "file:tricky.txt", Cookies: filterCorpus()[corpusN:]})
+	j := corpusJar(t)
 	all, err := j.All(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -293,10 +293,11 @@ func (j *Jar) ProtectCounted(ctx context.Context, f cookie.Filter) (p Protection
 			return "", 0, err
 		}
 		p, added = Protection{ID: id, Filter: f, Text: f.String(), Added: fromMicro(toMicro(now))}, true
-		covers, err = countCovered(ctx, tx, p, now)
+		n, err := countCovers(ctx, tx, []Protection{p}, now)
 		if err != nil {
 			return "", 0, err
 		}
+		covers = n[0]
 		return fmt.Sprintf("protect %s (%s now)", p.Text, plural(covers, "cookie")), 1, nil
 	})
 	if err != nil {
@@ -381,31 +382,6 @@ func (j *Jar) protector(ctx context.Context, q querier) (*Protector, error) {
 		return nil, err
 	}
 	return NewProtector(ps), nil
-}
-
-// countCovered counts the live cookies p covers. It reads only the rows
-// p's compiled filter selects (filtersql.go), and none when that is exact:
-// protecting a site of a million-cookie jar reads that site. A protection
-// never uses is:protected (checkProtectionFilter), so Match needs no
-// ProtectedBy.
-func countCovered(ctx context.Context, tx *sql.Tx, p Protection, now time.Time) (int, error) {
-	fs := compileFilter(p.Filter, now)
-	if fs.exact {
-		var n int
-		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cookies`+fs.clause("WHERE"), fs.args...).Scan(&n)
-		return n, err
-	}
-	rows, err := tx.QueryContext(ctx, selectCookies+fs.clause("WHERE"), fs.args...)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	err = eachCookie(rows, func(c *cookie.Cookie) {
-		if p.Filter.Match(c, now) {
-			n++
-		}
-	})
-	return n, err
 }
 
 // RemoveOptions say what a bulk removal does with protected cookies.

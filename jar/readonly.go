@@ -196,9 +196,8 @@ func cannotOpenRO(err error) bool {
 // of the knowledge than this build's, and a read-only jar cannot be
 // re-classified; the notice says so once.
 func (j *Jar) noteStalePurposes(ctx context.Context) error {
-	var have string
-	err := j.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'classifier_version'`).Scan(&have)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	have, err := j.metaValue(ctx, j.db, classifierVersionKey)
+	if err != nil {
 		return j.fileError(err)
 	}
 	if have != j.classifier.Version() {

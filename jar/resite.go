@@ -3,7 +3,6 @@ package jar
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"runtime/debug"
 
@@ -23,9 +22,6 @@ import (
 // delete it from the browser. So the jar records the list its sites were
 // computed with, and a writable Open recomputes them when the build's
 // list differs (resiteIfNeeded).
-
-// siteListKey is the meta key naming the list the sites were computed with.
-const siteListKey = "site_list"
 
 // siteList names this build's public suffix list: the module version (and
 // checksum) of golang.org/x/net it was built with; "" when the build does
@@ -86,22 +82,8 @@ func (j *Jar) resiteIfNeeded(ctx context.Context) error {
 				return fmt.Errorf("jar %s: recomputing the sites of %s for a new public suffix list: %w", j.path, t.name, err)
 			}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, siteListKey, want)
-		return err
+		return setMeta(ctx, tx, siteListKey, want)
 	})
-}
-
-// metaValue reads a meta key; "" if it is not set.
-func (j *Jar) metaValue(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, key string) (string, error) {
-	var v string
-	err := q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	return v, err
 }
 
 // resiteTable recomputes the sites of one table (see resiteIfNeeded). A row

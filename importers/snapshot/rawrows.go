@@ -32,8 +32,7 @@ import (
 func rawRows(ctx context.Context, path string, mmap int64, query string, args []driver.NamedValue, fn func([]driver.Value) error) (err error) {
 	tls := libc.NewTLS()
 	defer tls.Close()
-	cstr := func(s string) (uintptr, error) { return libc.CString(s) }
-	name, err := cstr(fileURI(path))
+	name, err := libc.CString(fileURI(path))
 	if err != nil {
 		return err
 	}
@@ -77,7 +76,7 @@ func rawRows(ctx context.Context, path string, mmap int64, query string, args []
 		return err
 	}
 
-	q, err := cstr(query)
+	q, err := libc.CString(query)
 	if err != nil {
 		return err
 	}
