@@ -267,12 +267,21 @@ func (im *importer) loadExisting() error {
 		return im.j.fileError(err)
 	}
 	im.have = make(map[string]map[string]*existing, len(im.sources))
+	// Sized for the batches' cookies up front: place adds every new one,
+	// and a map grown step by step rehashes on the writer's goroutine, the
+	// import's critical path (pprof of 850,175 new cookies: place's map
+	// inserts 0.47 s of CPU grown, 0.10 s sized).
+	size := make([]int, len(im.sources))
+	for _, b := range im.batches {
+		size[im.srcIndex[b.Source]] += len(b.Cookies)
+	}
 	for si, src := range im.sources {
-		m := map[string]*existing{}
-		im.have[src] = m
 		if im.repeat[si] {
+			im.have[src] = map[string]*existing{}
 			continue // nothing of it is looked up
 		}
+		m := make(map[string]*existing, size[si])
+		im.have[src] = m
 		rows, err := im.tx.QueryContext(im.ctx, `SELECT id, chash, `+identityKeySQL+` FROM cookies WHERE source = ?`, src)
 		if err != nil {
 			return im.j.fileError(err)
