@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/internal/sqlraw"
 )
 
 const sqliteHeader = "SQLite format 3\x00"
@@ -42,7 +44,8 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 	}
 	// One idle connection: each keeps its own page cache.
 	db.SetMaxIdleConns(1)
-	j := &Jar{path: path, db: db, now: o.now, classifier: o.classifier, fileProtections: o.fileProtections}
+	j := &Jar{path: path, db: db, now: o.now, classifier: o.classifier, fileProtections: o.fileProtections,
+		rawURI: dsn, rawMode: sqlraw.ReadWrite}
 	if notice != "" {
 		j.notices = append(j.notices, notice)
 	}

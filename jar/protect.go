@@ -360,18 +360,28 @@ func (j *Jar) loadProtections(ctx context.Context, q querier) ([]Protection, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var p Protection
-		var added int64
-		if err := rows.Scan(&p.ID, &p.Text, &added); err != nil {
+		var id, added int64
+		var text string
+		if err := rows.Scan(&id, &text, &added); err != nil {
 			return nil, err
 		}
-		p.Added = fromMicro(added)
-		if p.Filter, err = cookie.ParseFilter(p.Text); err != nil {
-			return nil, fmt.Errorf("protection %d %q: %w", p.ID, p.Text, err)
+		p, err := parseProtection(id, text, added)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// parseProtection is the protection of a row of the protections table.
+func parseProtection(id int64, text string, added int64) (Protection, error) {
+	p := Protection{ID: id, Text: text, Added: fromMicro(added)}
+	var err error
+	if p.Filter, err = cookie.ParseFilter(p.Text); err != nil {
+		return Protection{}, fmt.Errorf("protection %d %q: %w", p.ID, p.Text, err)
+	}
+	return p, nil
 }
 
 // protector loads the protections inside q (nil when there are none, so

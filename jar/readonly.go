@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/crumbs-dev/crumbs/internal/sqlraw"
 )
 
 // minReadSchema is the oldest schema the read path reads as it is, without
@@ -164,6 +166,7 @@ func (j *Jar) openRO(ctx context.Context, dsn string) (int, error) {
 	}
 	db.SetMaxIdleConns(1)
 	j.db = db
+	j.rawURI, j.rawMode = dsn, sqlraw.ReadOnly
 	var version int
 	if err := db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
 		db.Close()

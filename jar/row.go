@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crumbs-dev/crumbs/internal/sqlraw"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
@@ -298,16 +299,52 @@ func (s *rowScanner) in(v string) string {
 	return v
 }
 
+// inBytes is in for bytes that are not a string yet: a string is made only
+// for one not seen before.
+func (s *rowScanner) inBytes(b []byte) string {
+	if len(b) > 64 {
+		return string(b)
+	}
+	if w, ok := s.intern[string(b)]; ok {
+		return w
+	}
+	v := string(b)
+	s.intern[v] = v
+	return v
+}
+
 func (s *rowScanner) scan(rows *sql.Rows, c *cookie.Cookie) error {
 	if err := rows.Scan(s.dest...); err != nil {
 		return err
 	}
+	for _, f := range []*string{&s.source, &s.partition, &s.container, &s.domain, &s.path, &s.purpose, &s.reason, &s.verd} {
+		*f = s.in(*f)
+	}
+	return s.build(c)
+}
+
+// scanRow is scan for a row read through SQLite's C API (rawread.go): the
+// columns id, readColumns. Strings that repeat are looked up by their bytes
+// before any is made.
+func (s *rowScanner) scanRow(r *sqlraw.Row, c *cookie.Cookie) error {
+	s.id = r.Int64(0)
+	s.source, s.partition, s.container, s.domain = s.inBytes(r.Bytes(1)), s.inBytes(r.Bytes(2)), s.inBytes(r.Bytes(3)), s.inBytes(r.Bytes(4))
+	s.hostOnly, s.path, s.name, s.value = r.Int64(5), s.inBytes(r.Bytes(6)), string(r.Bytes(7)), string(r.Bytes(8))
+	s.flags, s.expires = r.Int64(9), r.Int64(10)
+	s.purpose, s.reason, s.verd = s.inBytes(r.Bytes(11)), s.inBytes(r.Bytes(12)), s.inBytes(r.Bytes(13))
+	s.more = r.Bytes(14)
+	return s.build(c)
+}
+
+// build makes the cookie of the scanned columns, the repeating strings
+// already interned.
+func (s *rowScanner) build(c *cookie.Cookie) error {
 	*c = cookie.Cookie{
 		ID:              s.id,
-		Source:          s.in(s.source),
-		Domain:          s.in(s.domain),
+		Source:          s.source,
+		Domain:          s.domain,
 		HostOnly:        s.hostOnly != 0,
-		Path:            s.in(s.path),
+		Path:            s.path,
 		Name:            s.name, // names are too varied to intern
 		Value:           s.value,
 		Secure:          s.flags&flagSecure != 0,
@@ -316,13 +353,13 @@ func (s *rowScanner) scan(rows *sql.Rows, c *cookie.Cookie) error {
 		Session:         s.flags&flagSession != 0,
 		ValueUnreadable: s.flags&flagUnreadable != 0,
 		Expires:         cookie.UnixMicroTime(s.expires),
-		Container:       cookie.MakeContainer(cookie.ContainerFields{Key: s.in(s.container)}),
-		Purpose:         cookie.Purpose(s.in(s.purpose)),
-		Reason:          s.in(s.reason),
-		VerdictBy:       cookie.Evidence(s.in(s.verd)),
+		Container:       cookie.MakeContainer(cookie.ContainerFields{Key: s.container}),
+		Purpose:         cookie.Purpose(s.purpose),
+		Reason:          s.reason,
+		VerdictBy:       cookie.Evidence(s.verd),
 	}
 	if s.partition != "" {
-		c.Partition = cookie.ParsePartitionKey(s.in(s.partition))
+		c.Partition = cookie.ParsePartitionKey(s.partition)
 	}
 	if err := decodeMore(string(s.more), c, s.in); err != nil {
 		return fmt.Errorf("cookie %d: %w", s.id, err)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/crumbs-dev/crumbs/internal/sqlraw"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
@@ -165,12 +166,7 @@ func (j *Jar) readAll(ctx context.Context, v int64) ([]cookie.Cookie, int64, int
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				rows, err := j.db.QueryContext(ctx, selectCookies+` WHERE id > ? AND id <= ? ORDER BY id`, bounds[p], bounds[p+1])
-				if err != nil {
-					errs[p] = err
-					return
-				}
-				errs[p] = scanCookiesInto(rows, cs[offsets[p]:offsets[p+1]])
+				errs[p] = j.readRange(ctx, bounds[p], bounds[p+1], cs[offsets[p]:offsets[p+1]])
 			}()
 		}
 		wg.Wait()
@@ -305,6 +301,36 @@ func scanCookiesInto(rows *sql.Rows, dst []cookie.Cookie) error {
 		i++
 	}
 	if err := rows.Err(); err != nil {
+		return err
+	}
+	if i != len(dst) {
+		return errRegionChanged
+	}
+	return nil
+}
+
+// readRange reads the cookies with ids in (lo, hi], which must be exactly
+// len(dst), into dst, on a connection of its own through the C API
+// (rawread.go).
+func (j *Jar) readRange(ctx context.Context, lo, hi int64, dst []cookie.Cookie) error {
+	rc, err := j.rawConn(ctx)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	s := newRowScanner()
+	i := 0
+	err = rc.Each(selectCookies+` WHERE id > ? AND id <= ? ORDER BY id`, namedArgs([]any{lo, hi}), func(r *sqlraw.Row) error {
+		if i == len(dst) {
+			return errRegionChanged
+		}
+		if err := s.scanRow(r, &dst[i]); err != nil {
+			return err
+		}
+		i++
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	if i != len(dst) {

@@ -17,8 +17,12 @@ import (
 // trash, the user's verdicts and the undo history. A Jar is safe for
 // concurrent use; several processes may open the same file at once.
 type Jar struct {
-	path       string
-	db         *sql.DB
+	path string
+	db   *sql.DB
+	// rawURI and rawMode open the jar as db's connections do, for the
+	// reads through SQLite's C API (rawread.go).
+	rawURI     string
+	rawMode    int32
 	now        func() time.Time
 	classifier Classifier
 	// fileProtections come from the rules file (WithFileProtections).

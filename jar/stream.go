@@ -6,7 +6,7 @@ package jar
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
@@ -37,12 +37,14 @@ func (j *Jar) Each(ctx context.Context, q Query, fn func(c *cookie.Cookie) error
 		return nil
 	}
 	now := j.Now()
-	tx, err := j.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	// The protections and the rows in one read transaction, through the C
+	// API (rawread.go).
+	rc, err := j.rawConn(ctx)
 	if err != nil {
 		return j.fileError(err)
 	}
-	defer tx.Rollback()
-	p, err := j.protector(ctx, tx)
+	defer rc.Close()
+	p, err := j.rawProtector(rc)
 	if err != nil {
 		return j.fileError(err)
 	}
@@ -52,35 +54,35 @@ func (j *Jar) Each(ctx context.Context, q Query, fn func(c *cookie.Cookie) error
 		// Query matches free words on folded text (MatchFolded): so must this.
 		match = func(c *cookie.Cookie) bool { return q.Filter.MatchFolded(c, cookie.FoldText(c), now) }
 	}
-	rows, err := tx.QueryContext(ctx, selectCookies+fs.clause("WHERE")+defaultOrder, fs.args...)
-	if err != nil {
-		return j.fileError(err)
-	}
-	defer rows.Close()
-	s := newRowScanner()
-	var c cookie.Cookie
 	seen, sent := 0, 0
-	for rows.Next() {
-		if err := s.scan(rows, &c); err != nil {
-			return j.fileError(err)
-		}
+	err = eachRaw(rc, selectCookies+fs.clause("WHERE")+defaultOrder, fs.args, func(c *cookie.Cookie) error {
 		c.ProtectedBy = ""
-		if pr, ok := p.Match(&c, now); ok {
+		if pr, ok := p.Match(c, now); ok {
 			c.ProtectedBy = pr.Text
 		}
-		if !fs.exact && !match(&c) {
-			continue
+		if !fs.exact && !match(c) {
+			return nil
 		}
 		seen++
 		if seen <= q.Offset {
-			continue
+			return nil
 		}
-		if err := fn(&c); err != nil {
+		if err := fn(c); err != nil {
 			return err
 		}
 		if sent++; q.Limit > 0 && sent >= q.Limit {
-			break
+			return errEnough
 		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errEnough):
+		return nil
+	case errors.Is(err, errReading):
+		return j.fileError(err)
 	}
-	return j.fileError0(rows.Err())
+	return err
 }
+
+// errEnough stops a read that has sent all it was asked for.
+var errEnough = errors.New("enough")
