@@ -2,9 +2,11 @@ package jar
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/crumbs-dev/crumbs/internal/sqlraw"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
@@ -94,3 +96,63 @@ func eachRaw(c *sqlraw.Conn, query string, args []any, fn func(*cookie.Cookie) e
 // errReading marks an error of the read itself (not of the caller's fn):
 // the caller says it as a jar error (fileError).
 var errReading = errors.New("reading the cookies")
+
+// rowColumns is one row's columns by position, as bytes (valid during the
+// call only) or as an integer: a row through the C API (*sqlraw.Row) or
+// one the driver scanned (driverRow).
+type rowColumns interface {
+	Bytes(i int) []byte
+	Int64(i int) int64
+}
+
+// rowSource runs query with args and calls fn with each row.
+type rowSource func(query string, args []any, fn func(rowColumns) error) error
+
+// rawSource reads through c.
+func rawSource(c *sqlraw.Conn) rowSource {
+	return func(query string, args []any, fn func(rowColumns) error) error {
+		return c.Each(query, namedArgs(args), func(r *sqlraw.Row) error { return fn(r) })
+	}
+}
+
+// driverSource reads through the driver, inside q (a transaction).
+func driverSource(ctx context.Context, q querier) rowSource {
+	return func(query string, args []any, fn func(rowColumns) error) error {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
+		}
+		r := driverRow{raw: make([]sql.RawBytes, len(cols)), dest: make([]any, len(cols))}
+		for i := range r.raw {
+			r.dest[i] = &r.raw[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(r.dest...); err != nil {
+				return err
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+}
+
+// driverRow is a row the driver scanned as bytes (integers as their
+// decimal text).
+type driverRow struct {
+	raw  []sql.RawBytes
+	dest []any
+}
+
+func (r driverRow) Bytes(i int) []byte { return r.raw[i] }
+
+func (r driverRow) Int64(i int) int64 {
+	n, _ := strconv.ParseInt(string(r.raw[i]), 10, 64)
+	return n
+}

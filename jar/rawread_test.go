@@ -111,3 +111,48 @@ func TestRawReadStopsWithTheContext(t *testing.T) {
 type errTest string
 
 func (e errTest) Error() string { return string(e) }
+
+// TestTrackingRowsBothWays: the report's tracking rows read through the C
+// API (ReportRows' usual way) and through the driver (its way again after
+// a commit came in between) are the same rows, protections marked alike.
+func TestTrackingRowsBothWays(t *testing.T) {
+	ctx := context.Background()
+	j := corpusJar(t)
+	f, err := cookie.ParseFilter("domain:doubleclick.net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := j.Protect(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	fs := compileFilter(cookie.Filter{}, j.Now())
+	raw, err := j.rawTrackingRows(ctx, fs, math.MinInt64, math.MaxInt64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	p, err := j.protector(ctx, tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaDriver, err := j.trackingRows(p, driverSource(ctx, tx), fs, math.MinInt64, math.MaxInt64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	protected := 0
+	for _, r := range raw {
+		if r.ProtectedBy != "" {
+			protected++
+		}
+	}
+	if len(raw) < 50 || protected == 0 || protected == len(raw) {
+		t.Fatalf("%d tracking rows, %d protected: the comparison would prove little", len(raw), protected)
+	}
+	if !reflect.DeepEqual(raw, viaDriver) {
+		t.Fatalf("the C API's %d rows differ from the driver's %d", len(raw), len(viaDriver))
+	}
+}

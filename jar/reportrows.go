@@ -93,7 +93,7 @@ func (j *Jar) ReportRows(ctx context.Context, f cookie.Filter) (*ReportRows, err
 		}
 		go func() {
 			defer wg.Done()
-			halves[h], errHalves[h] = j.trackingRows(ctx, j.db, fs, lo, hi)
+			halves[h], errHalves[h] = j.rawTrackingRows(ctx, fs, lo, hi)
 		}()
 	}
 	wg.Wait()
@@ -113,7 +113,11 @@ func (j *Jar) ReportRows(ctx context.Context, f cookie.Filter) (*ReportRows, err
 		if out.Counts, err = siteCounts(ctx, tx, fs); err != nil {
 			return nil, j.fileError(err)
 		}
-		if out.Tracking, err = j.trackingRows(ctx, tx, fs, math.MinInt64, math.MaxInt64); err != nil {
+		p, err := j.protector(ctx, tx)
+		if err != nil {
+			return nil, j.fileError(err)
+		}
+		if out.Tracking, err = j.trackingRows(p, driverSource(ctx, tx), fs, math.MinInt64, math.MaxInt64); err != nil {
 			return nil, j.fileError(err)
 		}
 	} else if err := errors.Join(errCounts, errTracking); err != nil {
@@ -211,24 +215,28 @@ func trackingRow(c *cookie.Cookie, site string, sites siteCache) TrackingRow {
 		Created: c.Created.Time(), Expires: c.Expires.Time(), Session: c.Session, ProtectedBy: c.ProtectedBy}
 }
 
-// trackingRows reads the tracking cookies fs selects with lo < id <= hi. A row is read into
+// rawTrackingRows is trackingRows on a connection of its own through the
+// C API (rawread.go), with the protections it reads there.
+func (j *Jar) rawTrackingRows(ctx context.Context, fs filterSQL, lo, hi int64) ([]TrackingRow, error) {
+	rc, err := j.rawConn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	p, err := j.rawProtector(rc)
+	if err != nil {
+		return nil, err
+	}
+	return j.trackingRows(p, rawSource(rc), fs, lo, hi)
+}
+
+// trackingRows reads the tracking cookies fs selects with lo < id <= hi
+// from each, protections p marking them. A row is read into
 // one scratch cookie, which the protections are matched against (they may
 // look at any field a summary has), and kept as a TrackingRow: a third of
 // a cookie's size, which is most of what collecting them costs.
-func (j *Jar) trackingRows(ctx context.Context, q querier, fs filterSQL, lo, hi int64) ([]TrackingRow, error) {
-	p, err := j.protector(ctx, q)
-	if err != nil {
-		return nil, err
-	}
+func (j *Jar) trackingRows(p *Protector, each rowSource, fs filterSQL, lo, hi int64) ([]TrackingRow, error) {
 	now := j.Now()
-	// "more" starts with its version byte and the creation time (a varint
-	// of at most 10 bytes, encodeMore): only those are read.
-	rows, err := q.QueryContext(ctx, `SELECT source, partition_key, domain, host_only, name, site, flags, expires, substr(more, 1, 11)
-		FROM cookies WHERE purpose = 'tracking' AND id > ? AND id <= ?`+fs.clause("AND"), append([]any{lo, hi}, fs.args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	in := interner{}.of
 	sites := siteCache{}
 	// Rows go into chunks joined at the end: growing one slice would copy
@@ -236,12 +244,10 @@ func (j *Jar) trackingRows(ctx context.Context, q querier, fs filterSQL, lo, hi 
 	const chunk = 4096
 	var chunks [][]TrackingRow
 	cur := make([]TrackingRow, 0, chunk)
-	var source, partition, domain, name, site, more sql.RawBytes
-	var hostOnly, flags, expires int64
-	for rows.Next() {
-		if err := rows.Scan(&source, &partition, &domain, &hostOnly, &name, &site, &flags, &expires, &more); err != nil {
-			return nil, err
-		}
+	err := each(`SELECT source, partition_key, domain, host_only, name, site, flags, expires, substr(more, 1, 11)
+		FROM cookies WHERE purpose = 'tracking' AND id > ? AND id <= ?`+fs.clause("AND"), append([]any{lo, hi}, fs.args...), func(r rowColumns) error {
+		source, partition, domain, hostOnly, name, site := r.Bytes(0), r.Bytes(1), r.Bytes(2), r.Int64(3), r.Bytes(4), r.Bytes(5)
+		flags, expires, more := r.Int64(6), r.Int64(7), r.Bytes(8)
 		c := cookie.Cookie{Source: in(source), Domain: in(domain), HostOnly: hostOnly != 0, Name: string(name),
 			Secure: flags&flagSecure != 0, HTTPOnly: flags&flagHTTPOnly != 0, SameSite: cookie.SameSite(flags >> sameSiteShift & 3),
 			Session: flags&flagSession != 0, ValueUnreadable: flags&flagUnreadable != 0,
@@ -262,8 +268,9 @@ func (j *Jar) trackingRows(ctx context.Context, q querier, fs filterSQL, lo, hi 
 			cur = make([]TrackingRow, 0, chunk)
 		}
 		cur = append(cur, trackingRow(&c, in(site), sites))
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := make([]TrackingRow, 0, len(chunks)*chunk+len(cur))
