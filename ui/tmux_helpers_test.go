@@ -33,6 +33,20 @@ func tmuxBinary(t *testing.T) (bin, dir string) {
 	return buildBinary(t), t.TempDir()
 }
 
+// firstOpen opens a jar that this test binary wrote once with the real
+// binary bin and says how long that took. The test binary knows no public
+// suffix list version (jar/resite.go), so the real binary's first writable
+// open recomputes the sites of every row: a user's jar pays that once per
+// new list, not per start, so a test that times a start does it first.
+func firstOpen(t *testing.T, bin, jarPath string) time.Duration {
+	t.Helper()
+	start := time.Now()
+	if out, err := exec.Command(bin, "--jar", jarPath, "list", "domain:example.invalid").CombinedOutput(); err != nil {
+		t.Fatalf("the first open of %s: %v\n%s", jarPath, err, out)
+	}
+	return time.Since(start).Round(time.Millisecond)
+}
+
 type tmuxSession struct {
 	t    *testing.T
 	name string

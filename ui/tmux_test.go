@@ -125,6 +125,7 @@ func TestTmuxMemory100k(t *testing.T) {
 	}
 	tracking := count(t, j, "purpose:tracking")
 	j.Close()
+	firstOpen(t, bin, jarPath)
 	start := time.Now()
 	s := startTmux(t, dir, bin, "--jar", jarPath)
 	s.waitFor("Sites", "Details")
