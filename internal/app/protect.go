@@ -77,45 +77,70 @@ const SuggestWindow = 30 * 24 * time.Hour
 // may come from the jar or straight from a browser store; ProtectedBy must
 // be set (the jar sets it) for Protected to be right.
 func Suggest(cs []cookie.Cookie, now time.Time) []Suggestion {
-	type acc struct {
-		s       Suggestion
-		last    map[string]time.Time
-		covered bool
-	}
-	bySite := map[string]*acc{}
-	var order []string
+	s := NewSuggester(now)
 	for i := range cs {
-		c := &cs[i]
-		if !SignIn(c) || c.Expired(now) {
-			continue
-		}
-		if !c.LastAccessed.IsZero() && now.Sub(c.LastAccessed.Time()) > SuggestWindow {
-			continue
-		}
-		site := cookie.Site(c.Domain)
-		a := bySite[site]
-		if a == nil {
-			f, err := SiteFilter(site)
-			if err != nil {
-				continue
-			}
-			a = &acc{s: Suggestion{Site: site, Filter: f.String()}, last: map[string]time.Time{}, covered: true}
-			bySite[site] = a
-			order = append(order, site)
-		}
-		if t, ok := a.last[c.Name]; !ok || c.LastAccessed.Time().After(t) {
-			a.last[c.Name] = c.LastAccessed.Time()
-		}
-		if c.LastAccessed.Time().After(a.s.LastUsed) {
-			a.s.LastUsed = c.LastAccessed.Time()
-		}
-		if c.ProtectedBy == "" {
-			a.covered = false
-		}
+		s.Add(&cs[i])
 	}
-	out := make([]Suggestion, 0, len(order))
-	for _, site := range order {
-		a := bySite[site]
+	return s.Suggestions()
+}
+
+// Suggester is Suggest one cookie at a time, for a caller that streams the
+// cookies rather than holding them (crumbs protect --suggest over a jar of
+// a million reads only its session cookies, one by one). Only sign-in
+// cookies (SignIn: purpose session) count, so a caller may read just those.
+type Suggester struct {
+	now    time.Time
+	bySite map[string]*suggestAcc
+	order  []string
+}
+
+type suggestAcc struct {
+	s       Suggestion
+	last    map[string]time.Time
+	covered bool
+}
+
+// NewSuggester starts a suggestion as of now.
+func NewSuggester(now time.Time) *Suggester {
+	return &Suggester{now: now, bySite: map[string]*suggestAcc{}}
+}
+
+// Add counts c; it keeps nothing of c but its site and name.
+func (g *Suggester) Add(c *cookie.Cookie) error {
+	if !SignIn(c) || c.Expired(g.now) {
+		return nil
+	}
+	if !c.LastAccessed.IsZero() && g.now.Sub(c.LastAccessed.Time()) > SuggestWindow {
+		return nil
+	}
+	site := cookie.Site(c.Domain)
+	a := g.bySite[site]
+	if a == nil {
+		f, err := SiteFilter(site)
+		if err != nil {
+			return nil
+		}
+		a = &suggestAcc{s: Suggestion{Site: site, Filter: f.String()}, last: map[string]time.Time{}, covered: true}
+		g.bySite[site] = a
+		g.order = append(g.order, site)
+	}
+	if t, ok := a.last[c.Name]; !ok || c.LastAccessed.Time().After(t) {
+		a.last[strings.Clone(c.Name)] = c.LastAccessed.Time()
+	}
+	if c.LastAccessed.Time().After(a.s.LastUsed) {
+		a.s.LastUsed = c.LastAccessed.Time()
+	}
+	if c.ProtectedBy == "" {
+		a.covered = false
+	}
+	return nil
+}
+
+// Suggestions are the sites found, most recently used first.
+func (g *Suggester) Suggestions() []Suggestion {
+	out := make([]Suggestion, 0, len(g.order))
+	for _, site := range g.order {
+		a := g.bySite[site]
 		for n := range a.last {
 			a.s.Names = append(a.s.Names, n)
 		}

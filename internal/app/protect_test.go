@@ -1,6 +1,9 @@
 package app
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -59,5 +62,50 @@ func TestNameTokens(t *testing.T) {
 		if SignIn(&c) != want {
 			t.Errorf("SignIn(%s) = %v", name, !want)
 		}
+	}
+}
+
+// TestSuggesterStreamsSessionCookies: crumbs protect --suggest streams only
+// the jar's session cookies, in the jar's order, into a Suggester; that must
+// suggest what Suggest does over every cookie in any order — so no purpose
+// but session may ever make a sign-in cookie (SignIn).
+func TestSuggesterStreamsSessionCookies(t *testing.T) {
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	r := rand.New(rand.NewPCG(7, 7))
+	names := []string{"sessionid", "user_session", "auth_token", "SID", "csrftoken", "_ga", "PHPSESSID", "remember_me", "cart", "logged_in"}
+	purposes := []cookie.Purpose{cookie.PurposeSession, cookie.PurposeTracking, cookie.PurposePersonalization, cookie.PurposeUnknown}
+	var cs []cookie.Cookie
+	for i := range 3000 {
+		c := cookie.Cookie{Domain: fmt.Sprintf(".s%d.example", r.IntN(150)), Path: "/", Name: names[r.IntN(len(names))],
+			Purpose: purposes[r.IntN(len(purposes))], Expires: cookie.TimeOf(now.Add(time.Duration(r.IntN(96)-24) * time.Hour))}
+		if r.IntN(5) != 0 {
+			c.LastAccessed = cookie.TimeOf(now.Add(-time.Duration(r.IntN(40*24)) * time.Hour))
+		}
+		if i%7 == 0 {
+			c.ProtectedBy = "domain:" + c.Domain[1:]
+		}
+		cs = append(cs, c)
+	}
+	want := Suggest(cs, now)
+	if len(want) < 20 {
+		t.Fatalf("only %d suggestions: the comparison would prove little", len(want))
+	}
+	for i := range cs {
+		if cs[i].Purpose != cookie.PurposeSession && SignIn(&cs[i]) {
+			t.Fatalf("a %s cookie counts as sign-in: %+v", cs[i].Purpose, cs[i])
+		}
+	}
+	shuffled := slices.Clone(cs)
+	r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	g := NewSuggester(now)
+	for i := range shuffled {
+		if shuffled[i].Purpose == cookie.PurposeSession {
+			if err := g.Add(&shuffled[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if got := g.Suggestions(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("streamed session cookies suggest %d sites, Suggest over all %d", len(got), len(want))
 	}
 }
