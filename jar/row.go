@@ -302,24 +302,18 @@ func (s *rowScanner) in(v string) string {
 // inBytes is in for bytes that are not a string yet: a string is made only
 // for one not seen before.
 func (s *rowScanner) inBytes(b []byte) string {
-	if len(b) > 64 {
-		return string(b)
-	}
-	if w, ok := s.intern[string(b)]; ok {
+	if w, ok := s.intern[string(b)]; ok && len(b) <= 64 {
 		return w
 	}
-	v := string(b)
-	s.intern[v] = v
-	return v
+	return s.in(string(b))
 }
 
 func (s *rowScanner) scan(rows *sql.Rows, c *cookie.Cookie) error {
 	if err := rows.Scan(s.dest...); err != nil {
 		return err
 	}
-	for _, f := range []*string{&s.source, &s.partition, &s.container, &s.domain, &s.path, &s.purpose, &s.reason, &s.verd} {
-		*f = s.in(*f)
-	}
+	s.source, s.partition, s.container, s.domain = s.in(s.source), s.in(s.partition), s.in(s.container), s.in(s.domain)
+	s.path, s.purpose, s.reason, s.verd = s.in(s.path), s.in(s.purpose), s.in(s.reason), s.in(s.verd)
 	return s.build(c)
 }
 

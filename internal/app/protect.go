@@ -105,7 +105,8 @@ func NewSuggester(now time.Time) *Suggester {
 	return &Suggester{now: now, bySite: map[string]*suggestAcc{}}
 }
 
-// Add counts c; it keeps nothing of c but its site and name.
+// Add counts c; it keeps nothing of c but its site and name. It never
+// fails: the error makes it a callback of jar.Each.
 func (g *Suggester) Add(c *cookie.Cookie) error {
 	if !SignIn(c) || c.Expired(g.now) {
 		return nil
@@ -125,7 +126,7 @@ func (g *Suggester) Add(c *cookie.Cookie) error {
 		g.order = append(g.order, site)
 	}
 	if t, ok := a.last[c.Name]; !ok || c.LastAccessed.Time().After(t) {
-		a.last[strings.Clone(c.Name)] = c.LastAccessed.Time()
+		a.last[c.Name] = c.LastAccessed.Time()
 	}
 	if c.LastAccessed.Time().After(a.s.LastUsed) {
 		a.s.LastUsed = c.LastAccessed.Time()
