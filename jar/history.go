@@ -61,6 +61,9 @@ const historyLimit = 50
 type recorder struct {
 	change                                         int64
 	maxCookie, maxTrash, maxVerdict, maxProtection int64
+	// conn is the transaction's connection, for statements through
+	// SQLite's C API in the same transaction (rawWriter).
+	conn *sql.Conn
 }
 
 // change runs fn as one undo step of the given kind. fn returns a summary
@@ -68,8 +71,8 @@ type recorder struct {
 // recorded (whatever fn wrote outside the undoable tables is kept).
 func (j *Jar) change(ctx context.Context, kind string, fn func(tx *sql.Tx, rec *recorder) (string, int, error)) (int, error) {
 	var count int
-	err := j.write(ctx, func(tx *sql.Tx) error {
-		rec := &recorder{}
+	err := j.writeConn(ctx, true, func(conn *sql.Conn, tx *sql.Tx) error {
+		rec := &recorder{conn: conn}
 		if err := tx.QueryRowContext(ctx, `SELECT
 			(SELECT coalesce(max(id), 0) FROM cookies),
 			(SELECT coalesce(max(id), 0) FROM trash),

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/crumbs-dev/crumbs/internal/sqlraw"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
@@ -100,16 +101,12 @@ type importer struct {
 	have     map[string]map[string]*existing // source → identityKey → what the jar holds
 	slab     []existing                      // backs the *existing values, 4096 at a time
 
-	ins, insMany, upd, save *sql.Stmt
-
-	// New cookies wait in pending (insertChunk rows per statement), with
-	// the chunk each is in (its memory is reused once none waits).
-	pending   []*prepped
-	pendingEx []*existing
-	pendingCh []*prepChunk
-	prep      *preparer
-	cur       *prepChunk // the chunk being placed
-	bulk      []any      // a bulk insert's values
+	// The cookies are written through SQLite's C API on the transaction's
+	// own connection (docs/decisions.md, "The import writes through the C
+	// API"); save goes through the driver.
+	raw      *sqlraw.Conn
+	ins, upd *sqlraw.Stmt
+	save     *sql.Stmt
 
 	log *importLog // the sources' import records (importlog.go); nil on a dry run
 
@@ -127,13 +124,12 @@ type importer struct {
 
 	sites     siteCache
 	siteNames []string // the import's sites, sorted: ref.site indexes it
-	fakeID    int64    // ids of cookies not inserted yet: -1, -2, …
-	args      []any    // one row's arguments, reused
+	fakeID    int64    // a dry run's ids of new cookies: -1, -2, …
 }
 
 // existing is what the jar holds for one identity of an imported source.
 type existing struct {
-	id   int64 // < 0 for a cookie of this import not inserted yet
+	id   int64 // < 0 for a new cookie of a dry run
 	hash int64
 	seen bool // the import has this identity
 }
@@ -142,9 +138,6 @@ type verdict struct {
 	purpose cookie.Purpose
 	reason  string
 }
-
-// insertChunk is how many new cookies one INSERT statement carries.
-const insertChunk = 32
 
 func newImporter(ctx context.Context, j *Jar, batches []Batch, opt ImportOptions) (*importer, error) {
 	im := &importer{j: j, ctx: ctx, opt: opt, batches: batches,
@@ -187,7 +180,6 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 	// jar holds: neither needs the other.
 	p := im.startPreparing(im.order())
 	defer p.stop()
-	im.prep = p
 	if err := im.loadExisting(); err != nil {
 		return "", 0, err
 	}
@@ -209,9 +201,6 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 		}
 	}
 	if err := im.placeAll(p); err != nil {
-		return "", 0, err
-	}
-	if err := im.flush(); err != nil {
 		return "", 0, err
 	}
 	if im.log != nil { // before prune moves the gone cookies
@@ -248,7 +237,6 @@ func (im *importer) placeAll(p *preparer) error {
 			return err
 		}
 		ch := p.next(i)
-		im.cur = ch
 		for k := range ch.items {
 			if err := im.place(&ch.items[k]); err != nil {
 				return err
@@ -350,29 +338,32 @@ func (im *importer) prepare() error {
 	for i, c := range cookieColumns {
 		sets[i] = c.name + " = ?"
 	}
-	for _, s := range []struct {
-		stmt **sql.Stmt
-		sql  string
-	}{
-		{&im.ins, `INSERT INTO cookies (` + colList + `) VALUES (` + placeholders(len(cookieColumns)) + `)`},
-		{&im.insMany, packedInsertSQL(insertChunk)},
-		{&im.upd, `UPDATE cookies SET ` + strings.Join(sets, ", ") + ` WHERE id = ?`},
-		{&im.save, `INSERT OR IGNORE INTO undo_cookies (change_id, id, ` + colList + `)
-			SELECT ?, id, ` + colList + ` FROM cookies WHERE id = ? AND id <= ?`},
-	} {
-		var err error
-		if *s.stmt, err = im.tx.PrepareContext(im.ctx, s.sql); err != nil {
-			return err
-		}
+	var err error
+	if im.save, err = im.tx.PrepareContext(im.ctx, `INSERT OR IGNORE INTO undo_cookies (change_id, id, `+colList+`)
+			SELECT ?, id, `+colList+` FROM cookies WHERE id = ? AND id <= ?`); err != nil {
+		return err
 	}
-	return nil
+	if im.raw, err = rawWriter(im.ctx, im.rec.conn); err != nil {
+		return err
+	}
+	if im.ins, err = im.raw.Prepare(`INSERT INTO cookies (` + colList + `) VALUES (` + placeholders(len(cookieColumns)) + `)`); err != nil {
+		return err
+	}
+	im.upd, err = im.raw.Prepare(`UPDATE cookies SET ` + strings.Join(sets, ", ") + ` WHERE id = ?`)
+	return err
 }
 
 func (im *importer) closeStatements() {
-	for _, s := range []*sql.Stmt{im.ins, im.insMany, im.upd, im.save} {
+	for _, s := range []*sqlraw.Stmt{im.ins, im.upd} {
 		if s != nil {
 			s.Close()
 		}
+	}
+	if im.raw != nil {
+		im.raw.Close()
+	}
+	if im.save != nil {
+		im.save.Close()
 	}
 }
 
@@ -401,18 +392,16 @@ func (im *importer) place(p *prepped) error {
 		im.stats.Added++
 		ps.Added++
 		ex = im.newExisting(existing{id: im.fakeID, hash: p.hash, seen: true})
-		im.fakeID--
 		m[string(p.key)] = ex
 		if im.opt.DryRun {
+			im.fakeID--
 			return nil
 		}
-		im.pending = append(im.pending, p)
-		im.pendingEx = append(im.pendingEx, ex)
-		im.pendingCh = append(im.pendingCh, im.cur)
-		im.cur.pendingRefs++
-		if len(im.pendingEx) == insertChunk {
-			return im.flush()
+		id, err := bindCookie(im.ins, p).Exec()
+		if err != nil {
+			return fmt.Errorf("jar %s: import: %w", im.j.path, err)
 		}
+		ex.id = id
 		return nil
 	case ex.hash == p.hash:
 		if !ex.seen {
@@ -431,8 +420,7 @@ func (im *importer) place(p *prepped) error {
 	if im.opt.DryRun {
 		return nil
 	}
-	im.args = append(im.args[:0], p.columns()...)
-	return im.update(ex, p.c.Source)
+	return im.update(ex, p)
 }
 
 // classify gives c the user's verdict for its identity (key) if there is
@@ -461,18 +449,16 @@ func (im *importer) classify(c *cookie.Cookie, key []byte) {
 	}
 }
 
-// update rewrites the cookie ex with im.args, saving its before-image.
-func (im *importer) update(ex *existing, source string) error {
-	if ex.id < 0 { // a duplicate of a cookie not inserted yet
-		if err := im.flush(); err != nil {
-			return err
-		}
-	}
+// update rewrites the cookie ex with p, saving its before-image (a
+// cookie this import added has none: undo deletes it).
+func (im *importer) update(ex *existing, p *prepped) error {
 	if _, err := im.save.ExecContext(im.ctx, im.rec.change, ex.id, im.rec.maxCookie); err != nil {
 		return err
 	}
-	if _, err := im.upd.ExecContext(im.ctx, append(im.args, ex.id)...); err != nil {
-		return fmt.Errorf("jar %s: import %s: %w", im.j.path, source, err)
+	s := bindCookie(im.upd, p)
+	s.Int64(nCookieColumns+1, ex.id)
+	if _, err := s.Exec(); err != nil {
+		return fmt.Errorf("jar %s: import %s: %w", im.j.path, p.c.Source, err)
 	}
 	return nil
 }

@@ -26,13 +26,8 @@ type prepped struct {
 	key                  []byte // identityKey
 	more                 []byte // encodeMore
 	flags, expires, hash int64
-	args                 [nCookieColumns]any // the values of cookieColumns (columns)
-	argsSet              bool                // args is filled
-	source               any                 // c.Source, boxed once per batch in a chunk
-	idHash               uint64              // identityHash(key), for the import record
-	tracking             TrackingSeen        // the import record's triple, if c is tracking
-	packed               [packedPerRow]any   // the bulk insert's values (importpack.go)
-	packable             bool                // packed is set
+	idHash               uint64       // identityHash(key), for the import record
+	tracking             TrackingSeen // the import record's triple, if c is tracking
 }
 
 // nCookieColumns is len(cookieColumns).
@@ -44,12 +39,6 @@ type prepChunk struct {
 	items []prepped
 	buf   *prepBuf      // items' memory, back to the pool once nothing refers to it
 	ready chan struct{} // closed once items are prepared
-
-	// Writer goroutine only: the chunk's buffer is free once the writer has
-	// placed every item (consumed) and flushed every one it left waiting in
-	// importer.pending (pendingRefs).
-	pendingRefs int
-	consumed    bool
 }
 
 // prepBuf is the memory one chunk is prepared in. An import reuses a few
@@ -129,10 +118,10 @@ func (p *preparer) take() *prepBuf {
 	}
 }
 
-// release gives ch's buffer back once the writer is done with ch and no
-// cookie of it waits to be inserted. Writer goroutine only.
+// release gives ch's buffer back once the writer has placed (written)
+// every cookie of ch. Writer goroutine only.
 func (p *preparer) release(ch *prepChunk) {
-	if !ch.consumed || ch.pendingRefs > 0 || ch.buf == nil {
+	if ch.buf == nil {
 		return
 	}
 	b := ch.buf
@@ -152,7 +141,6 @@ func (p *preparer) next(i int) *prepChunk {
 func (p *preparer) done(i int) {
 	ch := p.chunks[i]
 	p.chunks[i] = nil
-	ch.consumed = true
 	p.release(ch)
 	<-p.tokens
 }
@@ -203,31 +191,11 @@ func (im *importer) prepareChunk(ch *prepChunk, buf *prepBuf) {
 		k0, m0, end := offs[3*i], offs[3*i+1], offs[3*i+2]
 		p.key = arena[k0:m0:m0]
 		p.more = arena[m0:end:end]
-		if i > 0 && ch.items[i-1].c.Source == p.c.Source {
-			p.source = ch.items[i-1].source // boxing a string allocates
-		} else {
-			p.source = p.c.Source
-		}
-		// The bulk insert binds only the packed values; all 16 are made
-		// (columns) for the few rows that go another way.
-		if p.packable = p.pack(); !p.packable {
-			p.columns()
-		}
 		p.idHash = identityHash(p.key)
 		if p.c.Purpose == cookie.PurposeTracking {
 			p.tracking = TrackingSeen{p.c.Domain, p.c.Name, cookie.ReachSite(&p.c, sites.site)}
 		}
 	}
-}
-
-// columns is the values of cookieColumns for p, made on first use: a
-// packed row never needs them, and each is an allocation.
-func (p *prepped) columns() []any {
-	if !p.argsSet {
-		appendColumns(p.args[:0], &p.c, p.site, p.flags, p.expires, p.hash, p.more)
-		p.argsSet = true
-	}
-	return p.args[:]
 }
 
 // ref is one cookie of the import: batch b, cookie c, and the rank of its

@@ -8,12 +8,11 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
-// TestReusedPrepBuffersKeepWaitingCookies: new cookies scattered thinly
-// through a re-import wait in importer.pending across many chunks (fewer
-// than insertChunk of them per chunk), while the chunks they came from are
-// consumed and their buffers go back to the workers. A buffer reused while
-// a cookie of it still waits would insert another cookie's values in its
-// place (or the same identity twice). Every cookie must come back exactly.
+// TestReusedPrepBuffersKeepWaitingCookies: a re-import with new cookies
+// and updates scattered through many chunks, whose buffers go back to the
+// workers as each is placed. A buffer reused before its cookies were
+// written would write another cookie's values in their place (or the same
+// identity twice). Every cookie must come back exactly.
 func TestReusedPrepBuffersKeepWaitingCookies(t *testing.T) {
 	ctx := context.Background()
 	j, _ := openTest(t)
@@ -25,7 +24,7 @@ func TestReusedPrepBuffersKeepWaitingCookies(t *testing.T) {
 	for i := 0; i < len(next); i += 97 { // updated in place, between the waiting ones
 		next[i].Value = fmt.Sprintf("updated-%d", i)
 	}
-	added := makeCookies(3*insertChunk/2, 8, testNow, "s") // one full insert and a partial one
+	added := makeCookies(48, 8, testNow, "s")
 	for i := range added {
 		added[i].Name = fmt.Sprintf("new_%d", i)
 		added[i].Value = fmt.Sprintf("new-value-%d", i)

@@ -219,18 +219,27 @@ func (j *Jar) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // writeTx is write; bump false leaves the generation to fn (migrate, which
 // writes nothing when the schema is current).
 func (j *Jar) writeTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) error {
+	return j.writeConn(ctx, bump, func(_ *sql.Conn, tx *sql.Tx) error { return fn(tx) })
+}
+
+// writeConn is writeTx that also gives fn the transaction's connection, for
+// statements through SQLite's C API in the same transaction (rawWriter).
+func (j *Jar) writeConn(ctx context.Context, bump bool, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
 	if j.readOnly {
 		return j.readOnlyError()
 	}
 	// While a snapshot exists the write records the cookie rows it touches,
 	// so the next snapshot is built from the last (snapshotdelta.go).
-	tx, tr, err := j.beginWrite(ctx)
+	conn, tx, tr, err := j.beginWrite(ctx)
 	if err != nil {
 		return j.fileError(err)
 	}
 	committed, to := false, int64(0)
-	defer func() { tr.done(committed, to) }()
-	if err := fn(tx); err != nil {
+	defer func() {
+		tr.done(committed, to)
+		conn.Close()
+	}()
+	if err := fn(conn, tx); err != nil {
 		tx.Rollback()
 		// Any statement can be the one that meets a full disk (a page the
 		// cache spills mid-transaction), not only the commit: say it the

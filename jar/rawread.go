@@ -156,3 +156,40 @@ func (r driverRow) Int64(i int) int64 {
 	n, _ := strconv.ParseInt(string(r.raw[i]), 10, 64)
 	return n
 }
+
+// rawWriter borrows the handle of conn, a write transaction's connection,
+// for statements through SQLite's C API inside that transaction. Close it
+// before the transaction ends.
+func rawWriter(ctx context.Context, conn *sql.Conn) (*sqlraw.Conn, error) {
+	var h uintptr
+	if err := conn.Raw(func(dc any) (err error) {
+		h, err = sqlraw.DriverHandle(dc)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	return sqlraw.Borrow(ctx, h), nil
+}
+
+// bindCookie binds the prepared cookie p's values of cookieColumns, in
+// order, to s's first parameters.
+func bindCookie(s *sqlraw.Stmt, p *prepped) *sqlraw.Stmt {
+	c := &p.c
+	s.Text(1, c.Source)
+	s.Text(2, c.Partition.Key())
+	s.Text(3, c.Container.Key())
+	s.Text(4, c.Domain)
+	s.Int64(5, b2i(c.HostOnly))
+	s.Text(6, c.Path)
+	s.Text(7, c.Name)
+	s.Text(8, p.site)
+	s.Text(9, c.Value)
+	s.Int64(10, p.flags)
+	s.Int64(11, p.expires)
+	s.Text(12, string(c.Purpose))
+	s.Text(13, c.Reason)
+	s.Text(14, string(c.VerdictBy))
+	s.Int64(15, p.hash)
+	s.Blob(16, p.more)
+	return s
+}

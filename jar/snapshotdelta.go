@@ -65,19 +65,21 @@ const (
 	opUpdate = 23
 )
 
-// beginWrite starts a write transaction. While the jar holds a snapshot the
-// transaction runs on a connection of its own with the pre-update hook, and
-// the returned tracker records what it touched; tr.done must be called
-// once the transaction is over. Without a snapshot (every CLI command) the
-// write is as it always was and tr is nil.
-func (j *Jar) beginWrite(ctx context.Context) (tx *sql.Tx, tr *tracker, err error) {
-	if !j.tracking.Load() {
-		tx, err = j.db.BeginTx(ctx, nil)
-		return tx, nil, err
+// beginWrite starts a write transaction on a connection of its own, which
+// the caller closes once the transaction is over. While the jar holds a
+// snapshot the connection has the pre-update hook, and the returned tracker
+// records what the transaction touched; tr.done must be called once it is
+// over. Without a snapshot (every CLI command) tr is nil.
+func (j *Jar) beginWrite(ctx context.Context) (conn *sql.Conn, tx *sql.Tx, tr *tracker, err error) {
+	if conn, err = j.db.Conn(ctx); err != nil {
+		return nil, nil, nil, err
 	}
-	conn, err := j.db.Conn(ctx)
-	if err != nil {
-		return nil, nil, err
+	if !j.tracking.Load() {
+		if tx, err = conn.BeginTx(ctx, nil); err != nil {
+			conn.Close()
+			return nil, nil, nil, err
+		}
+		return conn, tx, nil, nil
 	}
 	tr = &tracker{j: j, conn: conn}
 	if err := conn.Raw(func(dc any) error {
@@ -89,20 +91,22 @@ func (j *Jar) beginWrite(ctx context.Context) (tx *sql.Tx, tr *tracker, err erro
 		return nil
 	}); err != nil {
 		conn.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if tx, err = conn.BeginTx(ctx, nil); err != nil {
 		tr.close()
-		return nil, nil, err
+		conn.Close()
+		return nil, nil, nil, err
 	}
 	// BEGIN IMMEDIATE holds the write lock: no one commits until we do, so
 	// the generation now is the one this transaction starts from.
 	if tr.from, err = readGeneration(ctx, tx); err != nil {
 		tx.Rollback()
 		tr.close()
-		return nil, nil, err
+		conn.Close()
+		return nil, nil, nil, err
 	}
-	return tx, tr, nil
+	return conn, tx, tr, nil
 }
 
 func (tr *tracker) hook(d sqlite.SQLitePreUpdateData) {
@@ -152,6 +156,7 @@ func (tr *tracker) done(committed bool, to int64) {
 	j.deltas[tr.from] = delta{from: tr.from, to: to, touched: tr.touched}
 }
 
+// close takes the hook off the connection (which goes back to the pool).
 func (tr *tracker) close() {
 	tr.conn.Raw(func(dc any) error {
 		if h, ok := dc.(sqlite.HookRegisterer); ok {
@@ -159,7 +164,6 @@ func (tr *tracker) close() {
 		}
 		return nil
 	})
-	tr.conn.Close()
 }
 
 // forgetDeltas drops the deltas a snapshot at generation g has no use for.

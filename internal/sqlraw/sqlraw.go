@@ -10,6 +10,11 @@
 // s (docs/decisions.md, "Store rows through the C API"), and a jar's rows
 // read the same way (docs/decisions.md, "The jar's rows through the C
 // API"). SQLite's own global mutexes stay. A Conn is for one goroutine.
+//
+// Borrow runs statements on the handle of a connection the driver opened,
+// inside the transaction it has open there: the import binds every column
+// itself, from memory the statement owns (docs/decisions.md, "The import
+// writes through the C API").
 package sqlraw
 
 import (
@@ -18,6 +23,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"reflect"
 	"unsafe"
 
 	"modernc.org/libc"
@@ -40,6 +46,7 @@ type Conn struct {
 	// interrupt returned.
 	stop        func() bool
 	interrupted chan struct{}
+	borrowed    bool // Borrow: the handle is someone else's to close
 }
 
 // Open opens the database at uri (a "file:" URI; SQLite ignores query
@@ -94,7 +101,7 @@ func (c *Conn) Close() error {
 		<-c.interrupted // it started: let it finish before the close
 	}
 	var err error
-	if c.db != 0 {
+	if c.db != 0 && !c.borrowed {
 		if rc := sqlite3.Xsqlite3_close_v2(c.tls, c.db); rc != sqlite3.SQLITE_OK {
 			err = c.error(rc)
 		}
@@ -293,4 +300,165 @@ func readPtr(p uintptr) uintptr {
 		return uintptr(binary.NativeEndian.Uint32(b))
 	}
 	return uintptr(binary.NativeEndian.Uint64(b))
+}
+
+// Borrow wraps the SQLite handle db of a connection opened elsewhere (the
+// database/sql driver's, see DriverHandle), so that statements can run on
+// it, inside the transaction that connection has open. The caller must
+// not use the other side at the same time. Close forgets the wrapper and
+// leaves the handle open; ctx is checked before each statement (a running
+// one is not interrupted: the owner of the handle does that).
+func Borrow(ctx context.Context, db uintptr) *Conn {
+	c := &Conn{tls: libc.NewTLS(), ctx: ctx, db: db, borrowed: true}
+	c.pp = c.tls.Alloc(ptrSize)
+	clear(libc.GoBytes(c.pp, ptrSize))
+	return c
+}
+
+// DriverHandle is the SQLite handle of a modernc.org/sqlite connection, as
+// database/sql's Conn.Raw hands it out. The driver keeps it in an
+// unexported field and offers no accessor, so it is read by reflection;
+// TestDriverHandle fails if a new version of the driver moves it.
+func DriverHandle(driverConn any) (uintptr, error) {
+	v := reflect.ValueOf(driverConn)
+	if v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct {
+		if f := v.Elem().FieldByName("db"); f.IsValid() && f.Kind() == reflect.Uintptr && f.Uint() != 0 {
+			return uintptr(f.Uint()), nil
+		}
+	}
+	return 0, fmt.Errorf("sqlite: no SQLite handle in the driver's connection (%T)", driverConn)
+}
+
+// Stmt is a prepared statement for binding and running many times. Text and
+// blobs are bound from memory the statement owns (SQLITE_STATIC, no copy by
+// SQLite), which it reuses once the statement has run.
+type Stmt struct {
+	c      *Conn
+	st     uintptr
+	blocks []block // bound bytes since the last run; the last one has room
+	err    error   // the first binding that failed since the last run
+}
+
+type block struct {
+	p        uintptr
+	used, sz int
+}
+
+// Prepare compiles one statement.
+func (c *Conn) Prepare(query string) (*Stmt, error) {
+	q, err := libc.CString(query)
+	if err != nil {
+		return nil, err
+	}
+	defer libc.Xfree(c.tls, q)
+	if rc := sqlite3.Xsqlite3_prepare_v2(c.tls, c.db, q, -1, c.pp, 0); rc != sqlite3.SQLITE_OK {
+		return nil, c.failed(c.error(rc))
+	}
+	st := readPtr(c.pp)
+	if st == 0 {
+		return nil, errors.New("sqlite: empty statement")
+	}
+	return &Stmt{c: c, st: st}, nil
+}
+
+// Int64 binds v to parameter i (from 1).
+func (s *Stmt) Int64(i int, v int64) {
+	s.bound(sqlite3.Xsqlite3_bind_int64(s.c.tls, s.st, int32(i), v))
+}
+
+// bound keeps the first failed binding's error for Exec.
+func (s *Stmt) bound(rc int32) {
+	if rc != sqlite3.SQLITE_OK && s.err == nil {
+		s.err = s.c.error(rc)
+	}
+}
+
+// Text binds v as text to parameter i.
+func (s *Stmt) Text(i int, v string) {
+	p := s.hold(len(v))
+	copy(libc.GoBytes(p, len(v)), v)
+	s.bound(sqlite3.Xsqlite3_bind_text(s.c.tls, s.st, int32(i), p, int32(len(v)), 0))
+}
+
+// Blob binds v as a blob to parameter i (a zero-length blob for nil).
+func (s *Stmt) Blob(i int, v []byte) {
+	p := s.hold(len(v))
+	copy(libc.GoBytes(p, len(v)), v)
+	s.bound(sqlite3.Xsqlite3_bind_blob(s.c.tls, s.st, int32(i), p, int32(len(v)), 0))
+}
+
+// hold is room for n bytes that stays put until the statement has run.
+func (s *Stmt) hold(n int) uintptr {
+	if k := len(s.blocks); k > 0 {
+		if b := &s.blocks[k-1]; b.sz-b.used >= max(n, 1) {
+			p := b.p + uintptr(b.used)
+			b.used += max(n, 1)
+			return p
+		}
+	}
+	sz := max(4096, 2*n)
+	if k := len(s.blocks); k > 0 {
+		sz = max(sz, 2*s.blocks[k-1].sz)
+	}
+	p := libc.Xmalloc(s.c.tls, libc.Tsize_t(sz))
+	if p == 0 {
+		panic("sqlite: out of memory")
+	}
+	s.blocks = append(s.blocks, block{p: p, used: max(n, 1), sz: sz})
+	return p
+}
+
+// Exec runs the statement with what is bound and returns the rowid of the
+// last row it inserted. Bindings are cleared.
+func (s *Stmt) Exec() (int64, error) {
+	c := s.c
+	defer s.reset()
+	if s.err != nil {
+		return 0, s.err
+	}
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	for {
+		switch rc := sqlite3.Xsqlite3_step(c.tls, s.st); rc {
+		case sqlite3.SQLITE_ROW:
+		case sqlite3.SQLITE_DONE:
+			return sqlite3.Xsqlite3_last_insert_rowid(c.tls, c.db), nil
+		default:
+			// sqlite3_reset returns the statement's error code as well;
+			// errmsg already holds its message.
+			return 0, c.failed(c.error(rc))
+		}
+	}
+}
+
+// reset readies the statement for new bindings and keeps the largest block
+// of bound bytes for them.
+func (s *Stmt) reset() {
+	s.err = nil
+	sqlite3.Xsqlite3_reset(s.c.tls, s.st)
+	sqlite3.Xsqlite3_clear_bindings(s.c.tls, s.st)
+	if k := len(s.blocks); k > 1 {
+		for _, b := range s.blocks[:k-1] {
+			libc.Xfree(s.c.tls, b.p)
+		}
+		s.blocks[0] = s.blocks[k-1]
+		s.blocks = s.blocks[:1]
+	}
+	if len(s.blocks) == 1 {
+		s.blocks[0].used = 0
+	}
+}
+
+// Close finalizes the statement and frees its memory; it is safe to call
+// more than once.
+func (s *Stmt) Close() {
+	if s.st == 0 {
+		return
+	}
+	sqlite3.Xsqlite3_finalize(s.c.tls, s.st)
+	for _, b := range s.blocks {
+		libc.Xfree(s.c.tls, b.p)
+	}
+	s.st, s.blocks = 0, nil
 }

@@ -7,13 +7,16 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
-// TestBulkInsertStoresEveryColumn: the bulk insert binds packed values
-// (importpack.go); every column it stores is the one the plain insert of
-// all 16 values stores, for every purpose and evidence, empty and
-// non-empty strings, one source per statement or several, and rows that
-// cannot be packed; and the rows get their ids in order.
-func TestBulkInsertStoresEveryColumn(t *testing.T) {
+// TestImportStoresEveryColumn: the import binds each column itself through
+// SQLite's C API (bindCookie); every column it stores is the value the
+// driver path of every other write stores (rowArgs), for every purpose and
+// evidence (and one the jar does not know), empty and non-empty strings,
+// one source or several; and the rows get their ids in the import's order.
+func TestImportStoresEveryColumn(t *testing.T) {
 	j, _ := openTest(t) // no classifier: the purposes stay as given
+	purposes := []cookie.Purpose{cookie.PurposeUnknown, cookie.PurposeSession, cookie.PurposePersonalization, cookie.PurposeTracking}
+	evidences := []cookie.Evidence{cookie.EvidenceNone, cookie.EvidenceRule, cookie.EvidenceName,
+		cookie.EvidencePattern, cookie.EvidenceList, cookie.EvidenceDomain, cookie.EvidenceHeuristic, cookie.EvidenceFallback, ""}
 	vary := func(cs []cookie.Cookie, odd bool) {
 		for i := range cs {
 			c := &cs[i]
@@ -21,15 +24,16 @@ func TestBulkInsertStoresEveryColumn(t *testing.T) {
 			case i%7 == 0:
 				c.Purpose = "" // normalized to unknown/none
 			case odd && i == 1:
-				c.Purpose = "odd" // no code: its statement binds every value
+				c.Purpose = "odd"
 			default:
-				c.Purpose = purposeCodes[i%len(purposeCodes)]
+				c.Purpose = purposes[i%len(purposes)]
 			}
-			if ev := evidenceCodes[i%len(evidenceCodes)]; ev != cookie.EvidenceUser {
-				c.VerdictBy = ev
-			}
+			c.VerdictBy = evidences[i%len(evidences)]
 			if i%3 == 0 {
 				c.Reason = fmt.Sprintf("reason %d", i%5)
+			}
+			if i%11 == 0 {
+				c.Value = "" // an empty text, not NULL
 			}
 		}
 	}
@@ -39,8 +43,7 @@ func TestBulkInsertStoresEveryColumn(t *testing.T) {
 		vary(cs, k == 0)
 		batches = append(batches, Batch{Source: src, Cookies: cs})
 	}
-	// The two sources interleave in the identity order (several sources
-	// per statement); then a third alone (one source per statement).
+	// The two sources interleave in the identity order; then a third alone.
 	single := Batch{Source: "c:three", Cookies: makeCookies(200, 33, testNow, "c:three")}
 	vary(single.Cookies, false)
 	mustImport(t, j, ImportOptions{}, batches...)
@@ -84,9 +87,7 @@ func TestBulkInsertStoresEveryColumn(t *testing.T) {
 		t.Fatalf("%d rows stored, %d imported", n, len(want))
 	}
 	// The import writes in the identity index's order, so within one
-	// import the ids follow (site, domain, path, name): a bulk insert that
-	// put its rows in another order would break this (and the ids the
-	// import hands to later updates of the same cookies).
+	// import the ids follow (site, domain, path, name).
 	var prev string
 	var prevSrc string
 	ord, err := j.db.Query(`SELECT source, site || char(1) || domain || char(1) || path || char(1) || name FROM cookies WHERE source != 'c:three' ORDER BY id`)
