@@ -104,9 +104,11 @@ type importer struct {
 	// The cookies are written through SQLite's C API on the transaction's
 	// own connection (docs/decisions.md, "The import writes through the C
 	// API"); save goes through the driver.
-	raw      *sqlraw.Conn
-	ins, upd *sqlraw.Stmt
-	save     *sql.Stmt
+	raw               *sqlraw.Conn
+	ins, insMany, upd *sqlraw.Stmt
+	save              *sql.Stmt
+	pending           []*prepped // new cookies of the chunk being placed, not inserted yet
+	pendingEx         []*existing
 
 	log *importLog // the sources' import records (importlog.go); nil on a dry run
 
@@ -124,12 +126,12 @@ type importer struct {
 
 	sites     siteCache
 	siteNames []string // the import's sites, sorted: ref.site indexes it
-	fakeID    int64    // a dry run's ids of new cookies: -1, -2, …
+	fakeID    int64    // ids of new cookies not inserted (yet): -1, -2, …
 }
 
 // existing is what the jar holds for one identity of an imported source.
 type existing struct {
-	id   int64 // < 0 for a new cookie of a dry run
+	id   int64 // < 0 for a new cookie not inserted yet (or on a dry run)
 	hash int64
 	seen bool // the import has this identity
 }
@@ -242,6 +244,9 @@ func (im *importer) placeAll(p *preparer) error {
 				return err
 			}
 		}
+		if err := im.flush(); err != nil { // before the chunk's memory is reused
+			return err
+		}
 		p.done(i)
 	}
 	return nil
@@ -346,7 +351,11 @@ func (im *importer) prepare() error {
 	if im.raw, err = rawWriter(im.ctx, im.rec.conn); err != nil {
 		return err
 	}
-	if im.ins, err = im.raw.Prepare(`INSERT INTO cookies (` + colList + `) VALUES (` + placeholders(len(cookieColumns)) + `)`); err != nil {
+	row := `(` + placeholders(len(cookieColumns)) + `)`
+	if im.ins, err = im.raw.Prepare(`INSERT INTO cookies (` + colList + `) VALUES ` + row); err != nil {
+		return err
+	}
+	if im.insMany, err = im.raw.Prepare(`INSERT INTO cookies (` + colList + `) VALUES ` + strings.Repeat(row+`, `, insertRows-1) + row); err != nil {
 		return err
 	}
 	im.upd, err = im.raw.Prepare(`UPDATE cookies SET ` + strings.Join(sets, ", ") + ` WHERE id = ?`)
@@ -354,7 +363,7 @@ func (im *importer) prepare() error {
 }
 
 func (im *importer) closeStatements() {
-	for _, s := range []*sqlraw.Stmt{im.ins, im.upd} {
+	for _, s := range []*sqlraw.Stmt{im.ins, im.insMany, im.upd} {
 		if s != nil {
 			s.Close()
 		}
@@ -392,16 +401,16 @@ func (im *importer) place(p *prepped) error {
 		im.stats.Added++
 		ps.Added++
 		ex = im.newExisting(existing{id: im.fakeID, hash: p.hash, seen: true})
+		im.fakeID--
 		m[string(p.key)] = ex
 		if im.opt.DryRun {
-			im.fakeID--
 			return nil
 		}
-		id, err := bindCookie(im.ins, p).Exec()
-		if err != nil {
-			return fmt.Errorf("jar %s: import: %w", im.j.path, err)
+		im.pending = append(im.pending, p)
+		im.pendingEx = append(im.pendingEx, ex)
+		if len(im.pending) == insertRows {
+			return im.flush()
 		}
-		ex.id = id
 		return nil
 	case ex.hash == p.hash:
 		if !ex.seen {
@@ -421,6 +430,46 @@ func (im *importer) place(p *prepped) error {
 		return nil
 	}
 	return im.update(ex, p)
+}
+
+// insertRows is how many new cookies one INSERT carries: SQLite's work per
+// row is the same, its work per statement (step, reset) is shared
+// (docs/decisions.md, "The import writes through the C API").
+const insertRows = 32
+
+// flush inserts the pending new cookies: a full statement of insertRows,
+// else one statement each. Their ids are consecutive (max+1 each, under
+// our write lock), so the last insert id gives them all.
+func (im *importer) flush() error {
+	k := len(im.pending)
+	if k == 0 {
+		return nil
+	}
+	defer func() {
+		clear(im.pending) // the chunk's memory may be reused
+		im.pending, im.pendingEx = im.pending[:0], im.pendingEx[:0]
+	}()
+	if k < insertRows {
+		for i, p := range im.pending {
+			id, err := bindCookie(im.ins, 0, p).Exec()
+			if err != nil {
+				return fmt.Errorf("jar %s: import: %w", im.j.path, err)
+			}
+			im.pendingEx[i].id = id
+		}
+		return nil
+	}
+	for i, p := range im.pending {
+		bindCookie(im.insMany, i*nCookieColumns, p)
+	}
+	last, err := im.insMany.Exec()
+	if err != nil {
+		return fmt.Errorf("jar %s: import: %w", im.j.path, err)
+	}
+	for i, ex := range im.pendingEx {
+		ex.id = last - int64(k-1-i)
+	}
+	return nil
 }
 
 // classify gives c the user's verdict for its identity (key) if there is
@@ -452,10 +501,15 @@ func (im *importer) classify(c *cookie.Cookie, key []byte) {
 // update rewrites the cookie ex with p, saving its before-image (a
 // cookie this import added has none: undo deletes it).
 func (im *importer) update(ex *existing, p *prepped) error {
+	if ex.id < 0 { // the same identity earlier in this import, not inserted yet
+		if err := im.flush(); err != nil {
+			return err
+		}
+	}
 	if _, err := im.save.ExecContext(im.ctx, im.rec.change, ex.id, im.rec.maxCookie); err != nil {
 		return err
 	}
-	s := bindCookie(im.upd, p)
+	s := bindCookie(im.upd, 0, p)
 	s.Int64(nCookieColumns+1, ex.id)
 	if _, err := s.Exec(); err != nil {
 		return fmt.Errorf("jar %s: import %s: %w", im.j.path, p.c.Source, err)

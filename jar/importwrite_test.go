@@ -1,6 +1,7 @@
 package jar
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -104,5 +105,40 @@ func TestImportStoresEveryColumn(t *testing.T) {
 			t.Fatalf("ids out of the import's order: %q (%s) after %q (%s)", k, src, prev, prevSrc)
 		}
 		prev, prevSrc = k, src
+	}
+}
+
+// TestImportOneIdentityTwice: a batch holding one identity twice, the
+// second different, into an empty jar: the first waits among the pending
+// inserts when the second comes, which must insert it first and then
+// update it, so the jar holds the later one, once (for a cookie inside a
+// full statement of insertRows and one in a partial one).
+func TestImportOneIdentityTwice(t *testing.T) {
+	ctx := context.Background()
+	j, _ := openTest(t)
+	base := makeCookies(3*insertRows+5, 41, testNow, "s")
+	cs := append([]cookie.Cookie(nil), base...)
+	for _, i := range []int{3, len(base) - 2} {
+		d := base[i]
+		d.Value = fmt.Sprintf("later-%d", i)
+		cs = append(cs, d)
+	}
+	mustImport(t, j, ImportOptions{}, Batch{Source: "s", Cookies: cs})
+	all, err := j.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(base) {
+		t.Fatalf("%d cookies, want %d", len(all), len(base))
+	}
+	want := map[string]string{}
+	for _, c := range cs {
+		c.Source = "s"
+		want[fmt.Sprint(c.Identity())] = c.Value // the later wins
+	}
+	for _, c := range all {
+		if w := want[fmt.Sprint(c.Identity())]; c.Value != w {
+			t.Fatalf("%s: value %q, want %q", c.Name, c.Value, w)
+		}
 	}
 }

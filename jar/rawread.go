@@ -172,24 +172,24 @@ func rawWriter(ctx context.Context, conn *sql.Conn) (*sqlraw.Conn, error) {
 }
 
 // bindCookie binds the prepared cookie p's values of cookieColumns, in
-// order, to s's first parameters.
-func bindCookie(s *sqlraw.Stmt, p *prepped) *sqlraw.Stmt {
+// order, to s's parameters after the first at.
+func bindCookie(s *sqlraw.Stmt, at int, p *prepped) *sqlraw.Stmt {
 	c := &p.c
-	s.Text(1, c.Source)
-	s.Text(2, c.Partition.Key())
-	s.Text(3, c.Container.Key())
-	s.Text(4, c.Domain)
-	s.Int64(5, b2i(c.HostOnly))
-	s.Text(6, c.Path)
-	s.Text(7, c.Name)
-	s.Text(8, p.site)
-	s.Text(9, c.Value)
-	s.Int64(10, p.flags)
-	s.Int64(11, p.expires)
-	s.Text(12, string(c.Purpose))
-	s.Text(13, c.Reason)
-	s.Text(14, string(c.VerdictBy))
-	s.Int64(15, p.hash)
-	s.Blob(16, p.more)
+	s.Text(at+1, c.Source)
+	s.Text(at+2, c.Partition.Key())
+	s.Text(at+3, c.Container.Key())
+	s.Text(at+4, c.Domain)
+	s.Int64(at+5, b2i(c.HostOnly))
+	s.Text(at+6, c.Path)
+	s.Text(at+7, c.Name)
+	s.Text(at+8, p.site)
+	s.Text(at+9, c.Value)
+	s.Int64(at+10, p.flags)
+	s.Int64(at+11, p.expires)
+	s.Text(at+12, string(c.Purpose))
+	s.Text(at+13, c.Reason)
+	s.Text(at+14, string(c.VerdictBy))
+	s.Int64(at+15, p.hash)
+	s.Blob(at+16, p.more)
 	return s
 }
