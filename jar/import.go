@@ -351,11 +351,15 @@ func (im *importer) prepare() error {
 	if im.raw, err = rawWriter(im.ctx, im.rec.conn); err != nil {
 		return err
 	}
+	// OR ROLLBACK: a multi-row insert with the default ABORT keeps a
+	// statement journal to undo just itself, and no import goes on after
+	// a failed insert (docs/decisions.md, "No statement journals").
 	row := `(` + placeholders(len(cookieColumns)) + `)`
-	if im.ins, err = im.raw.Prepare(`INSERT INTO cookies (` + colList + `) VALUES ` + row); err != nil {
+	insert := `INSERT OR ROLLBACK INTO cookies (` + colList + `) VALUES `
+	if im.ins, err = im.raw.Prepare(insert + row); err != nil {
 		return err
 	}
-	if im.insMany, err = im.raw.Prepare(`INSERT INTO cookies (` + colList + `) VALUES ` + strings.Repeat(row+`, `, insertRows-1) + row); err != nil {
+	if im.insMany, err = im.raw.Prepare(insert + strings.Repeat(row+`, `, insertRows-1) + row); err != nil {
 		return err
 	}
 	im.upd, err = im.raw.Prepare(`UPDATE cookies SET ` + strings.Join(sets, ", ") + ` WHERE id = ?`)
