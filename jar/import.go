@@ -124,7 +124,6 @@ type importer struct {
 	generation       int64
 	digested         chan struct{} // closed once digests is filled
 
-	sites     siteCache
 	siteNames []string // the import's sites, sorted: ref.site indexes it
 	fakeID    int64    // ids of new cookies not inserted (yet): -1, -2, …
 }
@@ -143,7 +142,7 @@ type verdict struct {
 
 func newImporter(ctx context.Context, j *Jar, batches []Batch, opt ImportOptions) (*importer, error) {
 	im := &importer{j: j, ctx: ctx, opt: opt, batches: batches,
-		files: map[string]string{}, srcIndex: map[string]int{}, sites: siteCache{}, fakeID: -1}
+		files: map[string]string{}, srcIndex: map[string]int{}, fakeID: -1}
 	for _, b := range batches {
 		if b.Source == "" {
 			return nil, fmt.Errorf("jar %s: import: a batch without a source", j.path)

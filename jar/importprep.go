@@ -198,6 +198,50 @@ func (im *importer) prepareChunk(ch *prepChunk, buf *prepBuf) {
 	}
 }
 
+// cookieSites is the site of every cookie of the batches to place (nil for
+// a repeat's), computed on up to four goroutines, each with a cache of its
+// own: a public-suffix lookup per new domain was most of order's time, on
+// the writer's path before any cookie is written.
+func (im *importer) cookieSites() [][]string {
+	sites := make([][]string, len(im.batches))
+	type span struct{ b, lo, hi int }
+	var spans []span
+	for bi := range im.batches {
+		if im.repeat[im.srcIndex[im.batches[bi].Source]] {
+			continue
+		}
+		n := len(im.batches[bi].Cookies)
+		sites[bi] = make([]string, n)
+		for lo := 0; lo < n; lo += siteSpan {
+			spans = append(spans, span{bi, lo, min(lo+siteSpan, n)})
+		}
+	}
+	work := make(chan span)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), 4, len(spans))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cache := siteCache{}
+			for sp := range work {
+				cs, out := im.batches[sp.b].Cookies, sites[sp.b]
+				for i := sp.lo; i < sp.hi; i++ {
+					out[i] = cache.site(cs[i].Domain)
+				}
+			}
+		}()
+	}
+	for _, sp := range spans {
+		work <- sp
+	}
+	close(work)
+	wg.Wait()
+	return sites
+}
+
+// siteSpan cookies are one task of cookieSites.
+const siteSpan = 8192
+
 // ref is one cookie of the import: batch b, cookie c, and the rank of its
 // site among the import's sites (its name is im.siteNames[site]).
 type ref struct {
@@ -215,15 +259,15 @@ func (im *importer) order() []ref {
 	for bi := range im.batches {
 		n += len(im.batches[bi].Cookies)
 	}
+	sites := im.cookieSites()
 	rank := map[string]int32{}
 	var names []string
 	order := make([]ref, 0, n)
 	for bi := range im.batches {
-		if im.repeat[im.srcIndex[im.batches[bi].Source]] {
+		if sites[bi] == nil {
 			continue // a repeat: nothing to place (importdigest.go)
 		}
-		for ci := range im.batches[bi].Cookies {
-			site := im.sites.site(im.batches[bi].Cookies[ci].Domain)
+		for ci, site := range sites[bi] {
 			r, ok := rank[site]
 			if !ok {
 				r = int32(len(names))
