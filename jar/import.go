@@ -336,49 +336,6 @@ func loadVerdicts(ctx context.Context, tx *sql.Tx, sources []string) (map[string
 	return out, nil
 }
 
-// prepare makes the statements a real (not dry) import writes with.
-func (im *importer) prepare() error {
-	sets := make([]string, len(cookieColumns))
-	for i, c := range cookieColumns {
-		sets[i] = c.name + " = ?"
-	}
-	var err error
-	if im.save, err = im.tx.PrepareContext(im.ctx, `INSERT OR IGNORE INTO undo_cookies (change_id, id, `+colList+`)
-			SELECT ?, id, `+colList+` FROM cookies WHERE id = ? AND id <= ?`); err != nil {
-		return err
-	}
-	if im.raw, err = rawWriter(im.ctx, im.rec.conn); err != nil {
-		return err
-	}
-	// OR ROLLBACK: a multi-row insert with the default ABORT keeps a
-	// statement journal to undo just itself, and no import goes on after
-	// a failed insert (docs/decisions.md, "No statement journals").
-	row := `(` + placeholders(len(cookieColumns)) + `)`
-	insert := `INSERT OR ROLLBACK INTO cookies (` + colList + `) VALUES `
-	if im.ins, err = im.raw.Prepare(insert + row); err != nil {
-		return err
-	}
-	if im.insMany, err = im.raw.Prepare(insert + strings.Repeat(row+`, `, insertRows-1) + row); err != nil {
-		return err
-	}
-	im.upd, err = im.raw.Prepare(`UPDATE cookies SET ` + strings.Join(sets, ", ") + ` WHERE id = ?`)
-	return err
-}
-
-func (im *importer) closeStatements() {
-	for _, s := range []*sqlraw.Stmt{im.ins, im.insMany, im.upd} {
-		if s != nil {
-			s.Close()
-		}
-	}
-	if im.raw != nil {
-		im.raw.Close()
-	}
-	if im.save != nil {
-		im.save.Close()
-	}
-}
-
 // place decides what the prepared cookie p is to the jar (new, unchanged
 // or updated) and writes it accordingly.
 func (im *importer) place(p *prepped) error {
@@ -435,46 +392,6 @@ func (im *importer) place(p *prepped) error {
 	return im.update(ex, p)
 }
 
-// insertRows is how many new cookies one INSERT carries: SQLite's work per
-// row is the same, its work per statement (step, reset) is shared
-// (docs/decisions.md, "The import writes through the C API").
-const insertRows = 32
-
-// flush inserts the pending new cookies: a full statement of insertRows,
-// else one statement each. Their ids are consecutive (max+1 each, under
-// our write lock), so the last insert id gives them all.
-func (im *importer) flush() error {
-	k := len(im.pending)
-	if k == 0 {
-		return nil
-	}
-	defer func() {
-		clear(im.pending) // the chunk's memory may be reused
-		im.pending, im.pendingEx = im.pending[:0], im.pendingEx[:0]
-	}()
-	if k < insertRows {
-		for i, p := range im.pending {
-			id, err := bindCookie(im.ins, 0, p).Exec()
-			if err != nil {
-				return fmt.Errorf("jar %s: import: %w", im.j.path, err)
-			}
-			im.pendingEx[i].id = id
-		}
-		return nil
-	}
-	for i, p := range im.pending {
-		bindCookie(im.insMany, i*nCookieColumns, p)
-	}
-	last, err := im.insMany.Exec()
-	if err != nil {
-		return fmt.Errorf("jar %s: import: %w", im.j.path, err)
-	}
-	for i, ex := range im.pendingEx {
-		ex.id = last - int64(k-1-i)
-	}
-	return nil
-}
-
 // classify gives c the user's verdict for its identity (key) if there is
 // one, else the classifier's. It runs on the preparing goroutines.
 func (im *importer) classify(c *cookie.Cookie, key []byte) {
@@ -499,25 +416,6 @@ func (im *importer) classify(c *cookie.Cookie, key []byte) {
 		// A user verdict that the jar does not hold is not one.
 		c.VerdictBy = cookie.EvidenceNone
 	}
-}
-
-// update rewrites the cookie ex with p, saving its before-image (a
-// cookie this import added has none: undo deletes it).
-func (im *importer) update(ex *existing, p *prepped) error {
-	if ex.id < 0 { // the same identity earlier in this import, not inserted yet
-		if err := im.flush(); err != nil {
-			return err
-		}
-	}
-	if _, err := im.save.ExecContext(im.ctx, im.rec.change, ex.id, im.rec.maxCookie); err != nil {
-		return err
-	}
-	s := bindCookie(im.upd, 0, p)
-	s.Int64(nCookieColumns+1, ex.id)
-	if _, err := s.Exec(); err != nil {
-		return fmt.Errorf("jar %s: import %s: %w", im.j.path, p.c.Source, err)
-	}
-	return nil
 }
 
 // prune moves the cookies of the imported sources that the import did not
