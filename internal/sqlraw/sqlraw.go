@@ -149,11 +149,19 @@ func (c *Conn) Each(query string, args []driver.NamedValue, fn func(*Row) error)
 		return err
 	}
 	r := &Row{tls: c.tls, st: st, n: int(sqlite3.Xsqlite3_column_count(c.tls, st))}
-	for {
+	for n := 1; ; n++ {
+		// The interrupt runs on another goroutine and may come late (or
+		// after the last row): ctx is also looked at here, so that a read
+		// whose context ended never returns as if complete.
+		if n%256 == 0 {
+			if err := c.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		switch rc := sqlite3.Xsqlite3_step(c.tls, st); rc {
 		case sqlite3.SQLITE_ROW:
 		case sqlite3.SQLITE_DONE:
-			return nil
+			return c.ctx.Err()
 		default:
 			return c.failed(c.error(rc))
 		}

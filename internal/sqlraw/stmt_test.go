@@ -160,3 +160,47 @@ func TestStmtBindsAndReuses(t *testing.T) {
 		t.Fatal("Exec ran with its context cancelled")
 	}
 }
+
+// lateCtx ends (Err) without its Done ever firing: the interrupt that the
+// end of a context starts comes too late to stop anything.
+type lateCtx struct {
+	context.Context
+	ended *bool
+}
+
+func (c lateCtx) Done() <-chan struct{} { return nil }
+func (c lateCtx) Err() error {
+	if *c.ended {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestEachEndsWithItsContext: a read whose context ended returns the
+// context's error even when no interrupt reached SQLite, whether rows are
+// left (the check every 256 rows) or not (the last row read).
+func TestEachEndsWithItsContext(t *testing.T) {
+	uri := "file:" + filepath.Join(t.TempDir(), "e.sqlite")
+	ended := false
+	c, err := Open(lateCtx{context.Background(), &ended}, uri, ReadWrite|0x4, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Exec(`CREATE TABLE t (i); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO t SELECT i FROM n`); err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []int{3, 1000} {
+		ended = false
+		rows := 0
+		err := c.Each(`SELECT i FROM t`, nil, func(*Row) error {
+			if rows++; rows == at {
+				ended = true
+			}
+			return nil
+		})
+		if err != context.Canceled || rows > at+256 {
+			t.Fatalf("ended at row %d: %v after %d rows, want context.Canceled within 256 rows", at, err, rows)
+		}
+	}
+}
