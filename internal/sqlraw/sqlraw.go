@@ -132,17 +132,9 @@ func (c *Conn) Each(query string, args []driver.NamedValue, fn func(*Row) error)
 	if err := c.ctx.Err(); err != nil {
 		return err
 	}
-	q, err := libc.CString(query)
+	st, err := c.prepare(query)
 	if err != nil {
 		return err
-	}
-	defer libc.Xfree(c.tls, q)
-	if rc := sqlite3.Xsqlite3_prepare_v2(c.tls, c.db, q, -1, c.pp, 0); rc != sqlite3.SQLITE_OK {
-		return c.failed(c.error(rc))
-	}
-	st := readPtr(c.pp)
-	if st == 0 {
-		return errors.New("sqlite: empty statement")
 	}
 	defer sqlite3.Xsqlite3_finalize(c.tls, st)
 	if err := c.bind(st, args); err != nil {
@@ -354,19 +346,28 @@ type block struct {
 
 // Prepare compiles one statement.
 func (c *Conn) Prepare(query string) (*Stmt, error) {
-	q, err := libc.CString(query)
+	st, err := c.prepare(query)
 	if err != nil {
 		return nil, err
 	}
+	return &Stmt{c: c, st: st}, nil
+}
+
+// prepare compiles query's first statement; the caller finalizes it.
+func (c *Conn) prepare(query string) (uintptr, error) {
+	q, err := libc.CString(query)
+	if err != nil {
+		return 0, err
+	}
 	defer libc.Xfree(c.tls, q)
 	if rc := sqlite3.Xsqlite3_prepare_v2(c.tls, c.db, q, -1, c.pp, 0); rc != sqlite3.SQLITE_OK {
-		return nil, c.failed(c.error(rc))
+		return 0, c.failed(c.error(rc))
 	}
 	st := readPtr(c.pp)
 	if st == 0 {
-		return nil, errors.New("sqlite: empty statement")
+		return 0, errors.New("sqlite: empty statement")
 	}
-	return &Stmt{c: c, st: st}, nil
+	return st, nil
 }
 
 // Int64 binds v to parameter i (from 1).
@@ -383,36 +384,36 @@ func (s *Stmt) bound(rc int32) {
 
 // Text binds v as text to parameter i.
 func (s *Stmt) Text(i int, v string) {
-	p := s.hold(len(v))
-	copy(libc.GoBytes(p, len(v)), v)
-	s.bound(sqlite3.Xsqlite3_bind_text(s.c.tls, s.st, int32(i), p, int32(len(v)), 0))
+	s.bound(sqlite3.Xsqlite3_bind_text(s.c.tls, s.st, int32(i), hold(s, v), int32(len(v)), 0))
 }
 
 // Blob binds v as a blob to parameter i (a zero-length blob for nil).
 func (s *Stmt) Blob(i int, v []byte) {
-	p := s.hold(len(v))
-	copy(libc.GoBytes(p, len(v)), v)
-	s.bound(sqlite3.Xsqlite3_bind_blob(s.c.tls, s.st, int32(i), p, int32(len(v)), 0))
+	s.bound(sqlite3.Xsqlite3_bind_blob(s.c.tls, s.st, int32(i), hold(s, v), int32(len(v)), 0))
 }
 
-// hold is room for n bytes that stays put until the statement has run.
-func (s *Stmt) hold(n int) uintptr {
-	if k := len(s.blocks); k > 0 {
-		if b := &s.blocks[k-1]; b.sz-b.used >= max(n, 1) {
-			p := b.p + uintptr(b.used)
-			b.used += max(n, 1)
-			return p
+// hold copies v into the statement's memory, where it stays put until the
+// statement has run (an empty v takes one byte: SQLite reads a NULL
+// pointer as NULL, not as an empty value).
+func hold[T string | []byte](s *Stmt, v T) uintptr {
+	n := max(len(v), 1)
+	k := len(s.blocks)
+	if k == 0 || s.blocks[k-1].sz-s.blocks[k-1].used < n {
+		sz := max(4096, 2*n)
+		if k > 0 {
+			sz = max(sz, 2*s.blocks[k-1].sz)
 		}
+		p := libc.Xmalloc(s.c.tls, libc.Tsize_t(sz))
+		if p == 0 {
+			panic("sqlite: out of memory")
+		}
+		s.blocks = append(s.blocks, block{p: p, sz: sz})
+		k++
 	}
-	sz := max(4096, 2*n)
-	if k := len(s.blocks); k > 0 {
-		sz = max(sz, 2*s.blocks[k-1].sz)
-	}
-	p := libc.Xmalloc(s.c.tls, libc.Tsize_t(sz))
-	if p == 0 {
-		panic("sqlite: out of memory")
-	}
-	s.blocks = append(s.blocks, block{p: p, used: max(n, 1), sz: sz})
+	b := &s.blocks[k-1]
+	p := b.p + uintptr(b.used)
+	copy(libc.GoBytes(p, len(v)), v)
+	b.used += n
 	return p
 }
 
