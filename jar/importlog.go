@@ -131,9 +131,13 @@ type sourceLog struct {
 	cur          []uint64
 	// added lists new cookies (up to maxRecordedCookies); listed holds
 	// their hashes, so a cookie a batch holds twice is listed once.
-	added    []RecordedCookie
-	listed   map[uint64]bool
-	tracking map[TrackingSeen]struct{}
+	added  []RecordedCookie
+	listed map[uint64]bool
+	// tracking collects the batch's tracking cookies, duplicates and all:
+	// encodeTracking sorts them and keeps each once. Appending costs the
+	// writer's goroutine (the import's critical path) a tenth of what a
+	// set did (docs/decisions.md, "The import's tracking list").
+	tracking []TrackingSeen
 	// repeat says the import read exactly what the previous one did
 	// (importdigest.go): nothing came or went, the tracking cookies are
 	// the previous ones.
@@ -144,7 +148,7 @@ type sourceLog struct {
 func newImportLog(ctx context.Context, tx *sql.Tx, sources []string, now time.Time) (*importLog, error) {
 	l := &importLog{now: now, sites: siteCache{}}
 	for _, src := range sources {
-		s := &sourceLog{source: src, first: true, listed: map[uint64]bool{}, tracking: map[TrackingSeen]struct{}{}}
+		s := &sourceLog{source: src, first: true, listed: map[uint64]bool{}}
 		var seen, blob, tr []byte
 		err := tx.QueryRowContext(ctx, `SELECT seen, record, tracking FROM imports WHERE source = ?`, src).Scan(&seen, &blob, &tr)
 		switch {
@@ -181,7 +185,7 @@ func (l *importLog) see(si int, p *prepped) {
 	h, c := p.idHash, &p.c
 	s.cur = append(s.cur, h)
 	if c.Purpose == cookie.PurposeTracking {
-		s.tracking[p.tracking] = struct{}{}
+		s.tracking = append(s.tracking, p.tracking)
 	}
 	if s.first {
 		return
@@ -318,18 +322,17 @@ func sortRecorded(cs []RecordedCookie) {
 	})
 }
 
-// encodeTracking writes the triples sorted, each string as a uvarint
-// length and its bytes.
-func encodeTracking(m map[TrackingSeen]struct{}) []byte {
-	ts := make([]TrackingSeen, 0, len(m))
-	n := 0
-	for t := range m {
-		ts = append(ts, t)
-		n += len(t.Domain) + len(t.Name) + len(t.Site) + 6
-	}
+// encodeTracking writes the distinct triples of ts sorted, each string as
+// a uvarint length and its bytes. It sorts ts in place.
+func encodeTracking(ts []TrackingSeen) []byte {
 	slices.SortFunc(ts, func(a, b TrackingSeen) int {
 		return cmp.Or(cmp.Compare(a.Domain, b.Domain), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Site, b.Site))
 	})
+	ts = slices.Compact(ts)
+	n := 0
+	for _, t := range ts {
+		n += len(t.Domain) + len(t.Name) + len(t.Site) + 6
+	}
 	out := make([]byte, 0, n)
 	for _, t := range ts {
 		for _, s := range [...]string{t.Domain, t.Name, t.Site} {

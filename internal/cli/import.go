@@ -9,6 +9,7 @@ import (
 	"github.com/crumbs-dev/crumbs/importers/source"
 	uc "github.com/crumbs-dev/crumbs/internal/app"
 	"github.com/crumbs-dev/crumbs/jar"
+	"github.com/crumbs-dev/crumbs/jar/purpose"
 )
 
 func (a *app) importCommand() *cobra.Command {
@@ -58,6 +59,7 @@ store read only in part is not imported at all (and never pruned).`,
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			a.limitInputMemory(args...)
+			purpose.Preload() // the classifier is ready when the stores are read
 			rr, err := a.readSources(ctx, args, a.password(password))
 			if err != nil {
 				return err

@@ -106,6 +106,13 @@ func loadBuiltin() {
 	defaultCls = &Classifier{builtin: rs, signin: rs.signin, sites: newSiteCache(), version: ver, knowledgeVersion: ver}
 }
 
+// Preload starts parsing the built-in knowledge on another goroutine, for a
+// caller with other work to do before it classifies: crumbs import reads
+// the stores meanwhile (the parse is ~25 ms of its critical path,
+// docs/decisions.md "The import's tracking list"). Whoever needs the
+// knowledge first waits for it; calling Preload more than once is harmless.
+func Preload() { go defaultOnce.Do(loadBuiltin) }
+
 // Default returns the classifier with built-in knowledge only. It is built
 // once and shared.
 func Default() *Classifier {
