@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crumbs-dev/crumbs/internal/sqlraw"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
@@ -53,12 +54,17 @@ func (j *Jar) updateIn(ctx context.Context, tx *sql.Tx, rec *recorder, c cookie.
 	newID, oldID := c.Identity(), old.Identity()
 	if newID != oldID {
 		var other int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere+` AND id != ?`,
+		err := tx.QueryRowContext(ctx, `SELECT id FROM live WHERE `+cookieIdentityWhere+` AND id != ?`,
 			append(cookieIdentityArgs(newID), c.ID)...).Scan(&other)
 		if err == nil {
 			return &cookie.InvalidError{Field: "name", Reason: "another cookie with this source, domain, path and name exists"}
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		// A trashed cookie of the new identity, held in place, moves
+		// out into its trash entry: it stays in the trash.
+		if err := freeIdentity(ctx, tx, rec, newID); err != nil {
 			return err
 		}
 	}
@@ -215,25 +221,26 @@ func (j *Jar) deleteIDs(ctx context.Context, ids []int64, o RemoveOptions) (Remo
 func (j *Jar) purge(ctx context.Context, f cookie.Filter, o RemoveOptions) (Removal, error) {
 	var r Removal
 	_, err := j.change(ctx, kindPurge, func(tx *sql.Tx, rec *recorder) (string, int, error) {
-		ids, rm, err := j.purgeSelection(ctx, tx, f, o)
+		sel, rm, err := j.purgeSelection(ctx, tx, rec, f, o)
 		if err != nil {
 			return "", 0, err
 		}
 		r = rm
-		if err := recordDeletionIDs(ctx, tx, rec, ids); err != nil {
-			return "", 0, err
+		if sel.where != nil {
+			// The selection is the filter itself: the pending record
+			// reads the same rows in the same scan order, not each by id.
+			err = recordDeletionsWhere(ctx, tx, rec, *sel.where)
+		} else {
+			err = recordDeletionIDs(ctx, tx, rec, sel.ids)
 		}
-		n, err := j.moveToTrash(ctx, tx, rec, ids)
 		if err != nil {
 			return "", 0, err
 		}
-		r.Moved = n
-		if n > 0 {
-			// The trash rows this change added are the moved cookies.
-			if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT site) FROM trash WHERE id > ?`, rec.maxTrash).Scan(&r.Sites); err != nil {
-				return "", 0, err
-			}
+		n, err := j.moveToTrash(ctx, tx, rec, sel.ids)
+		if err != nil {
+			return "", 0, err
 		}
+		r.Moved, r.Sites = n, sel.sites
 		what := "everything"
 		if !f.IsEmpty() {
 			what = f.String()
@@ -246,31 +253,62 @@ func (j *Jar) purge(ctx context.Context, f cookie.Filter, o RemoveOptions) (Remo
 	return r, nil
 }
 
-// purgeSelection is what a purge of f moves, in id order, and what it
-// keeps. Only the rows the compiled filter selects are read, and when it is
-// exact and nothing is protected only their ids: a purge costs what it
+// purgeSel is what a purge moves: the ids in id order, their distinct
+// sites, and, when the compiled filter selects exactly them, the filter.
+type purgeSel struct {
+	ids   []int64
+	sites int
+	where *filterSQL
+}
+
+// purgeSelection is what a purge of f moves and what it keeps. Only the
+// rows the compiled filter selects are read, and when it is exact and
+// nothing is protected only their ids and sites: a purge costs what it
 // removes, not the size of the jar.
-func (j *Jar) purgeSelection(ctx context.Context, tx *sql.Tx, f cookie.Filter, o RemoveOptions) ([]int64, Removal, error) {
+func (j *Jar) purgeSelection(ctx context.Context, tx *sql.Tx, rec *recorder, f cookie.Filter, o RemoveOptions) (purgeSel, Removal, error) {
 	now := j.Now()
 	fs := compileFilter(f, now)
 	p, err := j.protector(ctx, tx)
 	if err != nil {
-		return nil, Removal{}, j.fileError(err)
+		return purgeSel{}, Removal{}, j.fileError(err)
 	}
 	if fs.exact && p.Empty() {
-		ids, err := selectIDs(ctx, tx, `SELECT id FROM cookies`+fs.clause("WHERE")+` ORDER BY id`, fs.args...)
+		// Through SQLite's C API on the transaction's connection: the
+		// driver's per-row cost was most of this read.
+		raw, err := rawWriter(ctx, rec.conn)
 		if err != nil {
-			return nil, Removal{}, j.fileError(err)
+			return purgeSel{}, Removal{}, j.fileError(err)
 		}
-		return ids, Removal{}, nil
+		defer raw.Close()
+		sel := purgeSel{where: &fs}
+		sites := map[string]bool{}
+		err = raw.Each(`SELECT id, site FROM live`+fs.clause("WHERE")+` ORDER BY id`, namedArgs(fs.args), func(r *sqlraw.Row) error {
+			sel.ids = append(sel.ids, r.Int64(0))
+			if site := r.Bytes(1); !sites[string(site)] {
+				sites[string(site)] = true
+			}
+			return nil
+		})
+		sel.sites = len(sites)
+		return sel, Removal{}, j.fileError0(err)
 	}
-	sel, err := selectMatching(ctx, tx, ` ORDER BY id`, fs, p, now,
+	cs, err := selectMatching(ctx, tx, ` ORDER BY id`, fs, p, now,
 		func(c *cookie.Cookie) bool { return f.Match(c, now) })
 	if err != nil {
-		return nil, Removal{}, j.fileError(err)
+		return purgeSel{}, Removal{}, j.fileError(err)
 	}
-	ids, r := splitProtected(sel, o)
-	return ids, r, nil
+	ids, r := splitProtected(cs, o)
+	moved := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		moved[id] = true
+	}
+	sites, names := siteCache{}, map[string]bool{}
+	for i := range cs {
+		if moved[cs[i].ID] {
+			names[sites.site(cs[i].Domain)] = true
+		}
+	}
+	return purgeSel{ids: ids, sites: len(names)}, r, nil
 }
 
 // selectMatching reads the live cookies a filter matches: those fs (the
@@ -458,6 +496,11 @@ func (j *Jar) reclassifyIfNeeded(ctx context.Context) error {
 // reclassifyTable classifies the rows of table without a user verdict
 // (and matching the extra condition "AND …", if any) again.
 func (j *Jar) reclassifyTable(ctx context.Context, tx *sql.Tx, table, and string, args ...any) error {
+	if table == "trash" {
+		// An entry held in place has no content of its own: its cookie's
+		// row, in cookies, is classified there.
+		and = "AND NOT in_place " + and
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, `+readColumns+` FROM `+table+` WHERE verdict_by != 'user' `+and, args...)
 	if err != nil {
 		return err

@@ -141,8 +141,8 @@ func (rec *recorder) saveCookies(ctx context.Context, tx *sql.Tx, ids string) er
 
 // saveTrash copies the before-images of these trash entries.
 func (rec *recorder) saveTrash(ctx context.Context, tx *sql.Tx, ids string) error {
-	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO undo_trash (change_id, id, cookie_id, deleted_at, `+colList+`)
-		SELECT ?, id, cookie_id, deleted_at, `+colList+` FROM trash WHERE id `+inIDs+` AND id <= ?`, rec.change, ids, rec.maxTrash)
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO undo_trash (change_id, id, cookie_id, deleted_at, in_place, `+colList+`)
+		SELECT ?, id, cookie_id, deleted_at, in_place, `+colList+` FROM trash WHERE id `+inIDs+` AND id <= ?`, rec.change, ids, rec.maxTrash)
 	return err
 }
 
@@ -161,20 +161,27 @@ const verdictCols = identityColumns + ", purpose, reason"
 // every page the statement touches to undo just that statement — 5–8% of
 // an import's or an undo's CPU (docs/decisions.md, "No statement journals").
 
-// moveToTrash moves live cookies to the trash. The trash rows it adds are
-// their before-images: each keeps the cookie's id (cookie_id) and every
-// column, and undo puts them back from there (no copy in undo_cookies, so
-// a purge writes each cookie once, not twice).
+// moveToTrash moves live cookies to the trash, in place (inplace.go): the
+// cookie rows stay, and undo deletes the trash rows the change added.
 func (j *Jar) moveToTrash(ctx context.Context, tx *sql.Tx, rec *recorder, ids []int64) (int, error) {
+	return moveInPlace(ctx, tx, toMicro(j.Now()), ids)
+}
+
+// copyToTrash moves live cookies to the trash as copies, for a caller
+// about to put another cookie with the same identity into cookies (a
+// restore). The trash rows it adds are their before-images: each keeps the
+// cookie's id (cookie_id) and every column, and undo puts them back from
+// there (no copy in undo_cookies).
+func (j *Jar) copyToTrash(ctx context.Context, tx *sql.Tx, rec *recorder, ids []int64) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
 	list := idList(ids)
 	if _, err := tx.ExecContext(ctx, `INSERT OR ROLLBACK INTO trash (cookie_id, deleted_at, `+colList+`)
-		SELECT id, ?, `+colList+` FROM cookies WHERE id `+inIDs+` ORDER BY id`, toMicro(j.Now()), list); err != nil {
+		SELECT id, ?, `+colList+` FROM live WHERE id `+inIDs+` ORDER BY id`, toMicro(j.Now()), list); err != nil {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM cookies WHERE id `+inIDs, list)
+	res, err := tx.ExecContext(ctx, `DELETE FROM cookies WHERE id `+inIDs+` AND NOT `+heldRow, list)
 	if err != nil {
 		return 0, err
 	}
@@ -240,7 +247,7 @@ func (j *Jar) Undo(ctx context.Context) (Change, error) {
 			max               int64
 		}{
 			{"cookies", "undo_cookies", "id, " + colList, maxCookie},
-			{"trash", "undo_trash", "id, cookie_id, deleted_at, " + colList, maxTrash},
+			{"trash", "undo_trash", "id, cookie_id, deleted_at, in_place, " + colList, maxTrash},
 			{"verdicts", "undo_verdicts", "id, " + verdictCols, maxVerdict},
 			{"protections", "undo_protections", "id, " + protectionCols, maxProtection},
 		}
@@ -258,6 +265,12 @@ func (j *Jar) Undo(ctx context.Context) (Change, error) {
 				return err
 			}
 			if i == 0 {
+				// A row with the id of a cookie the change copied to the
+				// trash was added after it: SQLite gives a new row max+1,
+				// which is a removed row's id when that was the largest.
+				if _, err := tx.ExecContext(ctx, `DELETE FROM cookies WHERE id IN (SELECT cookie_id FROM trash WHERE id > ? AND NOT in_place)`, maxTrash); err != nil {
+					return err
+				}
 				// The live cookies are now those the change did not touch:
 				// put back the ones it moved to the trash, before the trash
 				// rows it added go.
@@ -297,13 +310,13 @@ func (j *Jar) Undo(ctx context.Context) (Change, error) {
 // them first).
 func (j *Jar) undoMoves(ctx context.Context, tx *sql.Tx, c Change, maxTrash int64, reclassify bool) error {
 	if _, err := tx.ExecContext(ctx, `INSERT OR ROLLBACK INTO cookies (id, `+colList+`) SELECT cookie_id, `+colList+` FROM trash
-		WHERE id > ? AND cookie_id NOT IN (SELECT id FROM undo_cookies WHERE change_id = ?) ORDER BY cookie_id`, maxTrash, c.ID); err != nil {
+		WHERE id > ? AND NOT in_place AND cookie_id NOT IN (SELECT id FROM undo_cookies WHERE change_id = ?) ORDER BY cookie_id`, maxTrash, c.ID); err != nil {
 		return fmt.Errorf("jar %s: undo %s: %w", j.path, c.Kind, err)
 	}
 	if !reclassify {
 		return nil
 	}
-	if err := j.reclassifyTable(ctx, tx, "cookies", `AND id IN (SELECT cookie_id FROM trash WHERE id > ?)`, maxTrash); err != nil {
+	if err := j.reclassifyTable(ctx, tx, "cookies", `AND id IN (SELECT cookie_id FROM trash WHERE id > ? AND NOT in_place)`, maxTrash); err != nil {
 		return fmt.Errorf("jar %s: undo %s: %w", j.path, c.Kind, err)
 	}
 	return nil

@@ -99,7 +99,12 @@ type importer struct {
 	now      int64                           // the import's time (unix microseconds)
 	verdicts map[string]map[string]verdict   // source → identityKey → the user's verdict
 	have     map[string]map[string]*existing // source → identityKey → what the jar holds
-	slab     []existing                      // backs the *existing values, 4096 at a time
+	// held is, per source, the identities the trash holds in place
+	// (inplace.go) → their rows; an import that brings one back moves the
+	// row out into its trash entry first (toFree, before the next insert).
+	held   map[string]map[string]int64
+	toFree []int64
+	slab   []existing // backs the *existing values, 4096 at a time
 
 	// The cookies are written through SQLite's C API on the transaction's
 	// own connection (docs/decisions.md, "The import writes through the C
@@ -272,9 +277,12 @@ func (im *importer) loadExisting() error {
 			im.have[src] = map[string]*existing{}
 			continue // nothing of it is looked up
 		}
+		if err := im.loadHeld(src); err != nil {
+			return im.j.fileError(err)
+		}
 		m := make(map[string]*existing, size[si])
 		im.have[src] = m
-		rows, err := im.tx.QueryContext(im.ctx, `SELECT id, chash, `+identityKeySQL+` FROM cookies WHERE source = ?`, src)
+		rows, err := im.tx.QueryContext(im.ctx, `SELECT id, chash, `+identityKeySQL+` FROM live WHERE source = ?`, src)
 		if err != nil {
 			return im.j.fileError(err)
 		}
@@ -293,6 +301,32 @@ func (im *importer) loadExisting() error {
 		}
 	}
 	return nil
+}
+
+// loadHeld reads the identities of src the trash holds in place, through
+// the trash's index: an import costs nothing more when there are none.
+func (im *importer) loadHeld(src string) error {
+	rows, err := im.tx.QueryContext(im.ctx, `SELECT id, `+identityKeySQL+` FROM cookies
+		WHERE id IN (SELECT cookie_id FROM trash WHERE in_place) AND source = ?`, src)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var key sql.RawBytes
+	var id int64
+	for rows.Next() {
+		if err := rows.Scan(&id, &key); err != nil {
+			return err
+		}
+		if im.held == nil {
+			im.held = map[string]map[string]int64{}
+		}
+		if im.held[src] == nil {
+			im.held[src] = map[string]int64{}
+		}
+		im.held[src][string(key)] = id
+	}
+	return rows.Err()
 }
 
 // newExisting allocates from a slab: one allocation per 4096 entries.
@@ -365,6 +399,9 @@ func (im *importer) place(p *prepped) error {
 		m[string(p.key)] = ex
 		if im.opt.DryRun {
 			return nil
+		}
+		if row, ok := im.held[p.c.Source][string(p.key)]; ok {
+			im.toFree = append(im.toFree, row)
 		}
 		im.pending = append(im.pending, p)
 		im.pendingEx = append(im.pendingEx, ex)

@@ -71,6 +71,16 @@ func (im *importer) flush() error {
 	if k == 0 {
 		return nil
 	}
+	if len(im.toFree) > 0 { // identities held in the trash, before they go in again
+		entries, err := selectIDs(im.ctx, im.tx, `SELECT id FROM trash WHERE in_place AND cookie_id `+inIDs, idList(im.toFree))
+		if err == nil {
+			err = materialize(im.ctx, im.tx, im.rec, entries)
+		}
+		if err != nil {
+			return fmt.Errorf("jar %s: import: %w", im.j.path, err)
+		}
+		im.toFree = im.toFree[:0]
+	}
 	defer func() {
 		clear(im.pending) // the chunk's memory may be reused
 		im.pending, im.pendingEx = im.pending[:0], im.pendingEx[:0]

@@ -31,7 +31,7 @@ func TestMigrateFileSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	total := func(j *Jar) (live, trash int) {
-		live = count(t, j.db, `SELECT count(*) FROM cookies`)
+		live = count(t, j.db, `SELECT count(*) FROM live`)
 		trash = count(t, j.db, `SELECT count(*) FROM trash`)
 		return
 	}
@@ -62,7 +62,7 @@ func TestMigrateFileSources(t *testing.T) {
 			t.Errorf("%s: %d rows keep the old id", q, n)
 		}
 	}
-	if n := count(t, j2.db, `SELECT count(*) FROM cookies WHERE source = '`+want+`'`); n != 39 {
+	if n := count(t, j2.db, `SELECT count(*) FROM live WHERE source = '`+want+`'`); n != 39 {
 		t.Errorf("%d live cookies under %s, want 39", n, want)
 	}
 	if n := count(t, j2.db, `SELECT count(*) FROM verdicts WHERE source = '`+want+`'`); n != 1 {

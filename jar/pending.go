@@ -121,8 +121,22 @@ func recordDeletionIDs(ctx context.Context, tx *sql.Tx, rec *recorder, ids []int
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `INSERT OR ROLLBACK INTO pending (change_id, kind, `+identityColumns+`, cookie_id, purpose, fields)
-		SELECT ?, ?, `+identityColumns+`, id, purpose, 0 FROM cookies WHERE id `+inIDs+` AND `+keyedFunc+`(more) ORDER BY id`,
+		SELECT ?, ?, `+identityColumns+`, id, purpose, 0 FROM live WHERE id `+inIDs+` AND `+keyedFunc+`(more) ORDER BY id`,
 		rec.change, PendingDelete, idList(ids))
+	return err
+}
+
+// recordDeletionsWhere is recordDeletionIDs of the live cookies fs selects
+// (exactly: a purge's selection, before it moves them), by one scan in id
+// order instead of a lookup per id.
+func recordDeletionsWhere(ctx context.Context, tx *sql.Tx, rec *recorder, fs filterSQL) error {
+	where := ` WHERE ` + keyedFunc + `(more)`
+	if fs.where != "" {
+		where = ` WHERE (` + fs.where + `) AND ` + keyedFunc + `(more)`
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR ROLLBACK INTO pending (change_id, kind, `+identityColumns+`, cookie_id, purpose, fields)
+		SELECT ?, ?, `+identityColumns+`, id, purpose, 0 FROM live`+where+` ORDER BY id`,
+		append([]any{rec.change, PendingDelete}, fs.args...)...)
 	return err
 }
 
@@ -202,7 +216,7 @@ func pendingKeys(ctx context.Context, tx *sql.Tx, sources []string) (map[string]
 		if len(ps) == 0 {
 			continue
 		}
-		find, err := tx.PrepareContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere)
+		find, err := tx.PrepareContext(ctx, `SELECT id FROM live WHERE `+cookieIdentityWhere)
 		if err != nil {
 			return nil, err
 		}
@@ -275,7 +289,7 @@ func (j *Jar) Pending(ctx context.Context, source string) ([]PendingChange, int6
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		find, err := tx.PrepareContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere)
+		find, err := tx.PrepareContext(ctx, `SELECT id FROM live WHERE `+cookieIdentityWhere)
 		if err != nil {
 			return err
 		}

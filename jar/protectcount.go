@@ -54,7 +54,7 @@ func countCovers(ctx context.Context, tx *sql.Tx, ps []Protection, now time.Time
 		return counts, nil
 	}
 	if fs := compileFilter(ps[0].Filter, now); len(ps) == 1 && fs.exact {
-		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cookies`+fs.clause("WHERE"), fs.args...).Scan(&counts[0])
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM live`+fs.clause("WHERE"), fs.args...).Scan(&counts[0])
 		return counts, err
 	}
 	where, args := unionSQL(ps, now)

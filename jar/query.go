@@ -62,7 +62,7 @@ type SourceInfo struct {
 	Count      int       // live cookies from this source
 }
 
-var selectCookies = `SELECT id, ` + readColumns + ` FROM cookies`
+var selectCookies = `SELECT id, ` + readColumns + ` FROM live`
 
 const defaultOrder = ` ORDER BY site, domain, path, name, host_only, partition_key, container_key, source`
 
@@ -276,7 +276,7 @@ func (j *Jar) queryPage(ctx context.Context, q Query) ([]cookie.Cookie, int, err
 	}
 	defer tx.Rollback()
 	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cookies`).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT `+liveCount).Scan(&total); err != nil {
 		return nil, 0, j.fileError(err)
 	}
 	order := defaultOrder
@@ -308,7 +308,7 @@ func (j *Jar) Counts(ctx context.Context) (Counts, error) {
 		return c, j.fileError(err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT purpose, count(*) FROM cookies GROUP BY purpose`)
+	rows, err := tx.QueryContext(ctx, `SELECT purpose, count(*) FROM live GROUP BY purpose`)
 	if err != nil {
 		return c, j.fileError(err)
 	}
@@ -336,7 +336,7 @@ func (j *Jar) Counts(ctx context.Context) (Counts, error) {
 // ordered by source id.
 func (j *Jar) Sources(ctx context.Context) ([]SourceInfo, error) {
 	rows, err := j.db.QueryContext(ctx, `
-		WITH counted AS (SELECT source, count(*) AS n FROM cookies GROUP BY source)
+		WITH counted AS (SELECT source, count(*) AS n FROM live GROUP BY source)
 		SELECT s.source, s.file, s.last_import, coalesce(c.n, 0) FROM sources s LEFT JOIN counted c ON c.source = s.source
 		UNION ALL
 		SELECT c.source, '', NULL, c.n FROM counted c WHERE c.source NOT IN (SELECT source FROM sources)

@@ -21,8 +21,8 @@ import (
 // or a column, so the queries of this build run unchanged on it.
 // TestReadOnlySchemaFloor keeps this true: a migration that adds a table or
 // a column must raise it (schema 7 added changes.knowledge, schema 8 the
-// import digests).
-const minReadSchema = 8
+// import digests, schema 9 the trash's entries in place and the views).
+const minReadSchema = 9
 
 // ErrNotWritable is matched (errors.Is) by Open's error when the jar, its
 // folder or its file system cannot be written by this user: a command that

@@ -185,7 +185,7 @@ func (j *Jar) reportRowsRead(ctx context.Context, f cookie.Filter) (*ReportRows,
 
 // siteCounts counts the cookies fs selects that do not track.
 func siteCounts(ctx context.Context, q querier, fs filterSQL) ([]SiteCount, error) {
-	rows, err := q.QueryContext(ctx, `SELECT source, site, purpose, count(*) FROM cookies
+	rows, err := q.QueryContext(ctx, `SELECT source, site, purpose, count(*) FROM live
 		WHERE purpose != 'tracking'`+fs.clause("AND")+` GROUP BY source, site, purpose`, fs.args...)
 	if err != nil {
 		return nil, err
@@ -245,7 +245,7 @@ func (j *Jar) trackingRows(p *Protector, each rowSource, fs filterSQL, lo, hi in
 	var chunks [][]TrackingRow
 	cur := make([]TrackingRow, 0, chunk)
 	err := each(`SELECT source, partition_key, domain, host_only, name, site, flags, expires, substr(more, 1, 11)
-		FROM cookies WHERE purpose = 'tracking' AND id > ? AND id <= ?`+fs.clause("AND"), append([]any{lo, hi}, fs.args...), func(r rowColumns) error {
+		FROM live WHERE purpose = 'tracking' AND id > ? AND id <= ?`+fs.clause("AND"), append([]any{lo, hi}, fs.args...), func(r rowColumns) error {
 		source, partition, domain, hostOnly, name, site := r.Bytes(0), r.Bytes(1), r.Bytes(2), r.Int64(3), r.Bytes(4), r.Bytes(5)
 		flags, expires, more := r.Int64(6), r.Int64(7), r.Bytes(8)
 		c := cookie.Cookie{Source: in(source), Domain: in(domain), HostOnly: hostOnly != 0, Name: string(name),

@@ -108,7 +108,9 @@ func TestNewSuffixListRecomputesSites(t *testing.T) {
 			stale++
 		}
 	}
-	if stale < 5 {
+	// The three rows of cookies (the trash holds other.github.io's in
+	// place, inplace.go) and the undo history's images.
+	if stale < 3 {
 		t.Fatalf("only %d rows made stale", stale)
 	}
 	j.Close()

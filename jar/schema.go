@@ -9,7 +9,7 @@ import (
 
 // schemaVersion is the jar schema this build writes (PRAGMA user_version).
 // Older jars are migrated forward on Open; newer ones are refused.
-const schemaVersion = 8
+const schemaVersion = 9
 
 // applicationID marks a SQLite file as a crumbs jar (PRAGMA application_id,
 // "crmb").
@@ -141,6 +141,9 @@ func schemaTablesAt(version int, cols string) []string {
 	if version >= 8 {
 		stmts = append(stmts, importDigestsDDL)
 	}
+	if version >= 9 {
+		stmts = append(stmts, inPlaceDDL...)
+	}
 	return stmts
 }
 
@@ -155,6 +158,7 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	5: migrateV5toV6,
 	6: migrateV6toV7,
 	7: migrateV7toV8,
+	8: migrateV8toV9,
 }
 
 // migrate brings the jar to schemaVersion inside one write transaction.

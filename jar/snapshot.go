@@ -134,7 +134,7 @@ var rangedReadRows = 20_000
 func (j *Jar) readAll(ctx context.Context, v int64) ([]cookie.Cookie, int64, int64, error) {
 	var n int
 	var maxID int64
-	if err := j.verConn.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM cookies`).Scan(&n, &maxID); err != nil {
+	if err := j.verConn.QueryRowContext(ctx, `SELECT `+liveCount+`, coalesce(max(id), 0) FROM cookies`).Scan(&n, &maxID); err != nil {
 		return nil, 0, 0, j.fileError(err)
 	}
 	parts := min(runtime.GOMAXPROCS(0), 4)
@@ -154,7 +154,7 @@ func (j *Jar) readAll(ctx context.Context, v int64) ([]cookie.Cookie, int64, int
 				bounds[p] = math.MaxInt64
 			}
 			var k int
-			if err := j.verConn.QueryRowContext(ctx, `SELECT count(*) FROM cookies WHERE id > ? AND id <= ?`, bounds[p-1], bounds[p]).Scan(&k); err != nil {
+			if err := j.verConn.QueryRowContext(ctx, liveCountIn, bounds[p-1], bounds[p], bounds[p-1], bounds[p]).Scan(&k); err != nil {
 				return nil, 0, 0, j.fileError(err)
 			}
 			offsets[p] = offsets[p-1] + k

@@ -110,7 +110,14 @@ func (j *Jar) beginWrite(ctx context.Context) (conn *sql.Conn, tx *sql.Tx, tr *t
 }
 
 func (tr *tracker) hook(d sqlite.SQLitePreUpdateData) {
-	if tr.overflow || d.TableName != "cookies" || d.DatabaseName != "main" {
+	if tr.overflow || d.DatabaseName != "main" {
+		return
+	}
+	if d.TableName == "trash" {
+		tr.trashHook(&d)
+		return
+	}
+	if d.TableName != "cookies" {
 		return
 	}
 	switch d.Op {
@@ -125,6 +132,39 @@ func (tr *tracker) hook(d sqlite.SQLitePreUpdateData) {
 		}
 	}
 	if len(tr.touched) > maxTracked {
+		tr.overflow, tr.touched = true, nil
+	}
+}
+
+// trashHook records the cookie_id of every trash row written: a cookie
+// the trash holds in place (inplace.go) leaves or rejoins the live ones by
+// a trash row alone, its row of cookies untouched. A copied entry's
+// cookie_id is recorded too, needlessly: the next snapshot reads the id
+// again, and keeps it only if it is live.
+func (tr *tracker) trashHook(d *sqlite.SQLitePreUpdateData) {
+	vals := make([]any, 2) // id, cookie_id
+	note := func(read func(...any) error) {
+		var id int64
+		ok := read(vals...) == nil
+		if ok {
+			id, ok = vals[1].(int64)
+		}
+		if !ok { // not known: the next snapshot is read in full
+			tr.overflow = true
+			return
+		}
+		tr.touched = append(tr.touched, id)
+	}
+	switch d.Op {
+	case opDelete:
+		note(d.Old)
+	case opInsert:
+		note(d.New)
+	case opUpdate:
+		note(d.Old)
+		note(d.New)
+	}
+	if tr.overflow || len(tr.touched) > maxTracked {
 		tr.overflow, tr.touched = true, nil
 	}
 }
@@ -263,7 +303,7 @@ func (j *Jar) merge(ctx context.Context, tx *sql.Tx, old []cookie.Cookie, touche
 	list := idList(touched)
 	var n int
 	if len(touched) > 0 {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cookies WHERE id `+inIDs, list).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM live WHERE id `+inIDs, list).Scan(&n); err != nil {
 			return nil, err
 		}
 	}

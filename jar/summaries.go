@@ -39,7 +39,7 @@ func (j *Jar) Summaries(ctx context.Context) ([]cookie.Cookie, error) {
 	}
 	var n int
 	var maxID int64
-	if err := j.db.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM cookies`).Scan(&n, &maxID); err != nil {
+	if err := j.db.QueryRowContext(ctx, `SELECT `+liveCount+`, coalesce(max(id), 0) FROM cookies`).Scan(&n, &maxID); err != nil {
 		return nil, j.fileError(err)
 	}
 	// Like readAll, a big table is read in id ranges on several
@@ -110,7 +110,7 @@ func summariesIn(ctx context.Context, q querier, lo, hi int64, sizeHint int) ([]
 	// The "more" record starts with its version byte and the creation time
 	// (a varint of at most 10 bytes, encodeMore): only those are read.
 	rows, err := q.QueryContext(ctx, `SELECT source, partition_key, container_key, domain, host_only, path, name, flags, expires, purpose, substr(more, 1, 11)
-		FROM cookies WHERE id > ? AND id <= ?`, lo, hi)
+		FROM live WHERE id > ? AND id <= ?`, lo, hi)
 	if err != nil {
 		return nil, err
 	}

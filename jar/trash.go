@@ -16,21 +16,23 @@ import (
 type Trashed struct {
 	cookie.Cookie
 	DeletedAt time.Time
+	// inPlace: the entry holds its cookie's row in cookies (inplace.go).
+	inPlace bool
 }
 
-var selectTrash = `SELECT deleted_at, id, ` + readColumns + ` FROM trash`
+var selectTrash = `SELECT deleted_at, in_place, id, ` + readColumns + ` FROM trash_entries`
 
 func scanTrash(rows *sql.Rows) ([]Trashed, error) {
 	defer rows.Close()
-	var deleted int64
-	s := newRowScanner(&deleted)
+	var deleted, inPlace int64
+	s := newRowScanner(&deleted, &inPlace)
 	var out []Trashed
 	for rows.Next() {
 		var t Trashed
 		if err := s.scan(rows, &t.Cookie); err != nil {
 			return nil, err
 		}
-		t.DeletedAt = fromMicro(deleted)
+		t.DeletedAt, t.inPlace = fromMicro(deleted), inPlace != 0
 		out = append(out, t)
 	}
 	return out, rows.Err()
@@ -144,7 +146,7 @@ func (j *Jar) newestTrashed(ctx context.Context, tx *sql.Tx, ids []int64) ([]Tra
 // newerThanLive are the entries of pick newer than the live cookie of
 // their identity (or without one), and how many are not.
 func newerThanLive(ctx context.Context, tx *sql.Tx, pick []Trashed) (entries []int64, skipped int, err error) {
-	find, err := tx.PrepareContext(ctx, `SELECT id, `+readColumns+` FROM cookies WHERE `+cookieIdentityWhere)
+	find, err := tx.PrepareContext(ctx, `SELECT id, `+readColumns+` FROM live WHERE `+cookieIdentityWhere)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -180,7 +182,7 @@ func (j *Jar) putBack(ctx context.Context, tx *sql.Tx, rec *recorder, pick []Tra
 	if err := rec.saveTrash(ctx, tx, list); err != nil {
 		return err
 	}
-	put, err := tx.PrepareContext(ctx, `INSERT INTO cookies (`+colList+`) SELECT `+colList+` FROM trash WHERE id = ?`)
+	put, err := tx.PrepareContext(ctx, `INSERT INTO cookies (`+colList+`) SELECT `+colList+` FROM trash WHERE id = ? AND NOT in_place`)
 	if err != nil {
 		return err
 	}
@@ -189,16 +191,26 @@ func (j *Jar) putBack(ctx context.Context, tx *sql.Tx, rec *recorder, pick []Tra
 		if !slices.Contains(entries, t.ID) {
 			continue
 		}
+		if t.inPlace {
+			// Its row never left cookies, and no live cookie can hold
+			// its identity (the identity index holds the row): deleting
+			// the entry, below, restores it.
+			continue
+		}
 		// An older live cookie with the same identity gives way to the
 		// restored one and goes to the trash itself: nothing is lost.
 		var live int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere, cookieIdentityArgs(t.Identity())...).Scan(&live)
+		err := tx.QueryRowContext(ctx, `SELECT id FROM live WHERE `+cookieIdentityWhere, cookieIdentityArgs(t.Identity())...).Scan(&live)
 		switch {
 		case err == nil:
-			if _, err := j.moveToTrash(ctx, tx, rec, []int64{live}); err != nil {
+			if _, err := j.copyToTrash(ctx, tx, rec, []int64{live}); err != nil {
 				return err
 			}
 		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		// So does a trashed one held in place (it stays in the trash).
+		if err := freeIdentity(ctx, tx, rec, t.Identity()); err != nil {
 			return err
 		}
 		if _, err := put.ExecContext(ctx, t.ID); err != nil {
@@ -246,9 +258,13 @@ func (j *Jar) EmptyTrash(ctx context.Context) (int, error) {
 		}
 		defer tx.Rollback()
 		for _, t := range []string{"undo_cookies", "undo_trash"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE (`+identityColumns+`) IN (SELECT `+identityColumns+` FROM trash)`); err != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE (`+identityColumns+`) IN (SELECT `+identityColumns+` FROM trash_entries)`); err != nil {
 				return j.fileError(err)
 			}
+		}
+		// The cookies the trash holds in place (inplace.go) leave cookies.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM cookies WHERE id IN (SELECT cookie_id FROM trash WHERE in_place)`); err != nil {
+			return j.fileError(err)
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM trash`)
 		if err != nil {

@@ -49,7 +49,7 @@ func (j *Jar) FollowClean(ctx context.Context, ids []cookie.Identity, summary st
 		return 0, nil
 	}
 	return j.change(ctx, KindClean, func(tx *sql.Tx, rec *recorder) (string, int, error) {
-		find, err := tx.PrepareContext(ctx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere)
+		find, err := tx.PrepareContext(ctx, `SELECT id FROM live WHERE `+cookieIdentityWhere)
 		if err != nil {
 			return "", 0, err
 		}
