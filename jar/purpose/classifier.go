@@ -59,6 +59,10 @@ var knowledgeTOML []byte
 
 // Classifier decides cookie purposes. It is safe for concurrent use.
 type Classifier struct {
+	// load, when set (Default's classifier), fills builtin and signin
+	// on the first classification: a command that never classifies (a
+	// purge, an undo, the UI until it must) does not parse the knowledge.
+	load    *sync.Once
 	builtin *ruleSet
 	signin  *ruleSet // crumbs' sign-in safety list (part of the built-in file)
 	user    *ruleSet // rules.toml, may be nil
@@ -86,12 +90,15 @@ type Options struct {
 }
 
 var (
+	builtinOnce sync.Once // parses the built-in knowledge: builtinSet
+	builtinSet  *ruleSet
 	defaultOnce sync.Once
 	defaultCls  *Classifier
-	builtinSet  *ruleSet
+	versionOnce sync.Once
 	builtinVer  string
 )
 
+// loadBuiltin parses the embedded knowledge (~30 ms: 180 KB of TOML).
 func loadBuiltin() {
 	rs, ver, err := parseRules("knowledge.toml (built in)", knowledgeTOML, true, 0, nil)
 	if err != nil {
@@ -102,8 +109,33 @@ func loadBuiltin() {
 	if rs.signin == nil {
 		panic("purpose: knowledge.toml has no [[signin]] entries")
 	}
-	builtinSet, builtinVer = rs, ver
-	defaultCls = &Classifier{builtin: rs, signin: rs.signin, sites: newSiteCache(), version: ver, knowledgeVersion: ver}
+	if ver != KnowledgeVersion() {
+		panic("purpose: knowledge.toml's version line is not where scanVersion looks")
+	}
+	builtinSet = rs
+}
+
+// scanVersion reads the version = "…" line before the knowledge file's
+// first table, without parsing the rest: the version is what a jar
+// compares to decide whether its purposes are current, and every command
+// needs it, while few classify (TestScanVersion holds it to the parse).
+func scanVersion(data []byte) string {
+	for line := range strings.Lines(string(data)) {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			break
+		}
+		if rest, ok := strings.CutPrefix(line, "version"); ok {
+			rest = strings.TrimSpace(rest)
+			if rest, ok = strings.CutPrefix(rest, "="); ok {
+				rest = strings.TrimSpace(rest)
+				if len(rest) >= 2 && rest[0] == '"' && strings.IndexByte(rest[1:], '"') == len(rest)-2 {
+					return rest[1 : len(rest)-1]
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // Preload starts parsing the built-in knowledge on another goroutine, for a
@@ -111,18 +143,31 @@ func loadBuiltin() {
 // the stores meanwhile (the parse is ~25 ms of its critical path,
 // docs/decisions.md "The import's tracking list"). Whoever needs the
 // knowledge first waits for it; calling Preload more than once is harmless.
-func Preload() { go defaultOnce.Do(loadBuiltin) }
+func Preload() { go builtinOnce.Do(loadBuiltin) }
 
 // Default returns the classifier with built-in knowledge only. It is built
-// once and shared.
+// once and shared, and parses the knowledge when it first classifies.
 func Default() *Classifier {
-	defaultOnce.Do(loadBuiltin)
+	defaultOnce.Do(func() {
+		v := KnowledgeVersion()
+		defaultCls = &Classifier{load: &sync.Once{}, sites: newSiteCache(), version: v, knowledgeVersion: v}
+	})
 	return defaultCls
+}
+
+// ready fills a lazy classifier's built-in knowledge.
+func (c *Classifier) ready() {
+	if c.load != nil {
+		c.load.Do(func() {
+			builtinOnce.Do(loadBuiltin)
+			c.builtin, c.signin = builtinSet, builtinSet.signin
+		})
+	}
 }
 
 // KnowledgeVersion is the version of the embedded knowledge file.
 func KnowledgeVersion() string {
-	defaultOnce.Do(loadBuiltin)
+	versionOnce.Do(func() { builtinVer = scanVersion(knowledgeTOML) })
 	return builtinVer
 }
 
@@ -130,8 +175,8 @@ func KnowledgeVersion() string {
 // rules and lists. A malformed file gives an error naming the file and
 // the line; the caller can fall back to Default().
 func New(opts Options) (*Classifier, error) {
-	defaultOnce.Do(loadBuiltin)
-	c := &Classifier{builtin: builtinSet, signin: builtinSet.signin, sites: newSiteCache(), knowledgeVersion: builtinVer}
+	builtinOnce.Do(loadBuiltin)
+	c := &Classifier{builtin: builtinSet, signin: builtinSet.signin, sites: newSiteCache(), knowledgeVersion: KnowledgeVersion()}
 	h := sha256.New()
 	var paths []string
 	if opts.RulesFile != "" {
@@ -167,7 +212,7 @@ func New(opts Options) (*Classifier, error) {
 		h.Write([]byte("\x00list\x00"))
 		h.Write(data)
 	}
-	c.version = builtinVer
+	c.version = KnowledgeVersion()
 	if c.user != nil || len(c.lists) > 0 {
 		c.version += "+user." + hex.EncodeToString(h.Sum(nil))[:12]
 	}
@@ -276,6 +321,7 @@ func (c *Classifier) Site(domain string) string {
 // finish turns the internal verdict into a Verdict, filling the vendor
 // from the domain when the deciding rule names none.
 func (c *Classifier) finish(domain string, v verdict) Verdict {
+	c.ready()
 	out := Verdict{Purpose: v.purpose, Reason: v.reason, Evidence: v.evidence}
 	vend := v.vendor
 	if vend == nil {
@@ -320,6 +366,7 @@ func (e *entry) verdict() verdict {
 // the user's that names the cookie itself (not a whole domain) can call
 // such a cookie tracking: the user asked for exactly that.
 func (c *Classifier) decide(domain, name string, ck *cookie.Cookie) verdict {
+	c.ready()
 	host := normalHost(domain)
 	name = strings.TrimSpace(name)
 	if name == "" {

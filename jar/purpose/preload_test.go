@@ -52,3 +52,28 @@ func TestPreload(t *testing.T) {
 		}
 	}
 }
+
+// TestScanVersion: the version every command reads without parsing the
+// knowledge is the one the parse finds, and a line that only looks like
+// one is not taken.
+func TestScanVersion(t *testing.T) {
+	_, ver, err := parseRules("knowledge.toml", knowledgeTOML, true, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := KnowledgeVersion(); got == "" || got != ver {
+		t.Fatalf("scanned %q, parsed %q", got, ver)
+	}
+	for in, want := range map[string]string{
+		"# c\nversion = \"7\"\n[[rule]]\n":     "7",
+		"version=\"x y\"\n":                    "x y",
+		"[[rule]]\nversion = \"late\"\n":       "",
+		"versions = \"no\"\n":                  "",
+		"version = \"unclosed\n":               "",
+		"version = \"a\" # and a comment \"\n": "",
+	} {
+		if got := scanVersion([]byte(in)); got != want {
+			t.Errorf("scanVersion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
