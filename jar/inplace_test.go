@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
@@ -326,5 +327,40 @@ func TestUndoAfterTheLargestIDMoved(t *testing.T) {
 	}
 	if got := dump(t, j); got != before {
 		t.Fatalf("undo:\n%s\nwant\n%s", got, before)
+	}
+}
+
+// TestDanglingEntriesDoNotHurt: a damaged jar whose entries in place name
+// rows that are not there (more of them than rows, even) reads without a
+// panic, and every live row is read.
+func TestDanglingEntriesDoNotHurt(t *testing.T) {
+	smallRanges(t)
+	ctx := context.Background()
+	j, path := openTest(t)
+	cs := makeCookies(rangedReadRows+500, 5, testNow, "firefox:p")
+	mustImport(t, j, ImportOptions{}, Batch{Source: "firefox:p", Cookies: cs})
+	if _, err := j.db.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		INSERT INTO trash (cookie_id, deleted_at, in_place, `+colList+`) SELECT 10000000 + i, 1, 1, `+emptyColumns+` FROM n`, 2*len(cs)); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	j2, err := Open(path, WithClock(func() time.Time { return testNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j2.Close()
+	shared, _, err := j2.Shared(ctx)
+	if err != nil || len(shared) != len(cs) {
+		t.Fatalf("Shared: %d cookies (%v), want %d", len(shared), err, len(cs))
+	}
+	sums, err := j2.Summaries(ctx)
+	if err != nil || len(sums) != len(cs) {
+		t.Fatalf("Summaries: %d (%v)", len(sums), err)
+	}
+	if _, err := j2.Counts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := j2.Query(ctx, Query{Limit: 10}); err != nil {
+		t.Fatal(err)
 	}
 }
