@@ -1,7 +1,6 @@
 package jar
 
 import (
-	"cmp"
 	"runtime"
 	"slices"
 	"strings"
@@ -198,49 +197,51 @@ func (im *importer) prepareChunk(ch *prepChunk, buf *prepBuf) {
 	}
 }
 
-// cookieSites is the site of every cookie of the batches to place (nil for
-// a repeat's), computed on up to four goroutines, each with a cache of its
-// own: a public-suffix lookup per new domain was most of order's time, on
-// the writer's path before any cookie is written.
-func (im *importer) cookieSites() [][]string {
-	sites := make([][]string, len(im.batches))
-	type span struct{ b, lo, hi int }
-	var spans []span
+// domainSites is, for the batches to place (none of a repeat's), every
+// cookie's domain as an index into doms, and the site of each distinct
+// domain. A store holds a third as many domains as cookies (26,768 of
+// 84,931 in a generated Firefox store), and a public-suffix lookup is
+// ~0.7 µs: the sites are computed once per domain, on up to four
+// goroutines, before any cookie is written (order is on the writer's path).
+func (im *importer) domainSites() (cookieDom [][]int32, sites []string) {
+	cookieDom = make([][]int32, len(im.batches))
+	index := map[string]int32{}
+	var doms []string
 	for bi := range im.batches {
 		if im.repeat[im.srcIndex[im.batches[bi].Source]] {
 			continue
 		}
-		n := len(im.batches[bi].Cookies)
-		sites[bi] = make([]string, n)
-		for lo := 0; lo < n; lo += siteSpan {
-			spans = append(spans, span{bi, lo, min(lo+siteSpan, n)})
+		cs := im.batches[bi].Cookies
+		ds := make([]int32, len(cs))
+		for ci := range cs {
+			d, ok := index[cs[ci].Domain]
+			if !ok {
+				d = int32(len(doms))
+				index[cs[ci].Domain] = d
+				doms = append(doms, cs[ci].Domain)
+			}
+			ds[ci] = d
 		}
+		cookieDom[bi] = ds
 	}
-	work := make(chan span)
+	sites = make([]string, len(doms))
+	workers := max(1, min(runtime.GOMAXPROCS(0), 4, len(doms)/siteSpan+1))
 	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), 4, len(spans))) {
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cache := siteCache{}
-			for sp := range work {
-				cs, out := im.batches[sp.b].Cookies, sites[sp.b]
-				for i := sp.lo; i < sp.hi; i++ {
-					out[i] = cache.site(cs[i].Domain)
-				}
+			for i := w; i < len(doms); i += workers {
+				sites[i] = cookie.Site(doms[i])
 			}
 		}()
 	}
-	for _, sp := range spans {
-		work <- sp
-	}
-	close(work)
 	wg.Wait()
-	return sites
+	return cookieDom, sites
 }
 
-// siteSpan cookies are one task of cookieSites.
-const siteSpan = 8192
+// siteSpan domains are worth a goroutine of domainSites.
+const siteSpan = 4096
 
 // ref is one cookie of the import: batch b, cookie c, and the rank of its
 // site among the import's sites (its name is im.siteNames[site]).
@@ -252,30 +253,22 @@ type ref struct {
 // order lists every cookie of the import in the order of the identity
 // index: appending to the index costs far less than inserting at random
 // places. Of two equal identities the later (by batch, then position)
-// comes last and so wins. Sites are ranked first, so that most comparisons
-// are of two integers.
+// comes last and so wins. The cookies are counted into one bucket per site
+// (in the sites' sorted order) and only a site's own cookies are compared.
 func (im *importer) order() []ref {
-	n := 0
-	for bi := range im.batches {
-		n += len(im.batches[bi].Cookies)
-	}
-	sites := im.cookieSites()
+	cookieDom, domSite := im.domainSites()
+	// Rank the sites: the rank of each domain's site, in sorted order.
 	rank := map[string]int32{}
 	var names []string
-	order := make([]ref, 0, n)
-	for bi := range im.batches {
-		if sites[bi] == nil {
-			continue // a repeat: nothing to place (importdigest.go)
+	domRank := make([]int32, len(domSite))
+	for d, site := range domSite {
+		r, ok := rank[site]
+		if !ok {
+			r = int32(len(names))
+			rank[site] = r
+			names = append(names, site)
 		}
-		for ci, site := range sites[bi] {
-			r, ok := rank[site]
-			if !ok {
-				r = int32(len(names))
-				rank[site] = r
-				names = append(names, site)
-			}
-			order = append(order, ref{r, int32(bi), int32(ci)})
-		}
+		domRank[d] = r
 	}
 	sorted := slices.Clone(names)
 	slices.Sort(sorted)
@@ -284,27 +277,49 @@ func (im *importer) order() []ref {
 		final[rank[s]] = int32(i)
 	}
 	im.siteNames = sorted
-	for i := range order {
-		order[i].site = final[order[i].site]
+	// Bucket the cookies by site (a counting sort: the site decides most
+	// comparisons), then sort each site's few cookies by the rest of the
+	// identity index's order.
+	count := make([]int32, len(sorted)+1)
+	n := 0
+	for _, ds := range cookieDom {
+		for _, d := range ds {
+			count[final[domRank[d]]+1]++
+			n++
+		}
 	}
-	slices.SortFunc(order, func(x, y ref) int {
-		if x.site != y.site {
-			return cmp.Compare(x.site, y.site)
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	order := make([]ref, n)
+	next := slices.Clone(count[:len(sorted)])
+	for bi, ds := range cookieDom {
+		for ci, d := range ds {
+			site := final[domRank[d]]
+			order[next[site]] = ref{site, int32(bi), int32(ci)}
+			next[site]++
 		}
-		a, b := &im.batches[x.b].Cookies[x.c], &im.batches[y.b].Cookies[y.c]
-		if c := strings.Compare(a.Domain, b.Domain); c != 0 {
-			return c
+	}
+	for s := range sorted {
+		bucket := order[count[s]:count[s+1]]
+		if len(bucket) > 1 {
+			slices.SortFunc(bucket, func(x, y ref) int {
+				a, b := &im.batches[x.b].Cookies[x.c], &im.batches[y.b].Cookies[y.c]
+				if c := strings.Compare(a.Domain, b.Domain); c != 0 {
+					return c
+				}
+				if c := strings.Compare(a.Path, b.Path); c != 0 {
+					return c
+				}
+				if c := strings.Compare(a.Name, b.Name); c != 0 {
+					return c
+				}
+				if x.b != y.b {
+					return int(x.b - y.b)
+				}
+				return int(x.c - y.c)
+			})
 		}
-		if c := strings.Compare(a.Path, b.Path); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
-			return c
-		}
-		if x.b != y.b {
-			return int(x.b - y.b)
-		}
-		return int(x.c - y.c)
-	})
+	}
 	return order
 }
