@@ -228,8 +228,14 @@ func (j *Jar) purge(ctx context.Context, f cookie.Filter, o RemoveOptions) (Remo
 		r = rm
 		if sel.where != nil {
 			// The selection is the filter itself: the pending record
-			// reads the same rows in the same scan order, not each by id.
+			// reads the same rows in the same scan order, not each by id,
+			// while the selection's ids are read on another connection.
 			err = recordDeletionsWhere(ctx, tx, rec, *sel.where)
+			var werr error
+			sel.ids, sel.sites, werr = sel.wait()
+			if err == nil {
+				err = werr
+			}
 		} else {
 			err = recordDeletionIDs(ctx, tx, rec, sel.ids)
 		}
@@ -259,6 +265,9 @@ type purgeSel struct {
 	ids   []int64
 	sites int
 	where *filterSQL
+	// wait, with where, returns ids and sites once read: they are read
+	// on a connection of their own meanwhile (purgeSelection).
+	wait func() ([]int64, int, error)
 }
 
 // purgeSelection is what a purge of f moves and what it keeps. Only the
@@ -273,24 +282,37 @@ func (j *Jar) purgeSelection(ctx context.Context, tx *sql.Tx, rec *recorder, f c
 		return purgeSel{}, Removal{}, j.fileError(err)
 	}
 	if fs.exact && p.Empty() {
-		// Through SQLite's C API on the transaction's connection: the
-		// driver's per-row cost was most of this read.
-		raw, err := rawWriter(ctx, rec.conn)
-		if err != nil {
-			return purgeSel{}, Removal{}, j.fileError(err)
-		}
-		defer raw.Close()
-		sel := purgeSel{where: &fs}
-		sites := map[string]bool{}
-		err = raw.Each(`SELECT id, site FROM live`+fs.clause("WHERE")+` ORDER BY id`, namedArgs(fs.args), func(r *sqlraw.Row) error {
-			sel.ids = append(sel.ids, r.Int64(0))
-			if site := r.Bytes(1); !sites[string(site)] {
-				sites[string(site)] = true
+		// The ids are read through SQLite's C API on a reading connection
+		// of their own (the driver's per-row cost was most of this read),
+		// on another goroutine while the purge records its pending rows.
+		// The purge holds the write lock and has written no cookie or
+		// trash row yet, so that connection sees exactly what tx sees.
+		var ids []int64
+		var nSites int
+		done := make(chan error, 1)
+		go func() {
+			raw, err := j.rawConn(ctx)
+			if err != nil {
+				done <- err
+				return
 			}
-			return nil
-		})
-		sel.sites = len(sites)
-		return sel, Removal{}, j.fileError0(err)
+			defer raw.Close()
+			sites := map[string]bool{}
+			err = raw.Each(`SELECT id, site FROM live`+fs.clause("WHERE")+` ORDER BY id`, namedArgs(fs.args), func(r *sqlraw.Row) error {
+				ids = append(ids, r.Int64(0))
+				if site := r.Bytes(1); !sites[string(site)] {
+					sites[string(site)] = true
+				}
+				return nil
+			})
+			nSites = len(sites)
+			done <- err
+		}()
+		wait := func() ([]int64, int, error) {
+			err := <-done
+			return ids, nSites, j.fileError0(err)
+		}
+		return purgeSel{where: &fs, wait: wait}, Removal{}, nil
 	}
 	cs, err := selectMatching(ctx, tx, ` ORDER BY id`, fs, p, now,
 		func(c *cookie.Cookie) bool { return f.Match(c, now) })
