@@ -9,8 +9,8 @@ import (
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
-// A trash entry can hold its cookie in place (schema 9, docs/jar.md "The
-// trash"). A purge, a delete, a prune and a clean's follow-up used to copy
+// A trash entry can hold its cookie in place (schema 9, docs/jar.md
+// "Trash"). A purge, a delete, a prune and a clean's follow-up used to copy
 // every cookie they remove into trash and delete it from cookies: at
 // 40,000 of 100,000 cookies that rewrote every page of cookies and of its
 // identity index, 52 MB of WAL written twice (docs/decisions.md, "Purge ≤

@@ -159,7 +159,9 @@ func FuzzParseList(f *testing.F) {
 		if err != nil {
 			return
 		}
-		c := &Classifier{builtin: Default().builtin, signin: Default().signin, sites: newSiteCache(), lists: []*list{l}}
+		d := Default()
+		d.ready() // its knowledge is parsed on first use
+		c := &Classifier{builtin: d.builtin, signin: d.signin, sites: newSiteCache(), lists: []*list{l}}
 		for _, d := range []string{"a.example", "x.example", ""} {
 			if p, _, _ := c.Explain(d, "n"); p == "" {
 				t.Fatal("empty purpose")

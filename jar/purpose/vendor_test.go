@@ -79,7 +79,9 @@ func TestNoVendor(t *testing.T) {
 // names its vendor, except the few generic ones that describe a kind of
 // cookie many vendors use (utm_*, affiliate ids); those stay few.
 func TestTrackingRulesNameVendors(t *testing.T) {
-	rs := Default().builtin
+	d := Default()
+	d.ready()
+	rs := d.builtin
 	var all, without []*entry
 	for _, es := range rs.exact {
 		all = append(all, es...)
