@@ -209,6 +209,9 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 	if err := im.placeAll(p); err != nil {
 		return "", 0, err
 	}
+	if !im.opt.DryRun {
+		startWriteback(im.j.path + "-wal")
+	}
 	if im.log != nil { // before prune moves the gone cookies
 		if err := im.log.finish(im.ctx, tx, im.have); err != nil {
 			return "", 0, fmt.Errorf("jar %s: import record: %w", im.j.path, err)
