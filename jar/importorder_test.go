@@ -11,8 +11,9 @@ import (
 )
 
 // TestImportOrder: order lists every cookie of the batches once, in the
-// identity index's order (site, domain, path, name), the later of two
-// equal identities last, with each ref's site named by siteNames.
+// identity index's order (site, domain, path, name, host-only, partition,
+// container, source), the later of two equal identities last, with each
+// ref's site named by siteNames.
 func TestImportOrder(t *testing.T) {
 	j, _ := openTest(t)
 	a := makeCookies(3000, 11, testNow, "firefox:a")
@@ -46,7 +47,9 @@ func TestImportOrder(t *testing.T) {
 		p := order[i-1]
 		pc := &batches[p.b].Cookies[p.c]
 		if k := cmp.Or(cmp.Compare(cookie.Site(pc.Domain), cookie.Site(c.Domain)), strings.Compare(pc.Domain, c.Domain),
-			strings.Compare(pc.Path, c.Path), strings.Compare(pc.Name, c.Name), cmp.Compare(p.b, r.b), cmp.Compare(p.c, r.c)); k >= 0 {
+			strings.Compare(pc.Path, c.Path), strings.Compare(pc.Name, c.Name), cmp.Compare(b2i(pc.HostOnly), b2i(c.HostOnly)),
+			strings.Compare(pc.Partition.Key(), c.Partition.Key()), strings.Compare(pc.Container.Key(), c.Container.Key()),
+			strings.Compare(pc.Source, c.Source), cmp.Compare(p.b, r.b), cmp.Compare(p.c, r.c)); k >= 0 {
 			t.Fatalf("ref %d (%s %s %s) not after ref %d (%s %s %s)", i, c.Domain, c.Path, c.Name, i-1, pc.Domain, pc.Path, pc.Name)
 		}
 	}

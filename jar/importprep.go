@@ -1,9 +1,9 @@
 package jar
 
 import (
+	"cmp"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/crumbs-dev/crumbs/jar/cookie"
@@ -304,20 +304,8 @@ func (im *importer) order() []ref {
 		bucket := order[count[s]:count[s+1]]
 		if len(bucket) > 1 {
 			slices.SortFunc(bucket, func(x, y ref) int {
-				a, b := &im.batches[x.b].Cookies[x.c], &im.batches[y.b].Cookies[y.c]
-				if c := strings.Compare(a.Domain, b.Domain); c != 0 {
-					return c
-				}
-				if c := strings.Compare(a.Path, b.Path); c != 0 {
-					return c
-				}
-				if c := strings.Compare(a.Name, b.Name); c != 0 {
-					return c
-				}
-				if x.b != y.b {
-					return int(x.b - y.b)
-				}
-				return int(x.c - y.c)
+				return cmp.Or(compareDefault(&im.batches[x.b].Cookies[x.c], &im.batches[y.b].Cookies[y.c]),
+					cmp.Compare(x.b, y.b), cmp.Compare(x.c, y.c))
 			})
 		}
 	}

@@ -72,11 +72,7 @@ func (im *importer) flush() error {
 		return nil
 	}
 	if len(im.toFree) > 0 { // identities held in the trash, before they go in again
-		entries, err := selectIDs(im.ctx, im.tx, `SELECT id FROM trash WHERE in_place AND cookie_id `+inIDs, idList(im.toFree))
-		if err == nil {
-			err = materialize(im.ctx, im.tx, im.rec, entries)
-		}
-		if err != nil {
+		if err := materialize(im.ctx, im.tx, im.rec, im.toFree); err != nil {
 			return fmt.Errorf("jar %s: import: %w", im.j.path, err)
 		}
 		im.toFree = im.toFree[:0]

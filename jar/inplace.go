@@ -138,16 +138,30 @@ func moveInPlace(ctx context.Context, tx *sql.Tx, at int64, ids []int64) (int, e
 	return int(n), err
 }
 
-// materialize moves the cookies held in place by these trash entries out
-// of cookies into their entries, which become copies: before an identity
-// they hold is made live again. The entries' and the cookies' before-images
-// go to the undo history first, so undo puts both back as they were.
-func materialize(ctx context.Context, tx *sql.Tx, rec *recorder, entries []int64) error {
-	if len(entries) == 0 {
+// materialize moves the cookies of these rows of cookies that the trash
+// holds in place out of cookies into their entries, which become copies:
+// before an identity they hold is made live again. Rows not held are left
+// alone. The entries' and the cookies' before-images go to the undo history
+// first, so undo puts both back as they were.
+func materialize(ctx context.Context, tx *sql.Tx, rec *recorder, rows []int64) error {
+	if len(rows) == 0 {
 		return nil
 	}
-	held, err := selectIDs(ctx, tx, `SELECT cookie_id FROM trash WHERE in_place AND id `+inIDs, idList(entries))
-	if err != nil || len(held) == 0 {
+	q, err := tx.QueryContext(ctx, `SELECT id, cookie_id FROM trash WHERE in_place AND cookie_id `+inIDs, idList(rows))
+	if err != nil {
+		return err
+	}
+	var entries, held []int64
+	for q.Next() {
+		var e, c int64
+		if err := q.Scan(&e, &c); err != nil {
+			q.Close()
+			return err
+		}
+		entries, held = append(entries, e), append(held, c)
+	}
+	q.Close()
+	if err := q.Err(); err != nil || len(entries) == 0 {
 		return err
 	}
 	list := idList(entries)
@@ -158,7 +172,7 @@ func materialize(ctx context.Context, tx *sql.Tx, rec *recorder, entries []int64
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE trash SET (`+colList+`) = (SELECT `+colList+` FROM cookies c WHERE c.id = trash.cookie_id), in_place = 0
-		WHERE in_place AND id `+inIDs, list); err != nil {
+		WHERE id `+inIDs, list); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `DELETE FROM cookies WHERE id `+inIDs, idList(held))
@@ -170,10 +184,9 @@ func materialize(ctx context.Context, tx *sql.Tx, rec *recorder, entries []int64
 // entry (materialize). A live cookie of that identity is the caller's to
 // handle.
 func freeIdentity(ctx context.Context, tx *sql.Tx, rec *recorder, id cookie.Identity) error {
-	entries, err := selectIDs(ctx, tx, `SELECT t.id FROM trash t WHERE t.in_place AND t.cookie_id IN
-		(SELECT id FROM cookies WHERE `+cookieIdentityWhere+`)`, cookieIdentityArgs(id)...)
+	rows, err := selectIDs(ctx, tx, `SELECT id FROM cookies WHERE `+cookieIdentityWhere+` AND `+heldRow, cookieIdentityArgs(id)...)
 	if err != nil {
 		return err
 	}
-	return materialize(ctx, tx, rec, entries)
+	return materialize(ctx, tx, rec, rows)
 }
