@@ -63,7 +63,13 @@ func (j *Jar) Import(ctx context.Context, batches []Batch, opt ImportOptions) (I
 	if err != nil {
 		return ImportStats{}, err
 	}
-	_, err = j.change(ctx, kindImport, im.run)
+	adding := 0
+	if !opt.DryRun {
+		for _, b := range batches {
+			adding += len(b.Cookies)
+		}
+	}
+	_, err = j.changeAdding(ctx, kindImport, adding, im.run)
 	if errors.Is(err, errDryRun) {
 		err = nil
 	}
@@ -210,7 +216,7 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 		return "", 0, err
 	}
 	if !im.opt.DryRun {
-		startWriteback(im.j.path + "-wal")
+		startWriteback(im.j.journalFile(im.ctx, tx))
 	}
 	if im.log != nil { // before prune moves the gone cookies
 		if err := im.log.finish(im.ctx, tx, im.have); err != nil {

@@ -42,8 +42,7 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jar %s: %w", path, err)
 	}
-	// One idle connection: each keeps its own page cache.
-	db.SetMaxIdleConns(1)
+	db.SetMaxIdleConns(idleConns)
 	j := &Jar{path: path, db: db, now: o.now, classifier: o.classifier, fileProtections: o.fileProtections,
 		rawURI: dsn, rawMode: sqlraw.ReadWrite}
 	if notice != "" {
@@ -78,10 +77,20 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 // wait on the busy handler, so when several processes open a new jar at
 // the same moment the losers retry here, for as long as the busy timeout.
 func (j *Jar) initialize(ctx context.Context) error {
-	deadline := time.Now().Add(busyTimeout)
+	start := time.Now()
+	deadline := start.Add(busyTimeout)
 	for {
 		err := j.initializeOnce(ctx)
-		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+		if err == nil || !isBusy(err) {
+			return err
+		}
+		// A first import writing through a rollback journal holds the jar
+		// for as long as it runs (directjournal.go): wait for it as for
+		// any writer, past the busy timeout if it is a long one.
+		if directWriteUnderway(j.path) && time.Since(start) < directWaitMax {
+			deadline = time.Now().Add(busyTimeout)
+		}
+		if time.Now().After(deadline) {
 			return err
 		}
 		select {
@@ -92,7 +101,13 @@ func (j *Jar) initialize(ctx context.Context) error {
 	}
 }
 
-const busyTimeout = 10 * time.Second
+// busyTimeout is how long Open waits for another process to let it switch
+// the jar's journal; a variable so that tests can shorten it.
+var busyTimeout = 10 * time.Second
+
+// idleConns is how many idle connections the pool keeps: one, as each
+// keeps its own page cache.
+const idleConns = 1
 
 func (j *Jar) initializeOnce(ctx context.Context) error {
 	var mode string
@@ -219,26 +234,34 @@ func (j *Jar) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // writeTx is write; bump false leaves the generation to fn (migrate, which
 // writes nothing when the schema is current).
 func (j *Jar) writeTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) error {
-	return j.writeConn(ctx, bump, func(_ *sql.Conn, tx *sql.Tx) error { return fn(tx) })
+	return j.writeConn(ctx, bump, 0, func(_ *sql.Conn, tx *sql.Tx) error { return fn(tx) })
 }
 
 // writeConn is writeTx that also gives fn the transaction's connection, for
 // statements through SQLite's C API in the same transaction (rawWriter).
-func (j *Jar) writeConn(ctx context.Context, bump bool, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
+// adding is how many cookies the write expects to add: one that adds far
+// more than the jar holds goes through a rollback journal when it can
+// (directjournal.go); 0 for every other write.
+func (j *Jar) writeConn(ctx context.Context, bump bool, adding int, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
 	if j.readOnly {
 		return j.readOnlyError()
 	}
 	// While a snapshot exists the write records the cookie rows it touches,
 	// so the next snapshot is built from the last (snapshotdelta.go).
-	conn, tx, tr, err := j.beginWrite(ctx)
+	conn, err := j.db.Conn(ctx)
+	if err != nil {
+		return j.fileError(err)
+	}
+	defer conn.Close()
+	if adding > 0 && j.enterDirect(ctx, conn, adding) {
+		defer j.leaveDirect(conn) // after the transaction, before the close
+	}
+	tx, tr, err := j.beginWrite(ctx, conn)
 	if err != nil {
 		return j.fileError(err)
 	}
 	committed, to := false, int64(0)
-	defer func() {
-		tr.done(committed, to)
-		conn.Close()
-	}()
+	defer func() { tr.done(committed, to) }()
 	if err := fn(conn, tx); err != nil {
 		tx.Rollback()
 		// Any statement can be the one that meets a full disk (a page the

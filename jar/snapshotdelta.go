@@ -65,21 +65,17 @@ const (
 	opUpdate = 23
 )
 
-// beginWrite starts a write transaction on a connection of its own, which
-// the caller closes once the transaction is over. While the jar holds a
-// snapshot the connection has the pre-update hook, and the returned tracker
-// records what the transaction touched; tr.done must be called once it is
-// over. Without a snapshot (every CLI command) tr is nil.
-func (j *Jar) beginWrite(ctx context.Context) (conn *sql.Conn, tx *sql.Tx, tr *tracker, err error) {
-	if conn, err = j.db.Conn(ctx); err != nil {
-		return nil, nil, nil, err
-	}
+// beginWrite starts a write transaction on conn, a connection of the
+// write's own, which the caller closes once the transaction is over. While
+// the jar holds a snapshot the connection has the pre-update hook, and the
+// returned tracker records what the transaction touched; tr.done must be
+// called once it is over. Without a snapshot (every CLI command) tr is nil.
+func (j *Jar) beginWrite(ctx context.Context, conn *sql.Conn) (tx *sql.Tx, tr *tracker, err error) {
 	if !j.tracking.Load() {
 		if tx, err = conn.BeginTx(ctx, nil); err != nil {
-			conn.Close()
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
-		return conn, tx, nil, nil
+		return tx, nil, nil
 	}
 	tr = &tracker{j: j, conn: conn}
 	if err := conn.Raw(func(dc any) error {
@@ -90,23 +86,20 @@ func (j *Jar) beginWrite(ctx context.Context) (conn *sql.Conn, tx *sql.Tx, tr *t
 		h.RegisterPreUpdateHook(tr.hook)
 		return nil
 	}); err != nil {
-		conn.Close()
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if tx, err = conn.BeginTx(ctx, nil); err != nil {
 		tr.close()
-		conn.Close()
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	// BEGIN IMMEDIATE holds the write lock: no one commits until we do, so
 	// the generation now is the one this transaction starts from.
 	if tr.from, err = readGeneration(ctx, tx); err != nil {
 		tx.Rollback()
 		tr.close()
-		conn.Close()
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	return conn, tx, tr, nil
+	return tx, tr, nil
 }
 
 func (tr *tracker) hook(d sqlite.SQLitePreUpdateData) {
