@@ -36,6 +36,13 @@ type ImportOptions struct {
 	Prune bool
 	// DryRun computes the statistics and changes nothing.
 	DryRun bool
+	// Recorded, if set, is called with the import records the import
+	// wrote, one per source ordered by source, as ImportRecords would
+	// return them, once they are written and before
+	// the transaction commits (which may still fail). It runs on the
+	// importing goroutine: a caller starts its work on them there and
+	// lets the commit go on, and must not change them. Not on a dry run.
+	Recorded func([]ImportRecord)
 }
 
 // ImportStats counts what an import did (or would do, on a dry run).
@@ -203,6 +210,8 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 		if im.log, err = newImportLog(im.ctx, tx, im.sources, im.j.Now()); err != nil {
 			return "", 0, im.j.fileError(err)
 		}
+		defer im.log.stop()
+		im.log.keepRecords = im.opt.Recorded != nil
 		for si := range im.sources {
 			im.log.srcs[si].repeat = im.repeat[si]
 		}
@@ -237,6 +246,10 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 	}
 	if err := im.recordDigests(); err != nil {
 		return "", 0, fmt.Errorf("jar %s: import digest: %w", im.j.path, err)
+	}
+	if im.opt.Recorded != nil {
+		slices.SortFunc(im.log.records, func(a, b ImportRecord) int { return strings.Compare(a.Source, b.Source) })
+		im.opt.Recorded(im.log.records)
 	}
 	s := &im.stats
 	summary := "import " + strings.Join(im.sources, ", ") + ": " + joinNonEmpty(

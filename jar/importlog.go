@@ -117,6 +117,10 @@ type importLog struct {
 	now   time.Time
 	srcs  []*sourceLog // by index in the import's sources
 	sites siteCache
+	// keepRecords: the records written are kept in records, for
+	// ImportOptions.Recorded.
+	keepRecords bool
+	records     []ImportRecord
 }
 
 type sourceLog struct {
@@ -133,11 +137,12 @@ type sourceLog struct {
 	// their hashes, so a cookie a batch holds twice is listed once.
 	added  []RecordedCookie
 	listed map[uint64]bool
-	// tracking collects the batch's tracking cookies, duplicates and all:
-	// encodeTracking sorts them and keeps each once. Appending costs the
-	// writer's goroutine (the import's critical path) a tenth of what a
-	// set did (docs/decisions.md, "The import's tracking list").
-	tracking []TrackingSeen
+	// tracking collects the batch's tracking cookies, duplicates and all,
+	// and sorts them while the import writes (trackingsort.go); nil until
+	// the first one. Appending costs the writer's goroutine (the import's
+	// critical path) a tenth of what a set did (docs/decisions.md, "The
+	// import's tracking list").
+	tracking *trackingSorter
 	// repeat says the import read exactly what the previous one did
 	// (importdigest.go): nothing came or went, the tracking cookies are
 	// the previous ones.
@@ -185,7 +190,10 @@ func (l *importLog) see(si int, p *prepped) {
 	h, c := p.idHash, &p.c
 	s.cur = append(s.cur, h)
 	if c.Purpose == cookie.PurposeTracking {
-		s.tracking = append(s.tracking, p.tracking)
+		if s.tracking == nil {
+			s.tracking = newTrackingSorter()
+		}
+		s.tracking.add(p.tracking)
 	}
 	if s.first {
 		return
@@ -262,13 +270,46 @@ func (l *importLog) finish(ctx context.Context, tx *sql.Tx, have map[string]map[
 		if prev == nil {
 			prev = []byte{}
 		}
+		var tracking []TrackingSeen
+		if s.tracking != nil {
+			tracking = s.tracking.list()
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO imports (source, seen, record, tracking, prev_tracking) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (source) DO UPDATE SET seen = excluded.seen, record = excluded.record,
 				tracking = excluded.tracking, prev_tracking = excluded.prev_tracking`,
-			s.source, seen, blob, encodeTracking(s.tracking), prev); err != nil {
+			s.source, seen, blob, encodeDistinct(tracking), prev); err != nil {
+			return err
+		}
+		if err := l.keep(r, tracking, prev); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// stop ends the goroutines sorting the tracking lists, whether or not the
+// import got as far as its records.
+func (l *importLog) stop() {
+	for _, s := range l.srcs {
+		if s.tracking != nil {
+			s.tracking.stop()
+		}
+	}
+}
+
+// keep adds r, with its tracking lists, to the records the import hands
+// to ImportOptions.Recorded: as ImportRecords reads it back once the import
+// is in (TestRecordedAsRead).
+func (l *importLog) keep(r ImportRecord, tracking []TrackingSeen, prev []byte) error {
+	if !l.keepRecords {
+		return nil
+	}
+	var err error
+	r.Tracking = tracking
+	if r.PrevTracking, err = decodeTracking(prev); err != nil {
+		return fmt.Errorf("import record of %s: %w", r.Source, err)
+	}
+	l.records = append(l.records, r)
 	return nil
 }
 
@@ -286,9 +327,16 @@ func (l *importLog) finishRepeat(ctx context.Context, tx *sql.Tx, s *sourceLog) 
 	if tr == nil {
 		tr = []byte{}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE imports SET record = ?, tracking = ?, prev_tracking = ? WHERE source = ?`,
-		blob, tr, tr, s.source)
-	return err
+	if _, err = tx.ExecContext(ctx, `UPDATE imports SET record = ?, tracking = ?, prev_tracking = ? WHERE source = ?`,
+		blob, tr, tr, s.source); err != nil || !l.keepRecords {
+		return err
+	}
+	if r.Tracking, err = decodeTracking(tr); err != nil {
+		return fmt.Errorf("import record of %s: %w", r.Source, err)
+	}
+	r.PrevTracking = r.Tracking // the same list, read once
+	l.records = append(l.records, r)
+	return nil
 }
 
 // goneCookies reads the live rows with these ids (at most
@@ -325,10 +373,21 @@ func sortRecorded(cs []RecordedCookie) {
 // encodeTracking writes the distinct triples of ts sorted, each string as
 // a uvarint length and its bytes. It sorts ts in place.
 func encodeTracking(ts []TrackingSeen) []byte {
-	slices.SortFunc(ts, func(a, b TrackingSeen) int {
-		return cmp.Or(cmp.Compare(a.Domain, b.Domain), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Site, b.Site))
-	})
-	ts = slices.Compact(ts)
+	return encodeDistinct(distinctTracking(ts))
+}
+
+// distinctTracking sorts ts in place and returns its distinct triples, as
+// decodeTracking reads them back (nil for none).
+func distinctTracking(ts []TrackingSeen) []TrackingSeen {
+	slices.SortFunc(ts, compareTracking)
+	if ts = slices.Compact(ts); len(ts) == 0 {
+		return nil
+	}
+	return ts
+}
+
+// encodeDistinct is encodeTracking of a list distinctTracking made.
+func encodeDistinct(ts []TrackingSeen) []byte {
 	n := 0
 	for _, t := range ts {
 		n += len(t.Domain) + len(t.Name) + len(t.Site) + 6

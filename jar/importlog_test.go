@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -292,5 +293,60 @@ func TestMigrateV3(t *testing.T) {
 	mustImport(t, j2, ImportOptions{}, Batch{Source: "chrome:Default", Cookies: cs})
 	if r, ok := recordOf(t, j2, "chrome:Default"); !ok || !r.First() || r.Cookies != len(cs) {
 		t.Fatalf("record %+v", r)
+	}
+}
+
+// TestRecordedAsRead: the records an import hands to Recorded before its
+// commit are the ones ImportRecords reads back after it — on a first
+// import, on one where cookies came and went, and on a repeat (a source
+// read as before, importdigest.go).
+func TestRecordedAsRead(t *testing.T) {
+	ctx := context.Background()
+	cl := &countingClassifier{testClassifier: testClassifier{version: "1"}}
+	j, _ := openTest(t, WithClassifier(cl))
+	a := Batch{Source: "firefox:default", File: "/ff/cookies.sqlite", Cookies: makeCookies(600, 31, testNow, "firefox:default")}
+	b := Batch{Source: "chrome:Default", File: "/ch/Cookies", Cookies: makeCookies(400, 32, testNow, "chrome:Default")}
+	check := func(what string, opt ImportOptions, batches ...Batch) {
+		t.Helper()
+		var got []ImportRecord
+		calls := 0
+		opt.Recorded = func(recs []ImportRecord) { got, calls = recs, calls+1 }
+		if _, err := j.Import(ctx, batches, opt); err != nil {
+			t.Fatal(err)
+		}
+		all, err := j.ImportRecords(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []ImportRecord
+		for _, r := range all {
+			for _, b := range batches {
+				if r.Source == b.Source {
+					want = append(want, r)
+				}
+			}
+		}
+		if calls != 1 || len(want) != len(batches) {
+			t.Fatalf("%s: Recorded called %d times; %d records on file", what, calls, len(want))
+		}
+		tracking := 0
+		for i := range want {
+			tracking += len(want[i].Tracking)
+		}
+		if tracking == 0 {
+			t.Fatalf("%s: no tracking cookies recorded: nothing is compared", what)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: handed over\n%+v\nread back\n%+v", what, got, want)
+		}
+	}
+	check("first import", ImportOptions{}, a, b)
+	a2 := a
+	a2.Cookies = append(slices.Clone(a.Cookies[50:]), makeCookies(40, 33, testNow, "firefox:default")...)
+	check("cookies came and went", ImportOptions{}, a2, b)
+	check("a repeat", ImportOptions{}, a2, b)
+	// A dry run records nothing and hands nothing over.
+	if _, err := j.Import(ctx, []Batch{a}, ImportOptions{DryRun: true, Recorded: func([]ImportRecord) { t.Fatal("Recorded on a dry run") }}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -69,7 +70,12 @@ store read only in part is not imported at all (and never pruned).`,
 				return a.readFailures(rr)
 			}
 			err = a.withJar(func(j *jar.Jar) error {
-				st, err := uc.Import(ctx, j, rr, uc.ImportOptions{ImportOptions: jar.ImportOptions{Prune: prune, DryRun: dryRun}, AsExported: asExported})
+				opts := jar.ImportOptions{Prune: prune, DryRun: dryRun}
+				var trackersLine func(context.Context, *jar.Jar)
+				if !dryRun {
+					trackersLine = a.newTrackersAhead(&opts, readIDs(rr.Reads)) // report.go
+				}
+				st, err := uc.Import(ctx, j, rr, uc.ImportOptions{ImportOptions: opts, AsExported: asExported})
 				if err != nil {
 					return err
 				}
@@ -90,8 +96,8 @@ store read only in part is not imported at all (and never pruned).`,
 					}
 				}
 				fmt.Fprintln(a.env.Stderr, uc.ImportSummary(st, dryRun))
-				if !dryRun {
-					a.newTrackersLine(ctx, j, readIDs(rr.Reads)) // report.go
+				if trackersLine != nil {
+					trackersLine(ctx, j)
 				}
 				return nil
 			})

@@ -144,6 +144,13 @@ func (a *app) newTrackersLine(ctx context.Context, j *jar.Jar, sources []string)
 		fmt.Fprintln(a.env.Stderr, "warning: "+oneLine(err.Error()))
 		return
 	}
+	fmt.Fprintln(a.env.Stderr, newTrackersOf(recs, sources))
+}
+
+// newTrackersOf is newTrackersLine's line from the import records recs, of
+// which those of sources count. The vendors must be registered
+// (registerVendors).
+func newTrackersOf(recs []jar.ImportRecord, sources []string) string {
 	imported := map[string]bool{}
 	for _, src := range sources {
 		imported[src] = true
@@ -157,7 +164,27 @@ func (a *app) newTrackersLine(ctx context.Context, j *jar.Jar, sources []string)
 			mine = append(mine, r)
 		}
 	}
-	fmt.Fprintln(a.env.Stderr, report.NewTrackersLine(report.NewTrackers(report.Changes(mine, report.ByVendor)), termsafe.String))
+	return report.NewTrackersLine(report.NewTrackers(report.Changes(mine, report.ByVendor)), termsafe.String)
+}
+
+// newTrackersAhead has the import hand its records over before it
+// commits (jar.ImportOptions.Recorded) and works out the new-trackers line
+// from them while the commit writes the jar out; line waits for it. If the
+// import never got that far, line is newTrackersLine reading the jar.
+func (a *app) newTrackersAhead(opts *jar.ImportOptions, sources []string) (line func(ctx context.Context, j *jar.Jar)) {
+	a.registerVendors()
+	var ahead chan string
+	opts.Recorded = func(recs []jar.ImportRecord) {
+		ahead = make(chan string, 1)
+		go func() { ahead <- newTrackersOf(recs, sources) }()
+	}
+	return func(ctx context.Context, j *jar.Jar) {
+		if ahead == nil {
+			a.newTrackersLine(ctx, j, sources)
+			return
+		}
+		fmt.Fprintln(a.env.Stderr, <-ahead)
+	}
 }
 
 // termWidth is w's terminal width, else $COLUMNS, else 80.
