@@ -83,7 +83,7 @@ func (j *Jar) switchJournal(ctx context.Context, conn *sql.Conn, mode string, wa
 		select {
 		case <-ctx.Done():
 			return false
-		case <-time.After(5 * time.Millisecond):
+		case <-time.After(time.Millisecond):
 		}
 	}
 }

@@ -16,9 +16,9 @@ import (
 // ref's site named by siteNames.
 func TestImportOrder(t *testing.T) {
 	j, _ := openTest(t)
-	a := makeCookies(3000, 11, testNow, "firefox:a")
-	b := makeCookies(2000, 12, testNow, "chrome:b")
-	again := slices.Clone(a[:500]) // the same identities, later
+	a := makeCookies(9000, 11, testNow, "firefox:a") // with b, enough for sortBuckets to split
+	b := makeCookies(6000, 12, testNow, "chrome:b")
+	again := slices.Clone(a[:1500]) // the same identities, later
 	for i := range again {
 		again[i].Domain = strings.ToUpper(again[i].Domain[:1]) + again[i].Domain[1:]
 	}

@@ -205,7 +205,11 @@ func (im *importer) prepareChunk(ch *prepChunk, buf *prepBuf) {
 // goroutines, before any cookie is written (order is on the writer's path).
 func (im *importer) domainSites() (cookieDom [][]int32, sites []string) {
 	cookieDom = make([][]int32, len(im.batches))
-	index := map[string]int32{}
+	n := 0
+	for bi := range im.batches {
+		n += len(im.batches[bi].Cookies)
+	}
+	index := make(map[string]int32, n/3) // about how many domains there are: no rehashing
 	var doms []string
 	for bi := range im.batches {
 		if im.repeat[im.srcIndex[im.batches[bi].Source]] {
@@ -300,14 +304,48 @@ func (im *importer) order() []ref {
 			next[site]++
 		}
 	}
-	for s := range sorted {
-		bucket := order[count[s]:count[s+1]]
-		if len(bucket) > 1 {
-			slices.SortFunc(bucket, func(x, y ref) int {
-				return cmp.Or(compareDefault(&im.batches[x.b].Cookies[x.c], &im.batches[y.b].Cookies[y.c]),
-					cmp.Compare(x.b, y.b), cmp.Compare(x.c, y.c))
-			})
+	im.sortBuckets(order, count)
+	return order
+}
+
+// sortBuckets sorts each site's bucket of order (site s holds
+// order[count[s]:count[s+1]]) by the rest of the identity index's order.
+// The buckets are independent: a large import's are cut into runs of
+// about equal size, sorted on up to four goroutines.
+func (im *importer) sortBuckets(order []ref, count []int32) {
+	sortRange := func(from, to int) { // sites from … to-1
+		for s := from; s < to; s++ {
+			bucket := order[count[s]:count[s+1]]
+			if len(bucket) > 1 {
+				slices.SortFunc(bucket, func(x, y ref) int {
+					return cmp.Or(compareDefault(&im.batches[x.b].Cookies[x.c], &im.batches[y.b].Cookies[y.c]),
+						cmp.Compare(x.b, y.b), cmp.Compare(x.c, y.c))
+				})
+			}
 		}
 	}
-	return order
+	sites := len(count) - 1
+	workers := max(1, min(runtime.GOMAXPROCS(0), 4, len(order)/siteSpan))
+	var wg sync.WaitGroup
+	from := 0
+	for w := 1; w <= workers; w++ {
+		// The last site of this run: the first whose bucket ends past
+		// w/workers of the cookies.
+		to := sites
+		if w < workers {
+			to, _ = slices.BinarySearch(count[1:], int32(len(order)*w/workers))
+			to = min(to+1, sites)
+		}
+		if w == workers {
+			sortRange(from, to) // on this goroutine
+			break
+		}
+		wg.Add(1)
+		go func(from, to int) {
+			defer wg.Done()
+			sortRange(from, to)
+		}(from, to)
+		from = to
+	}
+	wg.Wait()
 }

@@ -217,8 +217,8 @@ func checkAgainstManifest(t *testing.T, c *cookie.Cookie, m manifestCookie) {
 }
 
 // The session store path: a recovery.jsonlz4 this test writes holds the 8
-// session cookies Firefox reported (in_db false) plus a stale copy of a DB
-// cookie, which must lose to the DB row.
+// session cookies Firefox reported (in_db false), one of them twice, plus a
+// stale copy of a DB cookie, which must lose to the DB row.
 func TestSessionStoreCookies(t *testing.T) {
 	profile := t.TempDir()
 	copyFile(t, filepath.Join(testdata, "cookies.checkpointed.sqlite"), filepath.Join(profile, "cookies.sqlite"))
@@ -248,6 +248,7 @@ func TestSessionStoreCookies(t *testing.T) {
 	}
 	entries = append(entries, map[string]any{"host": dbCookie.Domain, "name": dbCookie.Name,
 		"value": "stale-session-copy", "path": dbCookie.Path, "originAttributes": map[string]any{}})
+	entries = append(entries, entries[0]) // a session cookie twice: imported once
 	writeSessionStore(t, filepath.Join(profile, "sessionstore-backups", "recovery.jsonlz4"), entries)
 
 	before := hashTree(t, profile)

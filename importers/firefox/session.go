@@ -57,10 +57,12 @@ func keyOf(c *cookie.Cookie) sessionKey {
 // regular file inside the profile folder (a FIFO, a symlink, a symlinked
 // sessionstore-backups/).
 func (r *rowReader) readSessionStore(ctx context.Context, profileDir string) error {
-	seen := make(map[sessionKey]bool, len(r.res.Cookies))
-	for i := range r.res.Cookies {
-		seen[keyOf(&r.res.Cookies[i])] = true
-	}
+	// The database's cookies, which win over a session file's: only those
+	// a session file also has are looked for (stored), so that a profile
+	// without a session store, or with a few dozen session cookies, costs
+	// no set of every database cookie (38 ms at 85,000).
+	stored := r.res.Cookies
+	seen := map[sessionKey]bool{}
 	names := sessionFiles
 	if r.allSessionFiles {
 		names = nil
@@ -90,7 +92,7 @@ func (r *rowReader) readSessionStore(ctx context.Context, profileDir string) err
 			}
 			return importers.Errorf(p, "session cookies not read: %v", err)
 		}
-		r.addSessionCookies(p, cookies, seen)
+		r.addSessionCookies(p, cookies, stored, seen)
 		if !r.allSessionFiles {
 			break // the newest file that exists is the session
 		}
@@ -99,8 +101,10 @@ func (r *rowReader) readSessionStore(ctx context.Context, profileDir string) err
 }
 
 // addSessionCookies adds the cookies of one session-store file that are
-// not already in the result (the database's copy wins).
-func (r *rowReader) addSessionCookies(file string, cookies []sessionCookie, seen map[sessionKey]bool) {
+// not already in the result: not among stored, the database's (whose copy
+// wins), nor in seen, the session cookies added so far.
+func (r *rowReader) addSessionCookies(file string, cookies []sessionCookie, stored []cookie.Cookie, seen map[sessionKey]bool) {
+	var add []cookie.Cookie
 	for _, sc := range cookies {
 		why := badRow(sc.Name, sc.Value, sc.Host, sc.Path)
 		if why == "" && (importers.TooLarge(sc.Name, sc.Value) || len(sc.Host) > importers.MaxValue || len(sc.Path) > importers.MaxValue) {
@@ -135,11 +139,25 @@ func (r *rowReader) addSessionCookies(file string, cookies []sessionCookie, seen
 			Encryption:  cookie.EncPlain,
 			OriginalKey: EncodeKey(sc.Name, sc.Host, sc.Path, suffix) + "&store=session",
 		}
-		if seen[keyOf(&c)] {
-			continue
+		add = append(add, c)
+	}
+	if len(add) == 0 {
+		return
+	}
+	want := make(map[sessionKey]bool, len(add))
+	for i := range add {
+		want[keyOf(&add[i])] = true
+	}
+	for i := range stored {
+		if k := keyOf(&stored[i]); want[k] {
+			seen[k] = true
 		}
-		seen[keyOf(&c)] = true
-		r.res.Cookies = append(r.res.Cookies, c)
+	}
+	for i := range add {
+		if k := keyOf(&add[i]); !seen[k] {
+			seen[k] = true
+			r.res.Cookies = append(r.res.Cookies, add[i])
+		}
 	}
 }
 
