@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -71,10 +70,7 @@ store read only in part is not imported at all (and never pruned).`,
 			}
 			err = a.withJar(func(j *jar.Jar) error {
 				opts := jar.ImportOptions{Prune: prune, DryRun: dryRun}
-				var trackersLine func(context.Context, *jar.Jar)
-				if !dryRun {
-					trackersLine = a.newTrackersAhead(&opts, readIDs(rr.Reads)) // report.go
-				}
+				trackersLine := a.newTrackersAhead(&opts, readIDs(rr.Reads)) // trackersline.go
 				st, err := uc.Import(ctx, j, rr, uc.ImportOptions{ImportOptions: opts, AsExported: asExported})
 				if err != nil {
 					return err
@@ -96,9 +92,7 @@ store read only in part is not imported at all (and never pruned).`,
 					}
 				}
 				fmt.Fprintln(a.env.Stderr, uc.ImportSummary(st, dryRun))
-				if trackersLine != nil {
-					trackersLine(ctx, j)
-				}
+				trackersLine(ctx, j)
 				return nil
 			})
 			if err != nil {
