@@ -98,6 +98,10 @@ const leaveDirectFor = time.Second
 // until the next Open switches it (initialize).
 func (j *Jar) leaveDirect(conn *sql.Conn) {
 	ctx := context.Background() // the write's own context may have ended
+	// In rollback mode a COMMIT waits for readers' locks and can fail with
+	// SQLITE_BUSY (WAL commits never wait on readers); the driver then
+	// rolls the transaction back, so conn is out of it here
+	// (TestDirectCommitBusy).
 	j.switchJournal(ctx, conn, "wal", leaveDirectFor)
 	conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`)
 }

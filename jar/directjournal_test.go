@@ -141,3 +141,58 @@ func TestOpenWaitsForAFirstImport(t *testing.T) {
 		t.Fatal("the rolled-back write left its table")
 	}
 }
+
+// TestDirectCommitBusy: in rollback mode a commit waits for readers' locks
+// and can fail; the write fails whole, the jar is as before, its
+// connection is out of the transaction and usable, and the next open has
+// the jar in WAL mode again.
+func TestDirectCommitBusy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jar.db")
+	j := openAt(t, path)
+	var reader *sql.DB
+	var rtx *sql.Tx
+	err := j.writeConn(context.Background(), true, 1<<20, func(_ *sql.Conn, tx *sql.Tx) error {
+		if _, err := tx.Exec(`CREATE TABLE held (x)`); err != nil {
+			return err
+		}
+		if !directWriteUnderway(path) {
+			return errors.New("the write does not go through the rollback journal")
+		}
+		// A reader in rollback mode takes its lock before the commit.
+		var err error
+		if reader, err = sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)"); err != nil {
+			return err
+		}
+		if rtx, err = reader.Begin(); err != nil {
+			return err
+		}
+		var n int
+		if err := rtx.QueryRow(`SELECT count(*) FROM cookies`).Scan(&n); err != nil {
+			return err
+		}
+		_, err = tx.Exec(`PRAGMA busy_timeout = 50`) // fail in 50 ms, not 10 s
+		return err
+	})
+	if err == nil || !isBusy(err) {
+		t.Fatalf("the commit: %v, want busy", err)
+	}
+	rtx.Rollback()
+	reader.Close()
+	if _, err := j.db.Exec(`PRAGMA busy_timeout = 10000`); err != nil { // the pool's one idle connection
+		t.Fatal(err)
+	}
+	if n := count(t, j.db, `SELECT count(*) FROM sqlite_schema WHERE name = 'held'`); n != 0 {
+		t.Fatal("the failed write left its table")
+	}
+	mustImport(t, j, ImportOptions{}, Batch{Source: "after", Cookies: makeCookies(100, 3, testNow, "after")})
+	j.Close()
+	j = openAt(t, path)
+	defer j.Close()
+	var mode string
+	if err := j.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal mode %q (%v)", mode, err)
+	}
+	if n := count(t, j.db, `SELECT count(*) FROM cookies`); n != 100 {
+		t.Fatalf("%d cookies, want 100", n)
+	}
+}
