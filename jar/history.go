@@ -70,14 +70,8 @@ type recorder struct {
 // and how many cookies it affected; 0 means nothing changed and no step is
 // recorded (whatever fn wrote outside the undoable tables is kept).
 func (j *Jar) change(ctx context.Context, kind string, fn func(tx *sql.Tx, rec *recorder) (string, int, error)) (int, error) {
-	return j.changeAdding(ctx, kind, 0, fn)
-}
-
-// changeAdding is change for a step that expects to add about adding
-// cookies (an import: writeConn).
-func (j *Jar) changeAdding(ctx context.Context, kind string, adding int, fn func(tx *sql.Tx, rec *recorder) (string, int, error)) (int, error) {
 	var count int
-	err := j.writeConn(ctx, true, adding, func(conn *sql.Conn, tx *sql.Tx) error {
+	err := j.writeConn(ctx, true, func(conn *sql.Conn, tx *sql.Tx) error {
 		rec := &recorder{conn: conn}
 		if err := tx.QueryRowContext(ctx, `SELECT
 			(SELECT coalesce(max(id), 0) FROM cookies),

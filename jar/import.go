@@ -70,13 +70,7 @@ func (j *Jar) Import(ctx context.Context, batches []Batch, opt ImportOptions) (I
 	if err != nil {
 		return ImportStats{}, err
 	}
-	adding := 0
-	if !opt.DryRun {
-		for _, b := range batches {
-			adding += len(b.Cookies)
-		}
-	}
-	_, err = j.changeAdding(ctx, kindImport, adding, im.run)
+	_, err = j.change(ctx, kindImport, im.run)
 	if errors.Is(err, errDryRun) {
 		err = nil
 	}
@@ -225,7 +219,7 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 		return "", 0, err
 	}
 	if !im.opt.DryRun {
-		startWriteback(im.j.journalFile(im.ctx, tx))
+		startWriteback(im.j.path + "-wal")
 	}
 	if im.log != nil { // before prune moves the gone cookies
 		if err := im.log.finish(im.ctx, tx, im.have); err != nil {

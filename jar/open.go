@@ -77,20 +77,10 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 // wait on the busy handler, so when several processes open a new jar at
 // the same moment the losers retry here, for as long as the busy timeout.
 func (j *Jar) initialize(ctx context.Context) error {
-	start := time.Now()
-	deadline := start.Add(busyTimeout)
+	deadline := time.Now().Add(busyTimeout)
 	for {
 		err := j.initializeOnce(ctx)
-		if err == nil || !isBusy(err) {
-			return err
-		}
-		// A first import writing through a rollback journal holds the jar
-		// for as long as it runs (directjournal.go): wait for it as for
-		// any writer, past the busy timeout if it is a long one.
-		if directWriteUnderway(j.path) && time.Since(start) < directWaitMax {
-			deadline = time.Now().Add(busyTimeout)
-		}
-		if time.Now().After(deadline) {
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
 			return err
 		}
 		select {
@@ -101,9 +91,7 @@ func (j *Jar) initialize(ctx context.Context) error {
 	}
 }
 
-// busyTimeout is how long Open waits for another process to let it switch
-// the jar's journal; a variable so that tests can shorten it.
-var busyTimeout = 10 * time.Second
+const busyTimeout = 10 * time.Second
 
 // idleConns is how many idle connections the pool keeps: one, as each
 // keeps its own page cache.
@@ -234,15 +222,12 @@ func (j *Jar) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // writeTx is write; bump false leaves the generation to fn (migrate, which
 // writes nothing when the schema is current).
 func (j *Jar) writeTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) error {
-	return j.writeConn(ctx, bump, 0, func(_ *sql.Conn, tx *sql.Tx) error { return fn(tx) })
+	return j.writeConn(ctx, bump, func(_ *sql.Conn, tx *sql.Tx) error { return fn(tx) })
 }
 
 // writeConn is writeTx that also gives fn the transaction's connection, for
 // statements through SQLite's C API in the same transaction (rawWriter).
-// adding is how many cookies the write expects to add: one that adds far
-// more than the jar holds goes through a rollback journal when it can
-// (directjournal.go); 0 for every other write.
-func (j *Jar) writeConn(ctx context.Context, bump bool, adding int, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
+func (j *Jar) writeConn(ctx context.Context, bump bool, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
 	if j.readOnly {
 		return j.readOnlyError()
 	}
@@ -253,9 +238,6 @@ func (j *Jar) writeConn(ctx context.Context, bump bool, adding int, fn func(conn
 		return j.fileError(err)
 	}
 	defer conn.Close()
-	if adding > 0 && j.enterDirect(ctx, conn, adding) {
-		defer j.leaveDirect(conn) // after the transaction, before the close
-	}
 	tx, tr, err := j.beginWrite(ctx, conn)
 	if err != nil {
 		return j.fileError(err)
