@@ -66,6 +66,13 @@ var errDryRun = errors.New("dry run")
 // step). Cookies are classified with the jar's classifier unless the user
 // gave a verdict for their identity.
 func (j *Jar) Import(ctx context.Context, batches []Batch, opt ImportOptions) (ImportStats, error) {
+	if j.aside != nil {
+		return j.importAside(ctx, batches, opt) // a new jar's first import
+	}
+	return j.importHere(ctx, batches, opt)
+}
+
+func (j *Jar) importHere(ctx context.Context, batches []Batch, opt ImportOptions) (ImportStats, error) {
 	im, err := newImporter(ctx, j, batches, opt)
 	if err != nil {
 		return ImportStats{}, err
@@ -219,7 +226,7 @@ func (im *importer) run(tx *sql.Tx, rec *recorder) (string, int, error) {
 		return "", 0, err
 	}
 	if !im.opt.DryRun {
-		startWriteback(im.j.path + "-wal")
+		startWriteback(im.j.writtenFile())
 	}
 	if im.log != nil { // before prune moves the gone cookies
 		if err := im.log.finish(im.ctx, tx, im.have); err != nil {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crumbs-dev/crumbs/internal/cleanup"
 	"github.com/crumbs-dev/crumbs/internal/sqlraw"
 )
 
@@ -26,25 +27,41 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jar %s: %w", path, err)
 	}
+	// Files a killed crumbs was building this jar in (aside.go).
+	cleanup.RemoveStaleBeside(abs)
+	if o.aside {
+		if j, ok, err := openAside(ctx, path, abs, o); ok {
+			return j, err
+		}
+	}
 	notice, err := prepareFile(path, abs)
 	if err != nil {
 		return nil, err
 	}
+	return openFile(ctx, path, abs, notice, o, nil)
+}
+
+// openFile opens the jar at path, kept in file (abs, or the file a new
+// jar is built in: a).
+func openFile(ctx context.Context, path, file, notice string, o options, a *aside) (*Jar, error) {
 	// page_size only takes effect when the file is created: 16 KiB pages
 	// quarter the WAL frames (and write syscalls) of a 100k-cookie import.
 	// A small page cache and no memory map: reads go through the OS page
 	// cache anyway, and a 64 MiB cache or a map per connection counted up to
 	// ~100 MB of the UI's resident memory on a 100k jar while making neither
 	// import nor export faster (measured: docs/jar.md).
-	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() +
+	dsn := "file:" + (&url.URL{Path: file}).EscapedPath() +
 		"?_pragma=page_size(16384)&_pragma=busy_timeout(10000)&_pragma=wal_autocheckpoint(0)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-2048)&_pragma=mmap_size(0)&_txlock=immediate"
+	if a != nil {
+		dsn += asideDSN
+	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("jar %s: %w", path, err)
 	}
 	db.SetMaxIdleConns(idleConns)
 	j := &Jar{path: path, db: db, now: o.now, classifier: o.classifier, fileProtections: o.fileProtections,
-		rawURI: dsn, rawMode: sqlraw.ReadWrite}
+		rawURI: dsn, rawMode: sqlraw.ReadWrite, aside: a}
 	if notice != "" {
 		j.notices = append(j.notices, notice)
 	}
@@ -54,7 +71,7 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 	}
 	// SQLite gives -wal and -shm the database's mode; make sure anyway.
 	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Chmod(abs+suffix, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := os.Chmod(file+suffix, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			db.Close()
 			return nil, fmt.Errorf("jar %s: %w", path, err)
 		}
@@ -98,6 +115,9 @@ const busyTimeout = 10 * time.Second
 const idleConns = 1
 
 func (j *Jar) initializeOnce(ctx context.Context) error {
+	if j.aside != nil { // built aside: WAL once it is in place
+		return j.migrate(ctx)
+	}
 	var mode string
 	if err := j.db.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode); err != nil {
 		return j.fileError(err)
@@ -116,20 +136,7 @@ func isBusy(err error) bool {
 // prepareFile creates the directory (0700) and an empty file (0600) if they
 // are missing, and refuses a file that is not SQLite before SQLite sees it.
 func prepareFile(path, abs string) (notice string, err error) {
-	dir := filepath.Dir(abs)
-	if st, err := os.Stat(dir); err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("jar %s: directory: %w", path, unwrapPath(err))
-		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return "", fmt.Errorf("jar %s: cannot create directory %s: %w", path, dir, unwrapPath(err))
-		}
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return "", fmt.Errorf("jar %s: %w", path, err)
-		}
-	} else if !st.IsDir() {
-		return "", fmt.Errorf("jar %s: %s is not a directory", path, dir)
-	} else if notice, err = checkDir(path, dir, st); err != nil {
+	if notice, err = prepareDir(path, abs); err != nil {
 		return "", err
 	}
 	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
@@ -182,6 +189,28 @@ func prepareFile(path, abs string) (notice string, err error) {
 	return notice, nil
 }
 
+// prepareDir creates the jar's directory (0700) if it is missing, and
+// keeps an existing one private (checkDir).
+func prepareDir(path, abs string) (notice string, err error) {
+	dir := filepath.Dir(abs)
+	if st, err := os.Stat(dir); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("jar %s: directory: %w", path, unwrapPath(err))
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", fmt.Errorf("jar %s: cannot create directory %s: %w", path, dir, unwrapPath(err))
+		}
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return "", fmt.Errorf("jar %s: %w", path, err)
+		}
+	} else if !st.IsDir() {
+		return "", fmt.Errorf("jar %s: %s is not a directory", path, dir)
+	} else if notice, err = checkDir(path, dir, st); err != nil {
+		return "", err
+	}
+	return notice, nil
+}
+
 // unwrapPath drops the *PathError wrapper: our messages name the path already.
 func unwrapPath(err error) error {
 	var pe *fs.PathError
@@ -230,6 +259,9 @@ func (j *Jar) writeTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error)
 func (j *Jar) writeConn(ctx context.Context, bump bool, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
 	if j.readOnly {
 		return j.readOnlyError()
+	}
+	if err := j.publishFirst(ctx); err != nil {
+		return err
 	}
 	// While a snapshot exists the write records the cookie rows it touches,
 	// so the next snapshot is built from the last (snapshotdelta.go).

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,7 +20,8 @@ import (
 )
 
 // childEnv switches the test binary into a helper process that imports
-// generated cookies into a jar: "path|source|n|seed".
+// generated cookies into a jar: "path|source|n|seed", and "|aside" to open
+// it as crumbs import does (BuildNewAside).
 const childEnv = "CRUMBS_JAR_TEST_CHILD"
 
 func TestMain(m *testing.M) {
@@ -34,7 +36,11 @@ func childImport(spec string) int {
 	n, _ := strconv.Atoi(parts[2])
 	seed, _ := strconv.ParseUint(parts[3], 10, 64)
 	cs := makeCookies(n, seed, testNow, parts[1])
-	j, err := Open(parts[0], WithClock(func() time.Time { return testNow }))
+	opts := []Option{WithClock(func() time.Time { return testNow })}
+	if len(parts) > 4 && parts[4] == "aside" {
+		opts = append(opts, BuildNewAside())
+	}
+	j, err := Open(parts[0], opts...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -50,9 +56,13 @@ func childImport(spec string) int {
 	return 0
 }
 
-func child(t *testing.T, path, source string, n int, seed uint64) *exec.Cmd {
+func child(t *testing.T, path, source string, n int, seed uint64, aside ...bool) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s|%s|%d|%d", childEnv, path, source, n, seed))
+	spec := fmt.Sprintf("%s=%s|%s|%d|%d", childEnv, path, source, n, seed)
+	if len(aside) > 0 && aside[0] {
+		spec += "|aside"
+	}
+	cmd.Env = append(os.Environ(), spec)
 	cmd.Stderr = os.Stderr
 	return cmd
 }
@@ -105,10 +115,27 @@ func TestConcurrentGoroutines(t *testing.T) {
 	}
 }
 
+// TestConcurrentProcesses has two processes create one jar and import into
+// it at once: as Open does, as crumbs import does (each building the new
+// jar aside, aside.go), and one of each. Both imports must be in.
 func TestConcurrentProcesses(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "jar.db")
-	a := child(t, path, "proc:a", 20000, 1)
-	b := child(t, path, "proc:b", 20000, 2)
+	for _, tc := range []struct {
+		name string
+		a, b bool
+	}{{"open", false, false}, {"aside", true, true}, {"mixed", true, false}} {
+		t.Run(tc.name, func(t *testing.T) { concurrentProcesses(t, tc.a, tc.b) })
+	}
+}
+
+func concurrentProcesses(t *testing.T, asideA, asideB bool) {
+	n := 20000
+	if raceEnabled {
+		n = 4000 // the same race between the two, at a fifth of the rows
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "jar.db")
+	a := child(t, path, "proc:a", n, 1, asideA)
+	b := child(t, path, "proc:b", n, 2, asideB)
 	if err := a.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -127,8 +154,85 @@ func TestConcurrentProcesses(t *testing.T) {
 	}
 	defer j.Close()
 	srcs, _ := j.Sources(context.Background())
-	if len(srcs) != 2 || srcs[0].Count != 20000 || srcs[1].Count != 20000 {
+	if len(srcs) != 2 || srcs[0].Count != n || srcs[1].Count != n {
 		t.Fatalf("%+v", srcs)
+	}
+	var res string
+	if err := j.db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil || res != "ok" {
+		t.Fatalf("integrity_check: %q %v", res, err)
+	}
+	if names := dirNames(t, dir); slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, ".crumbs-") }) {
+		t.Fatalf("left beside the jar: %v", names)
+	}
+}
+
+// TestCrashSafetyNewJar kills a process building a new jar aside at random
+// moments: afterwards there is no jar or the whole import, intact, and the
+// next Open removes the file it was built in.
+func TestCrashSafetyNewJar(t *testing.T) {
+	n := 50_000
+	switch {
+	case raceEnabled:
+		n = 5_000
+	case testing.Short():
+		n = 20_000
+	}
+	const iterations = 10
+	dir := t.TempDir()
+	path := filepath.Join(dir, "jar.db")
+	out, err := child(t, path, "crash", n, 99, true).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Fields(string(out))
+	ns, _ := strconv.ParseInt(lines[len(lines)-1], 10, 64)
+	full := time.Duration(ns)
+	os.Remove(path)
+
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+	killed, whole := 0, 0
+	for i := range iterations {
+		cmd := child(t, path, "crash", n, uint64(i), true)
+		cmd.Stderr = nil
+		stdout, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		ready := make([]byte, len("importing\n"))
+		if _, err := io.ReadFull(stdout, ready); err != nil {
+			t.Fatalf("iteration %d: child: %v", i, err)
+		}
+		time.Sleep(time.Duration(r.Int64N(int64(full))))
+		cmd.Process.Signal(syscall.SIGKILL)
+		io.ReadAll(stdout)
+		err := cmd.Wait()
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			killed++
+		} else if err != nil {
+			t.Fatalf("iteration %d: child failed: %v", i, err)
+		}
+		if _, err := os.Stat(path); err == nil {
+			if total := checkIntact(t, path); total != n {
+				t.Fatalf("iteration %d: %d cookies, want %d", i, total, n)
+			}
+			whole++
+		} else {
+			// No jar: opening one makes an empty one and sweeps the file
+			// the killed process was building.
+			if total := checkIntact(t, path); total != 0 {
+				t.Fatalf("iteration %d: a new jar with %d cookies", i, total)
+			}
+		}
+		if names := dirNames(t, dir); slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, ".crumbs-") }) {
+			t.Fatalf("iteration %d: left beside the jar after Open: %v", i, names)
+		}
+		for _, s := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + s)
+		}
+	}
+	t.Logf("%d runs: %d killed, %d whole jars, import takes %v", iterations, killed, whole, full)
+	if killed < iterations/2 {
+		t.Fatalf("only %d of %d runs were killed mid-way", killed, iterations)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	_ "modernc.org/sqlite" // the "sqlite" driver, pure Go
 
+	"github.com/crumbs-dev/crumbs/internal/cleanup"
 	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
@@ -54,6 +55,8 @@ type Jar struct {
 	// readOnly: opened by OpenReadOnly; every change fails (readonly.go).
 	// stalePurposes: read-only, and classified by other knowledge.
 	readOnly, stalePurposes bool
+	// aside: a new jar still in the file it is built in (aside.go).
+	aside *aside
 }
 
 // Classifier is implemented by jar/purpose. The jar calls Classify for every
@@ -68,6 +71,7 @@ type options struct {
 	now             func() time.Time
 	classifier      Classifier
 	fileProtections []Protection
+	aside           bool // BuildNewAside
 }
 
 // Option configures Open.
@@ -95,8 +99,19 @@ func (j *Jar) Path() string { return j.path }
 // Now is the jar's clock.
 func (j *Jar) Now() time.Time { return j.now().UTC() }
 
-// Close closes the jar's database.
+// Close closes the jar's database. A new jar built aside that nothing
+// was written to is removed.
 func (j *Jar) Close() error {
+	err := j.closeDB()
+	if a := j.aside; a != nil {
+		j.aside = nil
+		cleanup.Remove(a.file)
+	}
+	return err
+}
+
+// closeDB closes the database once the background work is done.
+func (j *Jar) closeDB() error {
 	j.bg.Wait()
 	j.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
 	j.cacheMu.Lock()

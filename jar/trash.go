@@ -241,6 +241,9 @@ func (j *Jar) EmptyTrash(ctx context.Context) (int, error) {
 	if j.readOnly {
 		return 0, j.readOnlyError()
 	}
+	if err := j.publishFirst(ctx); err != nil {
+		return 0, err
+	}
 	conn, err := j.db.Conn(ctx)
 	if err != nil {
 		return 0, j.fileError(err)

@@ -131,3 +131,66 @@ func RemoveStale() int {
 	}
 	return n
 }
+
+// CreateBeside creates an empty private (0600) file beside path, named
+// <path>.crumbs-<kind>-<pid>-<random>, and registers it: a file that must
+// later be linked or renamed into path's place has to be in its folder.
+// Remove it with Remove, or call forget once it has become the real file.
+func CreateBeside(path, kind string) (name string, forget func(), err error) {
+	mu.Lock()
+	if closing {
+		mu.Unlock()
+		return "", nil, ErrStopping
+	}
+	mu.Unlock()
+	f, err := os.CreateTemp(filepath.Dir(path), fmt.Sprintf("%s.crumbs-%s-%d-*", filepath.Base(path), kind, os.Getpid()))
+	if err != nil {
+		return "", nil, err
+	}
+	name = f.Name()
+	f.Close()
+	if err := os.Chmod(name, 0o600); err != nil { // CreateTemp uses 0600; say it whatever the umask
+		os.Remove(name)
+		return "", nil, err
+	}
+	return name, Register(name), nil
+}
+
+// RemoveStaleBeside removes the files CreateBeside made beside path whose
+// process no longer runs (killed before it could remove them), and returns
+// how many it removed. Files of a running crumbs, of other users, and
+// anything else are left alone.
+func RemoveStaleBeside(path string) int {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	prefix := base + ".crumbs-"
+	n := 0
+	for _, e := range es {
+		name := e.Name()
+		if len(name) <= len(prefix) || name[:len(prefix)] != prefix || !e.Type().IsRegular() {
+			continue
+		}
+		m := besidePattern.FindStringSubmatch(name[len(prefix):])
+		if m == nil {
+			continue
+		}
+		pid, err := strconv.Atoi(m[1])
+		if err != nil || pid == os.Getpid() || alive(pid) {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() || !ownedByMe(info) {
+			continue
+		}
+		if os.Remove(p) == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// besidePattern matches what CreateBeside appends after "<base>.crumbs-".
+var besidePattern = regexp.MustCompile(`^[a-z]+-([0-9]+)-[0-9]+$`)

@@ -68,7 +68,8 @@ store read only in part is not imported at all (and never pruned).`,
 				// Nothing to import: the jar is not opened (nor created).
 				return a.readFailures(rr)
 			}
-			err = a.withJar(func(j *jar.Jar) error {
+			// A new jar's first import is built beside it (docs/jar.md).
+			err = a.withJarOpened([]jar.Option{jar.BuildNewAside()}, func(j *jar.Jar) error {
 				opts := jar.ImportOptions{Prune: prune, DryRun: dryRun}
 				trackersLine := a.newTrackersAhead(&opts, readIDs(rr.Reads)) // trackersline.go
 				st, err := uc.Import(ctx, j, rr, uc.ImportOptions{ImportOptions: opts, AsExported: asExported})

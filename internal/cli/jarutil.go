@@ -28,8 +28,8 @@ func (a *app) jarFile() (string, error) {
 }
 
 // openJar opens (creating if needed) the jar with the classifier and clock
-// of this run. The caller closes it.
-func (a *app) openJar() (*jar.Jar, error) {
+// of this run, and extra. The caller closes it.
+func (a *app) openJar(extra ...jar.Option) (*jar.Jar, error) {
 	path, err := a.jarFile()
 	if err != nil {
 		return nil, err
@@ -38,7 +38,7 @@ func (a *app) openJar() (*jar.Jar, error) {
 	if err != nil {
 		return nil, err
 	}
-	j, err := jar.Open(path, opts...)
+	j, err := jar.Open(path, append(opts, extra...)...)
 	if errors.Is(err, jar.ErrNotWritable) {
 		return nil, fmt.Errorf("%w (this user can only read it: list, export, report and crumbs --readonly do)", err)
 	}
@@ -82,8 +82,13 @@ func (a *app) printNotices(j *jar.Jar) {
 
 // withJar opens the jar, runs fn and closes the jar, reporting a close
 // error only when fn succeeded.
-func (a *app) withJar(fn func(j *jar.Jar) error) (err error) {
-	j, err := a.openJar()
+func (a *app) withJar(fn func(j *jar.Jar) error) error {
+	return a.withJarOpened(nil, fn)
+}
+
+// withJarOpened is withJar opening the jar with extra options.
+func (a *app) withJarOpened(extra []jar.Option, fn func(j *jar.Jar) error) (err error) {
+	j, err := a.openJar(extra...)
 	if err != nil {
 		return err
 	}
