@@ -20,14 +20,21 @@ func cpuTime() time.Duration {
 
 // BenchmarkImport100k measures the jar writer: 100,000 new cookies upserted
 // into an empty jar in one transaction.
-func BenchmarkImport100k(b *testing.B) {
+func BenchmarkImport100k(b *testing.B) { benchImport100k(b) }
+
+// BenchmarkImportNewAside100k is the same first import as crumbs import
+// makes it: the new jar built beside its path and linked into place
+// (aside.go), its one sync included.
+func BenchmarkImportNewAside100k(b *testing.B) { benchImport100k(b, BuildNewAside()) }
+
+func benchImport100k(b *testing.B, opts ...Option) {
 	cs := makeCookies(100_000, 7, testNow, "chrome:Default")
 	ctx := context.Background()
 	b.ResetTimer()
 	var total, cpu time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		j, err := Open(filepath.Join(b.TempDir(), "jar.db"), WithClock(func() time.Time { return testNow }))
+		j, err := Open(filepath.Join(b.TempDir(), "jar.db"), append(opts, WithClock(func() time.Time { return testNow }))...)
 		if err != nil {
 			b.Fatal(err)
 		}
