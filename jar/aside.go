@@ -46,18 +46,15 @@ type aside struct {
 // publish syncs the file once before it links it.
 const asideDSN = "&_pragma=journal_mode(MEMORY)&_pragma=synchronous(OFF)"
 
-// openAside opens the new jar at path in a file beside it. ok false: the
-// jar exists (or the file beside it cannot be made), open it the usual way,
+// openAside opens the new jar at path in a file beside it, in a folder
+// prepareDir has made ready (notice: what it said). ok false: the jar
+// exists (or the file beside it cannot be made), open it the usual way,
 // which says what is wrong if anything is.
-func openAside(ctx context.Context, path, abs string, o options) (j *Jar, ok bool, err error) {
-	notice, err := prepareDir(path, abs)
-	if err != nil {
-		return nil, true, err
-	}
+func openAside(ctx context.Context, path, abs, notice string, o options) (j *Jar, ok bool, err error) {
 	if _, err := os.Lstat(abs); !errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
-	file, _, err := cleanup.CreateBeside(abs, "new")
+	file, err := cleanup.CreateBeside(abs, "new")
 	if err != nil {
 		return nil, false, nil
 	}

@@ -28,6 +28,11 @@ func dirNames(t *testing.T, dir string) []string {
 	return names
 }
 
+// hasBeside reports whether names hold a file a jar is built in.
+func hasBeside(names []string) bool {
+	return slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, ".crumbs-") })
+}
+
 func openAsideTest(t *testing.T, path string) *Jar {
 	t.Helper()
 	j, err := Open(path, WithClock(func() time.Time { return testNow }), BuildNewAside())
@@ -56,7 +61,7 @@ func TestBuildNewAside(t *testing.T) {
 	if st.Added != 3000 {
 		t.Fatalf("%+v", st)
 	}
-	if names := dirNames(t, dir); slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, ".crumbs-") }) || !slices.Contains(names, "jar.db") {
+	if names := dirNames(t, dir); hasBeside(names) || !slices.Contains(names, "jar.db") {
 		t.Fatalf("after the import: %v", names)
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
@@ -171,7 +176,7 @@ func TestBuildNewAsideOtherWrite(t *testing.T) {
 	if _, _, err := j.Protect(ctx, cookie.MustParseFilter("domain:example.com")); err != nil {
 		t.Fatal(err)
 	}
-	if names := dirNames(t, dir); !slices.Contains(names, "jar.db") || slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, ".crumbs-") }) {
+	if names := dirNames(t, dir); !slices.Contains(names, "jar.db") || hasBeside(names) {
 		t.Fatalf("after the write: %v", names)
 	}
 	mustImport(t, j, ImportOptions{}, Batch{Source: "s", Cookies: makeCookies(100, 1, testNow, "s")})
@@ -179,7 +184,7 @@ func TestBuildNewAsideOtherWrite(t *testing.T) {
 
 	j = openAsideTest(t, path) // it exists now: nothing is built aside
 	defer j.Close()
-	if names := dirNames(t, dir); slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, ".crumbs-") }) {
+	if names := dirNames(t, dir); hasBeside(names) {
 		t.Fatalf("an existing jar opened aside: %v", names)
 	}
 	ps, err := j.Protections(ctx)
@@ -216,5 +221,33 @@ func TestOpenRemovesStaleAside(t *testing.T) {
 	names := dirNames(t, dir)
 	if slices.Contains(names, filepath.Base(stale)) || !slices.Contains(names, filepath.Base(running)) || !slices.Contains(names, filepath.Base(otherJar)) {
 		t.Fatalf("after Open: %v", names)
+	}
+}
+
+// Opening a jar in a folder others can write tightens the folder and says
+// so once, whether the jar is new (built aside) or already there.
+func TestBuildNewAsideFolderNotice(t *testing.T) {
+	for _, exists := range []bool{false, true} {
+		dir := filepath.Join(t.TempDir(), "loose")
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "jar.db")
+		if exists {
+			j, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			j.Close()
+		}
+		if err := os.Chmod(dir, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		j := openAsideTest(t, path)
+		notices := j.Notices()
+		j.Close()
+		if st, _ := os.Stat(dir); len(notices) != 1 || !strings.Contains(notices[0], "made it private") || st.Mode().Perm() != 0o700 {
+			t.Errorf("jar there %v: notices %q, folder %v", exists, notices, st.Mode().Perm())
+		}
 	}
 }

@@ -27,15 +27,18 @@ func open(ctx context.Context, path string, o options) (*Jar, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jar %s: %w", path, err)
 	}
+	notice, err := prepareDir(path, abs)
+	if err != nil {
+		return nil, err
+	}
 	// Files a killed crumbs was building this jar in (aside.go).
 	cleanup.RemoveStaleBeside(abs)
 	if o.aside {
-		if j, ok, err := openAside(ctx, path, abs, o); ok {
+		if j, ok, err := openAside(ctx, path, abs, notice, o); ok {
 			return j, err
 		}
 	}
-	notice, err := prepareFile(path, abs)
-	if err != nil {
+	if err := prepareFile(path, abs); err != nil {
 		return nil, err
 	}
 	return openFile(ctx, path, abs, notice, o, nil)
@@ -133,60 +136,58 @@ func isBusy(err error) bool {
 	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
 }
 
-// prepareFile creates the directory (0700) and an empty file (0600) if they
-// are missing, and refuses a file that is not SQLite before SQLite sees it.
-func prepareFile(path, abs string) (notice string, err error) {
-	if notice, err = prepareDir(path, abs); err != nil {
-		return "", err
-	}
+// prepareFile creates an empty jar file (0600) if it is missing, and
+// refuses a file that is not SQLite before SQLite sees it. The directory
+// is prepareDir's.
+func prepareFile(path, abs string) error {
 	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err == nil {
 		f.Close()
 		if err := os.Chmod(abs, 0o600); err != nil {
-			return "", fmt.Errorf("jar %s: %w", path, err)
+			return fmt.Errorf("jar %s: %w", path, err)
 		}
-		return notice, nil
+		return nil
 	}
 	if !errors.Is(err, fs.ErrExist) {
 		// A read-only folder or file system may refuse the create before
 		// it looks whether the file is there.
 		if _, serr := os.Lstat(abs); serr != nil || !isNotWritable(err) {
-			return "", fmt.Errorf("jar %s: cannot create: %w", path, unwrapPath(err))
+			return fmt.Errorf("jar %s: cannot create: %w", path, unwrapPath(err))
 		}
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
-		return "", fmt.Errorf("jar %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("jar %s: %w", path, unwrapPath(err))
 	}
 	if !st.Mode().IsRegular() {
-		return "", fmt.Errorf("jar %s: not a regular file", path)
+		return fmt.Errorf("jar %s: not a regular file", path)
 	}
 	f, err = os.OpenFile(abs, os.O_RDONLY, 0)
 	if err != nil {
-		return "", fmt.Errorf("jar %s: cannot open: %w", path, unwrapPath(err))
+		return fmt.Errorf("jar %s: cannot open: %w", path, unwrapPath(err))
 	}
 	defer f.Close()
 	head := make([]byte, 100)
 	n, err := io.ReadFull(f, head)
 	if n == 0 && (err == nil || errors.Is(err, io.EOF)) {
-		return notice, nil // empty: becomes a new jar
+		return nil // empty: becomes a new jar
 	}
 	if n < len(sqliteHeader) || string(head[:len(sqliteHeader)]) != sqliteHeader {
-		return "", fmt.Errorf("jar %s: not a SQLite database (not a crumbs jar)", path)
+		return fmt.Errorf("jar %s: not a SQLite database (not a crumbs jar)", path)
 	}
 	if err := checkForeign(path, abs, head[:n]); err != nil {
-		return "", err
+		return err
 	}
 	if ro, werr := os.OpenFile(abs, os.O_RDWR, 0); werr != nil {
 		err := fmt.Errorf("jar %s: cannot open for writing: %w", path, unwrapPath(werr))
 		if isNotWritable(werr) {
 			err = &notWritable{err}
 		}
-		return "", err
+		return err
 	} else {
 		ro.Close()
 	}
-	return notice, nil
+	return nil
 }
 
 // prepareDir creates the jar's directory (0700) if it is missing, and

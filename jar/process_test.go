@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -161,7 +160,7 @@ func concurrentProcesses(t *testing.T, asideA, asideB bool) {
 	if err := j.db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil || res != "ok" {
 		t.Fatalf("integrity_check: %q %v", res, err)
 	}
-	if names := dirNames(t, dir); slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, ".crumbs-") }) {
+	if names := dirNames(t, dir); hasBeside(names) {
 		t.Fatalf("left beside the jar: %v", names)
 	}
 }
@@ -194,24 +193,8 @@ func TestCrashSafetyNewJar(t *testing.T) {
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
 	killed, whole := 0, 0
 	for i := range iterations {
-		cmd := child(t, path, "crash", n, uint64(i), true)
-		cmd.Stderr = nil
-		stdout, _ := cmd.StdoutPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		ready := make([]byte, len("importing\n"))
-		if _, err := io.ReadFull(stdout, ready); err != nil {
-			t.Fatalf("iteration %d: child: %v", i, err)
-		}
-		time.Sleep(time.Duration(r.Int64N(int64(full))))
-		cmd.Process.Signal(syscall.SIGKILL)
-		io.ReadAll(stdout)
-		err := cmd.Wait()
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		if wasKilled, _ := killMidImport(t, child(t, path, "crash", n, uint64(i), true), time.Duration(r.Int64N(int64(full)))); wasKilled {
 			killed++
-		} else if err != nil {
-			t.Fatalf("iteration %d: child failed: %v", i, err)
 		}
 		if _, err := os.Stat(path); err == nil {
 			if total := checkIntact(t, path); total != n {
@@ -225,7 +208,7 @@ func TestCrashSafetyNewJar(t *testing.T) {
 				t.Fatalf("iteration %d: a new jar with %d cookies", i, total)
 			}
 		}
-		if names := dirNames(t, dir); slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, ".crumbs-") }) {
+		if names := dirNames(t, dir); hasBeside(names) {
 			t.Fatalf("iteration %d: left beside the jar after Open: %v", i, names)
 		}
 		for _, s := range []string{"", "-wal", "-shm"} {
@@ -270,24 +253,9 @@ func TestCrashSafety(t *testing.T) {
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	killed, committed := 0, 0
 	for i := range iterations {
-		cmd := child(t, path, "crash", n, uint64(i))
-		cmd.Stderr = nil
-		stdout, _ := cmd.StdoutPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		ready := make([]byte, len("importing\n"))
-		if _, err := io.ReadFull(stdout, ready); err != nil {
-			t.Fatalf("iteration %d: child: %v", i, err)
-		}
-		time.Sleep(time.Duration(r.Int64N(int64(full) * 11 / 10)))
-		cmd.Process.Signal(syscall.SIGKILL)
-		rest, _ := io.ReadAll(stdout) // a child that finished first printed its import time
-		err := cmd.Wait()
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		wasKilled, rest := killMidImport(t, child(t, path, "crash", n, uint64(i)), time.Duration(r.Int64N(int64(full)*11/10)))
+		if wasKilled {
 			killed++
-		} else if err != nil {
-			t.Fatalf("iteration %d: child failed: %v", i, err)
 		} else if ns, err := strconv.ParseInt(strings.TrimSpace(string(rest)), 10, 64); err == nil && time.Duration(ns) < full {
 			// The undisturbed run was slowed by other load on the machine:
 			// aim the next kills at the import time seen now, so that they
@@ -308,6 +276,33 @@ func TestCrashSafety(t *testing.T) {
 	if killed < iterations/2 {
 		t.Fatalf("only %d of %d runs were killed mid-way", killed, iterations)
 	}
+}
+
+// killMidImport starts cmd (a child importing), sends it SIGKILL after
+// delay and reports whether the kill ended it; rest is what it printed
+// after "importing" (its import time, if it finished first).
+func killMidImport(t *testing.T, cmd *exec.Cmd, delay time.Duration) (killed bool, rest []byte) {
+	t.Helper()
+	cmd.Stderr = nil
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make([]byte, len("importing\n"))
+	if _, err := io.ReadFull(stdout, ready); err != nil {
+		t.Fatalf("child: %v", err)
+	}
+	time.Sleep(delay)
+	cmd.Process.Signal(syscall.SIGKILL)
+	rest, _ = io.ReadAll(stdout)
+	err := cmd.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return true, rest
+	}
+	if err != nil {
+		t.Fatalf("child failed: %v", err)
+	}
+	return false, rest
 }
 
 // checkIntact opens the jar after a crash: integrity_check must say ok.

@@ -135,25 +135,26 @@ func RemoveStale() int {
 // CreateBeside creates an empty private (0600) file beside path, named
 // <path>.crumbs-<kind>-<pid>-<random>, and registers it: a file that must
 // later be linked or renamed into path's place has to be in its folder.
-// Remove it with Remove, or call forget once it has become the real file.
-func CreateBeside(path, kind string) (name string, forget func(), err error) {
+// Remove it with Remove (also once it has been linked into place).
+func CreateBeside(path, kind string) (string, error) {
 	mu.Lock()
 	if closing {
 		mu.Unlock()
-		return "", nil, ErrStopping
+		return "", ErrStopping
 	}
 	mu.Unlock()
 	f, err := os.CreateTemp(filepath.Dir(path), fmt.Sprintf("%s.crumbs-%s-%d-*", filepath.Base(path), kind, os.Getpid()))
 	if err != nil {
-		return "", nil, err
+		return "", err
 	}
-	name = f.Name()
+	name := f.Name()
 	f.Close()
 	if err := os.Chmod(name, 0o600); err != nil { // CreateTemp uses 0600; say it whatever the umask
 		os.Remove(name)
-		return "", nil, err
+		return "", err
 	}
-	return name, Register(name), nil
+	Register(name)
+	return name, nil
 }
 
 // RemoveStaleBeside removes the files CreateBeside made beside path whose

@@ -40,7 +40,7 @@ func TestRegistry(t *testing.T) {
 // goes on RemoveAll like a folder; nothing new is made after it.
 func TestCreateBeside(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "jar.db")
-	f, _, err := CreateBeside(path, "new")
+	f, err := CreateBeside(path, "new")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestCreateBeside(t *testing.T) {
 	if _, err := os.Stat(f); err == nil {
 		t.Errorf("%s not removed", f)
 	}
-	if _, _, err := CreateBeside(path, "new"); err != ErrStopping {
+	if _, err := CreateBeside(path, "new"); err != ErrStopping {
 		t.Errorf("CreateBeside after RemoveAll: %v", err)
 	}
 	mu.Lock()
