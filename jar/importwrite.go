@@ -81,6 +81,9 @@ func (im *importer) flush() error {
 		clear(im.pending) // the chunk's memory may be reused
 		im.pending, im.pendingEx = im.pending[:0], im.pendingEx[:0]
 	}()
+	// Only the raw statements run from here on: the binds re-enter the
+	// connection's mutex instead of taking it (sqlraw.Conn.Hold).
+	defer im.raw.Hold()()
 	if k < insertRows {
 		for i, p := range im.pending {
 			id, err := bindCookie(im.ins, 0, p).Exec()
@@ -115,6 +118,8 @@ func (im *importer) update(ex *existing, p *prepped) error {
 	if _, err := im.save.ExecContext(im.ctx, im.rec.change, ex.id, im.rec.maxCookie); err != nil {
 		return err
 	}
+	release := im.raw.Hold() // the raw statement only, as in flush
+	defer release()
 	s := bindCookie(im.upd, 0, p)
 	s.Int64(nCookieColumns+1, ex.id)
 	if _, err := s.Exec(); err != nil {

@@ -315,6 +315,20 @@ func Borrow(ctx context.Context, db uintptr) *Conn {
 	return c
 }
 
+// Hold takes the connection's own mutex for c until release is called,
+// so that the calls in between only re-enter it. A connection the driver
+// opened is SQLITE_OPEN_FULLMUTEX: every bind and step takes and releases
+// that mutex, and taking it from scratch costs a Go mutex each time, while
+// re-entering a recursive mutex its holder holds is an atomic add (on
+// 85,000 inserted cookies, 16 binds each: ~0.1 s of the writer's 0.22 s).
+// Between Hold and release nothing else may use the handle: a statement
+// of the driver on it (another TLS) would wait for the mutex for ever.
+func (c *Conn) Hold() (release func()) {
+	m := sqlite3.Xsqlite3_db_mutex(c.tls, c.db)
+	sqlite3.Xsqlite3_mutex_enter(c.tls, m)
+	return func() { sqlite3.Xsqlite3_mutex_leave(c.tls, m) }
+}
+
 // DriverHandle is the SQLite handle of a modernc.org/sqlite connection, as
 // database/sql's Conn.Raw hands it out. The driver keeps it in an
 // unexported field and offers no accessor, so it is read by reflection;

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"modernc.org/libc"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // TestDriverHandle: the handle read from the driver's connection is that
@@ -202,5 +205,71 @@ func TestEachEndsWithItsContext(t *testing.T) {
 		if err != context.Canceled || rows > at+256 {
 			t.Fatalf("ended at row %d: %v after %d rows, want context.Canceled within 256 rows", at, err, rows)
 		}
+	}
+}
+
+// TestHold: between Hold and its release the connection's mutex is taken
+// (another thread's try fails), the held connection's own statements still
+// run (they re-enter it), and after the release the mutex is free and the
+// driver's statements on the same connection run again.
+func TestHold(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "hold.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE t (s TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	var h uintptr
+	if err := conn.Raw(func(dc any) (err error) { h, err = DriverHandle(dc); return err }); err != nil {
+		t.Fatal(err)
+	}
+	raw := Borrow(ctx, h)
+	defer raw.Close()
+	ins, err := raw.Prepare(`INSERT INTO t (s) VALUES (?)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ins.Close()
+	other := libc.NewTLS()
+	defer other.Close()
+	m := sqlite3.Xsqlite3_db_mutex(other, h)
+	if m == 0 {
+		t.Fatal("the driver's connection has no mutex: it is not SQLITE_OPEN_FULLMUTEX any more, Hold is moot")
+	}
+	free := func() bool {
+		if sqlite3.Xsqlite3_mutex_try(other, m) != sqlite3.SQLITE_OK {
+			return false
+		}
+		sqlite3.Xsqlite3_mutex_leave(other, m)
+		return true
+	}
+	if !free() {
+		t.Fatal("the mutex is taken before Hold")
+	}
+	release := raw.Hold()
+	for i := range 3 {
+		ins.Text(1, strings.Repeat("x", i))
+		if _, err := ins.Exec(); err != nil {
+			t.Fatal(err)
+		}
+		if free() {
+			t.Fatal("the mutex is free while held")
+		}
+	}
+	release()
+	if !free() {
+		t.Fatal("the mutex is still taken after the release")
+	}
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM t`).Scan(&n); err != nil || n != 3 {
+		t.Fatalf("after the release, through the driver: %d rows (%v), want 3", n, err)
 	}
 }
