@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -124,13 +125,37 @@ func TestMillionCookieImport(t *testing.T) {
 	if err := gen.WriteFirefoxStore(hundred, gen.Cookies(100000, 59, now, "firefox:h")); err != nil {
 		t.Fatal(err)
 	}
-	small, _ := timed("--jar", filepath.Join(s.home, "small.db"), "import", hundred)
-	big, rss := timed(append([]string{"--jar", filepath.Join(s.home, "big.db"), "import"}, stores...)...)
-	t.Logf("import of 100k: %v; of 1M (5 × 200k): %v (%.1f×), peak RSS %d MB", small, big, float64(big)/float64(small), rss>>10)
+	// Three of each, alternating, into new jars; the medians are compared
+	// (one run of either swings by a tenth or more on this kind of machine).
+	var smalls, bigs []time.Duration
+	var rss int64
+	for i := range 3 {
+		small, _ := timed("--jar", filepath.Join(s.home, fmt.Sprintf("small%d.db", i)), "import", hundred)
+		big, r := timed(append([]string{"--jar", filepath.Join(s.home, fmt.Sprintf("big%d.db", i)), "import"}, stores...)...)
+		smalls, bigs, rss = append(smalls, small), append(bigs, big), max(rss, r)
+		for _, p := range []string{"small", "big"} { // the jars are not needed again: disk space
+			removeJar(t, filepath.Join(s.home, fmt.Sprintf("%s%d.db", p, i)))
+		}
+	}
+	slices.Sort(smalls)
+	slices.Sort(bigs)
+	small, big := smalls[1], bigs[1]
+	t.Logf("import of 100k: %v (median of %v); of 1M (5 × 200k): %v (median of %v): %.1f×; peak RSS %d MB",
+		small, smalls, big, bigs, float64(big)/float64(small), rss>>10)
 	if big > 12*small {
 		t.Errorf("1M import took %v, more than 12× the 100k import (%v)", big, small)
 	}
 	if rss > 1<<20 {
 		t.Errorf("1M import peaked at %d MB resident, over 1 GB", rss>>10)
+	}
+}
+
+// removeJar removes a jar file and its WAL and shared-memory files.
+func removeJar(t *testing.T, path string) {
+	t.Helper()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
 	}
 }
