@@ -14,7 +14,8 @@
 // Borrow runs statements on the handle of a connection the driver opened,
 // inside the transaction it has open there: the import binds every column
 // itself, from memory the statement owns (docs/decisions.md, "The import
-// writes through the C API").
+// writes through the C API"), holding that connection's mutex across a
+// run of binds and steps (Conn.Hold) so that each only re-enters it.
 package sqlraw
 
 import (
