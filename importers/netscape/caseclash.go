@@ -4,8 +4,6 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/crumbs-dev/crumbs/jar/cookie"
 )
 
 // curl merges cookies whose names differ only in letter case
@@ -18,31 +16,38 @@ import (
 // second looks at a cookie further only if its name is one of them (a
 // string lookup, where a host, path and name key for every cookie cost a
 // tenth of a 100k export). The common all-lower-case export builds no map.
-func caseClashes(cs []*cookie.Cookie) (n int, example string) {
+// name gives cookie i's name, or written false for one that is not in the
+// file; hostPath its host (lower case) and path.
+func caseClashes(n int, name func(i int) (name string, written bool), hostPath func(i int) (host, path string)) (count int, example string) {
 	type fold struct{ host, path, name string }
 	var lowered map[string]bool
-	for _, c := range cs {
-		if hasUpper(c.Name) {
+	for i := range n {
+		if nm, ok := name(i); ok && hasUpper(nm) {
 			if lowered == nil {
 				lowered = map[string]bool{}
 			}
-			lowered[strings.ToLower(c.Name)] = true
+			lowered[strings.ToLower(nm)] = true
 		}
 	}
 	if lowered == nil {
 		return 0, ""
 	}
 	names := map[fold][]string{}
-	for _, c := range cs {
-		ln := c.Name
+	for i := range n {
+		nm, ok := name(i)
+		if !ok {
+			continue
+		}
+		ln := nm
 		if hasUpper(ln) {
 			ln = strings.ToLower(ln)
 		}
 		if !lowered[ln] {
 			continue
 		}
-		k := fold{strings.ToLower(c.Host()), c.Path, ln}
-		names[k] = append(names[k], c.Name)
+		host, path := hostPath(i)
+		k := fold{host, path, ln}
+		names[k] = append(names[k], nm)
 	}
 	keys := make([]fold, 0, len(names))
 	for k, ns := range names {
@@ -57,14 +62,14 @@ func caseClashes(cs []*cookie.Cookie) (n int, example string) {
 		return keys[i].path < keys[j].path
 	})
 	for _, k := range keys {
-		n += len(names[k])
+		count += len(names[k])
 	}
 	if len(keys) > 0 {
 		ns := names[keys[0]]
 		sort.Strings(ns)
 		example = strings.Join(ns, ", ") + " on " + keys[0].host + keys[0].path
 	}
-	return n, example
+	return count, example
 }
 
 // hasUpper reports whether strings.ToLower would change s, without

@@ -60,7 +60,8 @@ func TestCaseClashesAgreesWithPlain(t *testing.T) {
 		for range r.IntN(40) {
 			cs = append(cs, &cookie.Cookie{Domain: hosts[r.IntN(len(hosts))], Path: paths[r.IntN(len(paths))], Name: names[r.IntN(len(names))]})
 		}
-		gn, ge := caseClashes(cs)
+		nm, hp := cookieView(cs)
+		gn, ge := caseClashes(len(cs), nm, hp)
 		wn, we := caseClashesPlain(cs)
 		if gn != wn || ge != we {
 			var desc []string
@@ -70,7 +71,15 @@ func TestCaseClashesAgreesWithPlain(t *testing.T) {
 			t.Fatalf("caseClashes = %d %q, want %d %q, for %v", gn, ge, wn, we, desc)
 		}
 	}
-	if n, _ := caseClashes([]*cookie.Cookie{{Domain: "a.com", Path: "/", Name: "ID"}, {Domain: "a.com", Path: "/", Name: "id"}}); n != 2 {
+	two := []*cookie.Cookie{{Domain: "a.com", Path: "/", Name: "ID"}, {Domain: "a.com", Path: "/", Name: "id"}}
+	nm, hp := cookieView(two)
+	if n, _ := caseClashes(len(two), nm, hp); n != 2 {
 		t.Fatalf("ID and id on one host and path: %d clashes, want 2", n)
 	}
+}
+
+// cookieView is caseClashes' view of cs, every one written.
+func cookieView(cs []*cookie.Cookie) (func(int) (string, bool), func(int) (string, string)) {
+	return func(i int) (string, bool) { return cs[i].Name, true },
+		func(i int) (string, string) { return strings.ToLower(cs[i].Host()), cs[i].Path }
 }

@@ -1,7 +1,6 @@
 package netscape
 
 import (
-	"bufio"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -139,161 +138,13 @@ type key struct {
 // When two cookies would become the same line (same domain, host-only
 // flag, path and name: from two sources, containers or partitions), an
 // unpartitioned one in the default container is kept, and among equals the
-// most recently updated (cookie.Fresher).
+// most recently updated (cookie.Fresher). Write is Lines over a slice.
 func Write(w io.Writer, cs []cookie.Cookie, opts WriteOptions) (WriteReport, error) {
-	now := opts.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	rep := WriteReport{LeftOut: map[string]int{}, Lost: map[string]int{}}
-	// Two cookies can only become the same line when they differ in what
-	// the format cannot carry (source, partition, container). Cookies of
-	// one source, all unpartitioned and in the default container, are
-	// unique by identity already, so the common single-store export skips
-	// the duplicate check.
-	collide := mayCollide(cs)
-	entries, arena, twice := formatLines(cs, now, opts, collide, &rep)
-	if collide {
-		dropDuplicates(entries, twice, now, opts, &rep)
-	}
-	bw := bufio.NewWriterSize(w, 256<<10)
-	bw.WriteString(Header)
-	for _, e := range entries {
-		c := e.c
-		if c == nil {
-			continue
-		}
-		bw.Write(arena[e.start:e.end])
-		rep.Written++
-		countLost(&rep, c, opts)
-	}
-	if err := bw.Flush(); err != nil {
-		return rep, err
-	}
-	written := make([]*cookie.Cookie, 0, len(entries))
-	for _, e := range entries {
-		if e.c != nil {
-			written = append(written, e.c)
-		}
-	}
-	rep.CaseClashes, rep.CaseExample = caseClashes(written)
-	if len(rep.LeftOut) == 0 {
-		rep.LeftOut = nil
-	}
-	if len(rep.Lost) == 0 {
-		rep.Lost = nil
-	}
-	return rep, nil
-}
-
-// lineEntry is one formatted line: its byte range in the arena. Lines live
-// back to back in one arena: one allocation for 100k lines instead of one
-// per line.
-type lineEntry struct {
-	start, end int
-	c          *cookie.Cookie // nil: a duplicate, not written
-	hash       uint64         // of the line's key, when collisions are possible
-}
-
-// formatLines formats every cookie into one arena, counting those left out
-// in rep. When collide is set it also hashes each line's key: twice holds
-// the hashes (folded to the set's size) seen more than once. Two bit sets
-// fit in the CPU cache, a map of 100k keys does not; only lines in twice
-// can be duplicates, and they alone go through dropDuplicates.
-func formatLines(cs []cookie.Cookie, now time.Time, opts WriteOptions, collide bool, rep *WriteReport) (entries []lineEntry, arena []byte, twice bitset) {
-	entries = make([]lineEntry, 0, len(cs))
-	arena = make([]byte, 0, 160*len(cs))
-	seed := maphash.MakeSeed()
-	var once bitset
-	if collide {
-		once, twice = newBitset(len(cs)), newBitset(len(cs))
-	}
+	l := NewLines(opts)
 	for i := range cs {
-		c := &cs[i]
-		start := len(arena)
-		k, line, reason := format(arena, c, now, opts)
-		if reason != "" {
-			rep.LeftOut[reason]++
-			continue
-		}
-		arena = line
-		e := lineEntry{start: start, end: len(arena), c: c}
-		if collide {
-			e.hash = keyHash(k, seed)
-			if once.testAndSet(e.hash) {
-				twice.testAndSet(e.hash)
-			}
-		}
-		entries = append(entries, e)
+		l.Add(&cs[i])
 	}
-	return entries, arena, twice
-}
-
-// dropDuplicates is the exact check, in file order, over the few lines
-// whose hash was seen twice: of two lines with one key the preferred
-// cookie's stays, in the first one's place, and the other's c becomes nil.
-// The map holds the full hash; a hit is confirmed by comparing the real
-// keys, and two keys that merely share a hash go to the exact overflow map.
-func dropDuplicates(entries []lineEntry, twice bitset, now time.Time, opts WriteOptions, rep *WriteReport) {
-	var (
-		seen     = map[uint64]int32{}
-		overflow map[key]int32
-		scratch  []byte
-	)
-	for i := range entries {
-		e := &entries[i]
-		if !twice.test(e.hash) {
-			continue // the only line with this key
-		}
-		var k key
-		k, scratch, _ = format(scratch[:0], e.c, now, opts)
-		j, dup := seen[e.hash]
-		if dup {
-			var prev key
-			prev, scratch, _ = format(scratch[:0], entries[j].c, now, opts)
-			if prev != k {
-				j, dup = overflow[k]
-				if !dup {
-					if overflow == nil {
-						overflow = map[key]int32{}
-					}
-					overflow[k] = int32(i)
-				}
-			}
-		} else {
-			seen[e.hash] = int32(i)
-		}
-		if dup {
-			rep.LeftOut[LeftDuplicate]++
-			if preferred(e.c, entries[j].c) {
-				// Keep the preferred cookie's line in the first one's place.
-				entries[j] = *e
-			}
-			e.c = nil
-		}
-	}
-}
-
-// countLost counts in rep what the written line of c could not carry.
-func countLost(rep *WriteReport, c *cookie.Cookie, opts WriteOptions) {
-	if !c.Partition.IsZero() {
-		rep.Lost[LostPartition]++
-		if ForeignPartition(c) {
-			rep.ForeignPartitioned++
-		}
-	}
-	if c.Container.Key() != "" {
-		rep.Lost[LostContainer]++
-	}
-	if c.SameSite != cookie.SameSiteUnspecified {
-		rep.Lost[LostSameSite]++
-	}
-	if p := c.Extras.Fields().Priority; p != "" && !strings.EqualFold(p, "medium") {
-		rep.Lost[LostPriority]++
-	}
-	if c.HTTPOnly && opts.NoHTTPOnlyPrefix {
-		rep.Lost[LostHTTPOnly]++
-	}
+	return l.Finish(w)
 }
 
 // keyHash is key.hash; a test swaps in a constant to force collisions.
@@ -336,39 +187,6 @@ func (b bitset) testAndSet(h uint64) bool {
 	was := *w&m != 0
 	*w |= m
 	return was
-}
-
-// mayCollide reports whether two cookies of cs could share one line: only
-// when they come from several sources or from partitions or containers.
-func mayCollide(cs []cookie.Cookie) bool {
-	for i := range cs {
-		c := &cs[i]
-		if c.Source != cs[0].Source || !c.Partition.IsZero() || c.Container.Key() != "" {
-			return true
-		}
-	}
-	return false
-}
-
-// preferred reports whether c should replace prev as the one line for
-// their shared key: unpartitioned and default-container cookies win; among
-// copies of the same cookie (from two sources) the fresher one, by the rule
-// the Cookie header follows too (cookie.Fresher).
-func preferred(c, prev *cookie.Cookie) bool {
-	score := func(c *cookie.Cookie) int {
-		s := 0
-		if !c.Partition.IsZero() {
-			s += 2
-		}
-		if c.Container.Key() != "" {
-			s++
-		}
-		return s
-	}
-	if sc, sp := score(c), score(prev); sc != sp {
-		return sc < sp
-	}
-	return cookie.Fresher(c, prev)
 }
 
 var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false), idna.StrictDomainName(false))

@@ -120,24 +120,49 @@ func (r ExportReport) Warnings() []string {
 	return append(out, r.Notes...)
 }
 
+// Cookies hands every cookie in scope to fn, in the order they are to be
+// written, and stops at fn's first error. The cookie is only valid during
+// the call (a jar's Each reuses it).
+type Cookies func(fn func(c *cookie.Cookie) error) error
+
+// Slice is cs as Cookies.
+func Slice(cs []cookie.Cookie) Cookies {
+	return func(fn func(c *cookie.Cookie) error) error {
+		for i := range cs {
+			if err := fn(&cs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // Export writes cs in opts.Format to path (WriteOutput's rules: "" or "-"
 // is stdout) and reports what it wrote and left out. On an error nothing
 // at path has changed unless path is a stream (a FIFO, a device, stdout).
 func Export(ctx context.Context, path string, stdout io.Writer, cs []cookie.Cookie, opts ExportOptions) (ExportReport, error) {
+	return ExportEach(ctx, path, stdout, Slice(cs), opts)
+}
+
+// ExportEach is Export of cookies handed over one at a time, for a caller
+// that streams them from the jar: the cookies.txt writer keeps only the
+// lines, the JSON writer nothing (docs/budgets.md §5); the header format
+// collects what it is given, to choose what a browser would send.
+func ExportEach(ctx context.Context, path string, stdout io.Writer, each Cookies, opts ExportOptions) (ExportReport, error) {
 	if err := opts.Check(); err != nil {
 		return ExportReport{}, err
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	rep := ExportReport{Format: opts.Format, Dest: path, InScope: len(cs)}
+	rep := ExportReport{Format: opts.Format, Dest: path}
 	if path == "" || path == "-" {
 		rep.Dest = "stdout"
 	}
 	err := WriteOutput(ctx, path, stdout, func(w io.Writer) error {
-		rep.LeftOut, rep.Lost, rep.Notes = nil, nil, nil
+		rep.InScope, rep.LeftOut, rep.Lost, rep.Notes = 0, nil, nil, nil
 		bw := bufio.NewWriterSize(w, 256<<10)
-		if err := writeFormat(bw, cs, opts, &rep); err != nil {
+		if err := writeFormat(bw, each, opts, &rep); err != nil {
 			return err
 		}
 		return bw.Flush()
@@ -149,11 +174,19 @@ func Export(ctx context.Context, path string, stdout io.Writer, cs []cookie.Cook
 }
 
 // writeFormat is the one writer per format.
-func writeFormat(w io.Writer, cs []cookie.Cookie, opts ExportOptions, rep *ExportReport) error {
+func writeFormat(w io.Writer, each Cookies, opts ExportOptions, rep *ExportReport) error {
 	switch opts.Format {
 	case Netscape:
-		r, err := netscape.Write(w, cs, netscape.WriteOptions{NoHTTPOnlyPrefix: opts.NoHTTPOnlyPrefix,
+		lines := netscape.NewLines(netscape.WriteOptions{NoHTTPOnlyPrefix: opts.NoHTTPOnlyPrefix,
 			IncludeForeignPartitioned: opts.Partitioned, Now: opts.Now})
+		if err := each(func(c *cookie.Cookie) error {
+			rep.InScope++
+			lines.Add(c)
+			return nil
+		}); err != nil {
+			return err
+		}
+		r, err := lines.Finish(w)
 		if err != nil {
 			return err
 		}
@@ -169,15 +202,34 @@ func writeFormat(w io.Writer, cs []cookie.Cookie, opts ExportOptions, rep *Expor
 				Plural(r.CaseClashes, "written cookie", "written cookies"), r.CaseExample))
 		}
 	case JSON:
-		if err := cookiejson.Write(w, cs); err != nil {
+		sw := cookiejson.NewWriter(w)
+		unreadable := 0
+		if err := each(func(c *cookie.Cookie) error {
+			rep.InScope++
+			if c.ValueUnreadable {
+				unreadable++
+			}
+			return sw.Add(c)
+		}); err != nil {
 			return err
 		}
-		rep.Written = len(cs)
-		if n := unreadable(cs); n > 0 {
+		if err := sw.Close(); err != nil {
+			return err
+		}
+		rep.Written = rep.InScope
+		if unreadable > 0 {
 			rep.Notes = append(rep.Notes, fmt.Sprintf("%s could not be decrypted and %s written with an empty value",
-				Plural(n, "cookie", "cookies"), isAre(n)))
+				Plural(unreadable, "cookie", "cookies"), isAre(unreadable)))
 		}
 	case Header:
+		var cs []cookie.Cookie
+		if err := each(func(c *cookie.Cookie) error {
+			cs = append(cs, *c)
+			return nil
+		}); err != nil {
+			return err
+		}
+		rep.InScope = len(cs)
 		sent, err := cookieheader.Select(cs, opts.URL, opts.Now)
 		if err != nil {
 			return err
@@ -195,16 +247,6 @@ func writeFormat(w io.Writer, cs []cookie.Cookie, opts ExportOptions, rep *Expor
 		}
 	}
 	return nil
-}
-
-func unreadable(cs []cookie.Cookie) int {
-	n := 0
-	for i := range cs {
-		if cs[i].ValueUnreadable {
-			n++
-		}
-	}
-	return n
 }
 
 func itThem(n int) string {
