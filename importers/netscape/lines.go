@@ -34,6 +34,7 @@ type Lines struct {
 	// collide: two cookies could share a line (several sources, or a
 	// partition or container), so Finish checks for duplicates.
 	collide bool
+	started bool
 	source  string // the first cookie's
 }
 
@@ -88,8 +89,8 @@ func NewLines(opts WriteOptions) *Lines {
 // Add formats c into its line, or counts why it is left out. It keeps
 // nothing of c.
 func (l *Lines) Add(c *cookie.Cookie) {
-	if l.n == 0 && !l.collide {
-		l.source = c.Source
+	if !l.started {
+		l.source, l.started = c.Source, true
 	}
 	if c.Source != l.source || !c.Partition.IsZero() || c.Container.Key() != "" {
 		l.collide = true

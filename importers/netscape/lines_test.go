@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/crumbs-dev/crumbs/importers"
 	"github.com/crumbs-dev/crumbs/internal/gen"
@@ -132,5 +133,13 @@ func TestCaseClashesAsWritten(t *testing.T) {
 	_, rep := writeString(t, cs, WriteOptions{})
 	if rep.Written != 6 || rep.CaseClashes != 4 || rep.CaseExample != "ID, id on p.example/" {
 		t.Fatalf("written %d, %d case clashes (%q), want 6, 4 (\"ID, id on p.example/\")", rep.Written, rep.CaseClashes, rep.CaseExample)
+	}
+}
+
+// TestLineEntrySize: what Lines keeps per line besides the line is the 40
+// bytes its documentation (and docs/formats.md) promises.
+func TestLineEntrySize(t *testing.T) {
+	if n := unsafe.Sizeof(lineEntry{}); n != 40 {
+		t.Fatalf("a line entry is %d bytes, the docs say 40", n)
 	}
 }
