@@ -118,8 +118,7 @@ func (im *importer) update(ex *existing, p *prepped) error {
 	if _, err := im.save.ExecContext(im.ctx, im.rec.change, ex.id, im.rec.maxCookie); err != nil {
 		return err
 	}
-	release := im.raw.Hold() // the raw statement only, as in flush
-	defer release()
+	defer im.raw.Hold()() // the raw statement only, as in flush
 	s := bindCookie(im.upd, 0, p)
 	s.Int64(nCookieColumns+1, ex.id)
 	if _, err := s.Exec(); err != nil {

@@ -51,6 +51,10 @@ best() {
   echo "$bw $bc $bm"
 }
 
+# verdict WALL LIMIT MEM MEMLIMIT TEXT: "met TEXT" when WALL ≤ LIMIT and
+# MEM ≤ MEMLIMIT (give 0 0 for no memory budget), else "OVER TEXT".
+verdict() { awk -v a="$1" -v b="$2" -v m="$3" -v n="$4" -v t="$5" 'BEGIN { printf "%s %s", (a <= b && m <= n ? "met" : "OVER"), t }'; }
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 printf '%s, %s, %d cookies, best of %d\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(uname -m) $(nproc) cores" "$n" "$runs"
@@ -69,17 +73,13 @@ for kind in firefox chromium; do
   read -r pw pc pm < <(best "$work/crumbs" --jar "$jar" purge --purpose tracking --yes)
   setup="cp '$work/base.db' '$jar'; rm -f '$jar-wal' '$jar-shm'; '$work/crumbs' --jar '$jar' purge --purpose tracking --yes >/dev/null 2>&1"
   read -r uw uc um < <(best "$work/crumbs" --jar "$jar" undo)
-  # budget WALL LIMIT: "met" or "over" against a limit in seconds.
-  budget() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { printf "%s %s", (a <= b ? "met" : "OVER"), t }'; }
   row() { printf '%-10s %-9s %9s %8s %9s %8s %8s  %s\n' "$kind" "$1" "$(ratio "$2" "$fw")" "$2" "$(ratio "$3" "$fc")" "$3" "$(( $4 / 1024 ))" "$5"; }
   printf '%-10s %-9s %9s %8s %9s %8s %8s\n' "$kind" floor 1.00 "$fw" 1.00 "$fc" -
-  limit5=$(awk -v f="$fw" 'BEGIN { printf "%.3f", 5 * f }')
-  limit3=$(awk -v f="$fw" 'BEGIN { printf "%.3f", 3 * f }')
-  row import "$iw" "$ic" "$im" "$(budget "$iw" "$limit5" "(≤ 5× floor)")"
-  row reimport "$rw" "$rc" "$rm" "$(budget "$rw" "$limit3" "(≤ 3× floor)")"
+  f5=$(awk -v f="$fw" 'BEGIN { printf "%.3f", 5 * f }')
+  f3=$(awk -v f="$fw" 'BEGIN { printf "%.3f", 3 * f }')
   peak="(≤ re-import, ≤ import's memory)"
-  if awk -v a="$pw" -v b="$rw" -v m="$pm" -v n="$im" 'BEGIN { exit !(a <= b && m <= n) }'; then pv="met $peak"; else pv="OVER $peak"; fi
-  row purge "$pw" "$pc" "$pm" "$pv"
-  if awk -v a="$uw" -v b="$rw" -v m="$um" -v n="$im" 'BEGIN { exit !(a <= b && m <= n) }'; then uv="met $peak"; else uv="OVER $peak"; fi
-  row undo "$uw" "$uc" "$um" "$uv"
+  row import "$iw" "$ic" "$im" "$(verdict "$iw" "$f5" 0 0 "(≤ 5× floor)")"
+  row reimport "$rw" "$rc" "$rm" "$(verdict "$rw" "$f3" 0 0 "(≤ 3× floor)")"
+  row purge "$pw" "$pc" "$pm" "$(verdict "$pw" "$rw" "$pm" "$im" "$peak")"
+  row undo "$uw" "$uc" "$um" "$(verdict "$uw" "$rw" "$um" "$im" "$peak")"
 done
